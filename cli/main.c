@@ -1,0 +1,19 @@
+/* ttstui: a subcommand runs the CLI; no subcommand opens the dashboard. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "tui.h"
+
+int main(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--version") == 0) {
+            printf("ttstui %s\n", TTSTUI_VERSION);
+            return 0;
+        }
+    }
+    if (cli_subcommand(argc, argv))
+        return cli_main(argc, argv);
+    return tui_main(argc, argv);
+}

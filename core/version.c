@@ -1,0 +1,6 @@
+#include "version.h"
+
+const char *tt_version(void)
+{
+    return TTSTUI_VERSION;
+}

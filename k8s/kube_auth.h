@@ -1,0 +1,43 @@
+/*
+ * Credentials for one kube_rest_config: static token, token file (re-read
+ * each time), client certificate, basic auth, or an exec credential plugin
+ * (client.authentication.k8s.io/v1 and v1beta1, e.g. gke-gcloud-auth-plugin).
+ *
+ * Exec plugins run without a shell (posix_spawnp), with their args and env
+ * added to ours, KUBERNETES_EXEC_INFO when provideClusterInfo is set, no
+ * stdin unless interactive, a timeout, and their stderr captured for the
+ * error message. The ExecCredential is cached until expirationTimestamp.
+ * A 401 from the server makes the client call kube_auth_get(force_refresh).
+ */
+#ifndef KUBE_AUTH_H
+#define KUBE_AUTH_H
+
+#include <stdbool.h>
+
+#include "kube_config.h"
+
+typedef struct kube_credential {
+    char *token;        /* bearer token or NULL (secret) */
+    char *cert_pem;     /* client certificate or NULL */
+    size_t cert_pem_len;
+    char *key_pem;      /* client key or NULL (secret) */
+    size_t key_pem_len;
+    char *username;     /* basic auth or NULL */
+    char *password;
+    long long expires_at; /* unix seconds; 0 = does not expire */
+} kube_credential;
+
+typedef struct kube_auth kube_auth;
+
+/* Keeps a private copy of what it needs from rc. */
+kube_auth *kube_auth_new(const kube_rest_config *rc);
+/* The credential to use now. Runs the exec plugin when there is no cached
+ * credential, it expired, or force_refresh. The pointer stays valid until
+ * the next call or kube_auth_free. NULL with err set when the plugin is
+ * missing (message carries installHint), fails, or prints garbage. */
+const kube_credential *kube_auth_get(kube_auth *auth, bool force_refresh, tt_error *err);
+/* True when a 401 could be cured by refreshing (exec plugin or token file). */
+bool kube_auth_can_refresh(const kube_auth *auth);
+void kube_auth_free(kube_auth *auth);
+
+#endif

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Builds ttstui and runs the whole test suite with ctest.
+#   scripts/test.sh              normal build in build/
+#   scripts/test.sh --sanitize   AddressSanitizer + UBSan build in build-asan/
+#   scripts/test.sh --valgrind   unit tests under valgrind memcheck (build/)
+# Extra arguments after -- go to ctest (e.g. -- -L unit).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode=normal
+ctest_args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --sanitize) mode=sanitize ;;
+    --valgrind) mode=valgrind ;;
+    --) shift; ctest_args=("$@"); break ;;
+    *) echo "test.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+jobs=$(nproc 2>/dev/null || echo 2)
+case "$mode" in
+  normal)
+    build=build
+    cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+    ;;
+  sanitize)
+    build=build-asan
+    cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DTTSTUI_SANITIZE=ON >/dev/null
+    export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
+    export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+    ;;
+  valgrind)
+    build=build
+    cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+    ;;
+esac
+
+cmake --build "$build" -j "$jobs"
+
+if [ "$mode" = valgrind ]; then
+  cd "$build"
+  ctest -L unit -T memcheck --overwrite MemoryCheckCommandOptions="--leak-check=full --error-exitcode=1 --errors-for-leak-kinds=definite" -j "$jobs" --output-on-failure "${ctest_args[@]}"
+  exit $?
+fi
+
+cd "$build"
+ctest --output-on-failure -j "$jobs" "${ctest_args[@]}"

@@ -1,0 +1,89 @@
+/* The shared utilities every module leans on. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tt_common.h"
+
+static void base64_round_trips_binary(void **state)
+{
+    (void)state;
+    const unsigned char in[] = {0, 1, 2, 0xfe, 0xff, 'a'};
+    for (size_t n = 0; n <= sizeof in; n++) {
+        char *enc = tt_base64_encode(in, n);
+        size_t len = 99;
+        unsigned char *dec = tt_base64_decode(enc, &len);
+        assert_non_null(dec);
+        assert_int_equal(len, n);
+        assert_memory_equal(dec, in, n);
+        free(enc);
+        free(dec);
+    }
+}
+
+static void base64_matches_known_values(void **state)
+{
+    (void)state;
+    char *enc = tt_base64_encode("YYY", 3);
+    assert_string_equal(enc, "WVlZ");
+    free(enc);
+}
+
+static void base64_rejects_garbage(void **state)
+{
+    (void)state;
+    assert_null(tt_base64_decode("ab$d", NULL));
+    assert_null(tt_base64_decode("ab=c", NULL));
+}
+
+static void buf_grows_and_steals(void **state)
+{
+    (void)state;
+    tt_buf b = TT_BUF_INIT;
+    for (int i = 0; i < 1000; i++)
+        tt_buf_printf(&b, "%d,", i);
+    assert_true(tt_str_has_prefix(b.data, "0,1,2,"));
+    assert_true(tt_str_has_suffix(b.data, "999,"));
+    tt_buf_consume(&b, 2);
+    assert_true(tt_str_has_prefix(b.data, "1,2,"));
+    char *s = tt_buf_steal(&b);
+    assert_null(b.data);
+    free(s);
+}
+
+static void error_prefix_keeps_message(void **state)
+{
+    (void)state;
+    tt_error e;
+    tt_error_clear(&e);
+    tt_error_set(&e, TT_EIO, "cannot open %s", "x");
+    tt_error_prefix(&e, "kubeconfig %s", "/k");
+    assert_string_equal(e.message, "kubeconfig /k: cannot open x");
+    assert_int_equal(e.code, TT_EIO);
+}
+
+static void read_file_names_missing_path(void **state)
+{
+    (void)state;
+    tt_error e;
+    tt_error_clear(&e);
+    assert_null(tt_read_file("/nonexistent/ttstui-file", NULL, 0, &e));
+    assert_non_null(strstr(e.message, "/nonexistent/ttstui-file"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(base64_round_trips_binary),
+        cmocka_unit_test(base64_matches_known_values),
+        cmocka_unit_test(base64_rejects_garbage),
+        cmocka_unit_test(buf_grows_and_steals),
+        cmocka_unit_test(error_prefix_keeps_message),
+        cmocka_unit_test(read_file_names_missing_path),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
