@@ -6,8 +6,12 @@
  * stays small at thousands of models. No I/O.
  *
  * A model is a namespace that holds a Knative Service `stream` or
- * `validate`. Revisions belong to a service through the label
- * serving.knative.dev/service.
+ * `validate`, or a Revision of one (a namespace alone is not a model).
+ * Revisions belong to a service through the label
+ * serving.knative.dev/service; services other than stream/validate are
+ * ignored. Lookups are binary searches (models by name; a service's
+ * revisions by creation time and name), so 5,000 models with 40 revisions
+ * each apply in well under a second.
  */
 #ifndef FLEET_H
 #define FLEET_H
@@ -98,20 +102,42 @@ uint64_t fleet_generation(const fleet *f);
 
 /* Both services present and Ready. */
 bool fleet_model_ready(const fleet_model *m);
-/* Highest numeric version among the model's revisions + 1 ("1" if none or
- * none numeric). Caller frees. */
+/* Highest numeric version (digits only, at most 18) among the model's
+ * revisions of both services + 1; "1" if none or none numeric (versions
+ * like "beta" or "2a" are ignored). Caller frees. */
 char *fleet_next_version(const fleet_model *m);
-/* Traffic not 100% on the latest ready revision (pinned away). */
+/* Traffic not 100% on the latest ready revision (pinned away): the
+ * percentages of entries with latestRevision: true or naming the latest
+ * ready revision sum to less than 100. False without a service or traffic. */
 bool fleet_service_traffic_pinned(const fleet_service *s);
-/* stream and validate serve different versions. */
+/* stream and validate serve different versions: the sets of versions
+ * with traffic > 0 (else the latest ready revision's) differ. False when a
+ * service is absent or serves nothing yet. */
 bool fleet_model_versions_differ(const fleet_model *m);
 
-/* `ttstui status -o json`: an array with one object per model (or just
- * `model` when non-NULL; empty array if absent): model, ready,
- * pinnedLatest, services {stream, validate}: ready, latestReadyRevision,
- * latestCreatedRevision, url, traffic [{revisionName, percent, tag,
- * latestRevision}], revisions [{name, version, ready, reason, image,
- * minScale, maxScale, created (RFC 3339)}]. New reference. */
+/* `ttstui status -o json`: an array with one object per model, sorted by
+ * name (or just `model` when non-NULL; empty array if absent):
+ *   model (string), ready (bool: both services Ready), pinnedLatest (bool),
+ *   terminating (bool), services {stream, validate}: each
+ *     present (bool), ready ("True"|"False"|"Unknown", as the condition),
+ *     reason, latestReadyRevision, latestCreatedRevision, url (string|null),
+ *     traffic [{revisionName (string|null), percent, tag (string|null),
+ *               latestRevision (bool)}],
+ *     revisions (newest first) [{name, version, ready ("True"|...),
+ *               reason (string|null), image (string|null),
+ *               minScale, maxScale (int|null when unset), trafficPercent,
+ *               created (RFC 3339 UTC, e.g. "2024-05-01T10:00:00Z")}].
+ * Key order is fixed as listed. New reference. */
 json_t *fleet_status_json(const fleet *f, const char *model);
+
+/* The model that the KongClusterPlugin latest-pinned-service names, or
+ * NULL. Owned by the fleet. */
+const char *fleet_pinned_model(const fleet *f);
+
+/* "2024-05-01T10:00:00Z", fractional seconds and +hh:mm offsets accepted;
+ * 0 when s is NULL or not RFC 3339. */
+long long fleet_parse_rfc3339(const char *s);
+/* Formats unix seconds as RFC 3339 UTC ("...Z") into out. */
+void fleet_format_rfc3339(long long t, char out[32]);
 
 #endif

@@ -1,0 +1,1022 @@
+/*
+ * The fleet model. Models live in an array of pointers sorted by name
+ * (binary search; a model struct never moves while it exists). A
+ * service's revisions are kept newest first, ordered by (created, name);
+ * since a revision's creationTimestamp never changes, an update or delete
+ * finds it by binary search on that key, so 200,000 revision applies cost
+ * O(log r) each plus a short memmove. Namespaces are tracked separately
+ * (a namespace alone is not a model) in a sorted array too.
+ */
+#include "fleet.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "tt_common.h"
+
+enum { SLOT_STREAM, SLOT_VALIDATE, SLOT_NONE };
+#define PIN_NAME "latest-pinned-service"
+#define N_KINDS 4
+
+/* ---- a string hash set, used only to remember what a relist saw ------ */
+
+typedef struct strset {
+    char **slots;
+    size_t cap; /* power of two */
+    size_t n;
+} strset;
+
+static uint64_t str_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+static void strset_free(strset *s)
+{
+    if (!s)
+        return;
+    for (size_t i = 0; i < s->cap; i++)
+        free(s->slots[i]);
+    free(s->slots);
+    free(s);
+}
+
+static strset *strset_new(void)
+{
+    strset *s = tt_calloc(1, sizeof *s);
+    s->cap = 64;
+    s->slots = tt_calloc(s->cap, sizeof *s->slots);
+    return s;
+}
+
+static bool strset_has(const strset *s, const char *key)
+{
+    size_t i = str_hash(key) & (s->cap - 1);
+    while (s->slots[i]) {
+        if (strcmp(s->slots[i], key) == 0)
+            return true;
+        i = (i + 1) & (s->cap - 1);
+    }
+    return false;
+}
+
+static void strset_insert_owned(strset *s, char *key)
+{
+    size_t i = str_hash(key) & (s->cap - 1);
+    while (s->slots[i]) {
+        if (strcmp(s->slots[i], key) == 0) {
+            free(key);
+            return;
+        }
+        i = (i + 1) & (s->cap - 1);
+    }
+    s->slots[i] = key;
+    s->n++;
+    if (s->n * 2 > s->cap) {
+        char **old = s->slots;
+        size_t old_cap = s->cap;
+        s->cap *= 2;
+        s->slots = tt_calloc(s->cap, sizeof *s->slots);
+        s->n = 0;
+        for (size_t j = 0; j < old_cap; j++)
+            if (old[j])
+                strset_insert_owned(s, old[j]);
+        free(old);
+    }
+}
+
+/* ---- the fleet ---------------------------------------------------------- */
+
+typedef struct ns_state {
+    char *name;
+    bool terminating;
+} ns_state;
+
+struct fleet {
+    fleet_model **models;
+    size_t n_models, cap_models;
+    ns_state *ns;
+    size_t n_ns, cap_ns;
+    char *pin; /* config.latest_version of the pin, or NULL */
+    uint64_t generation;
+    strset *seen[N_KINDS]; /* non-NULL while a relist of that kind runs */
+    bool pin_seen;
+};
+
+/* ---- small JSON and time helpers ----------------------------------------- */
+
+static const char *jstr(const json_t *obj, const char *key)
+{
+    return json_string_value(json_object_get(obj, key));
+}
+
+static const char *meta_str(const json_t *obj, const char *key)
+{
+    return jstr(json_object_get(obj, "metadata"), key);
+}
+
+long long fleet_parse_rfc3339(const char *s)
+{
+    if (!s)
+        return 0;
+    int y, mo, d, h, mi, sec, n = 0;
+    if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6)
+        return 0;
+    const char *p = s + n;
+    if (*p == '.')
+        for (p++; *p >= '0' && *p <= '9'; p++)
+            ;
+    long offset = 0;
+    if (*p == '+' || *p == '-') {
+        int oh, om;
+        if (sscanf(p + 1, "%2d:%2d", &oh, &om) != 2)
+            return 0;
+        offset = (oh * 3600L + om * 60L) * (*p == '-' ? -1 : 1);
+    } else if (*p != 'Z' && *p != 'z') {
+        return 0;
+    }
+    struct tm tm = {0};
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    tm.tm_sec = sec;
+    return (long long)timegm(&tm) - offset;
+}
+
+void fleet_format_rfc3339(long long t, char out[32])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (!gmtime_r(&tt, &tm) || strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        tt_strlcpy(out, "1970-01-01T00:00:00Z", 32);
+}
+
+static const json_t *find_condition(const json_t *obj, const char *type)
+{
+    const json_t *conds = json_object_get(json_object_get(obj, "status"), "conditions");
+    size_t i;
+    const json_t *c;
+    json_array_foreach(conds, i, c) {
+        if (tt_streq(jstr(c, "type"), type))
+            return c;
+    }
+    return NULL;
+}
+
+static fleet_cond cond_status(const json_t *c)
+{
+    const char *s = jstr(c, "status");
+    if (tt_streq(s, "True"))
+        return FLEET_COND_TRUE;
+    if (tt_streq(s, "False"))
+        return FLEET_COND_FALSE;
+    return FLEET_COND_UNKNOWN;
+}
+
+static int slot_of(const char *service)
+{
+    if (tt_streq(service, "stream"))
+        return SLOT_STREAM;
+    if (tt_streq(service, "validate"))
+        return SLOT_VALIDATE;
+    return SLOT_NONE;
+}
+
+static const char *slot_name(int slot)
+{
+    return slot == SLOT_STREAM ? "stream" : "validate";
+}
+
+static fleet_service *model_slot(fleet_model *m, int slot)
+{
+    return slot == SLOT_STREAM ? &m->stream : &m->validate;
+}
+
+/* An int from a string annotation or a JSON number; -1 when absent/bad. */
+static int parse_int_str(const char *s)
+{
+    if (!s || !*s)
+        return -1;
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (*end || v < 0 || v > 1000000000L)
+        return -1;
+    return (int)v;
+}
+
+static int json_int_or(const json_t *v, int dflt)
+{
+    if (json_is_integer(v))
+        return (int)json_integer_value(v);
+    return dflt;
+}
+
+static int scale_annotation(const json_t *annotations, const char *hyphenated, const char *camel)
+{
+    int v = parse_int_str(jstr(annotations, hyphenated));
+    if (v >= 0)
+        return v;
+    return parse_int_str(jstr(annotations, camel));
+}
+
+/* ---- revisions --------------------------------------------------------- */
+
+static void revision_clear(fleet_revision *r)
+{
+    free(r->name);
+    free(r->version);
+    free(r->reason);
+    free(r->message);
+    free(r->image);
+    memset(r, 0, sizeof *r);
+}
+
+static void revision_parse(fleet_revision *r, const json_t *obj, const char *service)
+{
+    memset(r, 0, sizeof *r);
+    const char *name = meta_str(obj, "name");
+    r->name = tt_strdup(name ? name : "");
+    size_t plen = strlen(service);
+    if (strncmp(r->name, service, plen) == 0 && r->name[plen] == '-' && r->name[plen + 1])
+        r->version = tt_strdup(r->name + plen + 1);
+    else
+        r->version = tt_strdup(r->name);
+    const json_t *ready = find_condition(obj, "Ready");
+    r->ready = cond_status(ready);
+    r->reason = tt_strdup(jstr(ready, "reason"));
+    r->message = tt_strdup(jstr(ready, "message"));
+    const json_t *spec = json_object_get(obj, "spec");
+    const json_t *c0 = json_array_get(json_object_get(spec, "containers"), 0);
+    r->image = tt_strdup(jstr(c0, "image"));
+    const json_t *ann = json_object_get(json_object_get(obj, "metadata"), "annotations");
+    r->min_scale = scale_annotation(ann, "autoscaling.knative.dev/min-scale",
+                                    "autoscaling.knative.dev/minScale");
+    r->max_scale = scale_annotation(ann, "autoscaling.knative.dev/max-scale",
+                                    "autoscaling.knative.dev/maxScale");
+    const json_t *status = json_object_get(obj, "status");
+    r->actual_replicas = json_int_or(json_object_get(status, "actualReplicas"), -1);
+    r->desired_replicas = json_int_or(json_object_get(status, "desiredReplicas"), -1);
+    r->created = fleet_parse_rfc3339(meta_str(obj, "creationTimestamp"));
+}
+
+static bool revision_equal(const fleet_revision *a, const fleet_revision *b)
+{
+    return tt_streq(a->name, b->name) && tt_streq(a->version, b->version) &&
+           a->ready == b->ready && tt_streq(a->reason, b->reason) &&
+           tt_streq(a->message, b->message) && tt_streq(a->image, b->image) &&
+           a->min_scale == b->min_scale && a->max_scale == b->max_scale &&
+           a->actual_replicas == b->actual_replicas &&
+           a->desired_replicas == b->desired_replicas && a->created == b->created;
+}
+
+/* Newest first: created descending, then name in descending version order. */
+static int revision_order(long long created_a, const char *name_a, long long created_b,
+                          const char *name_b)
+{
+    if (created_a != created_b)
+        return created_a > created_b ? -1 : 1;
+    return -strverscmp(name_a, name_b);
+}
+
+/* Index of the first revision not ordered before (created, name). */
+static size_t revision_lower_bound(const fleet_service *s, long long created, const char *name)
+{
+    size_t lo = 0, hi = s->n_revisions;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        const fleet_revision *r = &s->revisions[mid];
+        if (revision_order(r->created, r->name, created, name) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static long revision_find(const fleet_service *s, long long created, const char *name)
+{
+    size_t i = revision_lower_bound(s, created, name);
+    if (i < s->n_revisions && tt_streq(s->revisions[i].name, name))
+        return (long)i;
+    /* The caller's timestamp may be missing (a bare delete): scan. */
+    for (size_t j = 0; j < s->n_revisions; j++)
+        if (tt_streq(s->revisions[j].name, name))
+            return (long)j;
+    return -1;
+}
+
+static void revision_remove_at(fleet_service *s, size_t i)
+{
+    revision_clear(&s->revisions[i]);
+    memmove(&s->revisions[i], &s->revisions[i + 1],
+            (s->n_revisions - i - 1) * sizeof *s->revisions);
+    s->n_revisions--;
+}
+
+static void revision_insert(fleet_service *s, fleet_revision *r)
+{
+    size_t i = revision_lower_bound(s, r->created, r->name);
+    s->revisions = tt_realloc(s->revisions, (s->n_revisions + 1) * sizeof *s->revisions);
+    memmove(&s->revisions[i + 1], &s->revisions[i], (s->n_revisions - i) * sizeof *s->revisions);
+    s->revisions[i] = *r;
+    s->n_revisions++;
+}
+
+static int traffic_percent_for(const fleet_service *s, const char *revision)
+{
+    int sum = 0;
+    for (size_t i = 0; i < s->n_traffic; i++)
+        if (tt_streq(s->traffic[i].revision, revision))
+            sum += s->traffic[i].percent;
+    return sum;
+}
+
+static void service_refresh_traffic(fleet_service *s)
+{
+    for (size_t i = 0; i < s->n_revisions; i++)
+        s->revisions[i].traffic_percent = traffic_percent_for(s, s->revisions[i].name);
+}
+
+/* ---- services ------------------------------------------------------------ */
+
+static void service_clear_fields(fleet_service *s)
+{
+    free(s->reason);
+    free(s->message);
+    free(s->latest_created);
+    free(s->latest_ready);
+    free(s->url);
+    for (size_t i = 0; i < s->n_traffic; i++) {
+        free(s->traffic[i].revision);
+        free(s->traffic[i].tag);
+    }
+    free(s->traffic);
+    fleet_revision *revs = s->revisions;
+    size_t n = s->n_revisions;
+    memset(s, 0, sizeof *s);
+    s->revisions = revs;
+    s->n_revisions = n;
+}
+
+static void service_free(fleet_service *s)
+{
+    for (size_t i = 0; i < s->n_revisions; i++)
+        revision_clear(&s->revisions[i]);
+    free(s->revisions);
+    s->revisions = NULL;
+    s->n_revisions = 0;
+    service_clear_fields(s);
+}
+
+static void service_parse(fleet_service *s, const json_t *obj)
+{
+    memset(s, 0, sizeof *s);
+    s->present = true;
+    const json_t *ready = find_condition(obj, "Ready");
+    s->ready = cond_status(ready);
+    s->reason = tt_strdup(jstr(ready, "reason"));
+    s->message = tt_strdup(jstr(ready, "message"));
+    const json_t *status = json_object_get(obj, "status");
+    s->latest_created = tt_strdup(jstr(status, "latestCreatedRevisionName"));
+    s->latest_ready = tt_strdup(jstr(status, "latestReadyRevisionName"));
+    s->url = tt_strdup(jstr(status, "url"));
+    s->created = fleet_parse_rfc3339(meta_str(obj, "creationTimestamp"));
+    const json_t *traffic = json_object_get(status, "traffic");
+    if (!json_array_size(traffic))
+        traffic = json_object_get(json_object_get(obj, "spec"), "traffic");
+    size_t n = json_array_size(traffic);
+    if (n == 0)
+        return;
+    s->traffic = tt_calloc(n, sizeof *s->traffic);
+    s->n_traffic = n;
+    for (size_t i = 0; i < n; i++) {
+        const json_t *t = json_array_get(traffic, i);
+        fleet_traffic *ft = &s->traffic[i];
+        ft->latest_revision = json_is_true(json_object_get(t, "latestRevision"));
+        const char *rev = jstr(t, "revisionName");
+        if (!rev && ft->latest_revision)
+            rev = s->latest_ready;
+        ft->revision = tt_strdup(rev);
+        ft->tag = tt_strdup(jstr(t, "tag"));
+        ft->percent = json_int_or(json_object_get(t, "percent"), 0);
+    }
+}
+
+static bool service_fields_equal(const fleet_service *a, const fleet_service *b)
+{
+    if (a->present != b->present || a->ready != b->ready || !tt_streq(a->reason, b->reason) ||
+        !tt_streq(a->message, b->message) || !tt_streq(a->latest_created, b->latest_created) ||
+        !tt_streq(a->latest_ready, b->latest_ready) || !tt_streq(a->url, b->url) ||
+        a->created != b->created || a->n_traffic != b->n_traffic)
+        return false;
+    for (size_t i = 0; i < a->n_traffic; i++) {
+        const fleet_traffic *x = &a->traffic[i], *y = &b->traffic[i];
+        if (!tt_streq(x->revision, y->revision) || !tt_streq(x->tag, y->tag) ||
+            x->percent != y->percent || x->latest_revision != y->latest_revision)
+            return false;
+    }
+    return true;
+}
+
+/* ---- models ---------------------------------------------------------------- */
+
+static size_t model_lower_bound(const fleet *f, const char *name)
+{
+    size_t lo = 0, hi = f->n_models;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(f->models[mid]->name, name) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static size_t ns_lower_bound(const fleet *f, const char *name)
+{
+    size_t lo = 0, hi = f->n_ns;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(f->ns[mid].name, name) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static const ns_state *ns_find(const fleet *f, const char *name)
+{
+    size_t i = ns_lower_bound(f, name);
+    return i < f->n_ns && strcmp(f->ns[i].name, name) == 0 ? &f->ns[i] : NULL;
+}
+
+static void model_refresh_created(fleet_model *m)
+{
+    long long c = 0;
+    const fleet_service *svcs[2] = {&m->stream, &m->validate};
+    for (int i = 0; i < 2; i++)
+        if (svcs[i]->present && svcs[i]->created && (c == 0 || svcs[i]->created < c))
+            c = svcs[i]->created;
+    m->created = c;
+}
+
+static fleet_model *model_get_or_create(fleet *f, const char *name)
+{
+    size_t i = model_lower_bound(f, name);
+    if (i < f->n_models && strcmp(f->models[i]->name, name) == 0)
+        return f->models[i];
+    if (f->n_models == f->cap_models) {
+        f->cap_models = f->cap_models ? f->cap_models * 2 : 16;
+        f->models = tt_realloc(f->models, f->cap_models * sizeof *f->models);
+    }
+    fleet_model *m = tt_calloc(1, sizeof *m);
+    m->name = tt_strdup(name);
+    m->pinned_latest = tt_streq(f->pin, name);
+    const ns_state *ns = ns_find(f, name);
+    m->terminating = ns && ns->terminating;
+    memmove(&f->models[i + 1], &f->models[i], (f->n_models - i) * sizeof *f->models);
+    f->models[i] = m;
+    f->n_models++;
+    return m;
+}
+
+static void model_free(fleet_model *m)
+{
+    service_free(&m->stream);
+    service_free(&m->validate);
+    free(m->name);
+    free(m);
+}
+
+/* Drops the model at index i if it no longer has a service or revision. */
+static void model_drop_if_empty(fleet *f, size_t i)
+{
+    fleet_model *m = f->models[i];
+    if (m->stream.present || m->validate.present || m->stream.n_revisions ||
+        m->validate.n_revisions)
+        return;
+    model_free(m);
+    memmove(&f->models[i], &f->models[i + 1], (f->n_models - i - 1) * sizeof *f->models);
+    f->n_models--;
+}
+
+static long model_index(const fleet *f, const char *name)
+{
+    size_t i = model_lower_bound(f, name);
+    if (i < f->n_models && strcmp(f->models[i]->name, name) == 0)
+        return (long)i;
+    return -1;
+}
+
+/* ---- apply ---------------------------------------------------------------- */
+
+static void mark_seen(fleet *f, fleet_kind kind, const char *ns, const char *name)
+{
+    if (f->seen[kind])
+        strset_insert_owned(f->seen[kind], tt_asprintf("%s/%s", ns ? ns : "", name));
+}
+
+static void apply_service(fleet *f, const json_t *obj, bool deleted)
+{
+    const char *ns = meta_str(obj, "namespace"), *name = meta_str(obj, "name");
+    int slot = slot_of(name);
+    if (!ns || slot == SLOT_NONE)
+        return;
+    if (deleted) {
+        long i = model_index(f, ns);
+        if (i < 0 || !model_slot(f->models[i], slot)->present)
+            return;
+        fleet_model *m = f->models[i];
+        service_clear_fields(model_slot(m, slot));
+        service_refresh_traffic(model_slot(m, slot));
+        model_refresh_created(m);
+        model_drop_if_empty(f, (size_t)i);
+        f->generation++;
+        return;
+    }
+    mark_seen(f, FLEET_KIND_SERVICE, ns, name);
+    fleet_service fresh;
+    service_parse(&fresh, obj);
+    fleet_model *m = model_get_or_create(f, ns);
+    fleet_service *s = model_slot(m, slot);
+    if (service_fields_equal(s, &fresh)) {
+        service_clear_fields(&fresh);
+        return;
+    }
+    service_clear_fields(s);
+    fresh.revisions = s->revisions;
+    fresh.n_revisions = s->n_revisions;
+    *s = fresh;
+    service_refresh_traffic(s);
+    model_refresh_created(m);
+    f->generation++;
+}
+
+static void apply_revision(fleet *f, const json_t *obj, bool deleted)
+{
+    const char *ns = meta_str(obj, "namespace"), *name = meta_str(obj, "name");
+    const json_t *labels = json_object_get(json_object_get(obj, "metadata"), "labels");
+    const char *service = jstr(labels, "serving.knative.dev/service");
+    int slot = slot_of(service);
+    if (!ns || !name || slot == SLOT_NONE)
+        return;
+    long long created = fleet_parse_rfc3339(meta_str(obj, "creationTimestamp"));
+    if (deleted) {
+        long mi = model_index(f, ns);
+        if (mi < 0)
+            return;
+        fleet_service *s = model_slot(f->models[mi], slot);
+        long ri = revision_find(s, created, name);
+        if (ri < 0)
+            return;
+        revision_remove_at(s, (size_t)ri);
+        model_drop_if_empty(f, (size_t)mi);
+        f->generation++;
+        return;
+    }
+    mark_seen(f, FLEET_KIND_REVISION, ns, name);
+    fleet_revision fresh;
+    revision_parse(&fresh, obj, slot_name(slot));
+    fleet_model *m = model_get_or_create(f, ns);
+    fleet_service *s = model_slot(m, slot);
+    fresh.traffic_percent = traffic_percent_for(s, fresh.name);
+    long ri = revision_find(s, created, name);
+    if (ri >= 0) {
+        if (revision_equal(&s->revisions[ri], &fresh)) {
+            revision_clear(&fresh);
+            return;
+        }
+        revision_remove_at(s, (size_t)ri);
+    }
+    revision_insert(s, &fresh);
+    f->generation++;
+}
+
+static void set_model_terminating(fleet *f, const char *name, bool terminating)
+{
+    long i = model_index(f, name);
+    if (i >= 0)
+        f->models[i]->terminating = terminating;
+}
+
+static void apply_namespace(fleet *f, const json_t *obj, bool deleted)
+{
+    const char *name = meta_str(obj, "name");
+    if (!name)
+        return;
+    size_t i = ns_lower_bound(f, name);
+    bool exists = i < f->n_ns && strcmp(f->ns[i].name, name) == 0;
+    if (deleted) {
+        if (!exists)
+            return;
+        free(f->ns[i].name);
+        memmove(&f->ns[i], &f->ns[i + 1], (f->n_ns - i - 1) * sizeof *f->ns);
+        f->n_ns--;
+        set_model_terminating(f, name, false);
+        f->generation++;
+        return;
+    }
+    mark_seen(f, FLEET_KIND_NAMESPACE, NULL, name);
+    bool terminating = tt_streq(jstr(json_object_get(obj, "status"), "phase"), "Terminating") ||
+                       meta_str(obj, "deletionTimestamp") != NULL;
+    if (exists) {
+        if (f->ns[i].terminating == terminating)
+            return;
+        f->ns[i].terminating = terminating;
+    } else {
+        if (f->n_ns == f->cap_ns) {
+            f->cap_ns = f->cap_ns ? f->cap_ns * 2 : 16;
+            f->ns = tt_realloc(f->ns, f->cap_ns * sizeof *f->ns);
+        }
+        memmove(&f->ns[i + 1], &f->ns[i], (f->n_ns - i) * sizeof *f->ns);
+        f->ns[i].name = tt_strdup(name);
+        f->ns[i].terminating = terminating;
+        f->n_ns++;
+    }
+    set_model_terminating(f, name, terminating);
+    f->generation++;
+}
+
+static void set_pin(fleet *f, const char *model)
+{
+    if (tt_streq(f->pin, model))
+        return;
+    if (f->pin) {
+        long i = model_index(f, f->pin);
+        if (i >= 0)
+            f->models[i]->pinned_latest = false;
+    }
+    free(f->pin);
+    f->pin = tt_strdup(model);
+    if (f->pin) {
+        long i = model_index(f, f->pin);
+        if (i >= 0)
+            f->models[i]->pinned_latest = true;
+    }
+    f->generation++;
+}
+
+static void apply_pin(fleet *f, const json_t *obj, bool deleted)
+{
+    if (!tt_streq(meta_str(obj, "name"), PIN_NAME))
+        return;
+    if (deleted) {
+        set_pin(f, NULL);
+        return;
+    }
+    f->pin_seen = true;
+    set_pin(f, jstr(json_object_get(obj, "config"), "latest_version"));
+}
+
+void fleet_apply(fleet *f, fleet_kind kind, const json_t *obj, bool deleted)
+{
+    if (!f || !json_is_object(obj))
+        return;
+    switch (kind) {
+    case FLEET_KIND_SERVICE: apply_service(f, obj, deleted); break;
+    case FLEET_KIND_REVISION: apply_revision(f, obj, deleted); break;
+    case FLEET_KIND_NAMESPACE: apply_namespace(f, obj, deleted); break;
+    case FLEET_KIND_PIN: apply_pin(f, obj, deleted); break;
+    }
+}
+
+/* ---- relist -------------------------------------------------------------- */
+
+void fleet_begin_relist(fleet *f, fleet_kind kind)
+{
+    if (!f || (unsigned)kind >= N_KINDS)
+        return;
+    strset_free(f->seen[kind]);
+    f->seen[kind] = strset_new();
+    if (kind == FLEET_KIND_PIN)
+        f->pin_seen = false;
+}
+
+static bool seen(const strset *s, const char *ns, const char *name)
+{
+    char *key = tt_asprintf("%s/%s", ns, name);
+    bool r = strset_has(s, key);
+    free(key);
+    return r;
+}
+
+static void sweep_models(fleet *f, fleet_kind kind)
+{
+    const strset *s = f->seen[kind];
+    for (size_t i = f->n_models; i-- > 0;) {
+        fleet_model *m = f->models[i];
+        bool changed = false;
+        for (int slot = SLOT_STREAM; slot <= SLOT_VALIDATE; slot++) {
+            fleet_service *svc = model_slot(m, slot);
+            if (kind == FLEET_KIND_SERVICE) {
+                if (svc->present && !seen(s, m->name, slot_name(slot))) {
+                    service_clear_fields(svc);
+                    service_refresh_traffic(svc);
+                    changed = true;
+                }
+                continue;
+            }
+            for (size_t r = svc->n_revisions; r-- > 0;) {
+                if (!seen(s, m->name, svc->revisions[r].name)) {
+                    revision_remove_at(svc, r);
+                    changed = true;
+                }
+            }
+        }
+        if (changed) {
+            model_refresh_created(m);
+            f->generation++;
+            model_drop_if_empty(f, i);
+        }
+    }
+}
+
+void fleet_sweep(fleet *f, fleet_kind kind)
+{
+    if (!f || (unsigned)kind >= N_KINDS || !f->seen[kind])
+        return;
+    switch (kind) {
+    case FLEET_KIND_SERVICE:
+    case FLEET_KIND_REVISION:
+        sweep_models(f, kind);
+        break;
+    case FLEET_KIND_NAMESPACE:
+        for (size_t i = f->n_ns; i-- > 0;) {
+            if (seen(f->seen[kind], "", f->ns[i].name))
+                continue;
+            set_model_terminating(f, f->ns[i].name, false);
+            free(f->ns[i].name);
+            memmove(&f->ns[i], &f->ns[i + 1], (f->n_ns - i - 1) * sizeof *f->ns);
+            f->n_ns--;
+            f->generation++;
+        }
+        break;
+    case FLEET_KIND_PIN:
+        if (!f->pin_seen)
+            set_pin(f, NULL);
+        break;
+    }
+    strset_free(f->seen[kind]);
+    f->seen[kind] = NULL;
+}
+
+/* ---- lifecycle and queries ------------------------------------------------- */
+
+fleet *fleet_new(void)
+{
+    return tt_calloc(1, sizeof(fleet));
+}
+
+void fleet_free(fleet *f)
+{
+    if (!f)
+        return;
+    for (size_t i = 0; i < f->n_models; i++)
+        model_free(f->models[i]);
+    free(f->models);
+    for (size_t i = 0; i < f->n_ns; i++)
+        free(f->ns[i].name);
+    free(f->ns);
+    for (int k = 0; k < N_KINDS; k++)
+        strset_free(f->seen[k]);
+    free(f->pin);
+    free(f);
+}
+
+size_t fleet_model_count(const fleet *f)
+{
+    return f ? f->n_models : 0;
+}
+
+const fleet_model *fleet_model_at(const fleet *f, size_t i)
+{
+    return f && i < f->n_models ? f->models[i] : NULL;
+}
+
+const fleet_model *fleet_find(const fleet *f, const char *model)
+{
+    if (!f || !model)
+        return NULL;
+    long i = model_index(f, model);
+    return i >= 0 ? f->models[i] : NULL;
+}
+
+const fleet_service *fleet_model_service(const fleet_model *m, const char *service)
+{
+    if (!m)
+        return NULL;
+    int slot = slot_of(service);
+    if (slot == SLOT_NONE)
+        return NULL;
+    return slot == SLOT_STREAM ? &m->stream : &m->validate;
+}
+
+uint64_t fleet_generation(const fleet *f)
+{
+    return f ? f->generation : 0;
+}
+
+const char *fleet_pinned_model(const fleet *f)
+{
+    return f ? f->pin : NULL;
+}
+
+bool fleet_model_ready(const fleet_model *m)
+{
+    return m && m->stream.present && m->validate.present &&
+           m->stream.ready == FLEET_COND_TRUE && m->validate.ready == FLEET_COND_TRUE;
+}
+
+/* A version made only of digits that fits comfortably in 64 bits. */
+static bool numeric_version(const char *v, unsigned long long *out)
+{
+    size_t n = v ? strlen(v) : 0;
+    if (n == 0 || n > 18 || strspn(v, "0123456789") != n)
+        return false;
+    *out = strtoull(v, NULL, 10);
+    return true;
+}
+
+char *fleet_next_version(const fleet_model *m)
+{
+    unsigned long long best = 0;
+    if (m) {
+        const fleet_service *svcs[2] = {&m->stream, &m->validate};
+        for (int s = 0; s < 2; s++) {
+            for (size_t i = 0; i < svcs[s]->n_revisions; i++) {
+                unsigned long long v;
+                if (numeric_version(svcs[s]->revisions[i].version, &v) && v > best)
+                    best = v;
+            }
+        }
+    }
+    return tt_asprintf("%llu", best + 1);
+}
+
+bool fleet_service_traffic_pinned(const fleet_service *s)
+{
+    if (!s || !s->present || s->n_traffic == 0)
+        return false;
+    int on_latest = 0;
+    for (size_t i = 0; i < s->n_traffic; i++) {
+        const fleet_traffic *t = &s->traffic[i];
+        if (t->latest_revision || (t->revision && tt_streq(t->revision, s->latest_ready)))
+            on_latest += t->percent;
+    }
+    return on_latest < 100;
+}
+
+static const char *version_of(const char *revision, const char *service)
+{
+    size_t plen = strlen(service);
+    if (strncmp(revision, service, plen) == 0 && revision[plen] == '-' && revision[plen + 1])
+        return revision + plen + 1;
+    return revision;
+}
+
+static int cmp_str_ptr(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The sorted versions receiving traffic (percent > 0); falls back to the
+ * latest ready revision when there is no traffic block. Caller frees the
+ * array (the strings belong to s). */
+static size_t served_versions(const fleet_service *s, const char *service, const char ***out)
+{
+    const char **v = tt_calloc(s->n_traffic + 1, sizeof *v);
+    size_t n = 0;
+    for (size_t i = 0; i < s->n_traffic; i++) {
+        if (s->traffic[i].percent <= 0 || !s->traffic[i].revision)
+            continue;
+        const char *ver = version_of(s->traffic[i].revision, service);
+        bool dup = false;
+        for (size_t j = 0; j < n; j++)
+            dup = dup || strcmp(v[j], ver) == 0;
+        if (!dup)
+            v[n++] = ver;
+    }
+    if (n == 0 && s->latest_ready)
+        v[n++] = version_of(s->latest_ready, service);
+    qsort(v, n, sizeof *v, cmp_str_ptr);
+    *out = v;
+    return n;
+}
+
+bool fleet_model_versions_differ(const fleet_model *m)
+{
+    if (!m || !m->stream.present || !m->validate.present)
+        return false;
+    const char **a, **b;
+    size_t na = served_versions(&m->stream, "stream", &a);
+    size_t nb = served_versions(&m->validate, "validate", &b);
+    bool differ = false;
+    if (na && nb) {
+        differ = na != nb;
+        for (size_t i = 0; !differ && i < na; i++)
+            differ = strcmp(a[i], b[i]) != 0;
+    }
+    free(a);
+    free(b);
+    return differ;
+}
+
+/* ---- status JSON ---------------------------------------------------------- */
+
+static const char *cond_name(fleet_cond c)
+{
+    return c == FLEET_COND_TRUE ? "True" : c == FLEET_COND_FALSE ? "False" : "Unknown";
+}
+
+static json_t *json_str_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+static json_t *json_scale(int v)
+{
+    return v >= 0 ? json_integer(v) : json_null();
+}
+
+static json_t *revision_json(const fleet_revision *r)
+{
+    char created[32];
+    fleet_format_rfc3339(r->created, created);
+    json_t *o = json_object();
+    json_object_set_new(o, "name", json_string(r->name));
+    json_object_set_new(o, "version", json_string(r->version));
+    json_object_set_new(o, "ready", json_string(cond_name(r->ready)));
+    json_object_set_new(o, "reason", json_str_or_null(r->reason));
+    json_object_set_new(o, "image", json_str_or_null(r->image));
+    json_object_set_new(o, "minScale", json_scale(r->min_scale));
+    json_object_set_new(o, "maxScale", json_scale(r->max_scale));
+    json_object_set_new(o, "trafficPercent", json_integer(r->traffic_percent));
+    json_object_set_new(o, "created", json_string(created));
+    return o;
+}
+
+static json_t *service_json(const fleet_service *s)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "present", json_boolean(s->present));
+    json_object_set_new(o, "ready", json_string(cond_name(s->ready)));
+    json_object_set_new(o, "reason", json_str_or_null(s->reason));
+    json_object_set_new(o, "latestReadyRevision", json_str_or_null(s->latest_ready));
+    json_object_set_new(o, "latestCreatedRevision", json_str_or_null(s->latest_created));
+    json_object_set_new(o, "url", json_str_or_null(s->url));
+    json_t *traffic = json_array();
+    for (size_t i = 0; i < s->n_traffic; i++) {
+        const fleet_traffic *t = &s->traffic[i];
+        json_t *e = json_object();
+        json_object_set_new(e, "revisionName", json_str_or_null(t->revision));
+        json_object_set_new(e, "percent", json_integer(t->percent));
+        json_object_set_new(e, "tag", json_str_or_null(t->tag));
+        json_object_set_new(e, "latestRevision", json_boolean(t->latest_revision));
+        json_array_append_new(traffic, e);
+    }
+    json_object_set_new(o, "traffic", traffic);
+    json_t *revs = json_array();
+    for (size_t i = 0; i < s->n_revisions; i++)
+        json_array_append_new(revs, revision_json(&s->revisions[i]));
+    json_object_set_new(o, "revisions", revs);
+    return o;
+}
+
+static json_t *model_json(const fleet_model *m)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "model", json_string(m->name));
+    json_object_set_new(o, "ready", json_boolean(fleet_model_ready(m)));
+    json_object_set_new(o, "pinnedLatest", json_boolean(m->pinned_latest));
+    json_object_set_new(o, "terminating", json_boolean(m->terminating));
+    json_t *svcs = json_object();
+    json_object_set_new(svcs, "stream", service_json(&m->stream));
+    json_object_set_new(svcs, "validate", service_json(&m->validate));
+    json_object_set_new(o, "services", svcs);
+    return o;
+}
+
+json_t *fleet_status_json(const fleet *f, const char *model)
+{
+    json_t *arr = json_array();
+    if (!f)
+        return arr;
+    if (model) {
+        const fleet_model *m = fleet_find(f, model);
+        if (m)
+            json_array_append_new(arr, model_json(m));
+        return arr;
+    }
+    for (size_t i = 0; i < f->n_models; i++)
+        json_array_append_new(arr, model_json(f->models[i]));
+    return arr;
+}
