@@ -35,6 +35,11 @@ typedef struct kube_exec_config {
     char *interactive_mode; /* Never | IfAvailable | Always, may be NULL */
 } kube_exec_config;
 
+/* Deep copy (NULL in, NULL out); caller frees with kube_exec_config_free,
+ * which also wipes the env values (they often hold secrets). */
+kube_exec_config *kube_exec_config_dup(const kube_exec_config *e);
+void kube_exec_config_free(kube_exec_config *e);
+
 typedef struct kube_context_entry {
     char *name;
     char *cluster;
@@ -46,10 +51,14 @@ typedef struct kube_config kube_config; /* opaque */
 
 /* explicit_path: the --kubeconfig value or NULL. Returns NULL with err set
  * (naming the file and, for YAML errors, line and column). A config with no
- * file at all is not an error here: it is empty (no contexts). */
+ * file at all is not an error here: it is empty (no contexts, file count 0).
+ * A missing explicit file is an error. Within one file as across files the
+ * first entry of a name wins. Caller frees with kube_config_free. */
 kube_config *kube_config_load(const char *explicit_path, tt_error *err);
 /* Parses one document; base_dir resolves relative paths (NULL = cwd).
- * source_name is used in error messages. For tests and fuzzing. */
+ * source_name is used in error messages and becomes the one entry of the
+ * file list (NULL: "kubeconfig", no file entry). Safe on arbitrary bytes.
+ * Empty input gives an empty config. For tests and fuzzing. */
 kube_config *kube_config_parse(const char *yaml, size_t len, const char *source_name,
                                const char *base_dir, tt_error *err);
 void kube_config_free(kube_config *cfg);
@@ -89,11 +98,16 @@ typedef struct kube_rest_config {
     bool in_cluster;
 } kube_rest_config;
 
-/* context NULL = current-context; namespace_override NULL = context's. */
+/* context NULL = current-context; namespace_override NULL = context's.
+ * Reads the CA/certificate/key files and decodes *-data now (errors name
+ * the cluster or user and the field); tokenFile is only recorded. Caller
+ * frees with kube_rest_config_free (which wipes the secrets). */
 kube_rest_config *kube_rest_config_resolve(const kube_config *cfg, const char *context,
                                            const char *namespace_override, tt_error *err);
 /* In-cluster config from KUBERNETES_SERVICE_HOST/PORT and the service
- * account folder (sa_dir NULL = /var/run/secrets/kubernetes.io/serviceaccount). */
+ * account folder (sa_dir NULL = /var/run/secrets/kubernetes.io/serviceaccount):
+ * token_file = <sa_dir>/token (checked now, re-read per request), ca.crt
+ * (required), namespace (else "default"). Caller frees. */
 kube_rest_config *kube_rest_config_in_cluster(const char *sa_dir, tt_error *err);
 /* What the CLI and TUI call: kubeconfig if one exists, else in-cluster when
  * its variables are set, else a clear error saying where it looked. */
