@@ -46,11 +46,11 @@ static void printable_prefix(const char *body, size_t len, size_t n, tt_buf *out
         if (!isprint(ch))
             continue;
         if (space) {
+            if (kept + 1 >= n)
+                break; /* never end on a space */
             tt_buf_putc(out, ' ');
             kept++;
             space = false;
-            if (kept >= n)
-                break;
         }
         tt_buf_putc(out, (char)ch);
         kept++;
