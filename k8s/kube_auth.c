@@ -346,9 +346,14 @@ static char **build_env(const kube_auth *a, char ***owned, size_t *n_owned)
 /* Printable, single-line copy of the stderr tail. */
 static void sanitize(char *s)
 {
-    for (; *s; s++)
-        if (!isprint((unsigned char)*s))
-            *s = ' ';
+    for (char *p = s; *p; p++)
+        if (!isprint((unsigned char)*p))
+            *p = ' ';
+    size_t n = strlen(s), skip = strspn(s, " ");
+    while (n > skip && s[n - 1] == ' ')
+        n--;
+    memmove(s, s + skip, n - skip);
+    s[n - skip] = '\0';
 }
 
 static const char *json_str(json_t *obj, const char *key)
@@ -360,13 +365,15 @@ static const char *json_str(json_t *obj, const char *key)
 static int parse_credential(const kube_auth *a, const char *out, size_t len,
                             kube_credential *c, tt_error *err)
 {
-    const char *cmd = a->exec->command;
+    char cmd[1024]; /* who is at fault, for every message below */
+    snprintf(cmd, sizeof cmd, "exec plugin \"%s\" (user \"%s\")", a->exec->command,
+             a->user_name ? a->user_name : "");
     json_error_t je;
     json_t *root = json_loadb(out, len, 0, &je);
     int rc = -1;
     if (!root) {
         /* je.text can quote the input, which may hold a token: leave it out. */
-        tt_error_set(err, TT_EPROTO, "exec plugin \"%s\" printed something that is not an "
+        tt_error_set(err, TT_EPROTO, "%s printed something that is not an "
                      "ExecCredential JSON object (invalid JSON at line %d, column %d)",
                      cmd, je.line, je.column);
         return -1;
@@ -374,17 +381,17 @@ static int parse_credential(const kube_auth *a, const char *out, size_t len,
     const char *kind = json_str(root, "kind"), *api = json_str(root, "apiVersion");
     json_t *status = json_object_get(root, "status");
     if (!json_is_object(root) || !tt_streq(kind, "ExecCredential")) {
-        tt_error_set(err, TT_EPROTO, "exec plugin \"%s\" printed JSON that is not an "
+        tt_error_set(err, TT_EPROTO, "%s printed JSON that is not an "
                      "ExecCredential (kind \"%s\")", cmd, kind ? kind : "");
         goto out;
     }
     if (!tt_streq(api, a->exec->api_version)) {
-        tt_error_set(err, TT_EPROTO, "exec plugin \"%s\" answered apiVersion \"%s\" but the "
+        tt_error_set(err, TT_EPROTO, "%s answered apiVersion \"%s\" but the "
                      "kubeconfig asks for \"%s\"", cmd, api ? api : "", a->exec->api_version);
         goto out;
     }
     if (!json_is_object(status)) {
-        tt_error_set(err, TT_EPROTO, "exec plugin \"%s\" printed an ExecCredential without status",
+        tt_error_set(err, TT_EPROTO, "%s printed an ExecCredential without status",
                      cmd);
         goto out;
     }
@@ -395,19 +402,19 @@ static int parse_credential(const kube_auth *a, const char *out, size_t len,
     if (token && !*token)
         token = NULL;
     if ((cert && *cert) != (key && *key)) {
-        tt_error_set(err, TT_EPROTO, "exec plugin \"%s\" returned %s without %s", cmd,
+        tt_error_set(err, TT_EPROTO, "%s returned %s without %s", cmd,
                      cert && *cert ? "clientCertificateData" : "clientKeyData",
                      cert && *cert ? "clientKeyData" : "clientCertificateData");
         goto out;
     }
     if (!token && !(cert && *cert)) {
-        tt_error_set(err, TT_EPROTO, "exec plugin \"%s\" returned neither a token nor a client "
+        tt_error_set(err, TT_EPROTO, "%s returned neither a token nor a client "
                      "certificate and key", cmd);
         goto out;
     }
     long long expires = 0;
     if (exp && *exp && parse_rfc3339(exp, &expires) != 0) {
-        tt_error_set(err, TT_EPROTO, "exec plugin \"%s\" returned an expirationTimestamp that is "
+        tt_error_set(err, TT_EPROTO, "%s returned an expirationTimestamp that is "
                      "not RFC 3339: \"%.64s\"", cmd, exp);
         goto out;
     }
@@ -453,8 +460,17 @@ static int run_plugin(kube_auth *a, kube_credential *c, tt_error *err)
                          e->command, u, e->install_hint ? ". " : "",
                          e->install_hint ? e->install_hint : "");
         } else {
-            tt_error_set(err, e2.code, "exec plugin \"%s\" (user \"%s\"): %s%s%s", e->command, u,
-                         e2.message, res.err_tail[0] ? "; stderr: " : "", res.err_tail);
+            char what[256];
+            if (res.timed_out)
+                snprintf(what, sizeof what, "did not finish within %lld ms and was stopped",
+                         a->exec_timeout_ms);
+            else if (res.too_much_output)
+                snprintf(what, sizeof what, "printed more than %u bytes and was stopped",
+                         EXEC_MAX_OUTPUT);
+            else
+                snprintf(what, sizeof what, "could not be run (%.200s)", e2.message);
+            tt_error_set(err, e2.code, "exec plugin \"%s\" (user \"%s\") %s%s%s", e->command, u,
+                         what, res.err_tail[0] ? "; its stderr ends: " : "", res.err_tail);
         }
     } else if (!WIFEXITED(res.wait_status) || WEXITSTATUS(res.wait_status) != 0) {
         char how[64];

@@ -243,7 +243,7 @@ static const char *y_kind(const yaml_node_t *n)
 {
     switch (n ? n->type : YAML_NO_NODE) {
     case YAML_SCALAR_NODE:
-        return "a scalar";
+        return "a string";
     case YAML_SEQUENCE_NODE:
         return "a list";
     case YAML_MAPPING_NODE:
@@ -323,6 +323,12 @@ static int y_bool(const ywalk *w, const yaml_node_t *map, const char *key, const
                 return 0;
             }
         }
+    }
+    if (n->type == YAML_SCALAR_NODE) {
+        tt_error_set(w->err, TT_EINVAL, "%s: line %lu: %s.%s must be true or false, not \"%.40s\"",
+                     w->src, (unsigned long)n->start_mark.line + 1, path, key,
+                     (const char *)n->data.scalar.value);
+        return -1;
     }
     char field[512];
     snprintf(field, sizeof field, "%s.%s", path, key);
@@ -882,7 +888,7 @@ static int load_material(const char *data_b64, const char *file, const char *wha
     tt_error_clear(&e);
     *out = tt_read_file(file, out_len, 0, &e);
     if (!*out) {
-        tt_error_set(err, TT_EIO, "%s: cannot read %s file %s (%s)", what, field, file, e.message);
+        tt_error_set(err, TT_EIO, "%s: %s: %s", what, field, e.message);
         return -1;
     }
     return 0;

@@ -611,7 +611,7 @@ static void clusters_as_a_string_names_the_field(void **state)
     tt_error err;
     load_fails("wrong-type-clusters.yaml", &err);
     assert_contains(err.message, "wrong-type-clusters.yaml");
-    assert_contains(err.message, "clusters must be a list, not a scalar");
+    assert_contains(err.message, "clusters must be a list, not a string");
     assert_contains(err.message, "line 3");
 }
 
@@ -633,7 +633,7 @@ static void non_boolean_flag_names_the_field(void **state)
 {
     tt_error err;
     load_fails("wrong-type-bool.yaml", &err);
-    assert_contains(err.message, "insecure-skip-tls-verify must be true or false");
+    assert_contains(err.message, "insecure-skip-tls-verify must be true or false, not \"sometimes\"");
 }
 
 static void top_level_list_is_rejected(void **state)
