@@ -14,6 +14,7 @@
 #include <yaml.h>
 
 #define KUBECONFIG_MAX_SIZE (16u << 20)
+#define KUBECONFIG_MAX_DEPTH 64
 #define DEFAULT_SA_DIR "/var/run/secrets/kubernetes.io/serviceaccount"
 
 typedef struct kcluster {
@@ -606,24 +607,73 @@ static int parse_root(const ywalk *w, kube_config *cfg)
     return 0;
 }
 
+static void yaml_error(yaml_parser_t *parser, const char *src, tt_error *err)
+{
+    tt_error_set(err, TT_EINVAL, "%s: invalid YAML at line %lu, column %lu: %s%s%s", src,
+                 (unsigned long)parser->problem_mark.line + 1,
+                 (unsigned long)parser->problem_mark.column + 1,
+                 parser->problem ? parser->problem : "syntax error",
+                 parser->context ? " " : "", parser->context ? parser->context : "");
+}
+
+/* libyaml's scanner is quadratic in the nesting depth, so a few hundred
+ * kilobytes of "[[[[" would take seconds. A first pass over the events
+ * stops at a depth no kubeconfig comes near, long before that hurts. */
+static int check_nesting(const char *yaml, size_t len, const char *src, tt_error *err)
+{
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser)) {
+        tt_error_set(err, TT_EIO, "%s: cannot initialise the YAML parser", src);
+        return -1;
+    }
+    yaml_parser_set_input_string(&parser, (const unsigned char *)yaml, len);
+    int depth = 0, rc = 0;
+    for (;;) {
+        yaml_event_t ev;
+        if (!yaml_parser_parse(&parser, &ev)) {
+            yaml_error(&parser, src, err);
+            rc = -1;
+            break;
+        }
+        yaml_event_type_t type = ev.type;
+        unsigned long line = (unsigned long)ev.start_mark.line + 1;
+        yaml_event_delete(&ev);
+        if (type == YAML_SEQUENCE_START_EVENT || type == YAML_MAPPING_START_EVENT)
+            depth++;
+        else if (type == YAML_SEQUENCE_END_EVENT || type == YAML_MAPPING_END_EVENT)
+            depth--;
+        else if (type == YAML_STREAM_END_EVENT)
+            break;
+        if (depth > KUBECONFIG_MAX_DEPTH) {
+            tt_error_set(err, TT_EINVAL, "%s: line %lu: nested deeper than %d levels; this is "
+                         "not a kubeconfig", src, line, KUBECONFIG_MAX_DEPTH);
+            rc = -1;
+            break;
+        }
+    }
+    yaml_parser_delete(&parser);
+    return rc;
+}
+
 kube_config *kube_config_parse(const char *yaml, size_t len, const char *source_name,
                                const char *base_dir, tt_error *err)
 {
     const char *src = source_name ? source_name : "kubeconfig";
+    if (!yaml) {
+        yaml = "";
+        len = 0;
+    }
+    if (check_nesting(yaml, len, src, err) != 0)
+        return NULL;
     yaml_parser_t parser;
     if (!yaml_parser_initialize(&parser)) {
         tt_error_set(err, TT_EIO, "%s: cannot initialise the YAML parser", src);
         return NULL;
     }
-    yaml_parser_set_input_string(&parser, (const unsigned char *)(yaml ? yaml : ""),
-                                 yaml ? len : 0);
+    yaml_parser_set_input_string(&parser, (const unsigned char *)yaml, len);
     yaml_document_t doc;
     if (!yaml_parser_load(&parser, &doc)) {
-        tt_error_set(err, TT_EINVAL, "%s: invalid YAML at line %lu, column %lu: %s%s%s", src,
-                     (unsigned long)parser.problem_mark.line + 1,
-                     (unsigned long)parser.problem_mark.column + 1,
-                     parser.problem ? parser.problem : "syntax error",
-                     parser.context ? " " : "", parser.context ? parser.context : "");
+        yaml_error(&parser, src, err);
         yaml_parser_delete(&parser);
         return NULL;
     }

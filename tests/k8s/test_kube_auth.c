@@ -82,12 +82,18 @@ static int runs(void)
     return n;
 }
 
+/* Writes tmpdir/name; returns its path (caller frees). */
 static char *write_temp(const char *name, const char *content)
 {
     char *p = tt_asprintf("%s/%s", tmpdir, name);
     tt_error err;
     assert_int_equal(tt_write_file_private(p, content, strlen(content), &err), 0);
     return p;
+}
+
+static void rewrite_temp(const char *name, const char *content)
+{
+    free(write_temp(name, content));
 }
 
 static int setup(void **state)
@@ -169,7 +175,7 @@ static void token_file_is_reread_on_every_get(void **state)
     const kube_credential *c = kube_auth_get(a, false, &err);
     assert_non_null(c);
     assert_string_equal(c->token, "first-token");
-    write_temp("token", "second-token");
+    rewrite_temp("token", "second-token");
     c = kube_auth_get(a, false, &err);
     assert_non_null(c);
     assert_string_equal(c->token, "second-token");
