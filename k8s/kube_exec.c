@@ -138,7 +138,15 @@ int kube_exec_capture(const char *file, char *const argv[], char *const envp[],
     close_fd(&errp[0]);
     if (errb.len) {
         size_t keep = errb.len > KUBE_EXEC_STDERR_TAIL ? KUBE_EXEC_STDERR_TAIL : errb.len;
-        memcpy(res->err_tail, errb.data + errb.len - keep, keep);
+        const char *from = errb.data + errb.len - keep;
+        if (keep < errb.len) { /* cut: start at a line when one starts soon */
+            const char *nl = memchr(from, '\n', keep / 2);
+            if (nl && (size_t)(nl + 1 - from) < keep) {
+                keep -= (size_t)(nl + 1 - from);
+                from = nl + 1;
+            }
+        }
+        memcpy(res->err_tail, from, keep);
         res->err_tail[keep] = '\0';
     }
     tt_buf_free(&errb);
