@@ -1,0 +1,124 @@
+/*
+ * The rules that keep a release from hurting the cluster, decided before
+ * anything is sent: the version-bump rule for Knative revisions, API keys
+ * that would be overwritten, the kube context a given environment may use,
+ * and read-only contexts. Pure functions over jansson values and the
+ * config; no I/O. Messages name keys, fields and contexts, never values
+ * of secrets.
+ */
+#ifndef SAFETY_H
+#define SAFETY_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+#include "tt_common.h"
+
+/* ---- (a) version bump ------------------------------------------------- */
+
+typedef enum safety_version_verdict {
+    SAFETY_VERSION_NEW,      /* revision <service>-<version> does not exist */
+    SAFETY_VERSION_SAME,     /* exists with the same template: nothing to do */
+    SAFETY_VERSION_CONFLICT, /* exists with another template: refuse */
+} safety_version_verdict;
+
+typedef struct safety_version_check {
+    safety_version_verdict verdict;
+    char *revision;      /* the rendered spec.template.metadata.name */
+    char **differences;  /* e.g. "image: a -> b", "annotation autoscaling.knative.dev/minScale: 0 -> 1" */
+    size_t n_differences;
+} safety_version_check;
+
+/*
+ * Compares the rendered Knative Service's spec.template with the live
+ * Revision of the same name (NULL = absent). Compared: per container
+ * image, command, args, env (names only in messages), envFrom, resources,
+ * ports, readinessProbe, livenessProbe; containerConcurrency,
+ * timeoutSeconds; the template annotations. Server defaults are ignored:
+ * container name, sub-fields the rendered value does not set (e.g.
+ * probe failureThreshold, port protocol), annotations the rendered
+ * template does not set (except the autoscaling.knative.dev ones, which
+ * change scaling), and containerConcurrency/timeoutSeconds when the
+ * template leaves them to the server. A field the template sets that the
+ * revision lacks, or the reverse for the listed container fields, is a
+ * difference. Returns 0, or -1 with err when rendered is not a Service
+ * with spec.template.metadata.name. Clear out with safety_version_check_clear.
+ */
+int safety_check_version(const json_t *rendered_ksvc, const json_t *live_revision,
+                         safety_version_check *out, tt_error *err);
+void safety_version_check_clear(safety_version_check *c);
+/* A refusal message for a conflict: "revision stream-3 already exists with
+ * a different template (image: a -> b; ...): use version 4". Caller frees. */
+char *safety_version_conflict_message(const safety_version_check *c, const char *next_version);
+
+/* Highest numeric version among revision names "<service>-<version>"
+ * (digits only, at most 18) + 1; "1" when none is numeric. Caller frees. */
+char *safety_next_version(const char *const *revision_names, size_t n);
+
+/* ---- (b) API keys ---------------------------------------------------------- */
+
+typedef enum safety_keys_policy {
+    SAFETY_KEYS_NONE = 0, /* no policy chosen: refuse when keys differ */
+    SAFETY_KEYS_REPLACE,  /* the file's keys exactly */
+    SAFETY_KEYS_MERGE,    /* live keys kept, file keys added or overriding */
+} safety_keys_policy;
+
+typedef struct safety_keys_diff {
+    char **added;   /* in the file, not live (sorted names) */
+    size_t n_added;
+    char **removed; /* live, not in the file */
+    size_t n_removed;
+    char **changed; /* in both with different values */
+    size_t n_changed;
+    size_t n_same;
+} safety_keys_diff;
+
+/*
+ * Compares the key file ({"NAME": "value"}) with the live Secret api-keys
+ * (NULL = absent: every key is added); live values are base64-decoded.
+ * Names only. Returns -1 with err when a file value is not a string (the
+ * message names the key). Clear with safety_keys_diff_clear.
+ */
+int safety_compare_keys(const json_t *file_keys, const json_t *live_secret, safety_keys_diff *out,
+                        tt_error *err);
+void safety_keys_diff_clear(safety_keys_diff *d);
+/* Nothing added, removed or changed. */
+bool safety_keys_same(const safety_keys_diff *d);
+/* "added: A; removed: B; changed: C" (names only). Caller frees. */
+char *safety_keys_summary(const safety_keys_diff *d);
+
+/*
+ * The Secret api-keys to apply in namespace ns, following policy. When
+ * there is no live Secret or the keys are the same, any policy gives the
+ * file's keys. When they differ: NONE refuses (NULL, err TT_EREFUSED
+ * naming the added/removed/changed keys and the choices), REPLACE gives
+ * the file's keys, MERGE the live keys with the file's added/overriding.
+ * New reference (apiVersion v1, kind Secret, metadata {name: api-keys,
+ * namespace}, data base64). The values it holds are secrets.
+ */
+json_t *safety_resolve_keys(const json_t *file_keys, const json_t *live_secret,
+                            safety_keys_policy policy, const char *ns, tt_error *err);
+
+/* ---- (c) environment guard and (d) read-only ---------------------------- */
+
+/* True when name matches one of the patterns (exact or fnmatch glob). */
+bool safety_context_matches(const char *name, char *const *patterns, size_t n);
+
+/*
+ * May env be released through kube context `context`? Unknown env:
+ * refused. An env with no context patterns allows any context. Otherwise
+ * the context must match one pattern, else TT_EREFUSED with a message
+ * naming env, context and the allowed list. Returns 0 or -1.
+ */
+int safety_check_env_context(const config *cfg, const char *env, const char *context, tt_error *err);
+
+/* The context matches readonly_contexts, or env (when non-NULL and known)
+ * is marked readonly. */
+bool safety_is_readonly(const config *cfg, const char *env, const char *context);
+/* -1 with TT_EREFUSED ("context X is read-only (...)") when writes are not
+ * allowed, else 0. */
+int safety_check_writable(const config *cfg, const char *env, const char *context, tt_error *err);
+
+#endif

@@ -1,0 +1,399 @@
+/* Release safety rules (core/safety.h). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mask.h"
+#include "safety.h"
+#include "tt_common.h"
+
+static const char *const KEY_VALUES[] = {"XXX", "YYY", "new-secret-value", "zzz-old-value"};
+
+static json_t *load_fixture(const char *name)
+{
+    const char *dir = getenv("TTSTUI_TEST_DATA");
+    char *path = tt_asprintf("%s/core/%s", dir ? dir : "../data", name);
+    json_error_t jerr;
+    json_t *j = json_load_file(path, 0, &jerr);
+    if (!j)
+        fail_msg("cannot load %s: %s", path, jerr.text);
+    free(path);
+    return j;
+}
+
+static json_t *rendered_stream(void)
+{
+    json_t *all = load_fixture("rendered-v3-withkeys.json");
+    json_t *s = json_incref(json_array_get(all, 3));
+    json_decref(all);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(s, "metadata"), "name")), "stream");
+    return s;
+}
+
+static json_t *template_spec(json_t *ksvc)
+{
+    return json_object_get(json_object_get(json_object_get(ksvc, "spec"), "template"), "spec");
+}
+
+static json_t *container0(json_t *ksvc)
+{
+    return json_array_get(json_object_get(template_spec(ksvc), "containers"), 0);
+}
+
+static json_t *template_annotations(json_t *ksvc)
+{
+    return json_object_get(json_object_get(json_object_get(json_object_get(ksvc, "spec"), "template"),
+                                           "metadata"), "annotations");
+}
+
+/* ---- version bump ---- */
+
+static void absent_revision_is_new(void **state)
+{
+    (void)state;
+    json_t *ksvc = rendered_stream();
+    safety_version_check c;
+    tt_error err;
+    assert_int_equal(safety_check_version(ksvc, NULL, &c, &err), 0);
+    assert_int_equal(c.verdict, SAFETY_VERSION_NEW);
+    assert_string_equal(c.revision, "stream-1");
+    safety_version_check_clear(&c);
+    json_decref(ksvc);
+}
+
+static void same_template_with_server_defaults_is_same(void **state)
+{
+    (void)state;
+    json_t *ksvc = rendered_stream(), *rev = load_fixture("live-revision-stream-1.json");
+    safety_version_check c;
+    tt_error err;
+    assert_int_equal(safety_check_version(ksvc, rev, &c, &err), 0);
+    if (c.n_differences)
+        fail_msg("unexpected difference: %s", c.differences[0]);
+    assert_int_equal(c.verdict, SAFETY_VERSION_SAME);
+    safety_version_check_clear(&c);
+    json_decref(ksvc);
+    json_decref(rev);
+}
+
+static void changed_image_and_scale_conflict_with_field_list(void **state)
+{
+    (void)state;
+    json_t *ksvc = rendered_stream(), *rev = load_fixture("live-revision-stream-1.json");
+    json_object_set_new(container0(ksvc), "image", json_string("gcr.io/x/worker@sha256:new"));
+    json_object_set_new(template_annotations(ksvc), "autoscaling.knative.dev/minScale", json_string("1"));
+    json_object_set_new(template_spec(ksvc), "containerConcurrency", json_integer(2));
+    safety_version_check c;
+    tt_error err;
+    assert_int_equal(safety_check_version(ksvc, rev, &c, &err), 0);
+    assert_int_equal(c.verdict, SAFETY_VERSION_CONFLICT);
+    assert_int_equal(c.n_differences, 3);
+    assert_string_equal(c.differences[0],
+                        "image: gcr.io/voice-service-2-313121/speech-api-worker@sha256:"
+                        "3af2c7a3a88806e0ff5e5c0659ab6a97c42eba7f6e5d61e33dbc9244163e17d3 -> gcr.io/x/worker@sha256:new");
+    assert_string_equal(c.differences[1], "containerConcurrency: 1 -> 2");
+    assert_string_equal(c.differences[2], "annotation autoscaling.knative.dev/minScale: 0 -> 1");
+    char *msg = safety_version_conflict_message(&c, "2");
+    assert_true(tt_str_has_prefix(msg, "revision stream-1 already exists with a different template (image: "));
+    assert_true(tt_str_has_suffix(msg, "release it as version 2"));
+    free(msg);
+    safety_version_check_clear(&c);
+    json_decref(ksvc);
+    json_decref(rev);
+}
+
+static void dropped_env_from_is_a_conflict(void **state)
+{
+    (void)state;
+    /* includeImageApiKeys true -> false changes the template */
+    json_t *ksvc = rendered_stream(), *rev = load_fixture("live-revision-stream-1.json");
+    json_object_del(container0(ksvc), "envFrom");
+    safety_version_check c;
+    tt_error err;
+    safety_check_version(ksvc, rev, &c, &err);
+    assert_int_equal(c.verdict, SAFETY_VERSION_CONFLICT);
+    assert_int_equal(c.n_differences, 1);
+    assert_string_equal(c.differences[0], "envFrom: [{\"secretRef\":{\"name\":\"api-keys\"}}] -> (unset)");
+    safety_version_check_clear(&c);
+    json_decref(ksvc);
+    json_decref(rev);
+}
+
+static void hyphenated_scale_on_revision_but_not_in_template_conflicts(void **state)
+{
+    (void)state;
+    json_t *ksvc = rendered_stream(), *rev = load_fixture("live-revision-stream-1.json");
+    json_object_set_new(json_object_get(json_object_get(rev, "metadata"), "annotations"),
+                        "autoscaling.knative.dev/min-scale", json_string("2"));
+    safety_version_check c;
+    tt_error err;
+    safety_check_version(ksvc, rev, &c, &err);
+    assert_int_equal(c.verdict, SAFETY_VERSION_CONFLICT);
+    assert_string_equal(c.differences[0], "annotation autoscaling.knative.dev/min-scale: 2 -> (unset)");
+    safety_version_check_clear(&c);
+    json_decref(ksvc);
+    json_decref(rev);
+}
+
+static void env_differences_name_variables_not_values(void **state)
+{
+    (void)state;
+    json_t *ksvc = rendered_stream(), *rev = load_fixture("live-revision-stream-1.json");
+    json_object_set_new(container0(ksvc), "env", json_pack("[{s:s, s:s}]", "name", "SAMS_SPEECH_API_KEY", "value", "new-secret-value"));
+    json_object_set_new(json_array_get(json_object_get(json_object_get(rev, "spec"), "containers"), 0), "env",
+                        json_pack("[{s:s, s:s}]", "name", "SAMS_SPEECH_API_KEY", "value", "zzz-old-value"));
+    safety_version_check c;
+    tt_error err;
+    safety_check_version(ksvc, rev, &c, &err);
+    assert_int_equal(c.verdict, SAFETY_VERSION_CONFLICT);
+    assert_string_equal(c.differences[0], "env: SAMS_SPEECH_API_KEY differ (values not shown)");
+    char *msg = safety_version_conflict_message(&c, NULL);
+    assert_false(mask_text_contains_secret(msg, KEY_VALUES, TT_ARRAY_LEN(KEY_VALUES)));
+    free(msg);
+    safety_version_check_clear(&c);
+    json_decref(ksvc);
+    json_decref(rev);
+}
+
+static void template_without_name_is_an_error(void **state)
+{
+    (void)state;
+    json_t *ksvc = rendered_stream();
+    json_object_del(json_object_get(json_object_get(json_object_get(ksvc, "spec"), "template"), "metadata"), "name");
+    safety_version_check c;
+    tt_error err;
+    assert_int_equal(safety_check_version(ksvc, NULL, &c, &err), -1);
+    assert_int_equal(err.code, TT_EINVAL);
+    assert_non_null(strstr(err.message, "Knative Service stream has no spec.template.metadata.name"));
+    safety_version_check_clear(&c);
+    json_decref(ksvc);
+}
+
+static void next_version_ignores_non_numeric(void **state)
+{
+    (void)state;
+    const char *names[] = {"stream-1", "stream-12", "validate-3", "stream-12-hotfix", "stream-beta", "stream-"};
+    char *v = safety_next_version(names, TT_ARRAY_LEN(names));
+    assert_string_equal(v, "13");
+    free(v);
+    const char *none[] = {"stream-rc1"};
+    v = safety_next_version(none, 1);
+    assert_string_equal(v, "1");
+    free(v);
+    v = safety_next_version(NULL, 0);
+    assert_string_equal(v, "1");
+    free(v);
+}
+
+/* ---- API keys ---- */
+
+static json_t *file_keys(void)
+{
+    /* SAMS the same, NEIL changed, NEW added; OLD_KEY is only live */
+    return json_pack("{s:s, s:s, s:s}", "SAMS_SPEECH_API_KEY", "XXX", "NEIL_SPEECH_API_KEY",
+                     "new-secret-value", "NEW_KEY", "YYY");
+}
+
+static json_t *live_secret(void)
+{
+    char *old = tt_base64_encode("zzz-old-value", 13);
+    json_t *s = json_pack("{s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s, s:s}}", "apiVersion", "v1", "kind", "Secret",
+                          "metadata", "name", "api-keys", "namespace", "v3", "data",
+                          "SAMS_SPEECH_API_KEY", "WFhY", "NEIL_SPEECH_API_KEY", "WVlZ", "OLD_KEY", old);
+    free(old);
+    return s;
+}
+
+static void key_compare_lists_names_only(void **state)
+{
+    (void)state;
+    json_t *f = file_keys(), *l = live_secret();
+    safety_keys_diff d;
+    tt_error err;
+    assert_int_equal(safety_compare_keys(f, l, &d, &err), 0);
+    assert_int_equal(d.n_added, 1);
+    assert_string_equal(d.added[0], "NEW_KEY");
+    assert_int_equal(d.n_removed, 1);
+    assert_string_equal(d.removed[0], "OLD_KEY");
+    assert_int_equal(d.n_changed, 1);
+    assert_string_equal(d.changed[0], "NEIL_SPEECH_API_KEY");
+    assert_int_equal(d.n_same, 1);
+    assert_false(safety_keys_same(&d));
+    char *summary = safety_keys_summary(&d);
+    assert_string_equal(summary, "added: NEW_KEY; removed: OLD_KEY; changed: NEIL_SPEECH_API_KEY");
+    assert_false(mask_text_contains_secret(summary, KEY_VALUES, TT_ARRAY_LEN(KEY_VALUES)));
+    free(summary);
+    safety_keys_diff_clear(&d);
+    json_decref(f);
+    json_decref(l);
+}
+
+static void keys_refused_without_a_policy(void **state)
+{
+    (void)state;
+    json_t *f = file_keys(), *l = live_secret();
+    tt_error err;
+    assert_null(safety_resolve_keys(f, l, SAFETY_KEYS_NONE, "v3", &err));
+    assert_int_equal(err.code, TT_EREFUSED);
+    assert_non_null(strstr(err.message, "namespace v3"));
+    assert_non_null(strstr(err.message, "added: NEW_KEY; removed: OLD_KEY; changed: NEIL_SPEECH_API_KEY"));
+    assert_false(mask_text_contains_secret(err.message, KEY_VALUES, TT_ARRAY_LEN(KEY_VALUES)));
+    json_decref(f);
+    json_decref(l);
+}
+
+static const char *data_of(const json_t *secret, const char *key)
+{
+    return json_string_value(json_object_get(json_object_get(secret, "data"), key));
+}
+
+static void merge_keeps_live_keys_and_overrides_with_file(void **state)
+{
+    (void)state;
+    json_t *f = file_keys(), *l = live_secret();
+    tt_error err;
+    json_t *s = safety_resolve_keys(f, l, SAFETY_KEYS_MERGE, "v3", &err);
+    assert_non_null(s);
+    assert_string_equal(json_string_value(json_object_get(s, "kind")), "Secret");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(s, "metadata"), "namespace")), "v3");
+    assert_int_equal(json_object_size(json_object_get(s, "data")), 4);
+    assert_string_equal(data_of(s, "SAMS_SPEECH_API_KEY"), "WFhY");
+    char *neil = tt_base64_encode("new-secret-value", 16);
+    assert_string_equal(data_of(s, "NEIL_SPEECH_API_KEY"), neil);
+    free(neil);
+    assert_string_equal(data_of(s, "NEW_KEY"), "WVlZ");
+    assert_non_null(data_of(s, "OLD_KEY"));
+    json_decref(s);
+    json_decref(f);
+    json_decref(l);
+}
+
+static void replace_uses_the_file_keys_exactly(void **state)
+{
+    (void)state;
+    json_t *f = file_keys(), *l = live_secret();
+    tt_error err;
+    json_t *s = safety_resolve_keys(f, l, SAFETY_KEYS_REPLACE, "v3", &err);
+    assert_int_equal(json_object_size(json_object_get(s, "data")), 3);
+    assert_null(data_of(s, "OLD_KEY"));
+    json_decref(s);
+    json_decref(f);
+    json_decref(l);
+}
+
+static void no_live_secret_needs_no_policy(void **state)
+{
+    (void)state;
+    json_t *f = file_keys();
+    tt_error err;
+    json_t *s = safety_resolve_keys(f, NULL, SAFETY_KEYS_NONE, "v3", &err);
+    assert_non_null(s);
+    assert_int_equal(json_object_size(json_object_get(s, "data")), 3);
+    json_decref(s);
+    json_decref(f);
+}
+
+static void non_string_key_value_is_an_error_naming_the_key(void **state)
+{
+    (void)state;
+    json_t *f = json_pack("{s:i}", "BAD_KEY", 7);
+    safety_keys_diff d;
+    tt_error err;
+    assert_int_equal(safety_compare_keys(f, NULL, &d, &err), -1);
+    assert_string_equal(err.message, "API key BAD_KEY in the key file is not a string");
+    json_decref(f);
+}
+
+/* ---- env guard and read-only ---- */
+
+static config *test_config(void)
+{
+    const char *dir = getenv("TTSTUI_TEST_DATA");
+    char *path = tt_asprintf("%s/core/config-good.yaml", dir ? dir : "../data");
+    tt_error err;
+    config *c = config_load(path, &err);
+    assert_non_null(c);
+    free(path);
+    return c;
+}
+
+static void env_guard_accepts_exact_and_glob(void **state)
+{
+    (void)state;
+    config *c = test_config();
+    tt_error err;
+    assert_int_equal(safety_check_env_context(c, "staging", "gke_voice-service-2-313121_us-central1_staging", &err), 0);
+    assert_int_equal(safety_check_env_context(c, "staging", "kind-demo", &err), 0);
+    assert_int_equal(safety_check_env_context(c, "prod", "gke_voice-service-2-313121_us-central1_prod-2", &err), 0);
+    config_free(c);
+}
+
+static void env_guard_refuses_other_context_naming_everything(void **state)
+{
+    (void)state;
+    config *c = test_config();
+    tt_error err;
+    assert_int_equal(safety_check_env_context(c, "prod", "kind-demo", &err), -1);
+    assert_int_equal(err.code, TT_EREFUSED);
+    assert_non_null(strstr(err.message, "environment prod may not be released through kube context 'kind-demo'"));
+    assert_non_null(strstr(err.message, "allowed contexts are gke_voice-service-2-313121_us-central1_prod*"));
+    assert_int_equal(safety_check_env_context(c, "dev", "kind-demo", &err), -1);
+    assert_string_equal(err.message, "unknown environment 'dev': configured environments are staging, prod");
+    config_free(c);
+}
+
+static void env_without_patterns_allows_any_context(void **state)
+{
+    (void)state;
+    config *c = config_defaults();
+    tt_error err;
+    assert_int_equal(safety_check_env_context(c, "prod", "anything", &err), 0);
+    config_free(c);
+}
+
+static void readonly_contexts_and_envs_refuse_writes(void **state)
+{
+    (void)state;
+    config *c = test_config();
+    tt_error err;
+    assert_true(safety_is_readonly(c, "staging", "gke-staging-readonly"));
+    assert_true(safety_is_readonly(c, "staging", "audit-cluster"));
+    assert_true(safety_is_readonly(c, "prod", "gke_voice-service-2-313121_us-central1_prod"));
+    assert_false(safety_is_readonly(c, "staging", "kind-demo"));
+    assert_int_equal(safety_check_writable(c, "staging", "audit-cluster", &err), -1);
+    assert_int_equal(err.code, TT_EREFUSED);
+    assert_non_null(strstr(err.message, "kube context 'audit-cluster' is read-only"));
+    assert_int_equal(safety_check_writable(c, "prod", "gke_x_prod", &err), -1);
+    assert_non_null(strstr(err.message, "environment prod is read-only"));
+    assert_int_equal(safety_check_writable(c, "staging", "kind-demo", &err), 0);
+    config_free(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(absent_revision_is_new),
+        cmocka_unit_test(same_template_with_server_defaults_is_same),
+        cmocka_unit_test(changed_image_and_scale_conflict_with_field_list),
+        cmocka_unit_test(dropped_env_from_is_a_conflict),
+        cmocka_unit_test(hyphenated_scale_on_revision_but_not_in_template_conflicts),
+        cmocka_unit_test(env_differences_name_variables_not_values),
+        cmocka_unit_test(template_without_name_is_an_error),
+        cmocka_unit_test(next_version_ignores_non_numeric),
+        cmocka_unit_test(key_compare_lists_names_only),
+        cmocka_unit_test(keys_refused_without_a_policy),
+        cmocka_unit_test(merge_keeps_live_keys_and_overrides_with_file),
+        cmocka_unit_test(replace_uses_the_file_keys_exactly),
+        cmocka_unit_test(no_live_secret_needs_no_policy),
+        cmocka_unit_test(non_string_key_value_is_an_error_naming_the_key),
+        cmocka_unit_test(env_guard_accepts_exact_and_glob),
+        cmocka_unit_test(env_guard_refuses_other_context_naming_everything),
+        cmocka_unit_test(env_without_patterns_allows_any_context),
+        cmocka_unit_test(readonly_contexts_and_envs_refuse_writes),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
