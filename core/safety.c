@@ -269,9 +269,12 @@ int safety_compare_keys(const json_t *file_keys, const json_t *live_secret, safe
     json_object_foreach((json_t *)data, key, v)
         if (!json_object_get(file_keys, key))
             list_push(&out->removed, &out->n_removed, tt_strdup(key));
-    qsort(out->added, out->n_added, sizeof *out->added, cmp_str);
-    qsort(out->removed, out->n_removed, sizeof *out->removed, cmp_str);
-    qsort(out->changed, out->n_changed, sizeof *out->changed, cmp_str);
+    if (out->n_added)
+        qsort(out->added, out->n_added, sizeof *out->added, cmp_str);
+    if (out->n_removed)
+        qsort(out->removed, out->n_removed, sizeof *out->removed, cmp_str);
+    if (out->n_changed)
+        qsort(out->changed, out->n_changed, sizeof *out->changed, cmp_str);
     return 0;
 }
 
