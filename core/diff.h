@@ -75,7 +75,8 @@ json_t *diff_prune_to(const json_t *live, const json_t *desired);
  * live ones (a JSON array; null entries are skipped). Objects match by
  * kind, namespace and name. Desired objects without a live match are
  * ADDED; live objects without a desired match are REMOVED (pass only the
- * live objects you mean to compare). Result order: desired order, then
+ * live objects you mean to compare; they need kind and metadata as a GET
+ * returns them — items of a List response carry no kind). Result order: desired order, then
  * the removed ones in live order. context = lines of context per hunk
  * (3 like diff -u; negative means 3). Caller frees with diff_result_free.
  */

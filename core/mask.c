@@ -91,10 +91,14 @@ static void mask_last_applied(json_t *annotations, bool is_secret)
     json_decref(parsed);
 }
 
-static void mask_k8s_object(json_t *obj)
+/* kind_hint: the item kind of an enclosing List, whose items usually
+ * carry no kind of their own in API responses. */
+static void mask_k8s_object(json_t *obj, const char *kind_hint)
 {
     const char *kind = json_string_value(json_object_get(obj, "kind"));
     if (!kind || !json_is_string(json_object_get(obj, "apiVersion")))
+        kind = kind_hint;
+    if (!kind)
         return;
     bool is_secret = strcmp(kind, "Secret") == 0;
     if (is_secret) {
@@ -107,26 +111,39 @@ static void mask_k8s_object(json_t *obj)
                       is_secret);
 }
 
-static void mask_walk(json_t *v)
+static void mask_walk_hinted(json_t *v, const char *kind_hint)
 {
     if (json_is_array(v)) {
         size_t i;
         json_t *item;
         json_array_foreach(v, i, item)
-            mask_walk(item);
+            mask_walk_hinted(item, kind_hint);
         return;
     }
     if (!json_is_object(v))
         return;
-    mask_k8s_object(v);
+    mask_k8s_object(v, kind_hint);
+    /* "SecretList" -> items are Secrets */
+    const char *kind = json_string_value(json_object_get(v, "kind"));
+    char *item_kind = kind && tt_str_has_suffix(kind, "List") && strlen(kind) > 4
+                          ? tt_strndup(kind, strlen(kind) - 4)
+                          : NULL;
     const char *key;
     json_t *child;
     json_object_foreach(v, key, child) {
         if (strcmp(key, "env") == 0)
             mask_env(child);
-        if (strcmp(key, "annotations") != 0) /* already handled, and strings only */
-            mask_walk(child);
+        if (strcmp(key, "items") == 0 && item_kind)
+            mask_walk_hinted(child, item_kind);
+        else if (strcmp(key, "annotations") != 0) /* already handled, and strings only */
+            mask_walk_hinted(child, NULL);
     }
+    free(item_kind);
+}
+
+static void mask_walk(json_t *v)
+{
+    mask_walk_hinted(v, NULL);
 }
 
 json_t *mask_object(const json_t *obj)

@@ -372,6 +372,28 @@ static void objects_match_by_kind_namespace_and_name(void **state)
     json_decref(live);
 }
 
+static void inline_api_key_in_kong_plugin_never_reaches_the_diff(void **state)
+{
+    (void)state;
+    static const char *const secrets[] = {"old-key-value", "new-key-value"};
+    json_t *desired = json_pack("{s:s, s:s, s:{s:s, s:s}, s:s, s:{s:{s:[s]}}}", "apiVersion",
+                                "configuration.konghq.com/v1", "kind", "KongPlugin", "metadata", "name",
+                                "route-stream-request-transformer", "namespace", "v3", "plugin",
+                                "request-transformer", "config", "add", "body", "api_key:new-key-value");
+    json_t *live = json_deep_copy(desired);
+    json_array_set_new(json_object_get(json_object_get(json_object_get(live, "config"), "add"), "body"), 0,
+                       json_string("api_key:old-key-value"));
+    diff_result *r = diff_one(desired, live, 3);
+    char *text = diff_result_render(r, false);
+    assert_int_equal(diff_result_object(r, 0)->status, DIFF_CHANGED);
+    assert_false(mask_text_contains_secret(text, secrets, 2));
+    assert_non_null(strstr(text, "(only masked secret values differ)"));
+    free(text);
+    diff_result_free(r);
+    json_decref(desired);
+    json_decref(live);
+}
+
 static void colour_render_wraps_lines_in_ansi(void **state)
 {
     (void)state;
@@ -430,6 +452,7 @@ int main(void)
         cmocka_unit_test(secret_string_data_equal_to_live_data_is_unchanged),
         cmocka_unit_test(whole_release_against_empty_cluster_leaks_no_key),
         cmocka_unit_test(objects_match_by_kind_namespace_and_name),
+        cmocka_unit_test(inline_api_key_in_kong_plugin_never_reaches_the_diff),
         cmocka_unit_test(colour_render_wraps_lines_in_ansi),
         cmocka_unit_test(multiline_strings_render_as_blocks),
         cmocka_unit_test(status_names),

@@ -157,8 +157,10 @@ static void last_applied_annotation_of_other_objects_is_masked_inside(void **sta
 static void items_of_a_list_are_masked(void **state)
 {
     (void)state;
-    json_t *list = json_pack("{s:s, s:s, s:[{s:s, s:s, s:{s:s}}]}", "apiVersion", "v1", "kind", "SecretList",
-                             "items", "apiVersion", "v1", "kind", "Secret", "data", "K", "WFhY");
+    /* API list items carry no kind of their own */
+    json_t *list = json_pack("{s:s, s:s, s:[{s:{s:s}, s:{s:s}}, {s:s, s:s, s:{s:s}}]}", "apiVersion", "v1",
+                             "kind", "SecretList", "items", "metadata", "name", "a", "data", "K", "WFhY",
+                             "apiVersion", "v1", "kind", "Secret", "data", "K", "WVlZ");
     json_t *masked = mask_object(list);
     char *text = dump(masked);
     assert_false(mask_text_contains_secret(text, SECRETS, 2));
