@@ -48,7 +48,7 @@ char *audit_default_path(void);
 /*
  * Appends e as one line to path (NULL = default path), creating the
  * directory (0700) and the file (0600; a looser existing file is
- * tightened). Every occurrence of the n_redact values (e.g. the API keys
+ * tightened; a symlink at path is refused). Every occurrence of the n_redact values (e.g. the API keys
  * of this release) in the message becomes "***". e is not taken over.
  * 0, or -1 with err naming the path.
  */

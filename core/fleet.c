@@ -960,7 +960,7 @@ static json_t *revision_json(const fleet_revision *r)
     json_object_set_new(o, "minScale", json_scale(r->min_scale));
     json_object_set_new(o, "maxScale", json_scale(r->max_scale));
     json_object_set_new(o, "trafficPercent", json_integer(r->traffic_percent));
-    json_object_set_new(o, "created", json_string(created));
+    json_object_set_new(o, "created", r->created ? json_string(created) : json_null());
     return o;
 }
 

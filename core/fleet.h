@@ -126,7 +126,8 @@ bool fleet_model_versions_differ(const fleet_model *m);
  *     revisions (newest first) [{name, version, ready ("True"|...),
  *               reason (string|null), image (string|null),
  *               minScale, maxScale (int|null when unset), trafficPercent,
- *               created (RFC 3339 UTC, e.g. "2024-05-01T10:00:00Z")}].
+ *               created (RFC 3339 UTC, e.g. "2024-05-01T10:00:00Z"; null
+ *               when the object had no creationTimestamp)}].
  * Key order is fixed as listed. New reference. */
 json_t *fleet_status_json(const fleet *f, const char *model);
 

@@ -445,6 +445,20 @@ static void status_json_follows_schema(void **state)
     free(rev);
     json_decref(arr);
 
+    /* a revision without creationTimestamp has created: null */
+    fleet *f = fleet_new();
+    json_t *bare = json_pack("{s:{s:s, s:s, s:{s:s}}}", "metadata", "name", "stream-1", "namespace", "n",
+                             "labels", "serving.knative.dev/service", "stream");
+    fleet_apply(f, FLEET_KIND_REVISION, bare, false);
+    json_t *st = fleet_status_json(f, "n");
+    json_t *r0 = json_array_get(json_object_get(json_object_get(json_object_get(
+        json_array_get(st, 0), "services"), "stream"), "revisions"), 0);
+    assert_true(json_is_null(json_object_get(r0, "created")));
+    assert_true(json_is_null(json_object_get(r0, "minScale")));
+    json_decref(st);
+    json_decref(bare);
+    fleet_free(f);
+
     arr = fleet_status_json(*state, "absent");
     assert_int_equal(json_array_size(arr), 0);
     json_decref(arr);
