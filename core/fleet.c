@@ -158,7 +158,7 @@ void fleet_format_rfc3339(long long t, char out[32])
         tt_strlcpy(out, "1970-01-01T00:00:00Z", 32);
 }
 
-static const json_t *find_condition(const json_t *obj, const char *type)
+const json_t *fleet_find_condition(const json_t *obj, const char *type)
 {
     const json_t *conds = json_object_get(json_object_get(obj, "status"), "conditions");
     size_t i;
@@ -238,17 +238,22 @@ static void revision_clear(fleet_revision *r)
     memset(r, 0, sizeof *r);
 }
 
+/* "stream-12" -> "12" for service "stream"; the whole name otherwise. */
+static const char *version_of(const char *revision, const char *service)
+{
+    size_t plen = strlen(service);
+    if (strncmp(revision, service, plen) == 0 && revision[plen] == '-' && revision[plen + 1])
+        return revision + plen + 1;
+    return revision;
+}
+
 static void revision_parse(fleet_revision *r, const json_t *obj, const char *service)
 {
     memset(r, 0, sizeof *r);
     const char *name = meta_str(obj, "name");
     r->name = tt_strdup(name ? name : "");
-    size_t plen = strlen(service);
-    if (strncmp(r->name, service, plen) == 0 && r->name[plen] == '-' && r->name[plen + 1])
-        r->version = tt_strdup(r->name + plen + 1);
-    else
-        r->version = tt_strdup(r->name);
-    const json_t *ready = find_condition(obj, "Ready");
+    r->version = tt_strdup(version_of(r->name, service));
+    const json_t *ready = fleet_find_condition(obj, "Ready");
     r->ready = cond_status(ready);
     r->reason = tt_strdup(jstr(ready, "reason"));
     r->message = tt_strdup(jstr(ready, "message"));
@@ -379,7 +384,7 @@ static void service_parse(fleet_service *s, const json_t *obj)
 {
     memset(s, 0, sizeof *s);
     s->present = true;
-    const json_t *ready = find_condition(obj, "Ready");
+    const json_t *ready = fleet_find_condition(obj, "Ready");
     s->ready = cond_status(ready);
     s->reason = tt_strdup(jstr(ready, "reason"));
     s->message = tt_strdup(jstr(ready, "message"));
@@ -836,8 +841,7 @@ bool fleet_model_ready(const fleet_model *m)
            m->stream.ready == FLEET_COND_TRUE && m->validate.ready == FLEET_COND_TRUE;
 }
 
-/* A version made only of digits that fits comfortably in 64 bits. */
-static bool numeric_version(const char *v, unsigned long long *out)
+bool fleet_version_number(const char *v, unsigned long long *out)
 {
     size_t n = v ? strlen(v) : 0;
     if (n == 0 || n > 18 || strspn(v, "0123456789") != n)
@@ -854,7 +858,7 @@ char *fleet_next_version(const fleet_model *m)
         for (int s = 0; s < 2; s++) {
             for (size_t i = 0; i < svcs[s]->n_revisions; i++) {
                 unsigned long long v;
-                if (numeric_version(svcs[s]->revisions[i].version, &v) && v > best)
+                if (fleet_version_number(svcs[s]->revisions[i].version, &v) && v > best)
                     best = v;
             }
         }
@@ -875,13 +879,6 @@ bool fleet_service_traffic_pinned(const fleet_service *s)
     return on_latest < 100;
 }
 
-static const char *version_of(const char *revision, const char *service)
-{
-    size_t plen = strlen(service);
-    if (strncmp(revision, service, plen) == 0 && revision[plen] == '-' && revision[plen + 1])
-        return revision + plen + 1;
-    return revision;
-}
 
 static int cmp_str_ptr(const void *a, const void *b)
 {

@@ -135,6 +135,13 @@ json_t *fleet_status_json(const fleet *f, const char *model);
  * NULL. Owned by the fleet. */
 const char *fleet_pinned_model(const fleet *f);
 
+/* A version made only of digits (at most 18, so it fits in 64 bits):
+ * true and *out set; false for "beta", "2a", "" or NULL. */
+bool fleet_version_number(const char *version, unsigned long long *out);
+
+/* The status.conditions entry of obj with this type, or NULL. Borrowed. */
+const json_t *fleet_find_condition(const json_t *obj, const char *type);
+
 /* "2024-05-01T10:00:00Z", fractional seconds and +hh:mm offsets accepted;
  * 0 when s is NULL or not RFC 3339. */
 long long fleet_parse_rfc3339(const char *s);

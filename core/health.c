@@ -16,15 +16,6 @@ static const json_t *conditions_of(const json_t *obj)
     return json_object_get(json_object_get(obj, "status"), "conditions");
 }
 
-static const json_t *condition(const json_t *obj, const char *type)
-{
-    size_t i;
-    const json_t *c;
-    json_array_foreach(conditions_of(obj), i, c)
-        if (tt_streq(jstr(c, "type"), type))
-            return c;
-    return NULL;
-}
 
 /* ---- (a) rollout ---------------------------------------------------------- */
 
@@ -67,7 +58,7 @@ static bool failed_from_conditions(const json_t *rev, health_revision *hr)
 {
     static const char *const types[] = {"Ready", "ResourcesAvailable", "ContainerHealthy"};
     for (size_t i = 0; i < TT_ARRAY_LEN(types); i++) {
-        const json_t *c = condition(rev, types[i]);
+        const json_t *c = fleet_find_condition(rev, types[i]);
         if (c && fatal_condition_reason(jstr(c, "reason")) && !tt_streq(jstr(c, "status"), "True")) {
             set_state(hr, HEALTH_FAILED, jstr(c, "reason"), jstr(c, "message"));
             return true;
@@ -148,7 +139,7 @@ static void evaluate_one(const json_t *ksvc, const health_target *t, health_revi
             set_state(hr, HEALTH_PENDING, NULL, "the revision has not been created yet");
         return;
     }
-    const json_t *ready = condition(t->revision, "Ready");
+    const json_t *ready = fleet_find_condition(t->revision, "Ready");
     const char *status = jstr(ready, "status");
     if (tt_streq(status, "True")) {
         set_state(hr, HEALTH_READY, jstr(ready, "reason"), jstr(ready, "message"));

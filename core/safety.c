@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "diff.h"
+#include "fleet.h"
 
 /* ---- shared helpers ------------------------------------------------------ */
 
@@ -220,12 +221,8 @@ char *safety_next_version(const char *const *revision_names, size_t n)
     unsigned long long best = 0;
     for (size_t i = 0; i < n; i++) {
         const char *dash = revision_names[i] ? strchr(revision_names[i], '-') : NULL;
-        const char *v = dash ? dash + 1 : NULL;
-        size_t len = v ? strlen(v) : 0;
-        if (len == 0 || len > 18 || strspn(v, "0123456789") != len)
-            continue;
-        unsigned long long x = strtoull(v, NULL, 10);
-        if (x > best)
+        unsigned long long x;
+        if (dash && fleet_version_number(dash + 1, &x) && x > best)
             best = x;
     }
     return tt_asprintf("%llu", best + 1);
