@@ -1,11 +1,205 @@
+/* The dashboard's entry point: flags, theme, keymap, backend, then the
+ * loop (or the headless script runner). */
 #include "tui.h"
 
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "backend.h"
+#include "headless.h"
+#include "keymap.h"
+#include "term.h"
+#include "theme.h"
+
+typedef struct options {
+    const char *kubeconfig;
+    const char *context;
+    const char *namespace_;
+    const char *theme;
+    const char *config;
+    const char *fake_backend;
+    const char *headless_script;
+    const char *headless_dump;
+    int rows, cols;
+    bool readonly;
+    bool ascii;
+    bool print_keys;
+} options;
+
+static void usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: ttstui [options]            open the dashboard\n"
+            "       ttstui <subcommand> ...     see ttstui help\n"
+            "\n"
+            "Options:\n"
+            "  --kubeconfig FILE      kubeconfig to use (default $KUBECONFIG, ~/.kube/config)\n"
+            "  --context NAME         kube context (default: the current context)\n"
+            "  -n, --namespace NS     namespace override\n"
+            "  --readonly             hide and refuse every change to the cluster\n"
+            "  --theme NAME|FILE      dark (default), light, mono, or a theme .yaml\n"
+            "  --config FILE          configuration file\n"
+            "  --ascii                ASCII symbols instead of Unicode\n"
+            "  --print-keys           print every action, its keys and views, and exit\n"
+            "  --fake-backend FILE    answer from a JSON fixture instead of a cluster (demos, tests)\n"
+            "  --headless-script FILE run keystrokes from FILE on a virtual screen (tests)\n"
+            "  --headless-size CxR    virtual screen size (default 100x30)\n"
+            "  --headless-dump FILE   write the final screen as text to FILE\n"
+            "  -h, --help             this help\n"
+            "\n"
+            "Keys: ? in any view lists its keys; q goes back and quits on the dashboard.\n"
+            "Colours follow the theme; NO_COLOR=1 turns them off.\n");
+}
+
+enum {
+    OPT_KUBECONFIG = 256, OPT_CONTEXT, OPT_READONLY, OPT_THEME, OPT_CONFIG, OPT_ASCII,
+    OPT_FAKE, OPT_SCRIPT, OPT_SIZE, OPT_DUMP, OPT_PRINT_KEYS,
+};
+
+static int parse(int argc, char **argv, options *o)
+{
+    static const struct option longopts[] = {
+        {"kubeconfig", required_argument, NULL, OPT_KUBECONFIG},
+        {"context", required_argument, NULL, OPT_CONTEXT},
+        {"namespace", required_argument, NULL, 'n'},
+        {"readonly", no_argument, NULL, OPT_READONLY},
+        {"theme", required_argument, NULL, OPT_THEME},
+        {"config", required_argument, NULL, OPT_CONFIG},
+        {"ascii", no_argument, NULL, OPT_ASCII},
+        {"fake-backend", required_argument, NULL, OPT_FAKE},
+        {"headless-script", required_argument, NULL, OPT_SCRIPT},
+        {"headless-size", required_argument, NULL, OPT_SIZE},
+        {"headless-dump", required_argument, NULL, OPT_DUMP},
+        {"print-keys", no_argument, NULL, OPT_PRINT_KEYS},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    memset(o, 0, sizeof(*o));
+    o->cols = 100;
+    o->rows = 30;
+    o->headless_script = getenv("TTSTUI_HEADLESS_SCRIPT");
+    optind = 1;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, ":hn:", longopts, NULL)) != -1) {
+        switch (c) {
+        case OPT_KUBECONFIG: o->kubeconfig = optarg; break;
+        case OPT_CONTEXT: o->context = optarg; break;
+        case 'n': o->namespace_ = optarg; break;
+        case OPT_READONLY: o->readonly = true; break;
+        case OPT_THEME: o->theme = optarg; break;
+        case OPT_CONFIG: o->config = optarg; break;
+        case OPT_ASCII: o->ascii = true; break;
+        case OPT_FAKE: o->fake_backend = optarg; break;
+        case OPT_SCRIPT: o->headless_script = optarg; break;
+        case OPT_DUMP: o->headless_dump = optarg; break;
+        case OPT_PRINT_KEYS: o->print_keys = true; break;
+        case OPT_SIZE:
+            if (sscanf(optarg, "%dx%d", &o->cols, &o->rows) != 2 || o->cols < 1 || o->rows < 1) {
+                fprintf(stderr, "ttstui: --headless-size wants COLSxROWS, e.g. 100x30\n");
+                return 2;
+            }
+            break;
+        case 'h': usage(stdout); return 0;
+        case ':':
+            fprintf(stderr, "ttstui: %s needs a value (see ttstui --help)\n", argv[optind - 1]);
+            return 2;
+        default:
+            fprintf(stderr, "ttstui: unknown option %s (see ttstui --help)\n", argv[optind - 1]);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "ttstui: unexpected argument '%s' (see ttstui --help)\n", argv[optind]);
+        return 2;
+    }
+    return -1;
+}
+
+static int run(const options *o, tui_theme *theme, tui_keymap *km)
+{
+    tt_error err;
+    tt_error_clear(&err);
+    tui_queue *q = tui_queue_new(&err);
+    if (!q) {
+        fprintf(stderr, "ttstui: %s\n", err.message);
+        tui_theme_free(theme);
+        tui_keymap_free(km);
+        return 1;
+    }
+    tui_backend *backend = NULL;
+    if (o->fake_backend) {
+        backend = tui_backend_fake_new(q, o->fake_backend, &err);
+        if (!backend) {
+            fprintf(stderr, "ttstui: %s\n", err.message);
+            tui_queue_free(q);
+            tui_theme_free(theme);
+            tui_keymap_free(km);
+            return 1;
+        }
+    }
+    /* The real cluster backend (tui/backend_kube.c) is wired in a later
+     * step; until then the header says the connection is not wired. */
+    tui_app_options ao = {
+        .readonly = o->readonly,
+        .headless = o->headless_script != NULL,
+        .rows = o->rows,
+        .cols = o->cols,
+        .context = o->context,
+    };
+    tui_app *app = tui_app_new(&ao, theme, km, q, backend);
+    tui_term_options to = {.headless = ao.headless, .rows = o->rows, .cols = o->cols,
+                           .force_ascii = o->ascii};
+    if (tui_term_start(&to, &err) < 0) {
+        tui_app_free(app);
+        fprintf(stderr, "ttstui: %s\n", err.message);
+        return 1;
+    }
+    tui_app_start(app);
+    int rc = 0;
+    char *screen = NULL;
+    if (ao.headless) {
+        rc = tui_headless_run(app, o->headless_script, o->headless_dump, &screen, &err) < 0 ? 1 : 0;
+    } else {
+        rc = tui_app_run(app);
+    }
+    tui_app_free(app); /* stops the backend's threads before curses ends */
+    tui_term_stop();
+    if (rc && ao.headless) {
+        fprintf(stderr, "ttstui: %s\n", err.message);
+        if (screen)
+            fprintf(stderr, "--- screen ---\n%s--------------\n", screen);
+    }
+    free(screen);
+    return rc;
+}
 
 int tui_main(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    fprintf(stderr, "ttstui: the dashboard is not available yet\n");
-    return 2;
+    options o;
+    int rc = parse(argc, argv, &o);
+    if (rc >= 0)
+        return rc;
+    tui_keymap *km = tui_keymap_new();
+    if (o.print_keys) {
+        char *t = tui_keymap_table_text(km);
+        fputs(t, stdout);
+        free(t);
+        tui_keymap_free(km);
+        return 0;
+    }
+    tt_error err;
+    tt_error_clear(&err);
+    tui_theme *theme = tui_theme_load(o.theme, &err);
+    if (!theme) {
+        fprintf(stderr, "ttstui: %s\n", err.message);
+        tui_keymap_free(km);
+        return 2;
+    }
+    /* --config (keybindings via tui_keymap_bind, theme name) is read once
+     * core/config.h lands; it is accepted now so scripts can pass it. */
+    return run(&o, theme, km);
 }

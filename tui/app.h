@@ -1,0 +1,82 @@
+/*
+ * The application: owns the terminal state, theme, keymap, backend, the
+ * fleet (applied from backend messages on the UI thread), the view stack,
+ * the status line and the `:`/`/` prompt, and runs the event loop: one
+ * poll() over the terminal, the queue's wake-up fd and the signal
+ * self-pipe, with the next deadline as its timeout.
+ */
+#ifndef TUI_APP_H
+#define TUI_APP_H
+
+#include <stdbool.h>
+
+#include "backend.h"
+#include "fleet.h"
+#include "keymap.h"
+#include "theme.h"
+#include "view.h"
+#include "w_status.h"
+
+/* Smallest usable terminal; below it the screen says so. */
+#define TUI_MIN_COLS 60
+#define TUI_MIN_ROWS 12
+
+typedef struct tui_app_options {
+    bool readonly;
+    bool headless;
+    int rows, cols;        /* headless screen size */
+    const char *context;   /* --context */
+    const char *env_hint;  /* env shown until the backend says */
+} tui_app_options;
+
+/* Takes ownership of theme, keymap, backend (may be NULL: not wired) and
+ * queue. Does not start curses. */
+tui_app *tui_app_new(const tui_app_options *opts, tui_theme *theme, tui_keymap *keymap,
+                     tui_queue *queue, tui_backend *backend);
+/* Stops the backend first, then frees everything. */
+void tui_app_free(tui_app *app);
+
+/* Pushes the dashboard and resolves the palette (curses must be started). */
+void tui_app_start(tui_app *app);
+/* The interactive loop; returns the exit status. */
+int tui_app_run(tui_app *app);
+
+/* ---- for the loop, the headless runner and tests ---------------------- */
+void tui_app_handle_key(tui_app *app, tui_key key);
+void tui_app_handle_mouse(tui_app *app, int y, int x, tui_mouse_kind kind);
+/* Drains the queue; returns the number of messages handled. */
+size_t tui_app_process_messages(tui_app *app);
+/* Draws what is dirty and calls doupdate. */
+void tui_app_render(tui_app *app);
+void tui_app_resized(tui_app *app);
+bool tui_app_quitting(const tui_app *app);
+int tui_app_queue_fd(const tui_app *app);
+
+/* ---- for views -------------------------------------------------------- */
+tui_backend *tui_app_backend(tui_app *app); /* NULL: not wired */
+/* The backend, or NULL after telling the user it is not connected. */
+tui_backend *tui_app_require_backend(tui_app *app);
+const fleet *tui_app_fleet(const tui_app *app);
+const tui_keymap *tui_app_keymap(const tui_app *app);
+const char *tui_app_context(const tui_app *app);
+const char *tui_app_env(const tui_app *app);
+bool tui_app_readonly(const tui_app *app);
+/* True (after showing why) when act changes the cluster and we are
+ * read-only. */
+bool tui_app_refuse_readonly(tui_app *app, tui_action act);
+void tui_app_push(tui_app *app, tui_view *v);
+/* Closes the top view (never the dashboard). */
+void tui_app_pop(tui_app *app);
+tui_view *tui_app_top(const tui_app *app);
+void tui_app_dirty(tui_app *app);
+void tui_app_message(tui_app *app, tui_status_level level, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void tui_app_quit(tui_app *app);
+/* Shows the terminal cursor at (y, x) in this frame (text fields). */
+void tui_app_set_cursor(tui_app *app, int y, int x);
+/* Wakes the loop at deadline_ms (tt_now_ms clock) even without input. */
+void tui_app_wake_at(tui_app *app, long long deadline_ms);
+/* Runs a `:` command line ("ctx prod", "deploy v3", "q"). */
+void tui_app_command(tui_app *app, const char *line);
+
+#endif

@@ -1,0 +1,295 @@
+/*
+ * The seam between the dashboard and everything slow: the cluster and the
+ * release core. Views call the ops below from the UI thread; every call
+ * returns at once (a request id) and the work runs in a backend thread.
+ * Results come back as messages (tui_msg, queue.h) through the queue the
+ * backend was created with; the UI thread reads them when the queue's fd
+ * wakes its poll(). A backend never touches curses or UI state.
+ *
+ * Messages (type: payload type; req = the id the call returned):
+ *   TUI_MSG_CONN           tui_conn_info    connection state (unsolicited)
+ *   TUI_MSG_FLEET          tui_fleet_batch  list/watch objects for the UI's
+ *                                           fleet (unsolicited, req 0)
+ *   TUI_MSG_MODEL_DETAILS  tui_model_details  answer to load_model
+ *   TUI_MSG_LOG_LINES      tui_log_lines    lines of a follow_logs stream
+ *   TUI_MSG_LOG_END        (none)           the stream ended (err if failed)
+ *   TUI_MSG_RENDER         tui_rendered     answer to render
+ *   TUI_MSG_DIFF           tui_text_result  answer to diff (masked)
+ *   TUI_MSG_DRY_RUN        tui_text_result  answer to dry_run
+ *   TUI_MSG_PROGRESS       tui_progress     a step of apply/delete/rollback/
+ *                                           pin/switch_context
+ *   TUI_MSG_DONE           (none)           that operation finished; err.code
+ *                                           != 0 means failed, err.message why
+ *   TUI_MSG_CONTEXTS       tui_contexts     answer to list_contexts
+ * Any answer may instead carry err.code != 0 and no payload.
+ */
+#ifndef TUI_BACKEND_H
+#define TUI_BACKEND_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "fleet.h"
+#include "queue.h"
+#include "tt_common.h"
+
+enum tui_msg_type {
+    TUI_MSG_CONN = 1,
+    TUI_MSG_FLEET,
+    TUI_MSG_MODEL_DETAILS,
+    TUI_MSG_LOG_LINES,
+    TUI_MSG_LOG_END,
+    TUI_MSG_RENDER,
+    TUI_MSG_DIFF,
+    TUI_MSG_DRY_RUN,
+    TUI_MSG_PROGRESS,
+    TUI_MSG_DONE,
+    TUI_MSG_CONTEXTS,
+};
+
+/* ---- connection ---------------------------------------------------------- */
+typedef enum tui_conn_state {
+    TUI_CONN_NOT_WIRED = 0, /* no backend (shown in the header) */
+    TUI_CONN_CONNECTING,
+    TUI_CONN_CONNECTED,
+    TUI_CONN_RECONNECTING,
+    TUI_CONN_FAILED,
+} tui_conn_state;
+
+typedef struct tui_conn_info {
+    tui_conn_state state;
+    char *context;  /* kube context name */
+    char *env;      /* staging | prod | ... (NULL unknown) */
+    char *server;
+    char *message;  /* why it failed / is reconnecting; no secrets */
+} tui_conn_info;
+
+tui_conn_info *tui_conn_info_new(tui_conn_state state, const char *context, const char *env,
+                                 const char *server, const char *message);
+void tui_conn_info_free(void *p);
+
+/* ---- fleet updates -------------------------------------------------------
+ * A batch of operations the UI thread applies, in order, to its fleet:
+ * the fleet lives on the UI thread, so it needs no lock. */
+typedef enum tui_fleet_op {
+    TUI_FLEET_APPLY,        /* fleet_apply(kind, obj, false) */
+    TUI_FLEET_DELETE,       /* fleet_apply(kind, obj, true) */
+    TUI_FLEET_BEGIN_RELIST, /* fleet_begin_relist(kind) */
+    TUI_FLEET_SWEEP,        /* fleet_sweep(kind) */
+    TUI_FLEET_RESET,        /* start from an empty fleet (context switch) */
+} tui_fleet_op;
+
+typedef struct tui_fleet_item {
+    tui_fleet_op op;
+    fleet_kind kind;
+    json_t *obj; /* owned reference, NULL for relist/reset ops */
+} tui_fleet_item;
+
+typedef struct tui_fleet_batch {
+    tui_fleet_item *items;
+    size_t n, cap;
+} tui_fleet_batch;
+
+tui_fleet_batch *tui_fleet_batch_new(void);
+/* obj is borrowed (a reference is taken); may be NULL for non-object ops. */
+void tui_fleet_batch_add(tui_fleet_batch *b, tui_fleet_op op, fleet_kind kind, json_t *obj);
+void tui_fleet_batch_free(void *p);
+/* Applies every item; *f may be replaced (RESET). Returns true when the
+ * fleet's generation changed. */
+bool tui_fleet_batch_apply(const tui_fleet_batch *b, fleet **f);
+/* "Service" -> FLEET_KIND_SERVICE, "Revision", "Namespace",
+ * "KongClusterPlugin"; -1 for anything else. */
+int tui_fleet_kind_of(const json_t *obj);
+
+/* ---- model details (model / revision views) ------------------------------ */
+typedef struct tui_condition {
+    char *type;
+    char *status;  /* True | False | Unknown */
+    char *reason;
+    char *message;
+    long long last_transition; /* unix seconds, 0 unknown */
+} tui_condition;
+
+typedef struct tui_revision_detail {
+    char *name;
+    char *service;
+    tui_condition *conds;
+    size_t n_conds;
+} tui_revision_detail;
+
+typedef struct tui_pod {
+    char *name;
+    char *revision;  /* label serving.knative.dev/revision */
+    char *phase;     /* Running, Pending ... */
+    char *status;    /* kubectl-like: Running, CrashLoopBackOff, ... */
+    int ready, total;  /* ready containers of total */
+    int restarts;
+    long long created;
+    char **containers; /* names, e.g. app, queue-proxy */
+    size_t n_containers;
+} tui_pod;
+
+typedef struct tui_event {
+    bool warning;
+    char *reason;
+    char *message;
+    char *object;    /* Kind/name */
+    int count;
+    long long last_seen;
+} tui_event;
+
+typedef struct tui_model_details {
+    char *model;
+    tui_revision_detail *revs;
+    size_t n_revs;
+    tui_pod *pods;
+    size_t n_pods;
+    tui_event *events; /* warnings first, then newest first */
+    size_t n_events;
+} tui_model_details;
+
+/* Builds details from Kubernetes JSON: revisions, pods and events are
+ * arrays of objects (a list's "items"); any may be NULL. For the real
+ * backend too: it only has to list these and call this. Caller frees. */
+tui_model_details *tui_model_details_from_json(const char *model, const json_t *revisions,
+                                               const json_t *pods, const json_t *events);
+void tui_model_details_free(void *p);
+const tui_revision_detail *tui_model_details_revision(const tui_model_details *d,
+                                                      const char *name);
+
+/* ---- logs ------------------------------------------------------------------ */
+typedef struct tui_log_lines {
+    char **lines; /* without trailing newlines */
+    size_t n;
+} tui_log_lines;
+
+tui_log_lines *tui_log_lines_new(void);
+void tui_log_lines_add(tui_log_lines *l, const char *line);
+void tui_log_lines_free(void *p);
+
+/* ---- release -------------------------------------------------------------- */
+/* What the deploy form produces (all strings as typed, validated). */
+typedef struct tui_release_req {
+    char *context;
+    char *env;
+    char *model;
+    char *version;
+    char *image;
+    char *entrypoint;
+    bool include_api_keys;
+    char *api_key_file;
+    int min_scale;
+    int max_scale;
+} tui_release_req;
+
+tui_release_req *tui_release_req_dup(const tui_release_req *r);
+void tui_release_req_free(tui_release_req *r);
+
+typedef struct tui_rendered {
+    char *yaml;        /* secrets in clear: shown only on reveal; wiped on free */
+    char *yaml_masked; /* secrets replaced (core/mask.h) */
+} tui_rendered;
+
+tui_rendered *tui_rendered_new(const char *yaml, const char *yaml_masked);
+void tui_rendered_free(void *p);
+
+typedef struct tui_text_result {
+    bool ok;     /* dry-run accepted / diff computed */
+    char *text;  /* masked */
+} tui_text_result;
+
+tui_text_result *tui_text_result_new(bool ok, const char *text);
+void tui_text_result_free(void *p);
+
+typedef enum tui_step_state {
+    TUI_STEP_PENDING,
+    TUI_STEP_RUNNING,
+    TUI_STEP_OK,
+    TUI_STEP_FAILED,
+} tui_step_state;
+
+typedef struct tui_progress {
+    char *object;  /* "Namespace v3", "Service stream", "rollout stream-12" */
+    tui_step_state state;
+    char *message; /* "created", "Ready", the failure reason ... */
+} tui_progress;
+
+tui_progress *tui_progress_new(const char *object, tui_step_state state, const char *message);
+void tui_progress_free(void *p);
+
+/* ---- contexts -------------------------------------------------------------- */
+typedef struct tui_context_info {
+    char *name;
+    char *cluster;
+    char *namespace_;
+    char *env; /* may be NULL */
+} tui_context_info;
+
+typedef struct tui_contexts {
+    tui_context_info *items;
+    size_t n;
+    char *current;
+} tui_contexts;
+
+tui_contexts *tui_contexts_new(const char *current);
+void tui_contexts_add(tui_contexts *c, const char *name, const char *cluster, const char *ns,
+                      const char *env);
+void tui_contexts_free(void *p);
+
+/* ---- the backend -------------------------------------------------------------
+ * All ops are called on the UI thread, return at once, and answer through
+ * the queue. Returned ids are > 0 and unique per backend. */
+typedef struct tui_backend tui_backend;
+
+typedef struct tui_backend_ops {
+    const char *name;
+    /* Starts list+watch of the fleet: TUI_MSG_CONN and TUI_MSG_FLEET
+     * batches follow for as long as the backend lives. */
+    void (*watch_fleet)(tui_backend *b);
+    unsigned long (*load_model)(tui_backend *b, const char *model);
+    /* container: "app" or "queue-proxy"; tail: lines of history (0 all). */
+    unsigned long (*follow_logs)(tui_backend *b, const char *model, const char *pod,
+                                 const char *container, bool follow, int tail);
+    /* Stops a log stream or an operation's follow-up; no message with
+     * this req arrives after cancel returns... except those already queued
+     * (views ignore unknown ids). */
+    void (*cancel)(tui_backend *b, unsigned long req);
+    unsigned long (*render)(tui_backend *b, const tui_release_req *r);
+    unsigned long (*diff)(tui_backend *b, const tui_release_req *r);
+    unsigned long (*dry_run)(tui_backend *b, const tui_release_req *r);
+    /* PROGRESS per object, then per service rollout until Ready or a
+     * failure reason, then DONE. */
+    unsigned long (*apply)(tui_backend *b, const tui_release_req *r);
+    unsigned long (*delete_model)(tui_backend *b, const char *model);
+    /* Sends 100% of both services' traffic to <service>-<version>. */
+    unsigned long (*rollback)(tui_backend *b, const char *model, const char *version);
+    unsigned long (*pin_latest)(tui_backend *b, const char *model);
+    unsigned long (*list_contexts)(tui_backend *b);
+    /* CONN (connecting), a FLEET batch starting with RESET, DONE. */
+    unsigned long (*switch_context)(tui_backend *b, const char *context);
+    /* Stops every thread and frees the backend (queued messages stay). */
+    void (*destroy)(tui_backend *b);
+} tui_backend_ops;
+
+struct tui_backend {
+    const tui_backend_ops *ops;
+    tui_queue *queue; /* borrowed: outlives the backend */
+    unsigned long next_req;
+    void *impl;
+};
+
+/* A new request id (thread-safe). */
+unsigned long tui_backend_next_req(tui_backend *b);
+/* Pushes a message with payload (and its free function) and optional error. */
+void tui_backend_post(tui_backend *b, int type, unsigned long req, void *payload,
+                      void (*free_payload)(void *), const tt_error *err);
+void tui_backend_destroy(tui_backend *b); /* NULL is fine */
+
+/* The fake backend: answers from a JSON fixture (see
+ * tests/data/tui/fleet-basic.json for the format) with optional delays,
+ * for tests and for developing views without a cluster. NULL with err set
+ * when the fixture cannot be read. */
+tui_backend *tui_backend_fake_new(tui_queue *q, const char *fixture_path, tt_error *err);
+
+#endif

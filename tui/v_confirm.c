@@ -1,0 +1,295 @@
+/* Views 6 and 7: confirm, then follow the operation (apply, delete,
+ * rollback, pin) step by step until it is done or fails with a reason. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "draw.h"
+#include "w_dialog.h"
+
+typedef struct step {
+    char *object;
+    tui_step_state state;
+    char *message;
+} step;
+
+typedef struct confirm_view {
+    tui_confirm_kind kind;
+    char *model;
+    char *version;
+    char *env;
+    char *context;
+    tui_release_req *req;
+    tui_dialog *dialog; /* NULL once confirmed */
+    unsigned long op_req;
+    step *steps;
+    size_t n_steps;
+    bool done;
+    bool failed;
+    char *result;
+} confirm_view;
+
+static const char *verb(tui_confirm_kind k)
+{
+    switch (k) {
+    case TUI_CONFIRM_APPLY: return "Apply";
+    case TUI_CONFIRM_DELETE: return "Delete";
+    case TUI_CONFIRM_ROLLBACK: return "Roll back";
+    case TUI_CONFIRM_PIN: return "Pin latest";
+    }
+    return "?";
+}
+
+static void build_dialog(confirm_view *cv)
+{
+    bool prod = tt_streq(cv->env, "prod");
+    char *expected = NULL;
+    if (cv->kind == TUI_CONFIRM_DELETE)
+        expected = tt_strdup(cv->model);
+    else if (prod && cv->version)
+        expected = tt_asprintf("%s/%s", cv->model, cv->version);
+    else if (prod)
+        expected = tt_strdup(cv->model);
+    char *title = tt_asprintf("%s %s%s%s?", verb(cv->kind), cv->model, cv->version ? "/" : "",
+                              cv->version ? cv->version : "");
+    cv->dialog = tui_dialog_new(title, verb(cv->kind), expected);
+    free(title);
+    free(expected);
+    if (prod)
+        tui_dialog_set_banner(cv->dialog, TUI_ROLE_BANNER_PROD, "PRODUCTION");
+    else if (tt_streq(cv->env, "staging"))
+        tui_dialog_set_banner(cv->dialog, TUI_ROLE_BANNER_STAGING, "staging");
+    char line[512];
+    snprintf(line, sizeof(line), "Context:  %s", cv->context ? cv->context : "-");
+    tui_dialog_add_line(cv->dialog, TUI_ROLE_NORMAL, line);
+    snprintf(line, sizeof(line), "Env:      %s", cv->env ? cv->env : "-");
+    tui_dialog_add_line(cv->dialog, prod ? TUI_ROLE_WARNING : TUI_ROLE_NORMAL, line);
+    snprintf(line, sizeof(line), "Model:    %s", cv->model);
+    tui_dialog_add_line(cv->dialog, TUI_ROLE_NORMAL, line);
+    if (cv->version) {
+        snprintf(line, sizeof(line), "Version:  %s", cv->version);
+        tui_dialog_add_line(cv->dialog, TUI_ROLE_NORMAL, line);
+    }
+    switch (cv->kind) {
+    case TUI_CONFIRM_APPLY:
+        snprintf(line, sizeof(line), "Image:    %s", cv->req->image);
+        tui_dialog_add_line(cv->dialog, TUI_ROLE_DIM, line);
+        snprintf(line, sizeof(line), "Scale:    %d-%d%s", cv->req->min_scale, cv->req->max_scale,
+                 cv->req->include_api_keys ? "   API keys included" : "");
+        tui_dialog_add_line(cv->dialog, TUI_ROLE_DIM, line);
+        break;
+    case TUI_CONFIRM_DELETE:
+        snprintf(line, sizeof(line), "Deletes namespace %s and everything in it.", cv->model);
+        tui_dialog_add_line(cv->dialog, TUI_ROLE_ERROR, line);
+        break;
+    case TUI_CONFIRM_ROLLBACK:
+        snprintf(line, sizeof(line), "Sends 100%% of stream and validate traffic to version %s.",
+                 cv->version);
+        tui_dialog_add_line(cv->dialog, TUI_ROLE_NORMAL, line);
+        break;
+    case TUI_CONFIRM_PIN:
+        snprintf(line, sizeof(line), "Requests for version 'latest' will go to %s.", cv->model);
+        tui_dialog_add_line(cv->dialog, TUI_ROLE_NORMAL, line);
+        break;
+    }
+}
+
+static void start(confirm_view *cv, tui_app *app)
+{
+    tui_backend *b = tui_app_require_backend(app);
+    tui_dialog_free(cv->dialog);
+    cv->dialog = NULL;
+    if (!b) {
+        cv->done = cv->failed = true;
+        cv->result = tt_strdup("not connected to a cluster");
+        return;
+    }
+    switch (cv->kind) {
+    case TUI_CONFIRM_APPLY: cv->op_req = b->ops->apply(b, cv->req); break;
+    case TUI_CONFIRM_DELETE: cv->op_req = b->ops->delete_model(b, cv->model); break;
+    case TUI_CONFIRM_ROLLBACK: cv->op_req = b->ops->rollback(b, cv->model, cv->version); break;
+    case TUI_CONFIRM_PIN: cv->op_req = b->ops->pin_latest(b, cv->model); break;
+    }
+}
+
+static void title(tui_view *v, char *buf, size_t size)
+{
+    confirm_view *cv = v->data;
+    snprintf(buf, size, "%s %s%s%s", verb(cv->kind), cv->model, cv->version ? "/" : "",
+             cv->version ? cv->version : "");
+}
+
+static const char *state_text(tui_step_state s, tui_role *role)
+{
+    switch (s) {
+    case TUI_STEP_PENDING: *role = TUI_ROLE_DIM; return "waiting";
+    case TUI_STEP_RUNNING: *role = TUI_ROLE_STATUS_PENDING; return "running";
+    case TUI_STEP_OK: *role = TUI_ROLE_STATUS_OK; return "done";
+    case TUI_STEP_FAILED: *role = TUI_ROLE_STATUS_FAIL; return "FAILED";
+    }
+    *role = TUI_ROLE_NORMAL;
+    return "?";
+}
+
+static void draw(tui_view *v, tui_app *app, WINDOW *w, int y, int x, int h, int width)
+{
+    confirm_view *cv = v->data;
+    if (cv->dialog) {
+        int cy, cx;
+        tui_dialog_draw(cv->dialog, w, y, x, h, width, &cy, &cx);
+        if (cy >= 0)
+            tui_app_set_cursor(app, cy, cx);
+        return;
+    }
+    for (int r = 0; r < h; r++)
+        tui_draw_fill(w, y + r, x, width, TUI_ROLE_NORMAL);
+    bool prod = tt_streq(cv->env, "prod");
+    tui_draw_fill(w, y, x, width, prod ? TUI_ROLE_BANNER_PROD : TUI_ROLE_TITLE);
+    tui_draw_textf(w, y, x + 1, width - 1, prod ? TUI_ROLE_BANNER_PROD : TUI_ROLE_TITLE,
+                   "%s %s%s%s on %s (%s)", verb(cv->kind), cv->model, cv->version ? "/" : "",
+                   cv->version ? cv->version : "", cv->context ? cv->context : "-",
+                   cv->env ? cv->env : "-");
+    int ry = y + 2;
+    for (size_t i = 0; i < cv->n_steps && ry < y + h - 2; i++, ry++) {
+        tui_role role;
+        const char *st = state_text(cv->steps[i].state, &role);
+        char sym[16];
+        snprintf(sym, sizeof(sym), "%s",
+                 cv->steps[i].state == TUI_STEP_OK       ? tui_sym_text(TUI_SYM_CHECK)
+                 : cv->steps[i].state == TUI_STEP_FAILED ? tui_sym_text(TUI_SYM_CROSS)
+                                                         : tui_sym_text(TUI_SYM_ELLIPSIS));
+        int cx = x + 2;
+        cx += tui_draw_textf(w, ry, cx, width - cx, role, "%s %-8s", sym, st);
+        cx += tui_draw_textf(w, ry, cx, width - cx, TUI_ROLE_NORMAL, " %-28s", cv->steps[i].object);
+        if (cv->steps[i].message)
+            tui_draw_textf(w, ry, cx, width - cx,
+                           cv->steps[i].state == TUI_STEP_FAILED ? TUI_ROLE_ERROR : TUI_ROLE_DIM,
+                           " %s", cv->steps[i].message);
+    }
+    if (!cv->n_steps && !cv->done)
+        tui_draw_text(w, ry, x + 2, width - 2, TUI_ROLE_DIM, "starting...", false);
+    if (cv->done)
+        tui_draw_textf(w, y + h - 1, x + 1, width - 1, cv->failed ? TUI_ROLE_ERROR : TUI_ROLE_STATUS_OK,
+                       "%s %s%s%s   (Esc goes back)",
+                       cv->failed ? tui_sym_text(TUI_SYM_CROSS) : tui_sym_text(TUI_SYM_CHECK),
+                       cv->failed ? "Failed: " : "Done", cv->failed && cv->result ? cv->result : "",
+                       !cv->failed && cv->result ? cv->result : "");
+}
+
+static bool key(tui_view *v, tui_app *app, tui_key k, tui_action act)
+{
+    confirm_view *cv = v->data;
+    if (!cv->dialog)
+        return false; /* progress: Esc/q go back through the app */
+    bool refused = false;
+    switch (tui_dialog_key(cv->dialog, k, act, &refused)) {
+    case TUI_DIALOG_CANCEL:
+        tui_app_pop(app);
+        tui_app_message(app, TUI_STATUS_INFO, "Cancelled: nothing was changed");
+        return true;
+    case TUI_DIALOG_CONFIRM:
+        start(cv, app);
+        return true;
+    case TUI_DIALOG_NONE:
+        if (refused)
+            tui_app_message(app, TUI_STATUS_ERROR, "Type the text shown to enable %s",
+                            verb(cv->kind));
+        return true; /* the dialog is modal */
+    }
+    return true;
+}
+
+static bool mouse(tui_view *v, tui_app *app, int y, int x, tui_mouse_kind kind)
+{
+    confirm_view *cv = v->data;
+    if (!cv->dialog || kind != TUI_MOUSE_CLICK)
+        return false;
+    tui_dialog_result r = tui_dialog_click(cv->dialog, y, x);
+    if (r == TUI_DIALOG_CANCEL) {
+        tui_app_pop(app);
+        return true;
+    }
+    if (r == TUI_DIALOG_CONFIRM)
+        start(cv, app);
+    return true;
+}
+
+static void message(tui_view *v, tui_app *app, tui_msg *m)
+{
+    confirm_view *cv = v->data;
+    if (!cv->op_req || m->req != cv->op_req)
+        return;
+    if (m->type == TUI_MSG_PROGRESS && m->payload) {
+        tui_progress *p = m->payload;
+        step *s = NULL;
+        for (size_t i = 0; i < cv->n_steps; i++)
+            if (tt_streq(cv->steps[i].object, p->object))
+                s = &cv->steps[i];
+        if (!s) {
+            cv->steps = tt_realloc(cv->steps, (cv->n_steps + 1) * sizeof(step));
+            s = &cv->steps[cv->n_steps++];
+            s->object = tt_strdup(p->object);
+            s->message = NULL;
+        }
+        s->state = p->state;
+        free(s->message);
+        s->message = tt_strdup(p->message);
+    } else if (m->type == TUI_MSG_DONE) {
+        cv->done = true;
+        cv->failed = m->err.code != 0;
+        cv->result = tt_strdup(cv->failed ? m->err.message : "");
+        cv->op_req = 0;
+    }
+    tui_app_dirty(app);
+}
+
+static void close_view(tui_view *v, tui_app *app)
+{
+    (void)app;
+    confirm_view *cv = v->data;
+    tui_dialog_free(cv->dialog);
+    for (size_t i = 0; i < cv->n_steps; i++) {
+        free(cv->steps[i].object);
+        free(cv->steps[i].message);
+    }
+    free(cv->steps);
+    free(cv->model);
+    free(cv->version);
+    free(cv->env);
+    free(cv->context);
+    free(cv->result);
+    tui_release_req_free(cv->req);
+    free(cv);
+}
+
+static const tui_view_ops dialog_ops = {
+    .id = TUI_VIEW_CONFIRM,
+    .overlay = true,
+    .text_entry = true,
+    .hints = "Tab switch button  Enter press  Esc cancel",
+    .title = title,
+    .draw = draw,
+    .key = key,
+    .mouse = mouse,
+    .message = message,
+    .close = close_view,
+};
+
+tui_view *tui_view_confirm_new(tui_app *app, tui_confirm_kind kind, const char *model,
+                               const char *version, const tui_release_req *req)
+{
+    confirm_view *cv = tt_calloc(1, sizeof(*cv));
+    cv->kind = kind;
+    cv->model = tt_strdup(model);
+    cv->version = tt_strdup(version);
+    cv->req = req ? tui_release_req_dup(req) : NULL;
+    cv->env = tt_strdup(req && req->env ? req->env : tui_app_env(app));
+    cv->context = tt_strdup(tui_app_context(app));
+    if (kind == TUI_CONFIRM_APPLY && !cv->req) {
+        tui_release_req empty = {0};
+        cv->req = tui_release_req_dup(&empty);
+    }
+    build_dialog(cv);
+    return tui_view_new(&dialog_ops, cv);
+}

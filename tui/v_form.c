@@ -1,0 +1,236 @@
+/* View 4: the deploy form, prefilled from what is live, checked as you type. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "app.h"
+#include "draw.h"
+#include "release_check.h"
+#include "w_form.h"
+
+#define DEFAULT_ENTRYPOINT "run.deploy.worker:app"
+
+typedef struct form_view {
+    tui_app *app;
+    tui_form *form;
+    char *model; /* the model it was opened for, may be NULL */
+} form_view;
+
+static bool validate(void *ctx, const tui_form *f, size_t i, char *msg, size_t size, bool *warn)
+{
+    form_view *fv = ctx;
+    const char *id = tui_form_id(f, i);
+    const char *v = tui_form_value(f, id);
+    int min = 0, max = 0;
+    if (tt_streq(id, "model"))
+        return !tui_check_dns_label("model", v, msg, size);
+    if (tt_streq(id, "version")) {
+        if (!tui_check_dns_label("version", v, msg, size))
+            return true;
+        const fleet_model *m = fleet_find(tui_app_fleet(fv->app), tui_form_value(f, "model"));
+        if (tui_version_exists(m, v)) {
+            char *next = fleet_next_version(m);
+            snprintf(msg, size,
+                     "version %s already exists for %s: a changed template needs a new version "
+                     "(next free: %s)",
+                     v, m->name, next);
+            free(next);
+            return true;
+        }
+        return false;
+    }
+    if (tt_streq(id, "image")) {
+        if (!*v) {
+            snprintf(msg, size, "image is required (registry/name@sha256:<digest>)");
+            return true;
+        }
+        if (!tui_image_is_digest(v)) {
+            snprintf(msg, size, "not a digest: a tag can move; prefer name@sha256:<64 hex>");
+            *warn = true;
+            return true;
+        }
+        return false;
+    }
+    if (tt_streq(id, "entrypoint") && !*v) {
+        snprintf(msg, size, "entry point is required (e.g. %s)", DEFAULT_ENTRYPOINT);
+        return true;
+    }
+    if (tt_streq(id, "api_key_file") && tt_streq(tui_form_value(f, "include_api_keys"), "true")) {
+        if (!*v) {
+            snprintf(msg, size, "an API-key file is required when API keys are included");
+            return true;
+        }
+        if (access(v, R_OK) != 0) {
+            snprintf(msg, size, "cannot read %s", v);
+            return true;
+        }
+        return false;
+    }
+    if (tt_streq(id, "min_scale"))
+        return !tui_check_scale("min scale", v, &min, msg, size);
+    if (tt_streq(id, "max_scale")) {
+        if (!tui_check_scale("max scale", v, &max, msg, size))
+            return true;
+        if (tui_check_scale("", tui_form_value(f, "min_scale"), &min, msg, size) && max < min) {
+            snprintf(msg, size, "max scale %d is less than min scale %d", max, min);
+            return true;
+        }
+        if (max == 0) {
+            snprintf(msg, size, "max scale must be at least 1");
+            return true;
+        }
+        msg[0] = '\0';
+        return false;
+    }
+    return false;
+}
+
+static const fleet_revision *latest_ready(const fleet_service *s)
+{
+    for (size_t i = 0; s->present && i < s->n_revisions; i++)
+        if (tt_streq(s->revisions[i].name, s->latest_ready))
+            return &s->revisions[i];
+    return s->present && s->n_revisions ? &s->revisions[0] : NULL;
+}
+
+static void prefill(form_view *fv, tui_app *app)
+{
+    const fleet_model *m = fv->model ? fleet_find(tui_app_fleet(app), fv->model) : NULL;
+    const fleet_revision *r = m ? latest_ready(m->stream.present ? &m->stream : &m->validate) : NULL;
+    char *next = m ? fleet_next_version(m) : tt_strdup("1");
+    char min[16] = "0", max[16] = "32";
+    if (r && r->min_scale >= 0)
+        snprintf(min, sizeof(min), "%d", r->min_scale);
+    if (r && r->max_scale >= 0)
+        snprintf(max, sizeof(max), "%d", r->max_scale);
+    const char *env = tui_app_env(app);
+    tui_form *f = fv->form;
+    size_t i = tui_form_add(f, "env", "Environment", TUI_FIELD_CHOICE,
+                            tt_streq(env, "prod") ? "prod" : "staging", "staging|prod");
+    tui_form_set_hint(f, i, "Space or Left/Right to change; selects the public hostname");
+    i = tui_form_add(f, "model", "Model", TUI_FIELD_TEXT, fv->model ? fv->model : "", NULL);
+    tui_form_set_hint(f, i, "the namespace; lowercase letters, digits and '-'");
+    i = tui_form_add(f, "version", "Version", TUI_FIELD_TEXT, next, NULL);
+    tui_form_set_hint(f, i, "the revision is <service>-<version>; must be new");
+    i = tui_form_add(f, "image", "Image", TUI_FIELD_TEXT, r && r->image ? r->image : "", NULL);
+    tui_form_set_hint(f, i, "registry/name@sha256:<digest>");
+    tui_form_add(f, "entrypoint", "Entry point", TUI_FIELD_TEXT, DEFAULT_ENTRYPOINT, NULL);
+    i = tui_form_add(f, "include_api_keys", "Include API keys", TUI_FIELD_BOOL, "false", NULL);
+    tui_form_set_hint(f, i, "legacy images only; Space toggles");
+    tui_form_add(f, "api_key_file", "API-key file", TUI_FIELD_TEXT, "apikeys.json", NULL);
+    tui_form_add(f, "min_scale", "Min scale", TUI_FIELD_TEXT, min, NULL);
+    tui_form_add(f, "max_scale", "Max scale", TUI_FIELD_TEXT, max, NULL);
+    free(next);
+    tui_form_set_focus(f, fv->model ? tui_form_index(f, "image") : tui_form_index(f, "model"));
+    tui_form_set_validator(f, validate, fv);
+}
+
+static void title(tui_view *v, char *buf, size_t size)
+{
+    form_view *fv = v->data;
+    snprintf(buf, size, "Deploy%s%s", fv->model ? " > " : "", fv->model ? fv->model : "");
+}
+
+static void draw(tui_view *v, tui_app *app, WINDOW *w, int y, int x, int h, int width)
+{
+    form_view *fv = v->data;
+    tui_draw_fill(w, y, x, width, TUI_ROLE_NORMAL);
+    size_t errors = tui_form_error_count(fv->form);
+    tui_draw_textf(w, y, x + 1, width - 1, TUI_ROLE_TITLE, "Deploy a release to %s",
+                   tui_app_context(app) ? tui_app_context(app) : "(no context)");
+    tui_form_draw(fv->form, w, y + 2, x + 2, h - 4, width - 4);
+    tui_draw_fill(w, y + h - 1, x, width, TUI_ROLE_NORMAL);
+    if (errors)
+        tui_draw_textf(w, y + h - 1, x + 1, width - 1, TUI_ROLE_ERROR,
+                       "%zu field%s to fix before the preview", errors, errors == 1 ? "" : "s");
+    else
+        tui_draw_text(w, y + h - 1, x + 1, width - 1, TUI_ROLE_STATUS_OK,
+                      "Ready: Enter shows the preview", false);
+    int cy, cx;
+    tui_form_cursor(fv->form, &cy, &cx);
+    if (cy >= 0)
+        tui_app_set_cursor(app, cy, cx);
+}
+
+static void submit(form_view *fv, tui_app *app)
+{
+    size_t errors = tui_form_error_count(fv->form);
+    if (errors) {
+        tui_app_message(app, TUI_STATUS_ERROR, "Fix %zu field%s first", errors,
+                        errors == 1 ? "" : "s");
+        return;
+    }
+    tui_form *f = fv->form;
+    tui_release_req req = {0};
+    req.context = (char *)tui_app_context(app);
+    req.env = (char *)tui_form_value(f, "env");
+    req.model = (char *)tui_form_value(f, "model");
+    req.version = (char *)tui_form_value(f, "version");
+    req.image = (char *)tui_form_value(f, "image");
+    req.entrypoint = (char *)tui_form_value(f, "entrypoint");
+    req.include_api_keys = tt_streq(tui_form_value(f, "include_api_keys"), "true");
+    req.api_key_file = (char *)tui_form_value(f, "api_key_file");
+    req.min_scale = atoi(tui_form_value(f, "min_scale"));
+    req.max_scale = atoi(tui_form_value(f, "max_scale"));
+    tui_app_push(app, tui_view_preview_new(app, &req));
+}
+
+static bool key(tui_view *v, tui_app *app, tui_key k, tui_action act)
+{
+    form_view *fv = v->data;
+    switch (act) {
+    case TUI_ACT_NEXT_FIELD: tui_form_focus_next(fv->form); return true;
+    case TUI_ACT_PREV_FIELD: tui_form_focus_prev(fv->form); return true;
+    case TUI_ACT_SUBMIT: submit(fv, app); return true;
+    case TUI_ACT_NONE: return tui_form_key(fv->form, k) != TUI_LINE_IGNORED;
+    default: return false;
+    }
+}
+
+static bool mouse(tui_view *v, tui_app *app, int y, int x, tui_mouse_kind kind)
+{
+    (void)app;
+    (void)x;
+    form_view *fv = v->data;
+    if (kind != TUI_MOUSE_CLICK)
+        return false;
+    return tui_form_click(fv->form, y - 3); /* header, title, blank line */
+}
+
+static void fleet_changed(tui_view *v, tui_app *app)
+{
+    (void)app;
+    tui_form_validate(((form_view *)v->data)->form); /* a version may be taken now */
+}
+
+static void close_view(tui_view *v, tui_app *app)
+{
+    (void)app;
+    form_view *fv = v->data;
+    tui_form_free(fv->form);
+    free(fv->model);
+    free(fv);
+}
+
+static const tui_view_ops ops = {
+    .id = TUI_VIEW_FORM,
+    .text_entry = true,
+    .hints = "Tab/Shift-Tab move  Ctrl-A/E/K/U/W edit  Space toggles  Enter preview  Esc back  F1 help",
+    .title = title,
+    .draw = draw,
+    .key = key,
+    .mouse = mouse,
+    .fleet_changed = fleet_changed,
+    .close = close_view,
+};
+
+tui_view *tui_view_form_new(tui_app *app, const char *model)
+{
+    form_view *fv = tt_calloc(1, sizeof(*fv));
+    fv->app = app;
+    fv->model = tt_strdup(model);
+    fv->form = tui_form_new();
+    prefill(fv, app);
+    return tui_view_new(&ops, fv);
+}

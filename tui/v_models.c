@@ -1,0 +1,281 @@
+/* View 1, the dashboard: one row per model, live from the fleet. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "app.h"
+#include "draw.h"
+#include "v_common.h"
+#include "w_list.h"
+
+enum { COL_MODEL, COL_LATEST, COL_STREAM, COL_VALIDATE, COL_VERSION, COL_TRAFFIC, COL_IMAGE,
+       COL_SCALE, COL_AGE, N_COLS };
+
+static const tui_list_column columns[N_COLS] = {
+    {"MODEL", 12, 3, false},   {"LATEST", 8, 0, false},   {"STREAM", 10, 0, false},
+    {"VALIDATE", 10, 0, false}, {"VERSION", 10, 0, false}, {"TRAFFIC", 9, 2, false},
+    {"IMAGE", 12, 0, false},   {"SCALE", 6, 0, false},    {"AGE", 4, 0, true},
+};
+
+typedef struct models_view {
+    tui_app *app;
+    tui_list *list;
+} models_view;
+
+static const fleet_revision *latest_ready(const fleet_service *s)
+{
+    for (size_t i = 0; s->present && i < s->n_revisions; i++)
+        if (tt_streq(s->revisions[i].name, s->latest_ready))
+            return &s->revisions[i];
+    return NULL;
+}
+
+static size_t src_count(void *ctx)
+{
+    models_view *mv = ctx;
+    return fleet_model_count(tui_app_fleet(mv->app));
+}
+
+static const char *src_key(void *ctx, size_t row)
+{
+    models_view *mv = ctx;
+    const fleet_model *m = fleet_model_at(tui_app_fleet(mv->app), row);
+    return m ? m->name : NULL;
+}
+
+static const char *src_cell(void *ctx, size_t row, int col, tui_role *role, char *buf, size_t size)
+{
+    models_view *mv = ctx;
+    const fleet_model *m = fleet_model_at(tui_app_fleet(mv->app), row);
+    if (!m)
+        return "";
+    const fleet_service *s = m->stream.present ? &m->stream : &m->validate;
+    const fleet_revision *r = latest_ready(s);
+    switch (col) {
+    case COL_MODEL:
+        if (m->terminating) {
+            *role = TUI_ROLE_DIM;
+            snprintf(buf, size, "%s (deleting)", m->name);
+            return buf;
+        }
+        return m->name;
+    case COL_LATEST:
+        if (!m->pinned_latest)
+            return "";
+        *role = TUI_ROLE_PINNED;
+        snprintf(buf, size, "%s pinned", tui_sym_text(TUI_SYM_DOT));
+        return buf;
+    case COL_STREAM:
+    case COL_VALIDATE: {
+        const fleet_service *sv = col == COL_STREAM ? &m->stream : &m->validate;
+        *role = tui_readiness_text(tui_cond_value(sv->ready, sv->present), buf, size);
+        return buf;
+    }
+    case COL_VERSION:
+        if (!s->latest_ready)
+            return "-";
+        snprintf(buf, size, "%s%s", tui_revision_version(s->latest_ready, NULL),
+                 fleet_model_versions_differ(m) ? " (split)" : "");
+        if (fleet_model_versions_differ(m))
+            *role = TUI_ROLE_WARNING;
+        return buf;
+    case COL_TRAFFIC:
+        tui_fmt_traffic(s, buf, size);
+        if (fleet_service_traffic_pinned(s))
+            *role = TUI_ROLE_WARNING;
+        return buf;
+    case COL_IMAGE:
+        return tui_fmt_image_short(r ? r->image : NULL, buf, size);
+    case COL_SCALE:
+        return r ? tui_fmt_scale(r->min_scale, r->max_scale, buf, size) : "-";
+    case COL_AGE:
+        return tui_fmt_age(m->created, (long long)time(NULL), buf, size);
+    }
+    return "";
+}
+
+static int src_compare(void *ctx, size_t a, size_t b, int col)
+{
+    models_view *mv = ctx;
+    if (col == COL_AGE) {
+        const fleet_model *ma = fleet_model_at(tui_app_fleet(mv->app), a);
+        const fleet_model *mb = fleet_model_at(tui_app_fleet(mv->app), b);
+        /* Youngest first, like a sorted AGE column reads. */
+        return ma->created == mb->created ? 0 : ma->created > mb->created ? -1 : 1;
+    }
+    char ba[256], bb[256];
+    tui_role r;
+    const char *sa = src_cell(ctx, a, col, &r, ba, sizeof(ba));
+    const char *sb = src_cell(ctx, b, col, &r, bb, sizeof(bb));
+    char *ea, *eb;
+    long na = strtol(sa, &ea, 10), nb = strtol(sb, &eb, 10);
+    if (ea != sa && eb != sb && na != nb)
+        return na < nb ? -1 : 1;
+    return strcasecmp(sa, sb);
+}
+
+static const tui_list_source source = {src_count, src_cell, src_key, src_compare};
+
+static void title(tui_view *v, char *buf, size_t size)
+{
+    (void)v;
+    snprintf(buf, size, "Models");
+}
+
+static void draw(tui_view *v, tui_app *app, WINDOW *w, int y, int x, int h, int width)
+{
+    models_view *mv = v->data;
+    const fleet *f = tui_app_fleet(app);
+    size_t n = fleet_model_count(f), ready = 0, failing = 0;
+    for (size_t i = 0; i < n; i++) {
+        const fleet_model *m = fleet_model_at(f, i);
+        if (fleet_model_ready(m))
+            ready++;
+        else if (m->stream.ready == FLEET_COND_FALSE || m->validate.ready == FLEET_COND_FALSE)
+            failing++;
+    }
+    tui_draw_fill(w, y, x, width, TUI_ROLE_NORMAL);
+    int cx = x + 1;
+    cx += tui_draw_textf(w, y, cx, width - cx, TUI_ROLE_TITLE, "%zu models", n);
+    cx += tui_draw_textf(w, y, cx, width - cx, TUI_ROLE_NORMAL, "  %zu ready", ready);
+    if (failing)
+        cx += tui_draw_textf(w, y, cx, width - cx, TUI_ROLE_STATUS_FAIL, "  %zu failing", failing);
+    if (*tui_list_filter(mv->list))
+        cx += tui_draw_textf(w, y, cx, width - cx, TUI_ROLE_WARNING, "  filter: %s (%zu shown)",
+                             tui_list_filter(mv->list), tui_list_visible_count(mv->list));
+    int sc = tui_list_sort_column(mv->list);
+    if (sc >= 0)
+        tui_draw_textf(w, y, cx, width - cx, TUI_ROLE_DIM, "  sort: %s%s", columns[sc].title,
+                       tui_list_sort_reverse(mv->list) ? " (reversed)" : "");
+    if (!tui_app_backend(app)) {
+        for (int r = 1; r < h; r++)
+            tui_draw_fill(w, y + r, x, width, TUI_ROLE_NORMAL);
+        tui_draw_text(w, y + 2, x + 2, width - 4, TUI_ROLE_WARNING,
+                      "Not connected: the cluster connection is not wired into the dashboard yet.",
+                      false);
+        tui_draw_text(w, y + 3, x + 2, width - 4, TUI_ROLE_DIM,
+                      "Use the subcommands (ttstui status ...) or try the dashboard with "
+                      "--fake-backend FILE.",
+                      false);
+        return;
+    }
+    tui_list_draw(mv->list, w, y + 1, x, h - 1, width);
+    /* Ages change with time: come back in a minute. */
+    tui_app_wake_at(app, tt_now_ms() + 60000);
+}
+
+static void open_selected(models_view *mv, tui_app *app)
+{
+    size_t row = tui_list_selected(mv->list);
+    const fleet_model *m = fleet_model_at(tui_app_fleet(app), row);
+    if (m)
+        tui_app_push(app, tui_view_model_new(app, m->name));
+}
+
+static const char *selected_name(models_view *mv, tui_app *app)
+{
+    const fleet_model *m = fleet_model_at(tui_app_fleet(app), tui_list_selected(mv->list));
+    return m ? m->name : NULL;
+}
+
+static bool key(tui_view *v, tui_app *app, tui_key k, tui_action act)
+{
+    models_view *mv = v->data;
+    if (tui_list_action(mv->list, act))
+        return true;
+    const char *name = selected_name(mv, app);
+    switch (act) {
+    case TUI_ACT_OPEN:
+        open_selected(mv, app);
+        return true;
+    case TUI_ACT_SORT: {
+        int c = tui_list_sort_column(mv->list) + 1;
+        tui_list_set_sort(mv->list, c >= N_COLS ? -1 : c, false);
+        return true;
+    }
+    case TUI_ACT_SORT_REVERSE:
+        tui_list_set_sort(mv->list, tui_list_sort_column(mv->list) < 0 ? COL_MODEL
+                                                                        : tui_list_sort_column(mv->list),
+                          !tui_list_sort_reverse(mv->list));
+        return true;
+    case TUI_ACT_DEPLOY:
+        tui_app_push(app, tui_view_form_new(app, name));
+        return true;
+    case TUI_ACT_DELETE:
+        if (name)
+            tui_app_push(app, tui_view_confirm_new(app, TUI_CONFIRM_DELETE, name, NULL, NULL));
+        return true;
+    case TUI_ACT_PIN:
+        if (name)
+            tui_app_push(app, tui_view_confirm_new(app, TUI_CONFIRM_PIN, name, NULL, NULL));
+        return true;
+    case TUI_ACT_CONTEXTS:
+        tui_app_push(app, tui_view_contexts_new(app));
+        return true;
+    default:
+        (void)k;
+        return false;
+    }
+}
+
+static bool mouse(tui_view *v, tui_app *app, int y, int x, tui_mouse_kind kind)
+{
+    models_view *mv = v->data;
+    (void)x;
+    switch (kind) {
+    case TUI_MOUSE_WHEEL_UP: tui_list_scroll(mv->list, -3); return true;
+    case TUI_MOUSE_WHEEL_DOWN: tui_list_scroll(mv->list, 3); return true;
+    case TUI_MOUSE_CLICK: return tui_list_click(mv->list, y - 3); /* header, summary, columns */
+    case TUI_MOUSE_DOUBLE_CLICK:
+        if (tui_list_click(mv->list, y - 3))
+            open_selected(mv, app);
+        return true;
+    }
+    return false;
+}
+
+static void fleet_changed(tui_view *v, tui_app *app)
+{
+    (void)app;
+    models_view *mv = v->data;
+    tui_list_refresh(mv->list);
+}
+
+static void view_filter(tui_view *v, tui_app *app, const char *text)
+{
+    (void)app;
+    models_view *mv = v->data;
+    tui_list_set_filter(mv->list, text);
+}
+
+static void close_view(tui_view *v, tui_app *app)
+{
+    (void)app;
+    models_view *mv = v->data;
+    tui_list_free(mv->list);
+    free(mv);
+}
+
+static const tui_view_ops ops = {
+    .id = TUI_VIEW_MODELS,
+    .hints = "Enter open  / filter  s sort  d deploy  x delete  p pin  c contexts  : command  ? help  q quit",
+    .hints_readonly = "Enter open  / filter  s sort  c contexts  : command  ? help  q quit",
+    .title = title,
+    .draw = draw,
+    .key = key,
+    .mouse = mouse,
+    .fleet_changed = fleet_changed,
+    .filter = view_filter,
+    .close = close_view,
+};
+
+tui_view *tui_view_models_new(tui_app *app)
+{
+    models_view *mv = tt_calloc(1, sizeof(*mv));
+    mv->app = app;
+    mv->list = tui_list_new(columns, N_COLS, &source, mv);
+    tui_list_refresh(mv->list);
+    return tui_view_new(&ops, mv);
+}

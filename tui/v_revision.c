@@ -1,0 +1,235 @@
+/* View 3: a revision's conditions and its pods; l opens a pod's logs. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "draw.h"
+#include "v_common.h"
+#include "w_list.h"
+
+enum { COL_POD, COL_STATUS, COL_READY, COL_RESTARTS, COL_AGE, N_COLS };
+
+static const tui_list_column columns[N_COLS] = {
+    {"POD", 24, 3, false}, {"STATUS", 16, 1, false}, {"READY", 5, 0, true},
+    {"RESTARTS", 8, 0, true}, {"AGE", 5, 0, true},
+};
+
+typedef struct revision_view {
+    tui_app *app;
+    char *model;
+    char *revision;
+    tui_model_details *details;
+    unsigned long req;
+    size_t *pods; /* indices into details->pods of this revision */
+    size_t n_pods;
+    tui_list *list;
+} revision_view;
+
+static const tui_pod *pod_at(revision_view *rv, size_t r)
+{
+    return rv->details && r < rv->n_pods ? &rv->details->pods[rv->pods[r]] : NULL;
+}
+
+static size_t src_count(void *ctx)
+{
+    return ((revision_view *)ctx)->n_pods;
+}
+
+static const char *src_key(void *ctx, size_t r)
+{
+    const tui_pod *p = pod_at(ctx, r);
+    return p ? p->name : NULL;
+}
+
+static const char *src_cell(void *ctx, size_t r, int col, tui_role *role, char *buf, size_t size)
+{
+    const tui_pod *p = pod_at(ctx, r);
+    if (!p)
+        return "";
+    switch (col) {
+    case COL_POD: return p->name;
+    case COL_STATUS:
+        *role = tt_streq(p->status, "Running") && p->ready == p->total ? TUI_ROLE_STATUS_OK
+                : tt_streq(p->status, "Running") || tt_streq(p->status, "Pending")
+                    ? TUI_ROLE_STATUS_PENDING
+                    : TUI_ROLE_STATUS_FAIL;
+        return p->status;
+    case COL_READY: snprintf(buf, size, "%d/%d", p->ready, p->total); return buf;
+    case COL_RESTARTS:
+        snprintf(buf, size, "%d", p->restarts);
+        if (p->restarts > 0)
+            *role = TUI_ROLE_WARNING;
+        return buf;
+    case COL_AGE: return tui_fmt_age(p->created, (long long)time(NULL), buf, size);
+    }
+    return "";
+}
+
+static const tui_list_source source = {src_count, src_cell, src_key, NULL};
+
+static void index_pods(revision_view *rv)
+{
+    free(rv->pods);
+    rv->pods = NULL;
+    rv->n_pods = 0;
+    if (!rv->details)
+        return;
+    rv->pods = tt_calloc(rv->details->n_pods ? rv->details->n_pods : 1, sizeof(size_t));
+    for (size_t i = 0; i < rv->details->n_pods; i++)
+        if (tt_streq(rv->details->pods[i].revision, rv->revision))
+            rv->pods[rv->n_pods++] = i;
+}
+
+static void title(tui_view *v, char *buf, size_t size)
+{
+    revision_view *rv = v->data;
+    snprintf(buf, size, "Models > %s > %s", rv->model, rv->revision);
+}
+
+static void draw(tui_view *v, tui_app *app, WINDOW *w, int y, int x, int h, int width)
+{
+    (void)app;
+    revision_view *rv = v->data;
+    for (int r = 0; r < h; r++)
+        tui_draw_fill(w, y + r, x, width, TUI_ROLE_NORMAL);
+    tui_draw_textf(w, y, x + 1, width - 1, TUI_ROLE_TITLE, "Revision %s", rv->revision);
+    int cy = y + 1;
+    const tui_revision_detail *d = tui_model_details_revision(rv->details, rv->revision);
+    if (!rv->details) {
+        tui_draw_text(w, cy++, x + 2, width - 2, TUI_ROLE_DIM,
+                      rv->req ? "loading..." : "not loaded", false);
+    } else if (!d || !d->n_conds) {
+        tui_draw_text(w, cy++, x + 2, width - 2, TUI_ROLE_DIM, "no conditions reported", false);
+    } else {
+        tui_draw_text(w, cy++, x + 1, width - 1, TUI_ROLE_COLUMN_HEADER,
+                      "CONDITION           STATUS      REASON: MESSAGE", false);
+        for (size_t i = 0; i < d->n_conds && cy < y + h / 2; i++) {
+            const tui_condition *c = &d->conds[i];
+            char st[48];
+            int val = tt_streq(c->status, "True") ? 1 : tt_streq(c->status, "False") ? 0 : -1;
+            tui_role role = tui_readiness_text(val, st, sizeof(st));
+            if (val == 1)
+                snprintf(st, sizeof(st), "%s True", tui_sym_text(TUI_SYM_CHECK));
+            else if (val == 0)
+                snprintf(st, sizeof(st), "%s False", tui_sym_text(TUI_SYM_CROSS));
+            else
+                snprintf(st, sizeof(st), "%s Unknown", tui_sym_text(TUI_SYM_ELLIPSIS));
+            int cx = x + 1;
+            cx += tui_draw_textf(w, cy, cx, 20, TUI_ROLE_NORMAL, "%-19s", c->type ? c->type : "?");
+            cx += tui_draw_textf(w, cy, cx, 12, role, "%-11s", st);
+            tui_draw_textf(w, cy, cx + 1, width - cx - 1, val == 0 ? TUI_ROLE_STATUS_FAIL : TUI_ROLE_NORMAL,
+                           "%s%s%s", c->reason ? c->reason : "", c->message ? ": " : "",
+                           c->message ? c->message : "");
+            cy++;
+        }
+    }
+    cy++;
+    tui_list_draw(rv->list, w, cy, x, y + h - cy, width);
+}
+
+static void open_logs(revision_view *rv, tui_app *app)
+{
+    const tui_pod *p = pod_at(rv, tui_list_selected(rv->list));
+    if (!p) {
+        tui_app_message(app, TUI_STATUS_INFO, "No pod selected (a revision scaled to zero has none)");
+        return;
+    }
+    tui_app_push(app, tui_view_logs_new(app, rv->model, p->name, (const char *const *)p->containers,
+                                        p->n_containers));
+}
+
+static bool key(tui_view *v, tui_app *app, tui_key k, tui_action act)
+{
+    (void)k;
+    revision_view *rv = v->data;
+    if (tui_list_action(rv->list, act))
+        return true;
+    if (act == TUI_ACT_LOGS || act == TUI_ACT_OPEN) {
+        open_logs(rv, app);
+        return true;
+    }
+    return false;
+}
+
+static bool mouse(tui_view *v, tui_app *app, int y, int x, tui_mouse_kind kind)
+{
+    (void)app;
+    (void)x;
+    (void)y;
+    revision_view *rv = v->data;
+    if (kind == TUI_MOUSE_WHEEL_UP)
+        tui_list_scroll(rv->list, -1);
+    else if (kind == TUI_MOUSE_WHEEL_DOWN)
+        tui_list_scroll(rv->list, 1);
+    else
+        return false;
+    return true;
+}
+
+static void message(tui_view *v, tui_app *app, tui_msg *m)
+{
+    revision_view *rv = v->data;
+    if (m->type != TUI_MSG_MODEL_DETAILS || m->req != rv->req)
+        return;
+    rv->req = 0;
+    if (m->err.code) {
+        tui_app_message(app, TUI_STATUS_ERROR, "Loading %s: %s", rv->revision, m->err.message);
+        return;
+    }
+    tui_model_details_free(rv->details);
+    rv->details = m->payload;
+    m->payload = NULL;
+    index_pods(rv);
+    tui_list_refresh(rv->list);
+    tui_app_dirty(app);
+}
+
+static void fleet_changed(tui_view *v, tui_app *app)
+{
+    revision_view *rv = v->data;
+    tui_backend *b = tui_app_backend(app);
+    if (b && !rv->req)
+        rv->req = b->ops->load_model(b, rv->model);
+}
+
+static void close_view(tui_view *v, tui_app *app)
+{
+    revision_view *rv = v->data;
+    tui_backend *b = tui_app_backend(app);
+    if (b && rv->req)
+        b->ops->cancel(b, rv->req);
+    tui_list_free(rv->list);
+    tui_model_details_free(rv->details);
+    free(rv->pods);
+    free(rv->model);
+    free(rv->revision);
+    free(rv);
+}
+
+static const tui_view_ops ops = {
+    .id = TUI_VIEW_REVISION,
+    .hints = "l/Enter logs of the pod  ? help  Esc back",
+    .title = title,
+    .draw = draw,
+    .key = key,
+    .mouse = mouse,
+    .message = message,
+    .fleet_changed = fleet_changed,
+    .close = close_view,
+};
+
+tui_view *tui_view_revision_new(tui_app *app, const char *model, const char *revision)
+{
+    revision_view *rv = tt_calloc(1, sizeof(*rv));
+    rv->app = app;
+    rv->model = tt_strdup(model);
+    rv->revision = tt_strdup(revision);
+    rv->list = tui_list_new(columns, N_COLS, &source, rv);
+    tui_list_refresh(rv->list);
+    tui_backend *b = tui_app_backend(app);
+    if (b)
+        rv->req = b->ops->load_model(b, model);
+    return tui_view_new(&ops, rv);
+}

@@ -1,0 +1,85 @@
+/*
+ * Views, tig style: a view is data plus one ops table; the app keeps a
+ * stack of them and never learns what a view shows. One file per view
+ * (v_*.c) exports its constructor below.
+ */
+#ifndef TUI_VIEW_H
+#define TUI_VIEW_H
+
+#include <curses.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "backend.h"
+#include "keymap.h"
+#include "queue.h"
+
+typedef struct tui_app tui_app;
+typedef struct tui_view tui_view;
+
+typedef enum tui_mouse_kind {
+    TUI_MOUSE_CLICK,
+    TUI_MOUSE_DOUBLE_CLICK,
+    TUI_MOUSE_WHEEL_UP,
+    TUI_MOUSE_WHEEL_DOWN,
+} tui_mouse_kind;
+
+typedef struct tui_view_ops {
+    unsigned id;          /* one TUI_VIEW_* bit: selects keymap entries and help */
+    bool overlay;         /* drawn over the view below it (dialogs) */
+    bool text_entry;      /* printable keys go to the view before the keymap */
+    const char *hints;    /* status line hints when no message shows */
+    const char *hints_readonly; /* the same under --readonly (NULL: hints) */
+    /* Breadcrumb title for the header ("Model v3"). */
+    void (*title)(tui_view *v, char *buf, size_t size);
+    /* Draws the body rectangle. */
+    void (*draw)(tui_view *v, tui_app *app, WINDOW *w, int y, int x, int height, int width);
+    /* A key and the action the keymap gives it (may be NONE); true when
+     * handled, else the app tries its global actions. */
+    bool (*key)(tui_view *v, tui_app *app, tui_key key, tui_action act);
+    /* Mouse at screen (y, x); may be NULL. */
+    bool (*mouse)(tui_view *v, tui_app *app, int y, int x, tui_mouse_kind kind);
+    /* Every backend message is offered to every view on the stack; a view
+     * that keeps the payload sets m->payload = NULL. */
+    void (*message)(tui_view *v, tui_app *app, tui_msg *m);
+    /* The fleet changed (live updates). May be NULL. */
+    void (*fleet_changed)(tui_view *v, tui_app *app);
+    /* `/`: live filter (list views) or search (text views). May be NULL. */
+    void (*filter)(tui_view *v, tui_app *app, const char *text);
+    void (*search)(tui_view *v, tui_app *app, const char *text);
+    /* Cancels requests and frees the view's data (not v itself). */
+    void (*close)(tui_view *v, tui_app *app);
+} tui_view_ops;
+
+struct tui_view {
+    const tui_view_ops *ops;
+    void *data;
+    tui_view *below;
+};
+
+tui_view *tui_view_new(const tui_view_ops *ops, void *data);
+
+/* ---- the views ------------------------------------------------------------ */
+tui_view *tui_view_models_new(tui_app *app);
+tui_view *tui_view_model_new(tui_app *app, const char *model);
+tui_view *tui_view_revision_new(tui_app *app, const char *model, const char *revision);
+tui_view *tui_view_logs_new(tui_app *app, const char *model, const char *pod,
+                            const char *const *containers, size_t n_containers);
+/* model NULL: a new model; else prefilled from what is live. */
+tui_view *tui_view_form_new(tui_app *app, const char *model);
+tui_view *tui_view_preview_new(tui_app *app, const tui_release_req *req);
+tui_view *tui_view_help_new(tui_app *app, const tui_view *for_view);
+tui_view *tui_view_contexts_new(tui_app *app);
+
+typedef enum tui_confirm_kind {
+    TUI_CONFIRM_APPLY,
+    TUI_CONFIRM_DELETE,
+    TUI_CONFIRM_ROLLBACK,
+    TUI_CONFIRM_PIN,
+} tui_confirm_kind;
+
+/* req: for APPLY (copied); version: for ROLLBACK. */
+tui_view *tui_view_confirm_new(tui_app *app, tui_confirm_kind kind, const char *model,
+                               const char *version, const tui_release_req *req);
+
+#endif
