@@ -85,6 +85,7 @@ void tui_app_free(tui_app *app)
         return;
     /* Threads first: nothing may push into the queue after this. */
     tui_backend_destroy(app->backend);
+    app->backend = NULL; /* views closing below have nothing to cancel */
     while (app->top) {
         tui_view *v = app->top;
         app->top = v->below;

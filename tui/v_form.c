@@ -32,8 +32,8 @@ static bool validate(void *ctx, const tui_form *f, size_t i, char *msg, size_t s
         if (tui_version_exists(m, v)) {
             char *next = fleet_next_version(m);
             snprintf(msg, size,
-                     "version %s already exists for %s: a changed template needs a new version "
-                     "(next free: %s)",
+                     "version %s already exists for %s (next free: %s); a changed template "
+                     "needs a new version",
                      v, m->name, next);
             free(next);
             return true;

@@ -13,7 +13,7 @@ enum { COL_SERVICE, COL_REVISION, COL_READY, COL_REASON, COL_REPLICAS, COL_IMAGE
        COL_CREATED, COL_TRAFFIC, N_COLS };
 
 static const tui_list_column columns[N_COLS] = {
-    {"SERVICE", 8, 0, false},  {"REVISION", 12, 1, false}, {"READY", 10, 0, false},
+    {"SERVICE", 8, 0, false},  {"REVISION", 12, 1, false}, {"READY", 11, 0, false},
     {"REASON", 10, 2, false},  {"REPLICAS", 8, 0, true},   {"IMAGE", 12, 0, false},
     {"SCALE", 6, 0, false},    {"CREATED", 7, 0, true},    {"TRAFFIC", 7, 0, true},
 };

@@ -14,8 +14,8 @@ enum { COL_MODEL, COL_LATEST, COL_STREAM, COL_VALIDATE, COL_VERSION, COL_TRAFFIC
        COL_SCALE, COL_AGE, N_COLS };
 
 static const tui_list_column columns[N_COLS] = {
-    {"MODEL", 12, 3, false},   {"LATEST", 8, 0, false},   {"STREAM", 10, 0, false},
-    {"VALIDATE", 10, 0, false}, {"VERSION", 10, 0, false}, {"TRAFFIC", 9, 2, false},
+    {"MODEL", 12, 3, false},   {"LATEST", 8, 0, false},   {"STREAM", 11, 0, false},
+    {"VALIDATE", 11, 0, false}, {"VERSION", 10, 0, false}, {"TRAFFIC", 9, 2, false},
     {"IMAGE", 12, 0, false},   {"SCALE", 6, 0, false},    {"AGE", 4, 0, true},
 };
 

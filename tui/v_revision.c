@@ -117,8 +117,8 @@ static void draw(tui_view *v, tui_app *app, WINDOW *w, int y, int x, int h, int 
             else
                 snprintf(st, sizeof(st), "%s Unknown", tui_sym_text(TUI_SYM_ELLIPSIS));
             int cx = x + 1;
-            cx += tui_draw_textf(w, cy, cx, 20, TUI_ROLE_NORMAL, "%-19s", c->type ? c->type : "?");
-            cx += tui_draw_textf(w, cy, cx, 12, role, "%-11s", st);
+            cx += tui_draw_textf(w, cy, cx, 20, TUI_ROLE_NORMAL, "%-20s", c->type ? c->type : "?");
+            cx += tui_draw_textf(w, cy, cx, 12, role, "%-12s", st);
             tui_draw_textf(w, cy, cx + 1, width - cx - 1, val == 0 ? TUI_ROLE_STATUS_FAIL : TUI_ROLE_NORMAL,
                            "%s%s%s", c->reason ? c->reason : "", c->message ? ": " : "",
                            c->message ? c->message : "");

@@ -279,9 +279,12 @@ void tui_form_draw(tui_form *f, WINDOW *w, int y, int x, int height, int width)
         const char *msg = tui_form_message(f, i, &warn);
         tui_draw_text(w, ry, x, lw, focus ? TUI_ROLE_TITLE : TUI_ROLE_NORMAL, fl->label, false);
         tui_role vrole = msg && !warn ? TUI_ROLE_INPUT_ERROR : TUI_ROLE_INPUT;
-        if (fl->kind == TUI_FIELD_TEXT) {
+        if (fl->kind == TUI_FIELD_TEXT && !focus) {
+            /* Unfocused fields show their start, cut with a mark. */
+            tui_draw_text(w, ry, x + lw, vw, vrole, tui_line_text(&fl->line), true);
+        } else if (fl->kind == TUI_FIELD_TEXT) {
             int cx = tui_line_draw(&fl->line, w, ry, x + lw, vw, vrole);
-            if (focus) {
+            {
                 f->cursor_y = ry;
                 f->cursor_x = x + lw + cx;
             }

@@ -20,6 +20,7 @@ struct tui_list {
     size_t top;
     int page;       /* data lines on screen at the last draw */
     char *filter;
+    char *sel_key;  /* key of the selected row when it was selected */
     int sort_col;
     bool sort_reverse;
 };
@@ -45,6 +46,7 @@ void tui_list_free(tui_list *l)
     free(l->cols);
     free(l->rows);
     free(l->filter);
+    free(l->sel_key);
     free(l);
 }
 
@@ -54,6 +56,14 @@ static const char *cell_text(const tui_list *l, size_t row, int col, char *buf, 
     buf[0] = '\0';
     const char *s = l->src.cell(l->ctx, row, col, &role, buf, size);
     return s ? s : "";
+}
+
+/* Copies the selected row's key now, while the source still matches the
+ * visible rows: refresh runs after the source changed. */
+static void remember(tui_list *l)
+{
+    free(l->sel_key);
+    l->sel_key = l->src.key && l->n_rows ? tt_strdup(l->src.key(l->ctx, l->rows[l->selected])) : NULL;
 }
 
 static bool row_matches(const tui_list *l, size_t row)
@@ -107,10 +117,9 @@ static int compare_rows(const void *pa, const void *pb)
 
 void tui_list_refresh(tui_list *l)
 {
-    char *key = NULL;
+    char *key = l->sel_key;
+    l->sel_key = NULL;
     size_t old_sel = l->selected;
-    if (l->src.key && l->n_rows)
-        key = tt_strdup(l->src.key(l->ctx, l->rows[l->selected]));
     size_t n = l->src.count(l->ctx);
     free(l->rows);
     l->rows = tt_calloc(n ? n : 1, sizeof(size_t));
@@ -133,6 +142,7 @@ void tui_list_refresh(tui_list *l)
         l->selected = old_sel < l->n_rows ? old_sel : (l->n_rows ? l->n_rows - 1 : 0);
     if (l->top > l->selected)
         l->top = l->selected;
+    remember(l);
 }
 
 void tui_list_set_filter(tui_list *l, const char *text)
@@ -189,6 +199,7 @@ void tui_list_select_index(tui_list *l, size_t i)
     if (!l->n_rows)
         return;
     l->selected = i < l->n_rows ? i : l->n_rows - 1;
+    remember(l);
 }
 
 bool tui_list_select_key(tui_list *l, const char *key)
@@ -198,6 +209,8 @@ bool tui_list_select_key(tui_list *l, const char *key)
     for (size_t i = 0; i < l->n_rows; i++) {
         if (tt_streq(l->src.key(l->ctx, l->rows[i]), key)) {
             l->selected = i;
+            if (key != l->sel_key)
+                remember(l);
             return true;
         }
     }
@@ -214,6 +227,7 @@ static void move_by(tui_list *l, long delta)
     if (s >= (long)l->n_rows)
         s = (long)l->n_rows - 1;
     l->selected = (size_t)s;
+    remember(l);
 }
 
 bool tui_list_action(tui_list *l, tui_action a)
@@ -238,6 +252,7 @@ bool tui_list_click(tui_list *l, int y)
     if (i >= l->n_rows)
         return false;
     l->selected = i;
+    remember(l);
     return true;
 }
 

@@ -1,0 +1,26 @@
+# Any size works: below the minimum a message says so; resizing back
+# shows the dashboard again.
+. "$(dirname "$0")/headless-lib.sh"
+
+run_script tiny fleet-basic.json 20x5 <<'KEYS'
+:sleep 100
+KEYS
+expect tiny "Terminal too small:"
+expect tiny "need 60x12"
+
+run_script grow fleet-basic.json 20x5 <<'KEYS'
+:sleep 100
+:resize 100x20
+:wait-for "lincoln"
+:resize 30x8
+:expect "Terminal too small:"
+:resize 120x25
+KEYS
+expect grow "3 models"
+
+run_script narrow fleet-basic.json 60x12 <<'KEYS'
+:wait-for "lincoln"
+<Enter>
+:wait-for "SERVICE"
+KEYS
+expect narrow "Model five9-de-de"
