@@ -6,8 +6,8 @@
 #     --merge      afterwards, merge inputs that add coverage into
 #                  tests/fuzz/corpus/<target>/ (otherwise the source tree is
 #                  never written: the run works on a copy in build-fuzz/)
-#     target       kubeconfig watch status config theme params (default: all
-#                  that tests/fuzz/CMakeLists.txt builds)
+#     target       kubeconfig watch status config theme params (default: every
+#                  tests/fuzz/fuzz_<target>.c)
 # CI: scripts/fuzz.sh --seconds 20.  A longer run: see tests/fuzz/README.md.
 # Exits 1 when a target crashed (or leaked, timed out, ran out of memory),
 # naming the input that did it.
@@ -31,7 +31,7 @@ while [ $# -gt 0 ]; do
 done
 case "$seconds" in ''|*[!0-9]*) echo "fuzz.sh: --seconds wants a whole number" >&2; exit 2 ;; esac
 
-known=$(sed -n 's/^set(TTSTUI_FUZZ_TARGETS \(.*\))$/\1/p' tests/fuzz/CMakeLists.txt)
+known=$(cd tests/fuzz && ls fuzz_*.c | sed 's/^fuzz_\(.*\)\.c$/\1/' | tr '\n' ' ')
 [ ${#targets[@]} -eq 0 ] && read -r -a targets <<<"$known"
 for t in "${targets[@]}"; do
   case " $known " in *" $t "*) ;; *) echo "fuzz.sh: no target '$t' (have: $known)" >&2; exit 2 ;; esac

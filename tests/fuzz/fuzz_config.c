@@ -5,42 +5,8 @@
  * at exit) and loaded from there; then every environment and keybinding is
  * looked up again and everything is freed.
  */
-#include <fcntl.h>
-#include <unistd.h>
-
 #include "config.h"
 #include "fuzz_target.h"
-
-static char tmp_path[256];
-static int tmp_fd = -1;
-
-static void remove_tmp(void)
-{
-    if (tmp_fd >= 0) {
-        close(tmp_fd);
-        unlink(tmp_path);
-    }
-}
-
-static const char *write_input(const uint8_t *data, size_t size)
-{
-    if (tmp_fd < 0) {
-        const char *dir = getenv("TMPDIR");
-        snprintf(tmp_path, sizeof tmp_path, "%s/ttstui-fuzz-config-XXXXXX.yaml",
-                 dir && dir[0] == '/' ? dir : "/tmp");
-        tmp_fd = mkstemps(tmp_path, 5);
-        FUZZ_CHECK(tmp_fd >= 0, "cannot create %s", tmp_path);
-        atexit(remove_tmp);
-    }
-    FUZZ_CHECK(ftruncate(tmp_fd, 0) == 0, "cannot truncate %s", tmp_path);
-    size_t off = 0;
-    while (off < size) {
-        ssize_t n = pwrite(tmp_fd, data + off, size - off, (off_t)off);
-        FUZZ_CHECK(n > 0, "cannot write %s", tmp_path);
-        off += (size_t)n;
-    }
-    return tmp_path;
-}
 
 static void check_config(const config *c, const char *path)
 {
@@ -73,7 +39,7 @@ static void check_config(const config *c, const char *path)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    const char *path = write_input(data, size);
+    const char *path = fuzz_write_temp(".yaml", data, size);
     tt_error err;
     tt_error_clear(&err);
     config *c = config_load(path, &err);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "tt_common.h"
 
@@ -68,6 +69,40 @@ static inline uint64_t fuzz_rand(uint64_t *state)
     x ^= x >> 27;
     *state = x;
     return x * 2685821657736338717ull;
+}
+
+/* For loaders that only read paths: the input written to one private
+ * temporary file per process ($TMPDIR or /tmp, name ending in suffix,
+ * removed at exit), rewritten for each input. Returns its path. */
+static char fuzz_tmp_path[256];
+static int fuzz_tmp_fd = -1;
+
+static inline void fuzz_remove_temp(void)
+{
+    if (fuzz_tmp_fd >= 0) {
+        close(fuzz_tmp_fd);
+        unlink(fuzz_tmp_path);
+    }
+}
+
+static inline const char *fuzz_write_temp(const char *suffix, const uint8_t *data, size_t size)
+{
+    if (fuzz_tmp_fd < 0) {
+        const char *dir = getenv("TMPDIR");
+        snprintf(fuzz_tmp_path, sizeof fuzz_tmp_path, "%s/ttstui-fuzz-XXXXXX%s",
+                 dir && dir[0] == '/' ? dir : "/tmp", suffix);
+        fuzz_tmp_fd = mkstemps(fuzz_tmp_path, (int)strlen(suffix));
+        FUZZ_CHECK(fuzz_tmp_fd >= 0, "cannot create %s", fuzz_tmp_path);
+        atexit(fuzz_remove_temp);
+    }
+    FUZZ_CHECK(ftruncate(fuzz_tmp_fd, 0) == 0, "cannot truncate %s", fuzz_tmp_path);
+    size_t off = 0;
+    while (off < size) {
+        ssize_t n = pwrite(fuzz_tmp_fd, data + off, size - off, (off_t)off);
+        FUZZ_CHECK(n > 0, "cannot write %s", fuzz_tmp_path);
+        off += (size_t)n;
+    }
+    return fuzz_tmp_path;
 }
 
 #endif
