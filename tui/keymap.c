@@ -104,9 +104,14 @@ tui_key tui_key_parse(const char *name)
     }
     int cp;
     size_t n = utf8_decode(name, &cp);
-    if (!n || name[n] != '\0' || cp < 0x20 || cp == 0x7f)
+    if (n && name[n] == '\0')
+        return cp < 0x20 || cp == 0x7f ? -1 : cp;
+    /* A bare name, as the config file writes them: "C-c", "Enter". */
+    if (len + 3 > 40)
         return -1;
-    return cp;
+    char wrapped[40];
+    snprintf(wrapped, sizeof(wrapped), "<%s>", name);
+    return tui_key_parse(wrapped);
 }
 
 const char *tui_key_name(tui_key key, char *buf, size_t size)
@@ -227,6 +232,37 @@ tui_keymap *tui_keymap_new(void)
 void tui_keymap_free(tui_keymap *km)
 {
     free(km);
+}
+
+int tui_keymap_bind_list(tui_keymap *km, const char *action_name, const char *const *keys,
+                         size_t n_keys, const char *source, tt_error *err)
+{
+    const char *src = source ? source : "keybindings";
+    tui_action a = tui_action_by_name(action_name);
+    if (a == TUI_ACT_NONE) {
+        tt_error_set(err, TT_EINVAL, "%s: unknown action '%s' (see `ttstui --print-keys`)", src,
+                     action_name ? action_name : "");
+        return -1;
+    }
+    if (n_keys > TUI_KEYMAP_MAX_KEYS) {
+        tt_error_set(err, TT_EINVAL, "%s: action '%s': at most %d keys", src, action_name,
+                     TUI_KEYMAP_MAX_KEYS);
+        return -1;
+    }
+    tui_key tmp[TUI_KEYMAP_MAX_KEYS];
+    for (size_t i = 0; i < n_keys; i++) {
+        tmp[i] = tui_key_parse(keys[i]);
+        if (tmp[i] < 0) {
+            tt_error_set(err, TT_EINVAL,
+                         "%s: action '%s': cannot bind key '%s' (use a character or a name like "
+                         "Enter, C-f, PageDown)",
+                         src, action_name, keys[i] ? keys[i] : "");
+            return -1;
+        }
+    }
+    memcpy(km->keys[a], tmp, n_keys * sizeof(tui_key));
+    km->n_keys[a] = n_keys;
+    return 0;
 }
 
 int tui_keymap_bind(tui_keymap *km, const char *action_name, const char *keys,

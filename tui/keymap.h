@@ -24,7 +24,8 @@ typedef int tui_key;
 #define TUI_KEY_TAB '\t'
 
 /* Parses one key name: "q", "<Enter>", "<Esc>", "<Tab>", "<S-Tab>",
- * "<Up>", "<C-f>", "<PageDown>", "<F1>", "<Space>" ... Returns -1 if
+ * "<Up>", "<C-f>", "<PageDown>", "<F1>", "<Space>" ...; the brackets may
+ * be left out of a multi-character name ("C-f", "Enter"). Returns -1 if
  * unknown. */
 tui_key tui_key_parse(const char *name);
 /* Writes the canonical name of key into buf ("<C-f>", "j", "<Down>"). */
@@ -137,6 +138,10 @@ void tui_keymap_free(tui_keymap *km);
  * and `source` (e.g. "config.yaml:12"). */
 int tui_keymap_bind(tui_keymap *km, const char *action_name, const char *keys,
                     const char *source, tt_error *err);
+/* The same with the keys as a list (the config file's form: "q", "C-c",
+ * "Enter"; names with or without angle brackets). */
+int tui_keymap_bind_list(tui_keymap *km, const char *action_name, const char *const *keys,
+                         size_t n_keys, const char *source, tt_error *err);
 /* The action bound to key in one view (a single TUI_VIEW_* bit). */
 tui_action tui_keymap_lookup(const tui_keymap *km, unsigned view, tui_key key);
 /* Space-separated key names of an action; text_keys false leaves out

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "app.h"
+#include "config.h"
 #include "backend.h"
 #include "headless.h"
 #include "keymap.h"
@@ -119,7 +120,21 @@ static int parse(int argc, char **argv, options *o)
     return -1;
 }
 
-static int run(const options *o, tui_theme *theme, tui_keymap *km)
+/* keybindings: {action: [keys]} from the config file. */
+static int apply_keybindings(const config *cfg, tui_keymap *km, tt_error *err)
+{
+    for (size_t i = 0; i < cfg->n_keybindings; i++) {
+        const config_keybinding *kb = &cfg->keybindings[i];
+        char source[512];
+        snprintf(source, sizeof(source), "%s: keybindings", cfg->path ? cfg->path : "config");
+        if (tui_keymap_bind_list(km, kb->action, (const char *const *)kb->keys, kb->n_keys, source,
+                                 err) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int run(const options *o, tui_theme *theme, tui_keymap *km, const config *cfg)
 {
     tt_error err;
     tt_error_clear(&err);
@@ -159,6 +174,9 @@ static int run(const options *o, tui_theme *theme, tui_keymap *km)
         return 1;
     }
     tui_app_start(app);
+    if (cfg->n_warnings)
+        tui_app_message(app, TUI_STATUS_WARNING, "%s%s", cfg->warnings[0],
+                        cfg->n_warnings > 1 ? " (and more)" : "");
     int rc = 0;
     char *screen = NULL;
     if (ao.headless) {
@@ -193,13 +211,30 @@ int tui_main(int argc, char **argv)
     }
     tt_error err;
     tt_error_clear(&err);
-    tui_theme *theme = tui_theme_load(o.theme, &err);
-    if (!theme) {
+    config *cfg = config_load(o.config, &err);
+    if (!cfg) {
         fprintf(stderr, "ttstui: %s\n", err.message);
         tui_keymap_free(km);
         return 2;
     }
-    /* --config (keybindings via tui_keymap_bind, theme name) is read once
-     * core/config.h lands; it is accepted now so scripts can pass it. */
-    return run(&o, theme, km);
+    if (apply_keybindings(cfg, km, &err) < 0) {
+        fprintf(stderr, "ttstui: %s\n", err.message);
+        config_free(cfg);
+        tui_keymap_free(km);
+        return 2;
+    }
+    /* --theme wins over the config file; "default" means the built-in dark. */
+    const char *theme_name = o.theme;
+    if (!theme_name && cfg->theme && strcmp(cfg->theme, "default") != 0)
+        theme_name = cfg->theme;
+    tui_theme *theme = tui_theme_load(theme_name, &err);
+    if (!theme) {
+        fprintf(stderr, "ttstui: %s\n", err.message);
+        config_free(cfg);
+        tui_keymap_free(km);
+        return 2;
+    }
+    rc = run(&o, theme, km, cfg);
+    config_free(cfg);
+    return rc;
 }

@@ -42,6 +42,15 @@ wait_for "Keys of the models view"
 tm send-keys -t "$session" q
 wait_for "3 models"
 
+# Idle uses no CPU: no polling loop while nothing happens.
+app_pid=$(pgrep -P "$(tm display-message -p -t "$session" '#{pane_pid}')" -x ttstui)
+cpu() { awk '{print $14 + $15}' "/proc/$app_pid/stat"; }
+before=$(cpu)
+sleep 2
+after=$(cpu)
+[ $((after - before)) -le 2 ] ||
+  { echo "FAIL: ttstui used $((after - before)) clock ticks in 2 s of idle" >&2; exit 1; }
+
 # A resize is followed.
 tm resize-window -t "$session" -x 80 -y 20
 wait_for "lincoln"
@@ -76,4 +85,19 @@ done
 [ "$(tm display-message -p -t "$session" '#{alternate_on}')" = 0 ] ||
   { echo "FAIL: the alternate screen is still on after SIGTERM" >&2; capture >&2; exit 1; }
 wait_for 'smoke$'
+
+# A crash (SIGSEGV) restores the terminal too.
+tm send-keys -t "$session" clear Enter
+tm send-keys -t "$session" "$TTSTUI_BIN --fake-backend=$TTSTUI_TEST_DATA/tui/fleet-basic.json" Enter
+wait_for "lincoln"
+child=$(pgrep -P "$(tm display-message -p -t "$session" '#{pane_pid}')" -x ttstui || true)
+[ -n "$child" ] || { echo "FAIL: cannot find the ttstui process" >&2; exit 1; }
+kill -SEGV "$child"
+for _ in $(seq 1 50); do
+  [ "$(tm display-message -p -t "$session" '#{alternate_on}')" = 0 ] && break
+  sleep 0.1
+done
+[ "$(tm display-message -p -t "$session" '#{alternate_on}')" = 0 ] ||
+  { echo "FAIL: the alternate screen is still on after SIGSEGV" >&2; capture >&2; exit 1; }
+wait_for "the terminal was restored"
 echo "tmux smoke: ok"

@@ -1,0 +1,58 @@
+# Flags, the config file and themes: --print-keys, --help, keybindings
+# from the config file, --theme names and files, bad themes.
+. "$(dirname "$0")/headless-lib.sh"
+
+"$TTSTUI_BIN" --print-keys >"$out/keys"
+grep -qP '^deploy\td\tmodels,model\t' "$out/keys" || { echo "FAIL: --print-keys" >&2; cat "$out/keys" >&2; exit 1; }
+grep -qP '^quit\tQ\t' "$out/keys" || { echo "FAIL: --print-keys has no quit" >&2; exit 1; }
+"$TTSTUI_BIN" --help | grep -qF -- "--fake-backend FILE" || { echo "FAIL: --help" >&2; exit 1; }
+if "$TTSTUI_BIN" --no-such-flag 2>"$out/err"; then echo "FAIL: unknown flag accepted" >&2; exit 1; fi
+grep -qF "unknown option --no-such-flag" "$out/err" || { echo "FAIL: unknown flag message" >&2; cat "$out/err" >&2; exit 1; }
+
+# keybindings from the config file rebind an action by name
+cat >"$out/config.yaml" <<'YAML'
+keybindings:
+  open: [o]
+  help: [F1, H]
+YAML
+run_script rebind fleet-basic.json 100x20 --config="$out/config.yaml" <<'KEYS'
+:wait-for "lincoln"
+H
+:expect "Keys of the models view"
+:expect "<F1> H"
+<Esc>
+o
+:wait-for "Model five9-de-de"
+KEYS
+expect rebind "Recent events"
+
+cat >"$out/bad-config.yaml" <<'YAML'
+keybindings:
+  opne: [o]
+YAML
+if "$TTSTUI_BIN" --config="$out/bad-config.yaml" --headless-script=/dev/null 2>"$out/err"; then
+  echo "FAIL: an unknown action in keybindings was accepted" >&2; exit 1
+fi
+grep -qF "unknown action 'opne'" "$out/err" || { echo "FAIL: message" >&2; cat "$out/err" >&2; exit 1; }
+
+# shipped themes by name, NO_COLOR, and a theme file with an error
+for t in dark light mono; do
+  run_script "theme-$t" fleet-basic.json 100x20 --theme="$t" <<'KEYS'
+:wait-for "lincoln"
+KEYS
+  expect "theme-$t" "✓ Ready"
+done
+NO_COLOR=1 run_script nocolor fleet-basic.json 100x20 <<'KEYS'
+:wait-for "lincoln"
+KEYS
+expect nocolor "✗ Failed"
+
+printf 'name: broken\nroles:\n  header: {fg: white}\n  headr: {fg: red}\n' >"$out/broken.yaml"
+if "$TTSTUI_BIN" --theme="$out/broken.yaml" --headless-script=/dev/null 2>"$out/err"; then
+  echo "FAIL: a broken theme was accepted" >&2; exit 1
+fi
+grep -qF "broken.yaml:4: unknown role 'headr'" "$out/err" || { echo "FAIL: theme error" >&2; cat "$out/err" >&2; exit 1; }
+if "$TTSTUI_BIN" --theme=solarized --headless-script=/dev/null 2>"$out/err"; then
+  echo "FAIL: an unknown theme was accepted" >&2; exit 1
+fi
+grep -qF "theme 'solarized' not found" "$out/err" || { echo "FAIL: theme name error" >&2; cat "$out/err" >&2; exit 1; }
