@@ -7,6 +7,7 @@
 #include "app.h"
 #include "draw.h"
 #include "release_check.h"
+#include "release_params.h"
 #include "w_form.h"
 
 #define DEFAULT_ENTRYPOINT "run.deploy.worker:app"
@@ -15,20 +16,59 @@ typedef struct form_view {
     tui_app *app;
     tui_form *form;
     char *model; /* the model it was opened for, may be NULL */
+    release_diags diags; /* the core's verdict on the current values */
 } form_view;
+
+/* Form field id -> release parameter name (core/release_params.h). */
+static const struct {
+    const char *field;
+    const char *param;
+} field_params[] = {
+    {"env", RELEASE_ENV},
+    {"model", RELEASE_MODEL},
+    {"version", RELEASE_VERSION},
+    {"image", RELEASE_IMAGE},
+    {"entrypoint", RELEASE_IMAGE_ENTRYPOINT},
+    {"include_api_keys", RELEASE_INCLUDE_API_KEYS},
+    {"api_key_file", RELEASE_API_KEYS_FILE},
+    {"min_scale", RELEASE_MIN_SCALE},
+    {"max_scale", RELEASE_MAX_SCALE},
+};
+
+/* Runs the core's validation of the whole release once per change (the
+ * form asks field by field, starting with field 0). */
+static void run_core_validation(form_view *fv, const tui_form *f)
+{
+    release_diags_free(&fv->diags);
+    release_params *p = release_params_new();
+    for (size_t i = 0; i < TT_ARRAY_LEN(field_params); i++) {
+        const char *v = tui_form_value(f, field_params[i].field);
+        release_params_set(p, field_params[i].param, *v ? v : NULL, NULL);
+    }
+    release_params_validate(p, NULL, &fv->diags);
+    release_params_free(p);
+}
 
 static bool validate(void *ctx, const tui_form *f, size_t i, char *msg, size_t size, bool *warn)
 {
     form_view *fv = ctx;
     const char *id = tui_form_id(f, i);
-    const char *v = tui_form_value(f, id);
-    int min = 0, max = 0;
-    if (tt_streq(id, "model"))
-        return !tui_check_dns_label("model", v, msg, size);
+    if (i == 0)
+        run_core_validation(fv, f);
+    const char *param = NULL;
+    for (size_t k = 0; k < TT_ARRAY_LEN(field_params); k++)
+        if (tt_streq(field_params[k].field, id))
+            param = field_params[k].param;
+    const release_diag *d = param ? release_diags_find(&fv->diags, param) : NULL;
+    if (d) {
+        snprintf(msg, size, "%s", d->message);
+        *warn = d->severity == RELEASE_WARNING;
+        return true;
+    }
+    /* What only the dashboard knows: the version is taken in the cluster. */
     if (tt_streq(id, "version")) {
-        if (!tui_check_dns_label("version", v, msg, size))
-            return true;
         const fleet_model *m = fleet_find(tui_app_fleet(fv->app), tui_form_value(f, "model"));
+        const char *v = tui_form_value(f, "version");
         if (tui_version_exists(m, v)) {
             char *next = fleet_next_version(m);
             snprintf(msg, size,
@@ -38,50 +78,6 @@ static bool validate(void *ctx, const tui_form *f, size_t i, char *msg, size_t s
             free(next);
             return true;
         }
-        return false;
-    }
-    if (tt_streq(id, "image")) {
-        if (!*v) {
-            snprintf(msg, size, "image is required (registry/name@sha256:<digest>)");
-            return true;
-        }
-        if (!tui_image_is_digest(v)) {
-            snprintf(msg, size, "not a digest: a tag can move; prefer name@sha256:<64 hex>");
-            *warn = true;
-            return true;
-        }
-        return false;
-    }
-    if (tt_streq(id, "entrypoint") && !*v) {
-        snprintf(msg, size, "entry point is required (e.g. %s)", DEFAULT_ENTRYPOINT);
-        return true;
-    }
-    if (tt_streq(id, "api_key_file") && tt_streq(tui_form_value(f, "include_api_keys"), "true")) {
-        if (!*v) {
-            snprintf(msg, size, "an API-key file is required when API keys are included");
-            return true;
-        }
-        if (access(v, R_OK) != 0) {
-            snprintf(msg, size, "cannot read %s", v);
-            return true;
-        }
-        return false;
-    }
-    if (tt_streq(id, "min_scale"))
-        return !tui_check_scale("min scale", v, &min, msg, size);
-    if (tt_streq(id, "max_scale")) {
-        if (!tui_check_scale("max scale", v, &max, msg, size))
-            return true;
-        if (tui_check_scale("", tui_form_value(f, "min_scale"), &min, msg, size) && max < min) {
-            snprintf(msg, size, "max scale %d is less than min scale %d", max, min);
-            return true;
-        }
-        if (max == 0) {
-            snprintf(msg, size, "max scale must be at least 1");
-            return true;
-        }
-        msg[0] = '\0';
-        return false;
     }
     return false;
 }
@@ -118,7 +114,8 @@ static void prefill(form_view *fv, tui_app *app)
     tui_form_add(f, "entrypoint", "Entry point", TUI_FIELD_TEXT, DEFAULT_ENTRYPOINT, NULL);
     i = tui_form_add(f, "include_api_keys", "Include API keys", TUI_FIELD_BOOL, "false", NULL);
     tui_form_set_hint(f, i, "legacy images only; Space toggles");
-    tui_form_add(f, "api_key_file", "API-key file", TUI_FIELD_TEXT, "apikeys.json", NULL);
+    i = tui_form_add(f, "api_key_file", "API-key file", TUI_FIELD_TEXT, "", NULL);
+    tui_form_set_hint(f, i, "JSON object of API keys (apikeys.json); only with API keys included");
     tui_form_add(f, "min_scale", "Min scale", TUI_FIELD_TEXT, min, NULL);
     tui_form_add(f, "max_scale", "Max scale", TUI_FIELD_TEXT, max, NULL);
     free(next);
@@ -209,6 +206,7 @@ static void close_view(tui_view *v, tui_app *app)
     (void)app;
     form_view *fv = v->data;
     tui_form_free(fv->form);
+    release_diags_free(&fv->diags);
     free(fv->model);
     free(fv);
 }
@@ -231,6 +229,7 @@ tui_view *tui_view_form_new(tui_app *app, const char *model)
     fv->app = app;
     fv->model = tt_strdup(model);
     fv->form = tui_form_new();
+    fv->diags = (release_diags)RELEASE_DIAGS_INIT;
     prefill(fv, app);
     return tui_view_new(&ops, fv);
 }

@@ -22,7 +22,7 @@ run_script typing fleet-basic.json 100x30 <<'KEYS'
 :deploy<Enter>
 <C-a>My-Model
 KEYS
-expect typing "model may only hold lowercase letters, digits and '-' (not 'M')"
+expect typing 'model "My-Model": must be lowercase alphanumerics'
 
 run_script words fleet-basic.json 100x30 <<'KEYS'
 :wait-for "lincoln"
@@ -31,5 +31,24 @@ new-model<C-w>x
 <Tab><Tab><C-u>gcr.io/x/worker:latest
 KEYS
 expect words "new-x"
-expect words "not a digest: a tag can move"
+expect words "! image uses a tag, which can move"
 expect words "Ready: Enter shows the preview"
+
+# Cross-field rules come from the core's validation, as you type.
+run_script cross fleet-basic.json 110x30 <<'KEYS'
+:wait-for "lincoln"
+:deploy<Enter>
+v9<Tab><Tab><Tab><Tab><Space><Tab><Tab><C-u>40
+KEYS
+expect cross "includeImageApiKeys is 'true' but no API-key file was given"
+expect cross "minScale 40 is greater than maxScale 32"
+expect cross "3 fields to fix before the preview"
+
+# Enter with errors does not open the preview.
+run_script blocked fleet-basic.json 110x30 <<'KEYS'
+:wait-for "lincoln"
+:deploy<Enter>
+<Enter>
+KEYS
+expect blocked "Fix 2 fields first"
+expect_not blocked "Deploy > "
