@@ -271,7 +271,7 @@ static bool prepare(dc_resource *r, json_t *obj, dc_object *old, bool internal,
             dc_jset(obj, "spec.finalizers", json_pack("[s]", "kubernetes"));
         if (!dc_jget(obj, "status.phase"))
             dc_jset(obj, "status.phase", json_string("Active"));
-        dc_jset(obj, "metadata.labels.kubernetes.io/metadata.name", json_string(name));
+        dc_jset_key(obj, "metadata.labels", "kubernetes.io/metadata.name", json_string(name));
     }
     if (r == DC_SECRETS) {
         json_t *sd = json_object_get(obj, "stringData");
@@ -1118,6 +1118,10 @@ notfound:
 static enum MHD_Result dispatch(struct MHD_Connection *c, const char *url, const char *method,
                                 dc_req *rq)
 {
+    const char *ctype = header(c, "Content-Type");
+    if (ctype && rq->body.len && strstr(ctype, "protobuf"))
+        return dc_send_status(c, 415, "UnsupportedMediaType",
+                              "the body of the request was in an unknown format - accepted media types include: application/json, application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json");
     if (g_cfg.latency_ms > 0)
         usleep((useconds_t)g_cfg.latency_ms * 1000u);
     if (rq->too_big)

@@ -169,6 +169,8 @@ const char *dc_jstr(json_t *obj, const char *path); /* dotted path, NULL if abse
 json_t *dc_jget(json_t *obj, const char *path);
 /* Sets at a dotted path, creating objects; takes the value reference. */
 void dc_jset(json_t *obj, const char *path, json_t *value);
+/* Sets map_path[key] (key may contain dots), creating the map. */
+void dc_jset_key(json_t *obj, const char *map_path, const char *key, json_t *value);
 /* RFC 7386 merge patch (also used for strategic merge patch; "$" keys are
  * dropped). Returns a new object. */
 json_t *dc_merge_patch(json_t *target, json_t *patch);

@@ -51,6 +51,16 @@ void dc_jset(json_t *obj, const char *path, json_t *value)
     }
 }
 
+void dc_jset_key(json_t *obj, const char *map_path, const char *key, json_t *value)
+{
+    json_t *m = dc_jget(obj, map_path);
+    if (!json_is_object(m)) {
+        m = json_object();
+        dc_jset(obj, map_path, m);
+    }
+    json_object_set_new(m, key, value);
+}
+
 json_t *dc_merge_patch(json_t *target, json_t *patch)
 {
     if (!json_is_object(patch))

@@ -521,8 +521,11 @@ static void revision_progress(const char *ns, const char *name)
     const char *img = dc_jstr(json_array_get(dc_jget(rev, "spec.containers"), 0), "image");
     if (k == IMG_OK) {
         int replicas = kn_instant ? (rev_active(rev) ? minscale : 0) : (minscale > 0 ? minscale : 1);
-        ensure_deployment(rev, replicas, replicas);
-        sync_pods(rev, replicas, POD_RUNNING, false);
+        /* synthetic scale: no Deployments for the (many) seeded idle revisions */
+        if (!(kn_instant && replicas == 0 && g_cfg.models >= 0)) {
+            ensure_deployment(rev, replicas, replicas);
+            sync_pods(rev, replicas, POD_RUNNING, false);
+        }
         set_rev_status(rev, "True", NULL, NULL, replicas > 0 ? "True" : "False",
                        replicas > 0 ? NULL : "NoTraffic", replicas, replicas);
     } else if (k == IMG_CRASH) {
@@ -607,7 +610,7 @@ static void set_routing(const char *ns, const char *name, bool active)
         json_decref(rev);
         return;
     }
-    dc_jset(rev, "metadata.labels." LBL "routingState", json_string(want));
+    dc_jset_key(rev, "metadata.labels", LBL "routingState", json_string(want));
     json_object_set_new(json_object_get(json_object_get(rev, "metadata"), "annotations"),
                         LBL "routingStateModified", json_string(dc_now_rfc3339()));
     if (!active && tt_streq(cur, "active") && strcmp(cond_status(rev, "Ready"), "True") == 0) {
@@ -1021,7 +1024,7 @@ bool kn_default_and_validate(dc_resource *r, json_t *obj, json_t *old, dc_fail *
         }
     }
     const char *creator = old ? json_string_value(json_object_get(dc_jget(old, "metadata.annotations"), LBL "creator")) : NULL;
-    dc_jset(obj, "metadata.annotations." LBL "creator", json_string(creator ? creator : DEMO_USER));
+    dc_jset_key(obj, "metadata.annotations", LBL "creator", json_string(creator ? creator : DEMO_USER));
     json_object_set_new(json_object_get(json_object_get(obj, "metadata"), "annotations"),
                         LBL "lastModifier", json_string(DEMO_USER));
     /* the revision name must change when the template changes */

@@ -128,7 +128,7 @@ char *dc_pod_log(json_t *pod, const char *container, long tail, dc_fail *f)
     }
     if (!crash) {
         long long span = now - start;
-        unsigned count = (unsigned)(span / 7 > 40 ? 40 : span / 7);
+        unsigned count = (unsigned)(3 + span / 7 > 40 ? 40 : 3 + span / 7);
         for (unsigned i = 0; i < count; i++)
             ADD(make_line(pod, container, i, now - (long long)(count - i) * 7));
     }
