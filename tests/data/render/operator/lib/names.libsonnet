@@ -1,0 +1,1 @@
+{ revision(service, version):: '%s-%s' % [service, version] }

@@ -1,0 +1,6 @@
+function(env, model, version, image, imageEntrypoint="", includeImageApiKeys="", minScale="", maxScale="")
+  {
+    apiVersion: "v1",
+    kind: "Namespace"
+    metadata: { name: model },
+  }
