@@ -31,7 +31,7 @@ typedef struct model_view {
     size_t n_rows;
     tui_model_details *details;
     unsigned long details_req;
-    char key_buf[128];
+    char *signature; /* what the details were loaded for (see load) */
 } model_view;
 
 static const fleet_service *service_of(const fleet_model *m, int s)
@@ -118,11 +118,30 @@ static const char *src_cell(void *ctx, size_t r, int col, tui_role *role, char *
 
 static const tui_list_source source = {src_count, src_cell, src_key, NULL};
 
+/* Events and pods change when the model's revisions or readiness do, so
+ * a fleet change reloads them only then, not on every watch event. */
+static char *model_signature(const fleet_model *m)
+{
+    if (!m)
+        return tt_strdup("");
+    return tt_asprintf("%s|%s|%d|%zu|%s|%s|%d|%zu", m->stream.latest_created ? m->stream.latest_created : "",
+                       m->stream.latest_ready ? m->stream.latest_ready : "", (int)m->stream.ready,
+                       m->stream.n_revisions, m->validate.latest_created ? m->validate.latest_created : "",
+                       m->validate.latest_ready ? m->validate.latest_ready : "", (int)m->validate.ready,
+                       m->validate.n_revisions);
+}
+
 static void load(model_view *mv)
 {
     tui_backend *b = tui_app_backend(mv->app);
-    if (b && !mv->details_req)
-        mv->details_req = b->ops->load_model(b, mv->model);
+    char *sig = model_signature(fleet_find(tui_app_fleet(mv->app), mv->model));
+    if (!b || mv->details_req || (mv->signature && strcmp(sig, mv->signature) == 0)) {
+        free(sig);
+        return;
+    }
+    free(mv->signature);
+    mv->signature = sig;
+    mv->details_req = b->ops->load_model(b, mv->model);
 }
 
 static void title(tui_view *v, char *buf, size_t size)
@@ -294,6 +313,7 @@ static void close_view(tui_view *v, tui_app *app)
     tui_model_details_free(mv->details);
     free(mv->rows);
     free(mv->model);
+    free(mv->signature);
     free(mv);
 }
 

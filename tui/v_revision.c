@@ -25,6 +25,7 @@ typedef struct revision_view {
     size_t *pods; /* indices into details->pods of this revision */
     size_t n_pods;
     tui_list *list;
+    char *signature; /* the revision's state the details were loaded for */
 } revision_view;
 
 static const tui_pod *pod_at(revision_view *rv, size_t r)
@@ -186,12 +187,39 @@ static void message(tui_view *v, tui_app *app, tui_msg *m)
     tui_app_dirty(app);
 }
 
+/* Conditions and pods change with the revision's readiness and
+ * replicas; other fleet changes do not reload them. */
+static char *revision_signature(revision_view *rv, tui_app *app)
+{
+    const fleet_model *m = fleet_find(tui_app_fleet(app), rv->model);
+    const fleet_service *svcs[2] = {m ? &m->stream : NULL, m ? &m->validate : NULL};
+    for (int s = 0; s < 2 && m; s++) {
+        for (size_t i = 0; i < svcs[s]->n_revisions; i++) {
+            const fleet_revision *r = &svcs[s]->revisions[i];
+            if (tt_streq(r->name, rv->revision))
+                return tt_asprintf("%d|%s|%d|%d", (int)r->ready, r->reason ? r->reason : "",
+                                   r->actual_replicas, r->desired_replicas);
+        }
+    }
+    return tt_strdup("");
+}
+
+static void reload(revision_view *rv, tui_app *app)
+{
+    tui_backend *b = tui_app_backend(app);
+    char *sig = revision_signature(rv, app);
+    if (!b || rv->req || (rv->signature && strcmp(sig, rv->signature) == 0)) {
+        free(sig);
+        return;
+    }
+    free(rv->signature);
+    rv->signature = sig;
+    rv->req = b->ops->load_model(b, rv->model);
+}
+
 static void fleet_changed(tui_view *v, tui_app *app)
 {
-    revision_view *rv = v->data;
-    tui_backend *b = tui_app_backend(app);
-    if (b && !rv->req)
-        rv->req = b->ops->load_model(b, rv->model);
+    reload(v->data, app);
 }
 
 static void close_view(tui_view *v, tui_app *app)
@@ -205,6 +233,7 @@ static void close_view(tui_view *v, tui_app *app)
     free(rv->pods);
     free(rv->model);
     free(rv->revision);
+    free(rv->signature);
     free(rv);
 }
 
@@ -228,8 +257,6 @@ tui_view *tui_view_revision_new(tui_app *app, const char *model, const char *rev
     rv->revision = tt_strdup(revision);
     rv->list = tui_list_new(columns, N_COLS, &source, rv);
     tui_list_refresh(rv->list);
-    tui_backend *b = tui_app_backend(app);
-    if (b)
-        rv->req = b->ops->load_model(b, model);
+    reload(rv, app);
     return tui_view_new(&ops, rv);
 }
