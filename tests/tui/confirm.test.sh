@@ -73,3 +73,44 @@ lincoln<Tab><Enter>
 :wait-for "Done"
 KEYS
 expect_line delete 'Namespace lincoln'
+
+# Rollback from the model view and pinning latest from the dashboard.
+run_script rollback fleet-basic.json 100x30 <<'KEYS'
+:wait-for "lincoln"
+/v3<Enter>
+<Enter>
+:wait-for "stream-1"
+<Down>
+r
+:expect "Roll back v3/1?"
+:expect "Sends 100% of stream and validate traffic to version 1."
+<Tab><Enter>
+:wait-for "Done"
+KEYS
+expect_line rollback '✓ done +traffic to version 1'
+
+run_script pin fleet-basic.json 100x30 <<'KEYS'
+:wait-for "lincoln"
+<Down>
+p
+:expect "Pin latest lincoln?"
+:expect "Requests for version 'latest' will go to lincoln."
+<Right><Enter>
+:wait-for "Done"
+KEYS
+expect pin "KongClusterPlugin latest-pinned-service -> lincoln"
+
+# A rollout that fails says which step and why.
+run_script fails fleet-apply-fails.json 110x30 <<'KEYS'
+:wait-for "lincoln"
+/v3<Enter>
+d
+<Enter>
+:wait-for "kind: Namespace"
+a
+<Tab><Enter>
+:wait-for "Failed:"
+KEYS
+expect_line fails '✓ done +rollout validate-3 +Ready'
+expect_line fails '✗ FAILED +rollout stream-3 +ExitCode1: Container failed'
+expect fails "Failed: rollout stream-3: ExitCode1"
