@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (clang, ASan+UBSan, coverage-instrumented
 # libraries) in build-fuzz/ and runs each for a while.
-#   scripts/fuzz.sh [--seconds N] [--merge] [target...]
-#     --seconds N  time per target (default 30)
-#     --merge      afterwards, merge inputs that add coverage into
-#                  tests/fuzz/corpus/<target>/ (otherwise the source tree is
-#                  never written: the run works on a copy in build-fuzz/)
-#     target       kubeconfig watch status config theme params (default: every
-#                  tests/fuzz/fuzz_<target>.c)
+#   scripts/fuzz.sh [--seconds N] [--build-dir D] [--merge] [target...]
+#     --seconds N    time per target (default 30)
+#     --build-dir D  build and work there (default build-fuzz)
+#     --merge        afterwards, merge inputs that add coverage into
+#                    tests/fuzz/corpus/<target>/ (otherwise the source tree
+#                    is never written: the run works on a copy in build-fuzz/)
+#     target         kubeconfig watch status config theme params (default:
+#                    every tests/fuzz/fuzz_<target>.c)
 # CI: scripts/fuzz.sh --seconds 20.  A longer run: see tests/fuzz/README.md.
 # Exits 1 when a target crashed (or leaked, timed out, ran out of memory),
 # naming the input that did it.
@@ -17,12 +18,14 @@ src=$(pwd)
 
 seconds=30
 merge=0
+build=build-fuzz
 targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds=${2:?--seconds needs a number}; shift ;;
     --seconds=*) seconds=${1#--seconds=} ;;
     --merge) merge=1 ;;
+    --build-dir) build=${2:?--build-dir needs a folder}; shift ;;
     -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
     *) targets+=("$1") ;;
