@@ -1,28 +1,74 @@
+/* Dispatch: parse the flags, then run the subcommand. */
 #include "cli.h"
 
 #include <stdio.h>
 #include <string.h>
 
-static const char *const subcommands[] = {
-    "render", "diff", "apply", "delete", "status", "pin-latest", "rollback", "audit", NULL,
-};
+#include "cli_internal.h"
 
 const char *cli_subcommand(int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++) {
-        if (argv[i][0] == '-')
-            continue;
-        for (const char *const *s = subcommands; *s; s++)
-            if (strcmp(argv[i], *s) == 0)
-                return *s;
-        return argv[i];
+    return cli_find_subcommand(argc, argv);
+}
+
+void cli_usage(FILE *out)
+{
+    cli_print_usage(out);
+}
+
+typedef int (*cmd_fn)(cli_session *s);
+
+static cmd_fn command_fn(cli_cmd c)
+{
+    switch (c) {
+    case CLI_CMD_RENDER: return cli_cmd_render;
+    case CLI_CMD_DIFF: return cli_cmd_diff;
+    case CLI_CMD_APPLY: return cli_cmd_apply;
+    case CLI_CMD_DELETE: return cli_cmd_delete;
+    case CLI_CMD_STATUS: return cli_cmd_status;
+    case CLI_CMD_PIN: return cli_cmd_pin;
+    case CLI_CMD_ROLLBACK: return cli_cmd_rollback;
+    case CLI_CMD_AUDIT: return cli_cmd_audit;
+    default: return NULL;
     }
-    return NULL;
+}
+
+static int help(const cli_opts *o)
+{
+    if (o->cmd == CLI_CMD_HELP && o->n_args == 1) {
+        cli_cmd c = cli_cmd_from_name(o->args[0]);
+        if (!cli_print_command_help(c, stdout)) {
+            cli_errorf("help", "'%s' is not a ttstui command (see ttstui --help)", o->args[0]);
+            return CLI_EXIT_USAGE;
+        }
+        return CLI_EXIT_OK;
+    }
+    if (!cli_print_command_help(o->cmd, stdout))
+        cli_print_usage(stdout);
+    return CLI_EXIT_OK;
 }
 
 int cli_main(int argc, char **argv)
 {
-    const char *sub = cli_subcommand(argc, argv);
-    fprintf(stderr, "ttstui: '%s' is not available yet\n", sub ? sub : "");
-    return 2;
+    cli_opts o;
+    tt_error err;
+    tt_error_clear(&err);
+    int rc;
+    if (cli_parse(argc, argv, &o, &err) < 0) {
+        cli_error(cli_cmd_name(o.cmd), &err);
+        rc = CLI_EXIT_USAGE;
+    } else if (o.help || o.cmd == CLI_CMD_HELP || o.cmd == CLI_CMD_NONE) {
+        rc = help(&o);
+    } else {
+        cli_session s;
+        if (cli_session_init(&s, &o, &err) < 0) {
+            rc = cli_fail(s.cmd, &err);
+        } else {
+            rc = command_fn(o.cmd)(&s);
+        }
+        fflush(stdout);
+        cli_session_clear(&s);
+    }
+    cli_opts_clear(&o);
+    return rc;
 }

@@ -7,13 +7,20 @@
 
 int main(int argc, char **argv)
 {
+    if (cli_subcommand(argc, argv))
+        return cli_main(argc, argv);
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--version") == 0) {
             printf("ttstui %s\n", TTSTUI_VERSION);
             return 0;
         }
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            /* Commands and global flags, then the dashboard's own flags. */
+            cli_usage(stdout);
+            printf("\n");
+            fflush(stdout);
+            break;
+        }
     }
-    if (cli_subcommand(argc, argv))
-        return cli_main(argc, argv);
     return tui_main(argc, argv);
 }

@@ -1,0 +1,199 @@
+/*
+ * What the subcommands share: exit statuses, the session (settings, kube
+ * client), output helpers (colour, one-line errors), the release (flags +
+ * --config → validated parameters → rendered objects) and the plan (safety
+ * rules and a server-side dry-run diff against the live cluster).
+ *
+ * Only cli/ includes this header. Everything printed goes through the
+ * helpers here, so nothing writes a secret: errors come from tt_error
+ * (whose messages never carry one) and objects are masked before they are
+ * shown, unless render writes them to a pipe on purpose.
+ */
+#ifndef CLI_INTERNAL_H
+#define CLI_INTERNAL_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "config.h"
+#include "diff.h"
+#include "kube_client.h"
+#include "options.h"
+#include "release_params.h"
+#include "safety.h"
+#include "tt_common.h"
+
+/* Exit statuses (documented in `ttstui --help`). */
+enum {
+    CLI_EXIT_OK = 0,      /* done; diff: nothing would change */
+    CLI_EXIT_CHANGES = 1, /* diff: something would change; apply --wait: rollout not Ready */
+    CLI_EXIT_USAGE = 2,   /* bad flags or values, invalid parameters, unreadable files */
+    CLI_EXIT_REFUSED = 3, /* a safety rule, read-only, or no confirmation */
+    CLI_EXIT_FAILED = 4,  /* the cluster answered an error or could not be reached */
+};
+
+/* The exit status for an error value: TT_EINVAL/TT_EIO → usage, TT_EREFUSED
+ * → refused, everything else → failed. */
+int cli_exit_for(const tt_error *err);
+
+typedef struct cli_session {
+    const cli_opts *o;
+    const char *cmd;         /* "apply" ..., for messages */
+    config *cfg;             /* settings (config.yaml) */
+    kube_rest_config *rc;    /* after cli_connect */
+    kube_client *client;     /* after cli_connect */
+    bool color;              /* colour on stdout */
+} cli_session;
+
+/* Loads the settings (--settings, $TTSTUI_CONFIG, default path) and works
+ * out colour. Prints the settings' warnings. 0 or -1 with err. */
+int cli_session_init(cli_session *s, const cli_opts *o, tt_error *err);
+/* Resolves the kube context and creates the client. 0 or -1 with err. */
+int cli_connect(cli_session *s, tt_error *err);
+void cli_session_clear(cli_session *s);
+/* The context name for messages and checks ("in-cluster" without one). */
+const char *cli_context_name(const cli_session *s);
+/* --readonly, or the settings mark the context/env read-only: refuse a
+ * change (TT_EREFUSED naming why). env may be NULL. */
+int cli_check_writable(const cli_session *s, const char *env, tt_error *err);
+
+/* "ttstui <cmd>: <message>" on stderr (one line per message line). */
+void cli_error(const char *cmd, const tt_error *err);
+void cli_errorf(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cli_warn(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints the error and returns its exit status. */
+int cli_fail(const char *cmd, const tt_error *err);
+
+/* True when colour should be used on stream fd: a terminal, no --no-color,
+ * NO_COLOR unset or empty, TERM not "dumb". */
+bool cli_use_color(const cli_opts *o, int fd);
+
+/* Asks on /dev/tty. With expect NULL: a yes/no question, default No. With
+ * expect: the answer must be exactly that text (delete types the model).
+ * 1 confirmed, 0 declined, -1 with err when there is no terminal to ask
+ * on (TT_EREFUSED, suggesting --yes). */
+int cli_confirm(const char *question, const char *expect, tt_error *err);
+
+/* "namespace/v3", "service.serving.knative.dev/stream" (kubectl style).
+ * Caller frees. */
+char *cli_object_label(const json_t *obj);
+/* "Namespace/v3" for the audit log. Caller frees. */
+char *cli_object_kind_name(const json_t *obj);
+
+/* ---- the release ------------------------------------------------------ */
+
+typedef struct cli_release {
+    release_params *params;
+    json_t *objects;  /* rendered array (real secrets) */
+    json_t *api_keys; /* the key file's object when keys are included, else NULL */
+    char **secrets;   /* API-key values, for scrubbing audit messages */
+    size_t n_secrets;
+} cli_release;
+
+/*
+ * Builds the parameters from --config and the release flags (flags win),
+ * validates them (errors one per line naming the flag, warnings printed as
+ * warnings) and renders. 0, or a CLI_EXIT_* status after printing why.
+ */
+int cli_release_load(cli_session *s, cli_release *r);
+void cli_release_clear(cli_release *r);
+const char *cli_release_param(const cli_release *r, const char *name);
+
+/* ---- the plan ----------------------------------------------------------- */
+
+typedef struct cli_plan_item {
+    json_t *desired;  /* what will be sent (the resolved api-keys Secret) */
+    json_t *live;     /* the live object or NULL */
+    json_t *dry;      /* the server's dry-run answer or NULL */
+    char *label;      /* kubectl-style label */
+    char *kind_name;  /* "Kind/name" */
+    kube_gvr gvr;     /* strings owned by the client's discovery cache */
+    bool replace;     /* api-keys Secret with policy replace: PUT, not apply */
+    bool dry_skipped; /* namespace does not exist yet: not sent to the server */
+    char *dry_error;  /* diff mode: the dry-run failed with this message */
+} cli_plan_item;
+
+typedef struct cli_plan {
+    cli_plan_item *items;
+    size_t n_items;
+    diff_result *diff;
+    bool namespace_exists;
+    /* safety */
+    char *env_refusal;     /* env/context rule, or NULL */
+    char *version_refusal; /* version bump rule, or NULL */
+    char *keys_refusal;    /* API keys rule, or NULL */
+    char **version_notes;  /* "stream-3: new" ... */
+    size_t n_version_notes;
+    bool versions_same;    /* every revision exists with this template */
+    char *next_version;    /* after a conflict */
+    char *keys_summary;    /* names only, or NULL */
+    bool nothing_to_do;
+    /* what the server checked */
+    int podspec_dryrun;    /* 1 on, 0 off, -1 unknown */
+    char *podspec_source;  /* where that came from */
+} cli_plan;
+
+typedef enum cli_plan_mode {
+    CLI_PLAN_DIFF,  /* safety refusals are notes; the diff is always made */
+    CLI_PLAN_APPLY, /* stop at the first refusal */
+} cli_plan_mode;
+
+/* Checks the safety rules and dry-runs every object. 0 (refusals are in
+ * the plan), or -1 with err when the cluster could not be asked. */
+int cli_plan_build(cli_session *s, const cli_release *r, cli_plan_mode mode, cli_plan *p,
+                   tt_error *err);
+void cli_plan_clear(cli_plan *p);
+/* Sends one item: a server-side apply (force with --force-conflicts), or
+ * for an api-keys Secret replaced by policy a PUT. New reference (the
+ * stored object, or what it would be under dry_run), NULL with err. */
+json_t *cli_plan_send(cli_session *s, const cli_plan_item *it, bool dry_run, bool *created,
+                      tt_error *err);
+/* The first refusal, or NULL. */
+const char *cli_plan_refusal(const cli_plan *p);
+/* "N objects: a added, b changed, c unchanged" per-object lines. */
+void cli_plan_print_summary(const cli_plan *p, FILE *out);
+/* What the server-side dry-run checked, one paragraph. Caller frees. */
+char *cli_plan_dry_run_note(const cli_plan *p);
+
+/* The deterministic review report. Caller frees. */
+char *cli_report_text(const cli_session *s, const cli_release *r, const cli_plan *p,
+                      const char *dry_run_result);
+/* Writes it 0600; 0 or -1 with err. */
+int cli_report_write(const char *path, const char *text, tt_error *err);
+
+/* Appends an audit entry; a failure to write it is printed as a warning. */
+void cli_audit(const cli_session *s, const char *action, const char *env, const char *model,
+               const char *version, char *const *objects, size_t n_objects, int result,
+               bool dry_run, const char *message, const cli_release *r);
+
+/* ---- apply --wait ------------------------------------------------------------ */
+
+/*
+ * Follows the rollout of revisions[i] (of Knative Service services[i]) in
+ * ns until all are Ready, one failed and the rest settled (or a grace
+ * period passed), or timeout_ms. Prints each state change and, for a
+ * failed revision, its latest Warning events. *summary gets "ready: ...",
+ * "partial: ...", "failed: ..." or "timed out: ..." (caller frees).
+ * 0 when every revision is Ready, 1 otherwise.
+ */
+int cli_wait_rollout(cli_session *s, const char *ns, char *const *services,
+                     char *const *revisions, size_t n, long long timeout_ms, char **summary);
+
+/* ---- subcommands ------------------------------------------------------------ */
+
+int cli_cmd_render(cli_session *s);
+int cli_cmd_diff(cli_session *s);
+int cli_cmd_apply(cli_session *s);
+int cli_cmd_delete(cli_session *s);
+int cli_cmd_status(cli_session *s);
+int cli_cmd_pin(cli_session *s);
+int cli_cmd_rollback(cli_session *s);
+int cli_cmd_audit(cli_session *s);
+
+/* Help texts (cli/help.c). */
+void cli_print_usage(FILE *out);
+/* The subcommand's --help text; false when cmd has none. */
+bool cli_print_command_help(cli_cmd cmd, FILE *out);
+
+#endif

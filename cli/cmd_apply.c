@@ -1,0 +1,260 @@
+/* ttstui apply: safety rules, confirmation, server-side apply in order,
+ * optionally following the rollout; every outcome is audited. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "cli_internal.h"
+
+typedef struct apply_ctx {
+    cli_session *s;
+    cli_release *r;
+    cli_plan *p;
+    char **objects; /* Kind/name of every rendered object, for the audit */
+    size_t n_objects;
+} apply_ctx;
+
+static const char *param(const apply_ctx *a, const char *name)
+{
+    return cli_release_param(a->r, name);
+}
+
+static void audit(const apply_ctx *a, int result, const char *message)
+{
+    cli_audit(a->s, "apply", param(a, RELEASE_ENV), param(a, RELEASE_MODEL),
+              param(a, RELEASE_VERSION), a->objects, a->n_objects, result, a->s->o->dry_run,
+              message, a->r);
+}
+
+static void collect_objects(apply_ctx *a)
+{
+    size_t n = json_array_size(a->r->objects);
+    a->objects = tt_calloc(n ? n : 1, sizeof(char *));
+    for (size_t i = 0; i < n; i++)
+        a->objects[a->n_objects++] = cli_object_kind_name(json_array_get(a->r->objects, i));
+}
+
+/* Fails the apply with err: printed, audited, its exit status returned. */
+static int fail(const apply_ctx *a, const tt_error *err)
+{
+    audit(a, err->code == TT_EREFUSED ? AUDIT_REFUSED : AUDIT_FAILED, err->message);
+    return cli_fail(a->s->cmd, err);
+}
+
+static int refuse(const apply_ctx *a, const char *why)
+{
+    tt_error err;
+    tt_error_set(&err, TT_EREFUSED, "refused: %s\nnothing was changed", why);
+    return fail(a, &err);
+}
+
+static char *result_line(const cli_plan *p)
+{
+    size_t add = diff_result_count_status(p->diff, DIFF_ADDED);
+    size_t chg = diff_result_count_status(p->diff, DIFF_CHANGED);
+    size_t same = diff_result_count_status(p->diff, DIFF_UNCHANGED);
+    return tt_asprintf("would create %zu, configure %zu, leave %zu unchanged; nothing was stored",
+                       add, chg, same);
+}
+
+static int dry_run(apply_ctx *a)
+{
+    cli_session *s = a->s;
+    char *text = diff_result_render(a->p->diff, s->color);
+    fputs(text, stdout);
+    free(text);
+    char *note = cli_plan_dry_run_note(a->p);
+    fputs(note, stdout);
+    free(note);
+    char *result = result_line(a->p);
+    printf("dry run: %s\n", result);
+    if (s->o->report) {
+        tt_error err;
+        tt_error_clear(&err);
+        char *report = cli_report_text(s, a->r, a->p, result);
+        int w = cli_report_write(s->o->report, report, &err);
+        free(report);
+        if (w < 0) {
+            free(result);
+            return fail(a, &err);
+        }
+        fprintf(stderr, "ttstui apply: review report written to %s\n", s->o->report);
+    }
+    audit(a, AUDIT_OK, result);
+    free(result);
+    return CLI_EXIT_OK;
+}
+
+static int confirm(apply_ctx *a)
+{
+    cli_session *s = a->s;
+    if (s->o->yes)
+        return CLI_EXIT_OK;
+    char *q = tt_asprintf("Apply %s version %s (env %s) to context %s (%s)?",
+                          param(a, RELEASE_MODEL), param(a, RELEASE_VERSION),
+                          param(a, RELEASE_ENV), cli_context_name(s),
+                          kube_client_server(s->client));
+    tt_error err;
+    tt_error_clear(&err);
+    int c = cli_confirm(q, NULL, &err);
+    free(q);
+    if (c < 0)
+        return fail(a, &err);
+    if (c == 0)
+        return refuse(a, "not confirmed");
+    return CLI_EXIT_OK;
+}
+
+static void report_partial(const cli_plan *p, size_t failed_at)
+{
+    tt_buf b = TT_BUF_INIT;
+    for (size_t i = 0; i < failed_at; i++)
+        tt_buf_printf(&b, "%s%s", i ? ", " : "", p->items[i].label);
+    fprintf(stderr, "ttstui apply: applied: %s\n", b.len ? b.data : "(none)");
+    tt_buf_reset(&b);
+    for (size_t i = failed_at; i < p->n_items; i++)
+        tt_buf_printf(&b, "%s%s", i > failed_at ? ", " : "", p->items[i].label);
+    fprintf(stderr, "ttstui apply: not applied: %s\n", b.len ? b.data : "(none)");
+    tt_buf_free(&b);
+}
+
+static int apply_all(apply_ctx *a)
+{
+    cli_session *s = a->s;
+    for (size_t i = 0; i < a->p->n_items; i++) {
+        cli_plan_item *it = &a->p->items[i];
+        tt_error err;
+        tt_error_clear(&err);
+        bool created = false;
+        json_t *res = cli_plan_send(s, it, false, &created, &err);
+        if (!res) {
+            tt_error_prefix(&err, "applying %s", it->label);
+            cli_error(s->cmd, &err);
+            report_partial(a->p, i);
+            char *msg = tt_asprintf("%s (stopped after %zu of %zu objects)", err.message, i,
+                                    a->p->n_items);
+            audit(a, AUDIT_FAILED, msg);
+            free(msg);
+            return CLI_EXIT_FAILED;
+        }
+        const char *before = json_string_value(
+            json_object_get(json_object_get(it->live, "metadata"), "resourceVersion"));
+        const char *after =
+            json_string_value(json_object_get(json_object_get(res, "metadata"), "resourceVersion"));
+        const char *what = created || !it->live      ? "created"
+                           : tt_streq(before, after) ? "unchanged"
+                                                     : "configured";
+        printf("%s %s\n", it->label, what);
+        fflush(stdout);
+        json_decref(res);
+    }
+    return CLI_EXIT_OK;
+}
+
+static int wait_rollout(apply_ctx *a)
+{
+    char *services[2], *revisions[2];
+    size_t n = 0;
+    const char *ns = param(a, RELEASE_MODEL);
+    for (size_t i = 0; i < a->p->n_items && n < 2; i++) {
+        const json_t *o = a->p->items[i].desired;
+        if (!tt_streq(json_string_value(json_object_get(o, "kind")), "Service") ||
+            !strchr(json_string_value(json_object_get(o, "apiVersion")), '.'))
+            continue;
+        const json_t *tm = json_object_get(
+            json_object_get(json_object_get(o, "spec"), "template"), "metadata");
+        const char *rev = json_string_value(json_object_get(tm, "name"));
+        if (!rev)
+            continue;
+        services[n] = (char *)json_string_value(json_object_get(json_object_get(o, "metadata"), "name"));
+        revisions[n++] = (char *)rev;
+    }
+    if (n == 0) {
+        audit(a, AUDIT_OK, "applied; no Knative revision to wait for");
+        return CLI_EXIT_OK;
+    }
+    char *summary = NULL;
+    int w = cli_wait_rollout(a->s, ns, services, revisions, n, a->s->o->timeout_ms, &summary);
+    if (w == 0) {
+        printf("rollout %s\n", summary);
+        audit(a, AUDIT_OK, summary);
+    } else {
+        cli_errorf(a->s->cmd, "rollout %s", summary);
+        audit(a, AUDIT_FAILED, summary);
+    }
+    free(summary);
+    return w == 0 ? CLI_EXIT_OK : CLI_EXIT_CHANGES;
+}
+
+static int run(apply_ctx *a)
+{
+    cli_session *s = a->s;
+    tt_error err;
+    tt_error_clear(&err);
+    if (cli_connect(s, &err) < 0)
+        return fail(a, &err);
+    if (!s->o->dry_run && cli_check_writable(s, param(a, RELEASE_ENV), &err) < 0)
+        return fail(a, &err);
+    if (cli_plan_build(s, a->r, CLI_PLAN_APPLY, a->p, &err) < 0)
+        return fail(a, &err);
+    if (cli_plan_refusal(a->p))
+        return refuse(a, cli_plan_refusal(a->p));
+    if (a->p->nothing_to_do) {
+        char *msg = tt_asprintf("nothing to do: %s version %s is already released with this "
+                                "template and every object is unchanged",
+                                param(a, RELEASE_MODEL), param(a, RELEASE_VERSION));
+        printf("%s\n", msg);
+        if (s->o->dry_run && s->o->report) {
+            char *report = cli_report_text(s, a->r, a->p, msg);
+            int w = cli_report_write(s->o->report, report, &err);
+            free(report);
+            if (w < 0) {
+                free(msg);
+                return fail(a, &err);
+            }
+        }
+        audit(a, AUDIT_OK, msg);
+        free(msg);
+        return CLI_EXIT_OK;
+    }
+    if (a->p->keys_summary)
+        printf("api keys: %s (policy %s)\n", a->p->keys_summary,
+               s->o->keys_policy == SAFETY_KEYS_MERGE ? "merge" : "replace");
+    printf("%s %s version %s (env %s) on context %s:\n", s->o->dry_run ? "Dry run of" : "Applying",
+           param(a, RELEASE_MODEL), param(a, RELEASE_VERSION), param(a, RELEASE_ENV),
+           cli_context_name(s));
+    cli_plan_print_summary(a->p, stdout);
+    fflush(stdout);
+    if (s->o->dry_run)
+        return dry_run(a);
+    int rc = confirm(a);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    rc = apply_all(a);
+    if (rc != CLI_EXIT_OK)
+        return rc;
+    if (s->o->wait)
+        return wait_rollout(a);
+    audit(a, AUDIT_OK, "applied");
+    return CLI_EXIT_OK;
+}
+
+int cli_cmd_apply(cli_session *s)
+{
+    cli_release r;
+    int rc = cli_release_load(s, &r);
+    if (rc != CLI_EXIT_OK) {
+        cli_release_clear(&r);
+        return rc;
+    }
+    cli_plan p = {0};
+    apply_ctx a = {.s = s, .r = &r, .p = &p};
+    collect_objects(&a);
+    rc = run(&a);
+    for (size_t i = 0; i < a.n_objects; i++)
+        free(a.objects[i]);
+    free(a.objects);
+    cli_plan_clear(&p);
+    cli_release_clear(&r);
+    return rc;
+}

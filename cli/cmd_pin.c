@@ -1,0 +1,180 @@
+/* ttstui pin-latest [MODEL]: show or set the model that the
+ * KongClusterPlugin latest-pinned-service sends `Accept-Version: latest` to. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "cli_internal.h"
+#include "fleet.h"
+#include "render.h"
+
+#define PIN_NAME "latest-pinned-service"
+
+static const char *pinned_model(const json_t *kcp)
+{
+    return json_string_value(
+        json_object_get(json_object_get(kcp, "config"), "latest_version"));
+}
+
+static json_t *get_pin(cli_session *s, tt_error *err)
+{
+    json_t *kcp = kube_get(s->client, &KUBE_GVR_KONGCLUSTERPLUGINS, NULL, PIN_NAME, err);
+    if (!kcp && err->code == 404)
+        tt_error_clear(err);
+    return kcp;
+}
+
+static int show(cli_session *s)
+{
+    tt_error err;
+    tt_error_clear(&err);
+    json_t *kcp = get_pin(s, &err);
+    if (!kcp && err.code)
+        return cli_fail(s->cmd, &err);
+    const char *m = pinned_model(kcp);
+    if (m)
+        printf("latest is pinned to model %s (KongClusterPlugin %s on context %s)\n", m, PIN_NAME,
+               cli_context_name(s));
+    else
+        printf("latest is not pinned: no KongClusterPlugin %s with config.latest_version on "
+               "context %s\n",
+               PIN_NAME, cli_context_name(s));
+    json_decref(kcp);
+    return CLI_EXIT_OK;
+}
+
+/* 0 when the model exists (warns when it is not Ready), -1 with err. */
+static int check_model(cli_session *s, const char *model, tt_error *err)
+{
+    json_t *list = kube_list(s->client, &KUBE_GVR_KSVC, model, NULL, err);
+    if (!list)
+        return -1;
+    size_t present = 0, ready = 0, i;
+    json_t *it;
+    json_array_foreach(json_object_get(list, "items"), i, it) {
+        const char *n = json_string_value(json_object_get(json_object_get(it, "metadata"), "name"));
+        if (!tt_streq(n, "stream") && !tt_streq(n, "validate"))
+            continue;
+        present++;
+        const json_t *c = fleet_find_condition(it, "Ready");
+        ready += tt_streq(json_string_value(json_object_get(c, "status")), "True");
+    }
+    json_decref(list);
+    if (present == 0) {
+        tt_error_set(err, TT_EREFUSED,
+                     "refused: model %s has no Knative service stream or validate on context "
+                     "%s, so `latest` would lead nowhere; nothing was changed",
+                     model, cli_context_name(s));
+        return -1;
+    }
+    if (ready < 2)
+        cli_warn(s->cmd, "model %s is not Ready (%zu of 2 services Ready)", model, ready);
+    return 0;
+}
+
+static int set_pin(cli_session *s, const char *model)
+{
+    char *objs[] = {"KongClusterPlugin/" PIN_NAME};
+    tt_error err;
+    tt_error_clear(&err);
+    json_t *rendered = NULL, *live = NULL, *dry = NULL;
+    int result = AUDIT_FAILED, rc;
+    const char *msg = NULL;
+    if (!s->o->dry_run && cli_check_writable(s, NULL, &err) < 0) {
+        result = AUDIT_REFUSED;
+        goto out;
+    }
+    if (check_model(s, model, &err) < 0) {
+        result = err.code == TT_EREFUSED ? AUDIT_REFUSED : AUDIT_FAILED;
+        goto out;
+    }
+    rendered = release_render_pin(model, &err);
+    if (!rendered)
+        goto out;
+    live = get_pin(s, &err);
+    if (!live && err.code)
+        goto out;
+    if (tt_streq(pinned_model(live), model)) {
+        printf("nothing to do: latest is already pinned to model %s\n", model);
+        result = AUDIT_OK;
+        msg = "nothing to do";
+        goto out;
+    }
+    const json_t *obj = json_array_get(rendered, 0);
+    kube_apply_opts dry_opts = {.force = s->o->force_conflicts, .dry_run = true};
+    dry = kube_apply(s->client, obj, &dry_opts, NULL, &err);
+    if (!dry) {
+        tt_error_prefix(&err, "server-side dry run of the pin");
+        goto out;
+    }
+    printf("%s latest from %s to model %s on context %s:\n",
+           s->o->dry_run ? "Dry run of pinning" : "Pinning",
+           pinned_model(live) ? pinned_model(live) : "(not pinned)", model, cli_context_name(s));
+    json_t *d_arr = json_pack("[O]", dry), *l_arr = json_pack("[O]", live ? live : json_null());
+    diff_result *diff = diff_compute(d_arr, l_arr, 3);
+    char *text = diff_result_render(diff, s->color);
+    fputs(text, stdout);
+    free(text);
+    diff_result_free(diff);
+    json_decref(d_arr);
+    json_decref(l_arr);
+    if (s->o->dry_run) {
+        printf("dry run: the server accepted the pin; nothing was stored\n");
+        result = AUDIT_OK;
+        msg = "dry run accepted";
+        goto out;
+    }
+    if (!s->o->yes) {
+        char *q = tt_asprintf("Pin latest to model %s on context %s?", model, cli_context_name(s));
+        int c = cli_confirm(q, NULL, &err);
+        free(q);
+        if (c <= 0) {
+            if (c == 0)
+                tt_error_set(&err, TT_EREFUSED, "refused: not confirmed; nothing was changed");
+            result = AUDIT_REFUSED;
+            goto out;
+        }
+    }
+    kube_apply_opts opts = {.force = s->o->force_conflicts};
+    bool created = false;
+    json_t *res = kube_apply(s->client, obj, &opts, &created, &err);
+    if (!res)
+        goto out;
+    json_decref(res);
+    char *label = cli_object_label(obj);
+    printf("%s %s\n", label, created ? "created" : "configured");
+    free(label);
+    result = AUDIT_OK;
+    msg = "pinned";
+out:
+    json_decref(rendered);
+    json_decref(live);
+    json_decref(dry);
+    cli_audit(s, "pin", NULL, model, NULL, objs, 1, result, s->o->dry_run,
+              result == AUDIT_OK ? msg : err.message, NULL);
+    if (result == AUDIT_OK)
+        return CLI_EXIT_OK;
+    rc = cli_fail(s->cmd, &err);
+    return rc;
+}
+
+int cli_cmd_pin(cli_session *s)
+{
+    const char *model = s->o->n_args ? s->o->args[0] : NULL;
+    char msg[256];
+    if (model && !release_check_dns_label("model", model, msg, sizeof(msg))) {
+        cli_errorf(s->cmd, "%s", msg);
+        return CLI_EXIT_USAGE;
+    }
+    tt_error err;
+    tt_error_clear(&err);
+    if (cli_connect(s, &err) < 0) {
+        if (model) {
+            char *objs[] = {"KongClusterPlugin/" PIN_NAME};
+            cli_audit(s, "pin", NULL, model, NULL, objs, 1, AUDIT_FAILED, s->o->dry_run,
+                      err.message, NULL);
+        }
+        return cli_fail(s->cmd, &err);
+    }
+    return model ? set_pin(s, model) : show(s);
+}

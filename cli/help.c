@@ -1,0 +1,217 @@
+/* The --help texts: the single source for the man page's command section. */
+#include <stdio.h>
+
+#include "cli_internal.h"
+
+static const char global_flags[] =
+    "Global flags (before or after the subcommand):\n"
+    "  --kubeconfig FILE     kubeconfig to use (default $KUBECONFIG, then ~/.kube/config)\n"
+    "  --context NAME        kube context (default: the current context)\n"
+    "  -n, --namespace NS    namespace for requests that name none; status, delete and\n"
+    "                        rollback take it as MODEL when no MODEL is given\n"
+    "  --settings FILE       ttstui settings (config.yaml); default $TTSTUI_CONFIG, then\n"
+    "                        $XDG_CONFIG_HOME/ttstui/config.yaml or ~/.config/ttstui/config.yaml\n"
+    "  --readonly            refuse every change to the cluster (diff and --dry-run=server\n"
+    "                        still work); settings can also mark contexts and envs read-only\n"
+    "  --no-color            no colour (also NO_COLOR=1, or when stdout is not a terminal)\n"
+    "  -h, --help            help (ttstui COMMAND --help for a command)\n";
+
+static const char release_flags[] =
+    "Release parameters (the template's arguments; flags override --config):\n"
+    "  --config FILE                  JSON object keyed by parameter name: env, model,\n"
+    "                                 version, image, imageEntrypoint, includeImageApiKeys,\n"
+    "                                 minScale, maxScale, apiKeysFile, templateFile\n"
+    "  --env ENV                      environment (staging, prod, or as in the settings)\n"
+    "  --model MODEL                  model id = namespace (lowercase letters, digits, '-')\n"
+    "  --version VERSION              release id (a number in practice); the revision names\n"
+    "                                 are stream-VERSION and validate-VERSION\n"
+    "  --image IMAGE                  image, preferably by digest (repo@sha256:...)\n"
+    "  --image-entrypoint MOD:APP     gunicorn entry point (default run.deploy.worker:app)\n"
+    "  --include-image-api-keys BOOL  true|false: inject the API keys (default false)\n"
+    "  --min-scale N, --max-scale N   instance bounds (default 0 and 32)\n"
+    "  --api-keys FILE                API-key file {\"NAME\": \"value\", ...}\n"
+    "  --template FILE                jsonnet template (default: the embedded one)\n"
+    "Invalid parameters are listed one per line naming the flag; warnings (e.g. an image\n"
+    "tag instead of a digest) are printed and do not stop the command.\n";
+
+static const char exit_statuses[] =
+    "Exit status:\n"
+    "  0  done (diff: nothing would change)\n"
+    "  1  diff: something would change; apply --wait: the rollout did not become Ready\n"
+    "     (failed, partial or timed out); delete --wait: timed out\n"
+    "  2  bad flags or values, invalid parameters, unreadable files\n"
+    "  3  refused: a safety rule, read-only, not confirmed, or no terminal to confirm on\n"
+    "  4  the cluster answered an error or could not be reached\n";
+
+void cli_print_usage(FILE *out)
+{
+    fprintf(out,
+            "Usage: ttstui [global flags] COMMAND [flags]\n"
+            "       ttstui [dashboard flags]        open the dashboard (no COMMAND)\n"
+            "       ttstui --version\n"
+            "\n"
+            "Commands:\n"
+            "  render      print the manifests of a release (YAML stream or JSON)\n"
+            "  diff        rendered versus live, through a server-side dry run\n"
+            "  apply       check the safety rules and apply a release (--wait for the rollout)\n"
+            "  delete      delete a model's namespace\n"
+            "  status      the models, their readiness, versions and traffic\n"
+            "  pin-latest  show or set the model `Accept-Version: latest` goes to\n"
+            "  rollback    route a service's traffic to an earlier Ready revision\n"
+            "  audit       the last entries of the audit log\n"
+            "  help        this text, or ttstui help COMMAND\n"
+            "\n%s\n%s",
+            global_flags, exit_statuses);
+}
+
+static void usage_cmd(FILE *out, const char *synopsis, const char *body, bool release)
+{
+    fprintf(out, "Usage: ttstui %s\n\n%s\n", synopsis, body);
+    if (release)
+        fprintf(out, "%s\n", release_flags);
+    fprintf(out, "%s\n%s", global_flags, exit_statuses);
+}
+
+bool cli_print_command_help(cli_cmd cmd, FILE *out)
+{
+    switch (cmd) {
+    case CLI_CMD_RENDER:
+        usage_cmd(out, "render RELEASE-FLAGS [-o yaml|json] [--show-secrets]",
+                  "Renders the release template and prints the objects that apply would send:\n"
+                  "a YAML stream that `kubectl apply -f -` accepts, or with -o json one JSON\n"
+                  "array. Nothing is read from the cluster.\n"
+                  "\n"
+                  "Secrets: written as they are when stdout is a pipe or a file (that is what\n"
+                  "render is for, as `jsonnet -y` was); masked (***) on a terminal unless\n"
+                  "--show-secrets. Never in error messages.\n"
+                  "\n"
+                  "  -o, --output yaml|json   output format (default yaml)\n"
+                  "  --show-secrets           show Secret values on a terminal too\n",
+                  true);
+        return true;
+    case CLI_CMD_DIFF:
+        usage_cmd(out, "diff RELEASE-FLAGS [--api-keys-policy replace|merge] [--report FILE]",
+                  "Compares the release with the live cluster object by object: each rendered\n"
+                  "object is sent as a server-side dry-run apply (dryRun=All) and the result is\n"
+                  "compared with the live object, server-owned fields dropped. Unified diff,\n"
+                  "coloured on a terminal. Secret values are never shown: per key only\n"
+                  "(changed), (unchanged), (added), (removed). What apply would refuse (version\n"
+                  "rule, API keys, environment) is printed as a warning.\n"
+                  "\n"
+                  "  --api-keys-policy P   diff as apply would with this policy (replace|merge)\n"
+                  "  --report FILE         also write a deterministic review report (mode 0600):\n"
+                  "                        parameters, context, rendered objects, safety checks,\n"
+                  "                        diff and dry-run notes; Secrets by key name only\n"
+                  "\n"
+                  "Exit status 0 when nothing would change, 1 when something would, 2 or more\n"
+                  "on errors (as kubectl diff).\n",
+                  true);
+        return true;
+    case CLI_CMD_APPLY:
+        usage_cmd(out,
+                  "apply RELEASE-FLAGS [--yes] [--wait [--timeout D]] [--dry-run=server\n"
+                  "       [--report FILE]] [--api-keys-policy replace|merge] [--force-conflicts]",
+                  "Checks the safety rules against the live cluster, shows what would change,\n"
+                  "asks for confirmation on /dev/tty (default No) and applies every object with\n"
+                  "server-side apply, Namespace first, printing `kind/name created|configured|\n"
+                  "unchanged`. On the first failure it stops and lists what was and was not\n"
+                  "applied. Every outcome (also dry runs and refusals) goes to the audit log.\n"
+                  "\n"
+                  "Safety rules (a refusal changes nothing):\n"
+                  "  version   revision stream-VERSION / validate-VERSION exists with another\n"
+                  "            template: refused, naming the fields, with the next free version;\n"
+                  "            the same template and nothing else changed: nothing to do (0)\n"
+                  "  api keys  with includeImageApiKeys, the live Secret api-keys differs from the\n"
+                  "            file: refused listing added/removed/changed key NAMES, unless\n"
+                  "            --api-keys-policy replace (the file's keys exactly) or merge\n"
+                  "            (live keys kept, the file's added or updated)\n"
+                  "  env       the settings tie each env to allowed kube contexts\n"
+                  "  read-only --readonly or the settings: nothing that changes the cluster runs\n"
+                  "\n"
+                  "  -y, --yes              apply without asking (needed without a terminal)\n"
+                  "  --dry-run=server       everything but storing: validates with the server and\n"
+                  "                         says which checks ran (Knative validates pod specs\n"
+                  "                         deeply only with the annotation\n"
+                  "                         features.knative.dev/podspec-dryrun: enabled or the\n"
+                  "                         cluster flag)\n"
+                  "  --report FILE          with --dry-run=server: write the review report (0600)\n"
+                  "  --force-conflicts      take over fields another manager owns (force=true)\n"
+                  "  --wait                 follow the rollout of the revisions this release\n"
+                  "                         creates; fails fast on RevisionFailed, image pull\n"
+                  "                         errors and CrashLoopBackOff with the reason; reports a\n"
+                  "                         partial result (one service Ready, one failed)\n"
+                  "  --timeout D            for --wait: 30s, 5m, 1h, 1h30m (default 10m)\n"
+                  "  --api-keys-policy P    replace|merge, see above\n",
+                  true);
+        return true;
+    case CLI_CMD_DELETE:
+        usage_cmd(out, "delete MODEL [--yes] [--wait [--timeout D]] [--dry-run=server]",
+                  "Deletes the namespace MODEL and everything in it, after you type the model\n"
+                  "name at the prompt (or --yes). Refuses namespaces that hold no Knative\n"
+                  "service stream or validate. Audited.\n"
+                  "\n"
+                  "  -y, --yes           delete without asking\n"
+                  "  --wait              wait until the namespace is gone, printing its phase\n"
+                  "  --timeout D         for --wait (default 10m)\n"
+                  "  --dry-run=server    ask the server, delete nothing\n",
+                  false);
+        return true;
+    case CLI_CMD_STATUS:
+        usage_cmd(out, "status [MODEL] [-o table|json]",
+                  "Lists the models with a fixed number of requests (one paged list per\n"
+                  "resource type across all namespaces; per namespace only when that is\n"
+                  "forbidden, which is said).\n"
+                  "\n"
+                  "Table columns: MODEL, READY (Ready, NotReady, Pending, Incomplete,\n"
+                  "Terminating), STREAM and VALIDATE (latest ready versions), TRAFFIC (versions\n"
+                  "with traffic, s:/v: when they differ), IMAGE (short digest), SCALE\n"
+                  "(min-max, stream/validate when they differ), AGE, PIN (`latest` when\n"
+                  "Accept-Version: latest goes here), NOTES (traffic pinned away from the latest\n"
+                  "revision; stream and validate serving different versions).\n"
+                  "\n"
+                  "  -o, --output table|json   json: an array of models (schema in the man page)\n",
+                  false);
+        return true;
+    case CLI_CMD_PIN:
+        usage_cmd(out, "pin-latest [MODEL] [--yes] [--dry-run=server] [--force-conflicts]",
+                  "Without MODEL: shows which model the KongClusterPlugin latest-pinned-service\n"
+                  "pins `Accept-Version: latest` to. With MODEL: pins it there (server-side\n"
+                  "apply), after a diff and a confirmation. Refuses a model that does not\n"
+                  "exist; warns when it is not Ready. Audited.\n"
+                  "\n"
+                  "  -y, --yes            pin without asking\n"
+                  "  --dry-run=server     ask the server, change nothing\n"
+                  "  --force-conflicts    take over fields another manager owns\n",
+                  false);
+        return true;
+    case CLI_CMD_ROLLBACK:
+        usage_cmd(out,
+                  "rollback MODEL --service stream|validate|both\n"
+                  "       (--to-version V | --to-revision NAME) [--yes] [--dry-run=server]",
+                  "Routes 100% of the service's traffic to an earlier revision (merge patch of\n"
+                  "spec.traffic to [{revisionName, percent: 100}]), shown as a diff and\n"
+                  "confirmed. Refuses a revision that does not exist, belongs to another\n"
+                  "service or is not Ready. The next apply routes traffic back to the latest\n"
+                  "revision. Audited.\n"
+                  "\n"
+                  "  --service S          stream, validate or both\n"
+                  "  --to-version V       revision SERVICE-V\n"
+                  "  --to-revision NAME   a revision by name (one service only)\n"
+                  "  -y, --yes            roll back without asking\n"
+                  "  --dry-run=server     ask the server, change nothing\n",
+                  false);
+        return true;
+    case CLI_CMD_AUDIT:
+        usage_cmd(out, "audit [-n N]",
+                  "Shows the last N entries (default 20) of the audit log\n"
+                  "($XDG_STATE_HOME/ttstui/audit.log, else ~/.local/state/ttstui/audit.log,\n"
+                  "mode 0600): time, kube user, context, env, model, version, action, result,\n"
+                  "objects and message. Never a secret.\n"
+                  "\n"
+                  "  -n, --count N   how many entries\n",
+                  false);
+        return true;
+    default:
+        return false;
+    }
+}
