@@ -78,6 +78,11 @@ int cli_confirm(const char *question, const char *expect, tt_error *err);
 /* "namespace/v3", "service.serving.knative.dev/stream" (kubectl style).
  * Caller frees. */
 char *cli_object_label(const json_t *obj);
+/* A copy of a cluster-scoped object without metadata.namespace (which the
+ * server ignores but may still store, e.g. the pin's "kong"), so a diff
+ * matches the dry-run answer with the live object. New reference; NULL
+ * and JSON null pass through. */
+json_t *cli_without_namespace(const json_t *obj);
 /* "Namespace/v3" for the audit log. Caller frees. */
 char *cli_object_kind_name(const json_t *obj);
 

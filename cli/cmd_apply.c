@@ -137,13 +137,12 @@ static int apply_all(apply_ctx *a)
             free(msg);
             return CLI_EXIT_FAILED;
         }
-        const char *before = json_string_value(
-            json_object_get(json_object_get(it->live, "metadata"), "resourceVersion"));
-        const char *after =
-            json_string_value(json_object_get(json_object_get(res, "metadata"), "resourceVersion"));
-        const char *what = created || !it->live      ? "created"
-                           : tt_streq(before, after) ? "unchanged"
-                                                     : "configured";
+        /* The dry-run diff decides "unchanged": some servers bump the
+         * resourceVersion even for an apply that changes nothing. */
+        const diff_object *d = i < diff_result_count(a->p->diff) ? diff_result_object(a->p->diff, i) : NULL;
+        const char *what = created || !it->live                    ? "created"
+                           : d && d->status == DIFF_UNCHANGED ? "unchanged"
+                                                              : "configured";
         printf("%s %s\n", it->label, what);
         fflush(stdout);
         json_decref(res);
@@ -218,8 +217,11 @@ static int run(apply_ctx *a)
         return CLI_EXIT_OK;
     }
     if (a->p->keys_summary)
-        printf("api keys: %s (policy %s)\n", a->p->keys_summary,
-               s->o->keys_policy == SAFETY_KEYS_MERGE ? "merge" : "replace");
+        printf("api keys, file versus live Secret api-keys: %s; --api-keys-policy %s\n",
+               a->p->keys_summary,
+               s->o->keys_policy == SAFETY_KEYS_MERGE
+                   ? "merge keeps the live keys and adds or updates the file's"
+                   : "replace makes the Secret hold exactly the file's keys");
     printf("%s %s version %s (env %s) on context %s:\n", s->o->dry_run ? "Dry run of" : "Applying",
            param(a, RELEASE_MODEL), param(a, RELEASE_VERSION), param(a, RELEASE_ENV),
            cli_context_name(s));

@@ -110,7 +110,8 @@ static int set_pin(cli_session *s, const char *model)
     printf("%s latest from %s to model %s on context %s:\n",
            s->o->dry_run ? "Dry run of pinning" : "Pinning",
            pinned_model(live) ? pinned_model(live) : "(not pinned)", model, cli_context_name(s));
-    json_t *d_arr = json_pack("[O]", dry), *l_arr = json_pack("[O]", live ? live : json_null());
+    json_t *d_arr = json_pack("[o]", cli_without_namespace(dry));
+    json_t *l_arr = json_pack("[o]", live ? cli_without_namespace(live) : json_null());
     diff_result *diff = diff_compute(d_arr, l_arr, 3);
     char *text = diff_result_render(diff, s->color);
     fputs(text, stdout);

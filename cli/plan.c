@@ -194,7 +194,8 @@ static void check_keys(cli_session *s, const cli_release *r, cli_plan *p)
             json_t *resolved = safety_resolve_keys(r->api_keys, it->live, s->o->keys_policy,
                                                    meta(it->desired, "namespace"), &err);
             if (!resolved) {
-                p->keys_refusal = tt_strdup(err.message);
+                p->keys_refusal = tt_asprintf("%s (--api-keys-policy replace or merge)",
+                                              err.message);
                 return;
             }
             json_decref(it->desired);
@@ -339,8 +340,15 @@ int cli_plan_build(cli_session *s, const cli_release *r, cli_plan_mode mode, cli
     json_t *desired = json_array(), *live = json_array();
     for (size_t i = 0; i < p->n_items; i++) {
         cli_plan_item *it = &p->items[i];
-        json_array_append(desired, it->dry ? it->dry : it->desired);
-        json_array_append(live, it->live ? it->live : json_null());
+        const json_t *d = it->dry ? it->dry : it->desired;
+        const json_t *l = it->live ? it->live : json_null();
+        if (it->gvr.namespaced) {
+            json_array_append(desired, (json_t *)d);
+            json_array_append(live, (json_t *)l);
+        } else {
+            json_array_append_new(desired, cli_without_namespace(d));
+            json_array_append_new(live, cli_without_namespace(l));
+        }
     }
     p->diff = diff_compute(desired, live, 3);
     json_decref(desired);

@@ -209,6 +209,15 @@ char *cli_object_label(const json_t *obj)
     return tt_buf_steal(&b);
 }
 
+json_t *cli_without_namespace(const json_t *obj)
+{
+    if (!json_is_object(obj))
+        return obj ? json_incref((json_t *)obj) : NULL;
+    json_t *copy = json_deep_copy(obj);
+    json_object_del(json_object_get(copy, "metadata"), "namespace");
+    return copy;
+}
+
 char *cli_object_kind_name(const json_t *obj)
 {
     const char *kind = json_string_value(json_object_get(obj, "kind"));
@@ -232,10 +241,23 @@ void cli_audit(const cli_session *s, const char *action, const char *env, const 
     e.n_objects = n_objects;
     e.result = (audit_result)result;
     e.dry_run = dry_run;
-    e.message = (char *)message;
+    /* One line per entry: a multi-line message is joined with "; ". */
+    char *flat = NULL;
+    if (message && strchr(message, '\n')) {
+        tt_buf b = TT_BUF_INIT;
+        for (const char *p = message; *p; p++) {
+            if (*p == '\n')
+                tt_buf_puts(&b, "; ");
+            else
+                tt_buf_putc(&b, *p);
+        }
+        flat = tt_buf_steal(&b);
+    }
+    e.message = (char *)(flat ? flat : message);
     tt_error err;
     tt_error_clear(&err);
     const char *const *redact = r ? (const char *const *)r->secrets : NULL;
     if (audit_append(NULL, &e, redact, r ? r->n_secrets : 0, &err) < 0)
         cli_warn(s->cmd, "could not write the audit log: %s", err.message);
+    free(flat);
 }
