@@ -194,10 +194,36 @@ static int run(apply_ctx *a)
         return fail(a, &err);
     if (!s->o->dry_run && cli_check_writable(s, param(a, RELEASE_ENV), &err) < 0)
         return fail(a, &err);
-    if (cli_plan_build(s, a->r, CLI_PLAN_APPLY, a->p, &err) < 0)
+    /* A review report wants the whole picture even when apply would
+     * refuse, so it is planned like a diff; the refusal still stands. */
+    bool review = s->o->dry_run && s->o->report;
+    if (cli_plan_build(s, a->r, review ? CLI_PLAN_DIFF : CLI_PLAN_APPLY, a->p, &err) < 0)
         return fail(a, &err);
+    const cli_plan_item *rejected = NULL;
+    for (size_t i = 0; i < a->p->n_items && !rejected; i++)
+        if (a->p->items[i].dry_error)
+            rejected = &a->p->items[i];
+    if (rejected)
+        tt_error_set(&err, 422, "server-side dry run of %s: %s", rejected->label,
+                     rejected->dry_error);
+    if (review && (cli_plan_refusal(a->p) || rejected)) {
+        char *result = cli_plan_refusal(a->p)
+                           ? tt_asprintf("refused: %s", cli_plan_refusal(a->p))
+                           : tt_asprintf("failed: %s", err.message);
+        char *report = cli_report_text(s, a->r, a->p, result);
+        tt_error werr;
+        tt_error_clear(&werr);
+        if (cli_report_write(s->o->report, report, &werr) < 0)
+            cli_error(s->cmd, &werr);
+        else
+            fprintf(stderr, "ttstui apply: review report written to %s\n", s->o->report);
+        free(report);
+        free(result);
+    }
     if (cli_plan_refusal(a->p))
         return refuse(a, cli_plan_refusal(a->p));
+    if (rejected)
+        return fail(a, &err);
     if (a->p->nothing_to_do) {
         char *msg = tt_asprintf("nothing to do: %s version %s is already released with this "
                                 "template and every object is unchanged",
