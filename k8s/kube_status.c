@@ -177,8 +177,11 @@ void kube_status_from_object(const json_t *status, const kube_status_ctx *ctx, t
         return;
     }
     json_int_t code = json_integer_value(json_object_get(status, "code"));
-    set_from_status(err, code > 0 ? (long)code : TT_EPROTO, status, ctx);
-    if (code <= 0)
+    /* Not an HTTP status (absent, negative, or so large that narrowing it
+     * to an int could turn it into a local code such as TT_ECANCELED). */
+    bool usable = code > 0 && code < 1000;
+    set_from_status(err, usable ? (long)code : TT_EPROTO, status, ctx);
+    if (!usable)
         err->code = TT_EPROTO;
 }
 
