@@ -234,7 +234,7 @@ static int set_value(cli_opts *o, const opt_def *d, const char *flag, const char
     case OPT_TO_REVISION: o->to_revision = v; break;
     case OPT_RELEASE:
         o->release = tt_realloc(o->release, (o->n_release + 1) * sizeof(*o->release));
-        o->release[o->n_release++] = (cli_release_flag){d->param, flag, v};
+        o->release[o->n_release++] = (cli_release_flag){d->param, cli_flag_for_param(d->param), v};
         break;
     case OPT_OUTPUT:
         if (strcmp(v, "json") == 0)
@@ -425,8 +425,12 @@ int cli_parse(int argc, char **argv, cli_opts *o, tt_error *err)
                          o->cmd ? cli_cmd_name(o->cmd) : "", o->cmd ? " " : "");
             return -1;
         }
+        /* Messages name the flag as typed (-n, --count). */
         char flag[64];
-        snprintf(flag, sizeof(flag), "--%s", d->name);
+        if (arg[1] == '-')
+            snprintf(flag, sizeof(flag), "--%s", d->name);
+        else
+            snprintf(flag, sizeof(flag), "-%c", arg[1]);
         if (!(d->cmds & B(o->cmd)) && !(o->cmd == CLI_CMD_NONE && d->id == OPT_HELP)) {
             if (o->cmd == CLI_CMD_NONE && strcmp(arg, "--version") == 0) {
                 o->version = true;
