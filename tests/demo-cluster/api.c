@@ -26,6 +26,29 @@ typedef struct dc_req {
 } dc_req;
 
 static struct MHD_Daemon *g_daemon;
+
+/* Requests served, by kind, for GET /debug/requests (bench/run.sh counts
+ * what one refresh costs). Updated atomically from connection threads. */
+enum { RQ_TOTAL, RQ_LIST, RQ_LIST_CONTINUE, RQ_WATCH, RQ_GET, RQ_WRITE, RQ_N };
+static unsigned long g_requests[RQ_N];
+
+static void count_request(int kind)
+{
+    __atomic_add_fetch(&g_requests[kind], 1, __ATOMIC_RELAXED);
+}
+
+static json_t *requests_json(void)
+{
+    unsigned long v[RQ_N];
+    for (int i = 0; i < RQ_N; i++)
+        v[i] = __atomic_load_n(&g_requests[i], __ATOMIC_RELAXED);
+    unsigned long known = v[RQ_LIST] + v[RQ_LIST_CONTINUE] + v[RQ_WATCH] + v[RQ_GET] + v[RQ_WRITE];
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "total", (json_int_t)v[RQ_TOTAL],
+                     "list", (json_int_t)v[RQ_LIST], "listContinue",
+                     (json_int_t)v[RQ_LIST_CONTINUE], "watch", (json_int_t)v[RQ_WATCH], "get",
+                     (json_int_t)v[RQ_GET], "write", (json_int_t)v[RQ_WRITE], "other",
+                     (json_int_t)(v[RQ_TOTAL] - known));
+}
 static unsigned g_rand_state = 12345;
 static pthread_mutex_t g_rand_mu = PTHREAD_MUTEX_INITIALIZER;
 
@@ -407,6 +430,7 @@ static enum MHD_Result do_list(struct MHD_Connection *c, dc_resource *r, const c
     if (!sel)
         return dc_send_status(c, 400, "BadRequest", "%s", err.message);
     if (truthy(arg(c, "watch"))) {
+        count_request(RQ_WATCH);
         const char *ts = arg(c, "timeoutSeconds");
         return dc_watch_serve(c, r, ns, sel, arg(c, "resourceVersion"), want_table(c),
                               ts ? atoi(ts) : 0, truthy(arg(c, "allowWatchBookmarks")));
@@ -414,6 +438,7 @@ static enum MHD_Result do_list(struct MHD_Connection *c, dc_resource *r, const c
     const char *limit_s = arg(c, "limit");
     long limit = limit_s ? atol(limit_s) : 0;
     const char *cont = arg(c, "continue");
+    count_request(cont && *cont ? RQ_LIST_CONTINUE : RQ_LIST);
     bool table = want_table(c);
     unsigned long long list_rv = 0;
     char *start = NULL;
@@ -454,10 +479,19 @@ static enum MHD_Result do_list(struct MHD_Connection *c, dc_resource *r, const c
     size_t count = 0, remaining = 0;
     const char *last_key = NULL;
     bool more = false;
+    /* Without a selector every item after the page matches: the rest is
+     * counted, not walked (walking made each page O(collection)). */
+    const char *ls = arg(c, "labelSelector"), *fs = arg(c, "fieldSelector");
+    bool any_selector = (ls && *ls) || (fs && *fs);
     for (size_t i = lo; i < n; i++) {
         dc_object *o = items[i];
         if (ns && strcmp(o->ns, ns) != 0)
             continue;
+        if (limit > 0 && (long)count >= limit && !any_selector) {
+            more = true;
+            remaining = n - i;
+            break;
+        }
         if (!dc_selector_match(sel, o->obj))
             continue;
         if (limit > 0 && (long)count >= limit) {
@@ -1091,6 +1125,7 @@ static enum MHD_Result route_resource(struct MHD_Connection *c, dc_req *rq, cons
                              tl ? atol(tl) : -1);
     }
     if (strcmp(method, "GET") == 0) {
+        count_request(RQ_GET);
         dc_lock();
         dc_object *o = dc_store_get(r, ns, name);
         if (!o) {
@@ -1126,6 +1161,11 @@ static enum MHD_Result dispatch(struct MHD_Connection *c, const char *url, const
         usleep((useconds_t)g_cfg.latency_ms * 1000u);
     if (rq->too_big)
         return dc_send_status(c, 413, "RequestEntityTooLarge", "the request body is too large");
+    if (strcmp(url, "/debug/requests") == 0 && strcmp(method, "GET") == 0)
+        return dc_send_json(c, 200, requests_json()); /* not counted itself */
+    count_request(RQ_TOTAL);
+    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+        count_request(RQ_WRITE);
     char *path = tt_strdup(url);
     char *seg[16];
     int n = 0;

@@ -35,8 +35,8 @@ static void usage(FILE *out)
           "  --listen HOST:PORT        address to listen on (default 127.0.0.1:0, 0 = free port)\n"
           "  --kubeconfig-out PATH     write a kubeconfig (mode 0600; context, cluster and user 'demo')\n"
           "  --tls                     serve https with a CA and server certificate generated at start\n"
-          "  --client-cert-auth        (with --tls) require a client certificate; one is generated\n"
-          "                            and written to the kubeconfig\n"
+          "  --client-cert-auth        (with --tls) require a client certificate (with --tls one is\n"
+          "                            always generated and written to the kubeconfig)\n"
           "  --token T                 require 'Authorization: Bearer T' (401 otherwise)\n"
           "  --seed DIR                deployment configs to seed (default: tests/data/demo-seed)\n"
           "  --no-seed                 start empty\n"
@@ -238,7 +238,7 @@ int main(int argc, char **argv)
     dc_store_reset_log();
     dc_unlock();
     if (g_cfg.tls) {
-        if (dc_tls_generate(&tls, g_cfg.client_cert_auth, &err) < 0) {
+        if (dc_tls_generate(&tls, true, &err) < 0) {
             fprintf(stderr, "ttstui-demo-cluster: %s\n", err.message);
             goto out;
         }
