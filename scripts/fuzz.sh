@@ -42,7 +42,6 @@ done
 
 command -v clang >/dev/null || { echo "fuzz.sh: clang is missing (apt-get install clang libclang-rt-14-dev)" >&2; exit 2; }
 
-build=build-fuzz
 # Warnings the gcc-tuned list trips in clang: -Wformat=2 counts the va_list
 # wrappers in common/ (tt_error_setv, tt_buf_vprintf) as non-literal formats,
 # and clang has no -Wno-format-truncation.
