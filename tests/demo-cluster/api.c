@@ -176,15 +176,20 @@ static char *object_user_agent_manager(struct MHD_Connection *c)
 /* Compares everything but metadata and status. */
 static bool spec_changed(json_t *a, json_t *b)
 {
-    json_t *ca = json_deep_copy(a), *cb = json_deep_copy(b);
-    json_object_del(ca, "metadata");
-    json_object_del(ca, "status");
-    json_object_del(cb, "metadata");
-    json_object_del(cb, "status");
-    bool changed = !json_equal(ca, cb);
-    json_decref(ca);
-    json_decref(cb);
-    return changed;
+    const char *k;
+    json_t *v;
+    size_t na = 0, nb = 0;
+    json_object_foreach(a, k, v) {
+        if (!strcmp(k, "metadata") || !strcmp(k, "status"))
+            continue;
+        na++;
+        if (!json_equal(v, json_object_get(b, k)))
+            return true;
+    }
+    json_object_foreach(b, k, v)
+        if (strcmp(k, "metadata") && strcmp(k, "status"))
+            nb++;
+    return na != nb;
 }
 
 static void set_managed_fields(json_t *obj, json_t *old_obj, const char *manager,
@@ -475,6 +480,21 @@ static enum MHD_Result do_list(struct MHD_Connection *c, dc_resource *r, const c
         lo = a;
     }
     tt_buf body = TT_BUF_INIT;
+    char rvs[32];
+    snprintf(rvs, sizeof rvs, "%llu", list_rv);
+    bool direct = !table && limit <= 0; /* no continue: the header is known now */
+    if (direct) {
+        size_t est = 256;
+        for (size_t i = lo; i < n; i++)
+            est += items[i]->json_len + 1;
+        body.data = tt_malloc(est);
+        body.cap = est;
+        body.data[0] = '\0';
+        tt_buf_printf(&body,
+                      "{\"kind\":\"%sList\",\"apiVersion\":\"%s\",\"metadata\":{\"resourceVersion\":\"%s\"},\"items\":[",
+                      r->kind, dc_resource_api_version(r), rvs);
+    }
+    bool match_all = dc_selector_empty(sel);
     json_t **tobjs = NULL;
     size_t count = 0, remaining = 0;
     const char *last_key = NULL;
@@ -492,7 +512,7 @@ static enum MHD_Result do_list(struct MHD_Connection *c, dc_resource *r, const c
             remaining = n - i;
             break;
         }
-        if (!dc_selector_match(sel, o->obj))
+        if (!match_all && !dc_selector_match(sel, o->obj))
             continue;
         if (limit > 0 && (long)count >= limit) {
             more = true;
@@ -512,8 +532,6 @@ static enum MHD_Result do_list(struct MHD_Connection *c, dc_resource *r, const c
         last_key = o->key;
         count++;
     }
-    char rvs[32];
-    snprintf(rvs, sizeof rvs, "%llu", list_rv);
     char *tok = more && last_key ? continue_token(list_rv, last_key) : NULL;
     enum MHD_Result ret;
     if (table) {
@@ -527,6 +545,11 @@ static enum MHD_Result do_list(struct MHD_Connection *c, dc_resource *r, const c
         json_object_set_new(t, "metadata", md);
         ret = dc_send_json(c, 200, t);
         free(tobjs);
+    } else if (direct) {
+        dc_unlock();
+        tt_buf_puts(&body, "]}");
+        size_t len = body.len;
+        ret = dc_send(c, 200, "application/json", tt_buf_steal(&body), len);
     } else {
         dc_unlock();
         tt_buf out = TT_BUF_INIT;

@@ -121,7 +121,8 @@ const char *dc_object_json(dc_object *o, size_t *len);
  * the lock). dc_store_range: only the objects of one namespace. */
 dc_object **dc_store_sorted(dc_resource *r, size_t *n);
 dc_object **dc_store_range(dc_resource *r, const char *ns, size_t *n);
-/* Forgets the event history (after seeding). */
+/* Forgets the event history and starts recording events (after seeding:
+ * until then nothing is logged); also serialises every object once. */
 void dc_store_reset_log(void);
 size_t dc_store_count(dc_resource *r);
 
@@ -136,6 +137,7 @@ typedef struct dc_selector dc_selector;
 /* Parses a label selector and a field selector; NULL with err on bad syntax. */
 dc_selector *dc_selector_parse(const char *labels, const char *fields, tt_error *err);
 bool dc_selector_match(const dc_selector *s, json_t *obj);
+bool dc_selector_empty(const dc_selector *s);
 void dc_selector_free(dc_selector *s);
 
 /* Change notifications: called under the lock for every change. */

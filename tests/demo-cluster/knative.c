@@ -601,10 +601,11 @@ static void create_revision(json_t *cfg, const char *revname, json_int_t gen, bo
 /* Sets routingState and scales reserve revisions to zero. */
 static void set_routing(const char *ns, const char *name, bool active)
 {
-    json_t *rev = copy_of(DC_KREV, ns, name);
-    if (!rev)
-        return;
     const char *want = active ? "active" : "reserve";
+    dc_object *ro = dc_store_get(DC_KREV, ns, name);
+    if (!ro || tt_streq(json_string_value(json_object_get(dc_jget(ro->obj, "metadata.labels"), LBL "routingState")), want))
+        return;
+    json_t *rev = json_deep_copy(ro->obj);
     const char *cur = json_string_value(json_object_get(dc_jget(rev, "metadata.labels"), LBL "routingState"));
     if (tt_streq(cur, want)) {
         json_decref(rev);

@@ -30,7 +30,7 @@ dc_start() {
   DC_PID=$!
   DC_PIDS+=("$DC_PID")
   local i
-  for i in $(seq 1 600); do
+  for i in $(seq 1 "${DC_START_TRIES:-600}"); do
     grep -q '^listening on ' "$dir/out" 2>/dev/null && break
     kill -0 "$DC_PID" 2>/dev/null || { cat "$dir/err" >&2; fail "$name: server exited at start"; }
     sleep 0.1

@@ -38,7 +38,8 @@ static struct {
     unsigned long long log_floor; /* rv before the oldest retained event */
     dc_watcher *watchers;
     dc_change_hook hook;
-} S = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, NULL, 0, 0, 0, 0, NULL, NULL};
+    bool logging;
+} S = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, NULL, 0, 0, 0, 0, NULL, NULL, false};
 
 void dc_lock(void) { pthread_mutex_lock(&S.mu); }
 void dc_unlock(void) { pthread_mutex_unlock(&S.mu); }
@@ -233,6 +234,11 @@ static void watcher_push(dc_watcher *w, int type, json_t *obj, unsigned long lon
 
 static void record(dc_resource *r, int type, json_t *obj, unsigned long long rv)
 {
+    if (!S.logging) {
+        if (S.hook)
+            S.hook(r, type, obj);
+        return;
+    }
     if (S.log_len == S.log_cap) {
         logged_event *old = &S.log[S.log_head];
         S.log_floor = old->rv;
@@ -252,6 +258,12 @@ static void record(dc_resource *r, int type, json_t *obj, unsigned long long rv)
 
 void dc_store_reset_log(void)
 {
+    S.logging = true;
+    for (int i = 0; dc_resources[i]; i++) {
+        dc_coll *c = dc_resources[i]->coll;
+        for (size_t j = 0; j < c->nsorted; j++)
+            dc_object_json(c->sorted[j], NULL);
+    }
     for (size_t i = 0; i < S.log_len; i++)
         json_decref(S.log[(S.log_head + i) % S.log_cap].obj);
     S.log_len = 0;
@@ -298,14 +310,16 @@ void dc_watcher_unregister(dc_watcher *w)
 
 /* ---- put / delete ------------------------------------------------------ */
 
+/* a is stored (temporarily edited under the lock, then restored); b is new. */
 static bool same_ignoring_rv(json_t *a, json_t *b)
 {
-    json_t *ca = json_deep_copy(a), *cb = json_deep_copy(b);
-    json_object_del(json_object_get(ca, "metadata"), "resourceVersion");
-    json_object_del(json_object_get(cb, "metadata"), "resourceVersion");
-    bool eq = json_equal(ca, cb);
-    json_decref(ca);
-    json_decref(cb);
+    json_t *ma = json_object_get(a, "metadata"), *mb = json_object_get(b, "metadata");
+    json_t *rva = json_incref(json_object_get(ma, "resourceVersion"));
+    json_object_del(ma, "resourceVersion");
+    json_object_del(mb, "resourceVersion");
+    bool eq = json_equal(a, b);
+    if (rva)
+        json_object_set_new(ma, "resourceVersion", rva);
     return eq;
 }
 
@@ -638,6 +652,8 @@ bool dc_selector_match(const dc_selector *s, json_t *obj)
     }
     return true;
 }
+
+bool dc_selector_empty(const dc_selector *s) { return !s || s->n == 0; }
 
 void dc_selector_free(dc_selector *s)
 {
