@@ -42,7 +42,8 @@ void tt_error_clear(tt_error *err);
 /* Sets code and message (printf-style); reason is cleared. err may be NULL. */
 void tt_error_set(tt_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-void tt_error_setv(tt_error *err, int code, const char *fmt, va_list ap);
+void tt_error_setv(tt_error *err, int code, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 /* Prepends "context: " to an existing message. */
 void tt_error_prefix(tt_error *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -76,7 +77,7 @@ void tt_buf_append(tt_buf *b, const void *data, size_t n);
 void tt_buf_puts(tt_buf *b, const char *s);
 void tt_buf_putc(tt_buf *b, char c);
 void tt_buf_printf(tt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void tt_buf_vprintf(tt_buf *b, const char *fmt, va_list ap);
+void tt_buf_vprintf(tt_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 void tt_buf_reset(tt_buf *b);                 /* len = 0, keeps memory */
 /* Hands the contents to the caller (never NULL; "" when empty). */
 char *tt_buf_steal(tt_buf *b);
