@@ -131,6 +131,13 @@ bool fleet_model_versions_differ(const fleet_model *m);
  * Key order is fixed as listed. New reference. */
 json_t *fleet_status_json(const fleet *f, const char *model);
 
+/* Writes exactly what json_dump_callback(fleet_status_json(f, model), cb,
+ * data, JSON_INDENT(2)) writes, building one model's JSON at a time, so
+ * the output of thousands of models never exists as one tree (that tree
+ * is about 60 MB at 1,000 models). Returns 0, or -1 as soon as cb fails. */
+int fleet_status_json_dump(const fleet *f, const char *model, json_dump_callback_t cb,
+                           void *data);
+
 /* The model that the KongClusterPlugin latest-pinned-service names, or
  * NULL. Owned by the fleet. */
 const char *fleet_pinned_model(const fleet *f);
