@@ -611,10 +611,11 @@ static void set_routing(const char *ns, const char *name, bool active)
         json_decref(rev);
         return;
     }
+    bool was_active = tt_streq(cur, "active");
     dc_jset_key(rev, "metadata.labels", LBL "routingState", json_string(want));
-    json_object_set_new(json_object_get(json_object_get(rev, "metadata"), "annotations"),
-                        LBL "routingStateModified", json_string(dc_now_rfc3339()));
-    if (!active && tt_streq(cur, "active") && strcmp(cond_status(rev, "Ready"), "True") == 0) {
+    dc_jset_key(rev, "metadata.annotations", LBL "routingStateModified",
+                json_string(dc_now_rfc3339()));
+    if (!active && was_active && strcmp(cond_status(rev, "Ready"), "True") == 0) {
         char *dname = tt_asprintf("%s-deployment", name);
         if (dc_store_get(DC_DEPLOYMENTS, ns, dname)) {
             ensure_deployment(rev, 0, 0);

@@ -13,7 +13,7 @@ dc_cleanup() {
     kill "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
   done
-  rm -rf "$DC_TMP"
+  if [ -n "${DC_KEEP:-}" ]; then echo "kept $DC_TMP" >&2; else rm -rf "$DC_TMP"; fi
 }
 trap dc_cleanup EXIT
 
