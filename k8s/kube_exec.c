@@ -5,7 +5,9 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -31,9 +33,51 @@ static void kill_and_reap(pid_t pid)
         ;
 }
 
+/*
+ * The program posix_spawn will run: file itself when it names a path,
+ * else the first executable PATH entry (as execvp; PATH unset means the
+ * usual /usr/local/bin:/usr/bin:/bin). Looked up here rather than left to
+ * posix_spawnp because some environments (valgrind, older C libraries)
+ * cannot report a failed exec from the child, which then just exits 127:
+ * a missing plugin must still say "not found". Caller frees; NULL with
+ * *why (ENOENT, EACCES) when there is nothing to run.
+ */
+static char *resolve(const char *file, int *why)
+{
+    if (strchr(file, '/')) {
+        if (access(file, X_OK) == 0)
+            return tt_strdup(file);
+        *why = errno == EACCES ? EACCES : ENOENT;
+        return NULL;
+    }
+    const char *path = getenv("PATH");
+    if (!path)
+        path = "/usr/local/bin:/usr/bin:/bin";
+    *why = ENOENT;
+    for (const char *p = path;; p++) {
+        const char *end = strchr(p, ':');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        char *cand = n ? tt_asprintf("%.*s/%s", (int)n, p, file) : tt_asprintf("./%s", file);
+        struct stat st;
+        if (stat(cand, &st) == 0 && S_ISREG(st.st_mode)) {
+            if (access(cand, X_OK) == 0)
+                return cand;
+            *why = EACCES;
+        }
+        free(cand);
+        if (!end)
+            return NULL;
+        p = end;
+    }
+}
+
 static int spawn(const char *file, char *const argv[], char *const envp[], int out_fd,
                  int err_fd, pid_t *pid)
 {
+    int why = 0;
+    char *prog = resolve(file, &why);
+    if (!prog)
+        return why;
     posix_spawn_file_actions_t fa;
     posix_spawnattr_t at;
     posix_spawn_file_actions_init(&fa);
@@ -52,10 +96,10 @@ static int spawn(const char *file, char *const argv[], char *const envp[], int o
     posix_spawnattr_setpgroup(&at, 0);
     posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK |
                                       POSIX_SPAWN_SETSIGDEF);
-    int rc = strchr(file, '/') ? posix_spawn(pid, file, &fa, &at, argv, envp)
-                               : posix_spawnp(pid, file, &fa, &at, argv, envp);
+    int rc = posix_spawn(pid, prog, &fa, &at, argv, envp);
     posix_spawn_file_actions_destroy(&fa);
     posix_spawnattr_destroy(&at);
+    free(prog);
     return rc;
 }
 

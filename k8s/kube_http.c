@@ -439,6 +439,21 @@ int kube_http_do(kube_client *c, const kube_http_req *req, kube_response *resp, 
             tt_buf_free(&x.body);
             break;
         }
+        if (cc == CURLE_OPERATION_TIMEDOUT) {
+            /* A timeout before the connection was made is the connect
+             * timeout: say "cannot connect", not "did not answer within"
+             * the (longer) request limit. */
+            curl_off_t connected = 0;
+            curl_easy_getinfo(c->easy, CURLINFO_CONNECT_TIME_T, &connected);
+            if (connected == 0) {
+                char why[128];
+                snprintf(why, sizeof why, "no connection within %ld s",
+                         (CONNECT_TIMEOUT_MS + 999) / 1000);
+                kube_status_transport_error(CURLE_COULDNT_CONNECT, why, &ctx, 0, err);
+                tt_buf_free(&x.body);
+                break;
+            }
+        }
         if (cc != CURLE_OK) {
             long limit = req->streaming ? req->stream_timeout_ms : c->timeout_ms;
             kube_status_transport_error((int)cc, c->errbuf, &ctx, limit, err);
