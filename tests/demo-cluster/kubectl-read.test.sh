@@ -56,6 +56,11 @@ out=$($K logs -n v10 "$pod" -c app --tail=2 | wc -l)
 [ "$out" -eq 2 ] || fail "--tail=2 returned $out lines"
 pass "logs return gunicorn startup and access lines; tailLines works"
 
+n0=$($K logs -n v10 "$pod" -c app | wc -l)
+n1=$(timeout 3.5 $K logs -f -n v10 "$pod" -c app | wc -l || true)
+[ "$n1" -gt "$n0" ] || fail "logs -f streamed no new lines ($n0 then $n1)"
+pass "logs -f keeps streaming new lines until the client leaves"
+
 cpod=$($K get pods -n happify -o name | grep stream-4 | head -1)
 out=$($K get -n happify "$cpod")
 expect_contains "$out" "CrashLoopBackOff" "crashloop pod status"
