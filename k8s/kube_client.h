@@ -109,6 +109,18 @@ typedef int (*kube_list_page_fn)(const json_t *page, void *ud);
 int kube_list_pages(kube_client *c, const kube_gvr *gvr, const char *ns,
                     const kube_list_opts *opts, kube_list_page_fn fn, void *ud, tt_error *err);
 
+/* For huge lists, one item at a time: each page's text is decoded item by
+ * item (jansson with JSON_DISABLE_EOF_CHECK between the list's own
+ * brackets), fn sees each item (borrowed) and the item is freed before the
+ * next is decoded, so memory stays at one page's text plus one item (the
+ * decoded tree of a whole page is about seven times its text). Pages
+ * follow metadata.continue as kube_list_pages does. fn returns non-zero to
+ * stop (kube_list_items then returns 1). 0 when every item was seen, -1
+ * with err on failure (a page that is not a List: TT_EPROTO). */
+typedef int (*kube_list_item_fn)(const json_t *item, void *ud);
+int kube_list_items(kube_client *c, const kube_gvr *gvr, const char *ns,
+                    const kube_list_opts *opts, kube_list_item_fn fn, void *ud, tt_error *err);
+
 typedef struct kube_write_opts {
     bool dry_run;              /* dryRun=All */
     const char *field_manager; /* NULL = the client's */

@@ -111,6 +111,140 @@ int kube_list_pages(kube_client *c, const kube_gvr *gvr, const char *ns,
     return rc;
 }
 
+/* ---- item-by-item lists ------------------------------------------------
+ * Only the List's own punctuation ({ "key": value, ... "items": [ ... ] })
+ * is stepped over here; every key and value is decoded by jansson, one at
+ * a time, from where the last one ended (json_error_t.position). */
+
+typedef struct list_text {
+    const char *s;
+    size_t len, pos;
+} list_text;
+
+static char lt_peek(list_text *t)
+{
+    while (t->pos < t->len && (t->s[t->pos] == ' ' || t->s[t->pos] == '\t' ||
+                               t->s[t->pos] == '\n' || t->s[t->pos] == '\r'))
+        t->pos++;
+    return t->pos < t->len ? t->s[t->pos] : '\0';
+}
+
+static bool lt_take(list_text *t, char c)
+{
+    if (lt_peek(t) != c)
+        return false;
+    t->pos++;
+    return true;
+}
+
+/* The next JSON value (new reference), or NULL. */
+static json_t *lt_value(list_text *t)
+{
+    lt_peek(t);
+    json_error_t je;
+    json_t *v = json_loadb(t->s + t->pos, t->len - t->pos,
+                           JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK, &je);
+    if (v)
+        t->pos += (size_t)je.position;
+    return v;
+}
+
+/* Feeds the items of one List page to fn; *cont gets metadata.continue
+ * (caller frees, NULL when none). 0, 1 when fn stopped, -1 on bad text. */
+static int list_page_items(list_text *t, kube_list_item_fn fn, void *ud, char **cont,
+                           bool *saw_items)
+{
+    *cont = NULL;
+    *saw_items = false;
+    if (!lt_take(t, '{'))
+        return -1;
+    if (lt_take(t, '}'))
+        return 0;
+    do {
+        json_t *key = lt_value(t);
+        const char *k = json_string_value(key);
+        bool is_items = k && strcmp(k, "items") == 0;
+        bool is_meta = k && strcmp(k, "metadata") == 0;
+        json_decref(key);
+        if (!k || !lt_take(t, ':'))
+            return -1;
+        if (is_items && lt_take(t, '[')) {
+            *saw_items = true;
+            if (lt_take(t, ']'))
+                continue;
+            do {
+                json_t *item = lt_value(t);
+                if (!item)
+                    return -1;
+                int stop = fn(item, ud);
+                json_decref(item);
+                if (stop)
+                    return 1;
+            } while (lt_take(t, ','));
+            if (!lt_take(t, ']'))
+                return -1;
+            continue;
+        }
+        json_t *v = lt_value(t);
+        if (!v)
+            return -1;
+        if (is_meta) {
+            const char *next = json_string_value(json_object_get(v, "continue"));
+            free(*cont);
+            *cont = next && next[0] ? tt_strdup(next) : NULL;
+        }
+        json_decref(v);
+    } while (lt_take(t, ','));
+    return lt_take(t, '}') ? 0 : -1;
+}
+
+int kube_list_items(kube_client *c, const kube_gvr *gvr, const char *ns,
+                    const kube_list_opts *opts, kube_list_item_fn fn, void *ud, tt_error *err)
+{
+    kube_list_opts none = {0};
+    if (!opts)
+        opts = &none;
+    char *cont = NULL;
+    do {
+        tt_buf q = TT_BUF_INIT;
+        q_add_long(&q, "limit", opts->page_size > 0 ? opts->page_size : DEFAULT_PAGE);
+        q_add(&q, "labelSelector", opts->label_selector);
+        q_add(&q, "fieldSelector", opts->field_selector);
+        if (cont)
+            q_add(&q, "continue", cont);
+        else
+            q_add(&q, "resourceVersion", opts->resource_version);
+        char *path = path_with_query(gvr, kube_client_ns(c, ns), NULL, NULL, &q);
+        free(cont);
+        cont = NULL;
+        kube_response resp;
+        int rc = kube_client_request(c, "GET", path, NULL, NULL, 0, &resp, err);
+        free(path);
+        if (rc != 0)
+            return -1;
+        list_text t = {resp.body.data ? resp.body.data : "", resp.body.len, 0};
+        bool saw_items;
+        rc = list_page_items(&t, fn, ud, &cont, &saw_items);
+        if (rc == 0 && lt_peek(&t) != '\0')
+            rc = -1;
+        if (rc == 0 && !saw_items) {
+            tt_error_set(err, TT_EPROTO, "the server's list of %s has no items array",
+                         gvr->resource);
+            rc = -2;
+        } else if (rc == -1) {
+            tt_error_set(err, TT_EPROTO,
+                         "the server's list of %s is not a JSON List (at byte %zu of %zu)",
+                         gvr->resource, t.pos, t.len);
+        }
+        kube_response_free(&resp);
+        if (rc != 0) {
+            free(cont);
+            return rc == 1 ? 1 : -1;
+        }
+    } while (cont);
+    return 0;
+}
+
 static int collect_page(const json_t *page, void *ud)
 {
     json_t *list = ud;

@@ -1,0 +1,244 @@
+/*
+ * kube_list_items (k8s/kube_client.h): a List decoded one item at a time,
+ * against a small scripted server in this process (libmicrohttpd): items
+ * in order across pages, any layout and key order of the List, stopping
+ * early, and lists that are not Lists.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <microhttpd.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kube_client.h"
+
+static struct MHD_Daemon *g_daemon;
+static unsigned g_port;
+static atomic_int g_requests;
+
+static enum MHD_Result reply(struct MHD_Connection *conn, unsigned code, const char *body)
+{
+    struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), (void *)body,
+                                                             MHD_RESPMEM_MUST_COPY);
+    MHD_add_response_header(r, "Content-Type", "application/json");
+    enum MHD_Result ret = MHD_queue_response(conn, code, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static const char *arg(struct MHD_Connection *conn, const char *key)
+{
+    return MHD_lookup_connection_value(conn, MHD_GET_ARGUMENT_KIND, key);
+}
+
+#define NS_PATH(ns) "/api/v1/namespaces/" ns "/configmaps"
+
+static enum MHD_Result paged(struct MHD_Connection *conn)
+{
+    const char *cont = arg(conn, "continue");
+    if (!cont)
+        return reply(conn, 200,
+                     "{\"kind\":\"ConfigMapList\",\"apiVersion\":\"v1\",\"metadata\":"
+                     "{\"resourceVersion\":\"12\",\"continue\":\"tok en\"},\"items\":"
+                     "[{\"metadata\":{\"name\":\"a\"}},{\"metadata\":{\"name\":\"b\"}}]}");
+    if (strcmp(cont, "tok en") == 0 && !arg(conn, "resourceVersion"))
+        return reply(conn, 200,
+                     "{\"kind\":\"ConfigMapList\",\"apiVersion\":\"v1\",\"metadata\":"
+                     "{\"resourceVersion\":\"12\"},\"items\":[{\"metadata\":{\"name\":\"c\"}}]}");
+    return reply(conn, 410, "{\"kind\":\"Status\",\"reason\":\"Expired\",\"code\":410,"
+                            "\"message\":\"The provided continue parameter is too old\"}");
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
+                              const char *method, const char *version, const char *upload,
+                              size_t *upload_size, void **ptr)
+{
+    if (!*ptr) {
+        *ptr = (void *)1;
+        return MHD_YES;
+    }
+    atomic_fetch_add(&g_requests, 1);
+    if (strcmp(url, NS_PATH("n")) == 0)
+        return paged(conn);
+    if (strcmp(url, NS_PATH("pretty")) == 0) /* items first, metadata last, escaped key */
+        return reply(conn, 200,
+                     "\n{\n  \"it\\u0065ms\" : [\n    { \"metadata\" : { \"name\" : \"x\" } } ,\n"
+                     "    {\"metadata\":{\"name\":\"y\",\"labels\":{\"items\":\"[\"}}}\n  ] ,\n"
+                     "  \"kind\" : \"ConfigMapList\" ,\n  \"metadata\" : { \"resourceVersion\" : "
+                     "\"7\" }\n}\n");
+    if (strcmp(url, NS_PATH("empty")) == 0)
+        return reply(conn, 200, "{\"kind\":\"ConfigMapList\",\"metadata\":{},\"items\":[]}");
+    if (strcmp(url, NS_PATH("noitems")) == 0)
+        return reply(conn, 200, "{\"kind\":\"ConfigMapList\",\"metadata\":{},\"items\":null}");
+    if (strcmp(url, NS_PATH("cut")) == 0)
+        return reply(conn, 200, "{\"kind\":\"ConfigMapList\",\"items\":[{\"metadata\":{\"name\":"
+                                "\"a\"}},{\"metadata\":");
+    if (strcmp(url, NS_PATH("trailing")) == 0)
+        return reply(conn, 200, "{\"items\":[]} {}");
+    return reply(conn, 403, "{\"kind\":\"Status\",\"status\":\"Failure\",\"reason\":"
+                            "\"Forbidden\",\"message\":\"configmaps is forbidden\",\"code\":403}");
+}
+
+static int setup(void **state)
+{
+    atomic_store(&g_requests, 0);
+    g_daemon = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+                                    MHD_USE_ERROR_LOG,
+                                0, NULL, NULL, handle, NULL, MHD_OPTION_END);
+    assert_non_null(g_daemon);
+    g_port = MHD_get_daemon_info(g_daemon, MHD_DAEMON_INFO_BIND_PORT)->port;
+    char server[64];
+    snprintf(server, sizeof server, "http://127.0.0.1:%u", g_port);
+    kube_rest_config rc = {0};
+    rc.namespace_ = (char *)"n";
+    rc.server = server;
+    tt_error err;
+    kube_client *c = kube_client_new(&rc, &err);
+    if (!c)
+        fail_msg("kube_client_new: %s", err.message);
+    *state = c;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    kube_client_free(*state);
+    MHD_stop_daemon(g_daemon);
+    return 0;
+}
+
+/* Collects item names, "a,b,c"; stops after stop_after items (0 = never). */
+typedef struct names {
+    char text[256];
+    int calls, stop_after;
+} names;
+
+static int collect(const json_t *item, void *ud)
+{
+    names *n = ud;
+    const char *name =
+        json_string_value(json_object_get(json_object_get(item, "metadata"), "name"));
+    size_t len = strlen(n->text);
+    snprintf(n->text + len, sizeof n->text - len, "%s%s", len ? "," : "", name ? name : "?");
+    n->calls++;
+    return n->stop_after && n->calls >= n->stop_after;
+}
+
+static int list(kube_client *c, const char *ns, names *n, tt_error *err)
+{
+    kube_list_opts o = {.page_size = 2};
+    return kube_list_items(c, &KUBE_GVR_CONFIGMAPS, ns, &o, collect, n, err);
+}
+
+static void items_arrive_in_order_across_pages(void **state)
+{
+    names n = {0};
+    tt_error err;
+    if (list(*state, "n", &n, &err) != 0)
+        fail_msg("%s", err.message);
+    assert_string_equal(n.text, "a,b,c");
+    assert_int_equal(atomic_load(&g_requests), 2);
+}
+
+static void layout_and_key_order_of_the_list_do_not_matter(void **state)
+{
+    names n = {0};
+    tt_error err;
+    if (list(*state, "pretty", &n, &err) != 0)
+        fail_msg("%s", err.message);
+    assert_string_equal(n.text, "x,y");
+}
+
+static void an_empty_list_calls_nothing(void **state)
+{
+    names n = {0};
+    tt_error err;
+    assert_int_equal(list(*state, "empty", &n, &err), 0);
+    assert_int_equal(n.calls, 0);
+}
+
+static void the_callback_stops_the_list(void **state)
+{
+    names n = {.stop_after = 1};
+    tt_error err;
+    assert_int_equal(list(*state, "n", &n, &err), 1);
+    assert_string_equal(n.text, "a");
+    assert_int_equal(atomic_load(&g_requests), 1);
+}
+
+static void a_list_without_an_items_array_is_a_protocol_error(void **state)
+{
+    names n = {0};
+    tt_error err;
+    assert_int_equal(list(*state, "noitems", &n, &err), -1);
+    assert_int_equal(err.code, TT_EPROTO);
+    assert_string_equal(err.message, "the server's list of configmaps has no items array");
+}
+
+static void a_cut_off_list_is_a_protocol_error_after_its_whole_items(void **state)
+{
+    names n = {0};
+    tt_error err;
+    assert_int_equal(list(*state, "cut", &n, &err), -1);
+    assert_int_equal(err.code, TT_EPROTO);
+    assert_true(tt_str_has_prefix(err.message, "the server's list of configmaps is not a JSON List"));
+    assert_string_equal(n.text, "a");
+}
+
+static void text_after_the_list_is_a_protocol_error(void **state)
+{
+    names n = {0};
+    tt_error err;
+    assert_int_equal(list(*state, "trailing", &n, &err), -1);
+    assert_int_equal(err.code, TT_EPROTO);
+}
+
+static void a_status_answer_is_the_error(void **state)
+{
+    names n = {0};
+    tt_error err;
+    assert_int_equal(list(*state, "denied", &n, &err), -1);
+    assert_int_equal(err.code, 403);
+    assert_string_equal(err.reason, "Forbidden");
+    assert_int_equal(n.calls, 0);
+}
+
+static void items_are_the_same_as_kube_list_gives(void **state)
+{
+    tt_error err;
+    kube_list_opts o = {.page_size = 2};
+    json_t *whole = kube_list(*state, &KUBE_GVR_CONFIGMAPS, "n", &o, &err);
+    assert_non_null(whole);
+    names n = {0};
+    assert_int_equal(list(*state, "n", &n, &err), 0);
+    names w = {0};
+    size_t i;
+    json_t *item;
+    json_array_foreach(json_object_get(whole, "items"), i, item)
+        collect(item, &w);
+    assert_string_equal(n.text, w.text);
+    json_decref(whole);
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        T(items_arrive_in_order_across_pages),
+        T(layout_and_key_order_of_the_list_do_not_matter),
+        T(an_empty_list_calls_nothing),
+        T(the_callback_stops_the_list),
+        T(a_list_without_an_items_array_is_a_protocol_error),
+        T(a_cut_off_list_is_a_protocol_error_after_its_whole_items),
+        T(text_after_the_list_is_a_protocol_error),
+        T(a_status_answer_is_the_error),
+        T(items_are_the_same_as_kube_list_gives),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
