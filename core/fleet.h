@@ -37,7 +37,6 @@ typedef struct fleet_traffic {
 typedef struct fleet_revision {
     char *name;           /* e.g. stream-12 */
     char *version;        /* name without "<service>-", e.g. 12 */
-    fleet_cond ready;
     char *reason;         /* Ready condition reason, may be NULL */
     char *message;        /* Ready condition message, may be NULL */
     char *image;          /* container image (first container) */
@@ -47,6 +46,7 @@ typedef struct fleet_revision {
     int desired_replicas;
     long long created;    /* unix seconds */
     int traffic_percent;  /* filled from the service's status.traffic */
+    fleet_cond ready;     /* next to the int above: 72 bytes, not 80, x 40,000 */
 } fleet_revision;
 
 typedef struct fleet_service {

@@ -223,6 +223,16 @@ static size_t on_write(char *data, size_t size, size_t nmemb, void *ud)
         x->too_large = true;
         return 0;
     }
+    curl_off_t announced = -1;
+    if (!x->body.cap &&
+        curl_easy_getinfo(x->c->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &announced) == CURLE_OK &&
+        announced > 0 && (curl_off_t)n <= announced && (size_t)announced <= cap) {
+        /* Sized once from Content-Length instead of doubling: a 600 KB list
+         * page then takes 600 KB, not 1 MB (compressed bodies still grow). */
+        x->body.cap = (size_t)announced + 1;
+        x->body.data = tt_malloc(x->body.cap);
+        x->body.data[0] = '\0';
+    }
     tt_buf_append(&x->body, data, n);
     return n;
 }
