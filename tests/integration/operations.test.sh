@@ -20,6 +20,12 @@ assert_eq "$(kc get ksvc -n o1 validate -o jsonpath='{.spec.traffic[0].revisionN
 run_tt rollback o1 --service stream --to-version 1 --yes
 assert_rc 0 "rollback to where traffic already goes"
 assert_contains "$OUT" "nothing to do"
+# status flags a split: validate back on 2 while stream stays on 1.
+run_tt rollback o1 --service validate --to-revision validate-2 --yes
+assert_rc 0 "rollback of validate alone"
+run_tt status o1
+assert_contains "$OUT" "stream and validate serve different versions" "status notes"
+assert_contains "$OUT" "s:1 v:2" "status traffic column"
 run_tt rollback o1 --service stream --to-revision validate-2 --yes
 assert_rc 3 "rollback to another service's revision"
 run_tt rollback o1 --service stream --to-version 9 --yes
