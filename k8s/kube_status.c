@@ -68,8 +68,12 @@ static void append_causes(const json_t *status, tt_buf *msg)
         if (!text[0])
             text = json_str(cause, "reason");
         char *item = field[0] ? tt_asprintf("%s: %s", field, text) : tt_strdup(text);
-        /* The server's sentence usually lists its causes already. */
-        if (item[0] && !strstr(msg->data ? msg->data : "", item))
+        /* The server's sentence usually lists its causes already; an apply
+         * conflict's lists each field under its manager. */
+        bool listed = strstr(msg->data ? msg->data : "", item) != NULL ||
+                      (field[0] && tt_streq(json_str(cause, "reason"), "FieldManagerConflict") &&
+                       strstr(msg->data ? msg->data : "", field));
+        if (item[0] && !listed)
             tt_buf_printf(msg, "%s%s", msg->len ? "; " : "", item);
         free(item);
     }

@@ -920,6 +920,9 @@ static enum MHD_Result do_patch(struct MHD_Connection *c, dc_req *rq, dc_resourc
                 dc_unlock();
                 ret = respond_object(c, 201, r, result, want_table(c));
             }
+        } else if (dc_fault_apply_conflicts(old->obj, patch, mgr, truthy(arg(c, "force")), &f)) {
+            dc_unlock();
+            ret = send_fail(c, &f);
         } else {
             json_t *obj = apply_merge(old->obj, patch, mgr);
             ret = finish_update(c, r, old, obj, dry, mgr, "Apply", patch, status_only, 200);
@@ -995,8 +998,12 @@ static enum MHD_Result do_delete(struct MHD_Connection *c, dc_resource *r, const
                               "NamespaceDeletionContentFailure", "status", "False",
                               "lastTransitionTime", dc_now_rfc3339(), "reason",
                               "ContentDeleted", "message", "All content successfully deleted, may be waiting on finalization"));
-            o = dc_store_put(r, obj);
-            kn_namespace_terminating(name);
+            if (g_cfg.stuck_namespaces) {
+                o = dc_store_put(r, dc_fault_stuck_namespace(obj));
+            } else {
+                o = dc_store_put(r, obj);
+                kn_namespace_terminating(name);
+            }
         }
         json_t *copy = json_deep_copy(o->obj);
         dc_unlock();
@@ -1126,11 +1133,17 @@ static enum MHD_Result route_resource(struct MHD_Connection *c, dc_req *rq, cons
     if (r->namespaced && !ns && name)
         goto notfound;
     if (!name) {
+        dc_fail ff = {0};
+        if (strcmp(method, "GET") == 0 &&
+            dc_fault_forbidden_list(r, ns, truthy(arg(c, "watch")), &ff))
+            return send_fail(c, &ff);
         if (strcmp(method, "GET") == 0)
             return do_list(c, r, ns);
         if (strcmp(method, "POST") == 0) {
             if (r->namespaced && !ns)
                 goto notfound;
+            if (dc_fault_failed_write(r, arg(c, "dryRun") != NULL, &ff))
+                return send_fail(c, &ff);
             return do_create(c, rq, r, ns);
         }
         if (strcmp(method, "DELETE") == 0)
@@ -1160,6 +1173,11 @@ static enum MHD_Result route_resource(struct MHD_Connection *c, dc_req *rq, cons
         json_t *copy = json_deep_copy(o->obj);
         dc_unlock();
         return respond_object(c, 200, r, copy, want_table(c));
+    }
+    if (strcmp(method, "PUT") == 0 || strcmp(method, "PATCH") == 0) {
+        dc_fail ff = {0};
+        if (dc_fault_failed_write(r, arg(c, "dryRun") != NULL, &ff))
+            return send_fail(c, &ff);
     }
     if (strcmp(method, "PUT") == 0)
         return do_update(c, rq, r, ns, name, status_only);

@@ -37,6 +37,11 @@ typedef struct dc_config {
     int drop_watches_every_s;
     long rv_window;
     int bookmark_every_s;
+    /* fault knobs for tests/faults (faults.c) */
+    bool forbid_cluster_list;
+    bool ssa_conflicts;
+    const char *fail_kind;
+    bool stuck_namespaces;
 } dc_config;
 
 extern dc_config g_cfg;
@@ -228,6 +233,21 @@ enum MHD_Result dc_logs_serve(struct MHD_Connection *c, const char *ns, const ch
                               const char *container, bool follow, long tail_lines);
 /* True when the peer of a connection has hung up. */
 bool dc_peer_gone(struct MHD_Connection *c);
+
+/* ---- fault knobs (faults.c) ---------------------------------------------- */
+
+/* --forbid-cluster-list: a list/watch of namespaced r across all namespaces
+ * is Forbidden; true with f set. */
+bool dc_fault_forbidden_list(dc_resource *r, const char *ns, bool watch, dc_fail *f);
+/* --fail-kind: a (not dry-run) write of r fails with 500; true with f set. */
+bool dc_fault_failed_write(dc_resource *r, bool dry_run, dc_fail *f);
+/* --ssa-conflicts: an apply without force that would change fields another
+ * manager owns in old_obj is a 409 Conflict; true with f set. Lock held. */
+bool dc_fault_apply_conflicts(json_t *old_obj, json_t *applied, const char *manager, bool force,
+                              dc_fail *f);
+/* --stuck-namespaces: the conditions of a namespace that never goes; sets
+ * them on ns_obj (a copy about to be stored) and returns it. */
+json_t *dc_fault_stuck_namespace(json_t *ns_obj);
 
 /* ---- Knative (knative.c) ----------------------------------------------- */
 

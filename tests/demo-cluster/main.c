@@ -49,6 +49,12 @@ static void usage(FILE *out)
           "  --expire-rv               keep only a short watch history (--rv-window 50)\n"
           "  --rv-window N             resourceVersions older than the last N changes are 410 Gone\n"
           "  --bookmark-interval S     seconds between watch BOOKMARK events (default 10)\n"
+          "  --forbid-cluster-list     403 for lists/watches of namespaced resources across all\n"
+          "                            namespaces (per-namespace requests still work)\n"
+          "  --ssa-conflicts           server-side apply without force=true answers 409 when it\n"
+          "                            would change fields another field manager owns\n"
+          "  --fail-kind KIND          creates/updates/patches of KIND (not dry runs) answer 500\n"
+          "  --stuck-namespaces        deleted namespaces stay Terminating (a finalizer never clears)\n"
           "  --help                    this text\n"
           "Prints 'listening on http(s)://HOST:PORT' once it accepts connections.\n",
           out);
@@ -120,7 +126,8 @@ static int write_kubeconfig(const char *path, const char *url, const dc_tls *tls
 int main(int argc, char **argv)
 {
     enum { O_LISTEN = 256, O_KUBECONFIG, O_TLS, O_CCA, O_TOKEN, O_SEED, O_NOSEED, O_MODELS,
-           O_REVS, O_DELAY, O_LAT, O_FAIL, O_DROP, O_EXPIRE, O_WINDOW, O_BOOKMARK, O_HELP };
+           O_REVS, O_DELAY, O_LAT, O_FAIL, O_DROP, O_EXPIRE, O_WINDOW, O_BOOKMARK, O_HELP,
+           O_FORBID, O_SSA, O_FAILKIND, O_STUCK };
     static const struct option opts[] = {
         {"listen", required_argument, NULL, O_LISTEN},
         {"kubeconfig-out", required_argument, NULL, O_KUBECONFIG},
@@ -139,6 +146,10 @@ int main(int argc, char **argv)
         {"rv-window", required_argument, NULL, O_WINDOW},
         {"bookmark-interval", required_argument, NULL, O_BOOKMARK},
         {"help", no_argument, NULL, O_HELP},
+        {"forbid-cluster-list", no_argument, NULL, O_FORBID},
+        {"ssa-conflicts", no_argument, NULL, O_SSA},
+        {"fail-kind", required_argument, NULL, O_FAILKIND},
+        {"stuck-namespaces", no_argument, NULL, O_STUCK},
         {NULL, 0, NULL, 0},
     };
     bool window_set = false, expire = false;
@@ -154,6 +165,10 @@ int main(int argc, char **argv)
         case O_SEED: g_cfg.seed_dir = optarg; break;
         case O_NOSEED: g_cfg.no_seed = true; break;
         case O_EXPIRE: expire = true; break;
+        case O_FORBID: g_cfg.forbid_cluster_list = true; break;
+        case O_SSA: g_cfg.ssa_conflicts = true; break;
+        case O_FAILKIND: g_cfg.fail_kind = optarg; break;
+        case O_STUCK: g_cfg.stuck_namespaces = true; break;
         case O_FAIL: {
             char *end;
             g_cfg.fail_rate = strtod(optarg, &end);

@@ -80,6 +80,29 @@ static void apply_conflict_lists_fields_and_managers_and_hints_at_force(void **s
     assert_non_null(strstr(err.message, "force"));
 }
 
+/* The conflict message already lists each field under its manager: the
+ * causes are not appended a second time. */
+static void apply_conflict_fields_are_not_repeated_from_causes(void **state)
+{
+    (void)state;
+    tt_error err = decode(409, "application/json",
+        "{\"kind\":\"Status\",\"status\":\"Failure\",\"message\":\"Apply failed with 2 conflicts: "
+        "conflicts with \\\"kubectl\\\" using serving.knative.dev/v1:\\n- .spec.traffic\\n- "
+        ".spec.template.spec.containers\",\"reason\":\"Conflict\",\"details\":{\"causes\":["
+        "{\"reason\":\"FieldManagerConflict\",\"message\":\"conflict with \\\"kubectl\\\" using "
+        "serving.knative.dev/v1\",\"field\":\".spec.traffic\"},{\"reason\":\"FieldManagerConflict\","
+        "\"message\":\"conflict with \\\"kubectl\\\" using serving.knative.dev/v1\",\"field\":"
+        "\".spec.template.spec.containers\"}]},\"code\":409}");
+    assert_int_equal(err.code, 409);
+    const char *first = strstr(err.message, ".spec.traffic");
+    assert_non_null(first);
+    assert_null(strstr(first + 1, ".spec.traffic"));
+    first = strstr(err.message, ".spec.template.spec.containers");
+    assert_non_null(first);
+    assert_null(strstr(first + 1, ".spec.template.spec.containers"));
+    assert_non_null(strstr(err.message, "force"));
+}
+
 static void invalid_lists_each_cause_missing_from_the_message(void **state)
 {
     (void)state;
@@ -297,6 +320,7 @@ int main(void)
         cmocka_unit_test(already_exists_is_409_with_its_reason),
         cmocka_unit_test(update_conflict_keeps_the_retry_advice),
         cmocka_unit_test(apply_conflict_lists_fields_and_managers_and_hints_at_force),
+        cmocka_unit_test(apply_conflict_fields_are_not_repeated_from_causes),
         cmocka_unit_test(invalid_lists_each_cause_missing_from_the_message),
         cmocka_unit_test(invalid_does_not_repeat_causes_the_message_already_has),
         cmocka_unit_test(forbidden_keeps_user_resource_group_and_namespace),

@@ -1,0 +1,170 @@
+/*
+ * Fault knobs for ttstui's fault-matrix tests (tests/faults/), each off by
+ * default so the server behaves as before:
+ *   --forbid-cluster-list  lists and watches of namespaced resources across
+ *                          all namespaces answer 403 Forbidden (a user with
+ *                          RoleBindings in some namespaces only)
+ *   --ssa-conflicts        server-side apply without force answers 409 when
+ *                          another field manager owns a field the apply
+ *                          would change
+ *   --fail-kind KIND       writes (not dry runs) of objects of KIND answer
+ *                          500, so an apply fails part way
+ *   --stuck-namespaces     a deleted namespace stays Terminating for ever
+ *                          (content with a finalizer that never clears)
+ */
+#include "dc.h"
+
+#include <stdio.h>
+#include <string.h>
+
+bool dc_fault_forbidden_list(dc_resource *r, const char *ns, bool watch, dc_fail *f)
+{
+    if (!g_cfg.forbid_cluster_list || !r->namespaced || (ns && *ns))
+        return false;
+    dc_fail_set(f, 403, "Forbidden",
+                "%s is forbidden: User \"demo\" cannot %s resource \"%s\" in API group \"%s\" "
+                "at the cluster scope",
+                dc_resource_qualified(r), watch ? "watch" : "list", r->plural, r->group);
+    f->details = json_pack("{s:s, s:s}", "group", r->group, "kind", r->plural);
+    return true;
+}
+
+bool dc_fault_failed_write(dc_resource *r, bool dry_run, dc_fail *f)
+{
+    if (!g_cfg.fail_kind || dry_run || strcmp(g_cfg.fail_kind, r->kind) != 0)
+        return false;
+    dc_fail_set(f, 500, "InternalError",
+                "Internal error occurred: injected failure for %s writes (--fail-kind)", r->kind);
+    return true;
+}
+
+/* ---- server-side apply conflicts ------------------------------------------- */
+
+typedef struct conflict {
+    const char *manager; /* borrowed from the stored object */
+    const char *api_version;
+    char field[512];
+} conflict;
+
+typedef struct conflicts {
+    conflict items[32];
+    size_t n;
+} conflicts;
+
+/* The fieldsV1 node at the path (keys "f:a", "f:b" ...), or NULL. */
+static json_t *owned_node(json_t *fields, char *const *path, size_t depth)
+{
+    json_t *node = fields;
+    for (size_t i = 0; node && i < depth; i++) {
+        char key[300];
+        snprintf(key, sizeof key, "f:%s", path[i]);
+        node = json_object_get(node, key);
+    }
+    return node;
+}
+
+static void note_owners(json_t *old_obj, const char *manager, char *const *path, size_t depth,
+                        conflicts *out)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(dc_jget(old_obj, "metadata.managedFields"), i, e) {
+        const char *m = dc_jstr(e, "manager");
+        if (!m || tt_streq(m, manager) || out->n >= TT_ARRAY_LEN(out->items))
+            continue;
+        if (!owned_node(json_object_get(e, "fieldsV1"), path, depth))
+            continue;
+        conflict *c = &out->items[out->n++];
+        c->manager = m;
+        c->api_version = dc_jstr(e, "apiVersion");
+        c->field[0] = '\0';
+        for (size_t k = 0; k < depth; k++) {
+            size_t len = strlen(c->field);
+            snprintf(c->field + len, sizeof c->field - len, ".%s", path[k]);
+        }
+    }
+}
+
+/* Leaves of applied whose value differs from old's (arrays are atomic). */
+static void walk(json_t *applied, json_t *old, json_t *old_obj, const char *manager,
+                 char **path, size_t depth, conflicts *out)
+{
+    const char *k;
+    json_t *av;
+    json_object_foreach(applied, k, av) {
+        if (depth == 0 && (!strcmp(k, "apiVersion") || !strcmp(k, "kind") || !strcmp(k, "status")))
+            continue;
+        if (depth == 1 && !strcmp(path[0], "metadata") &&
+            (!strcmp(k, "name") || !strcmp(k, "namespace") || !strcmp(k, "resourceVersion") ||
+             !strcmp(k, "managedFields") || !strcmp(k, "uid")))
+            continue;
+        json_t *ov = json_object_get(old, k);
+        if (!ov || depth >= 15)
+            continue;
+        path[depth] = (char *)k;
+        if (json_is_object(av) && json_is_object(ov))
+            walk(av, ov, old_obj, manager, path, depth + 1, out);
+        else if (!json_equal(av, ov))
+            note_owners(old_obj, manager, path, depth + 1, out);
+    }
+}
+
+bool dc_fault_apply_conflicts(json_t *old_obj, json_t *applied, const char *manager, bool force,
+                              dc_fail *f)
+{
+    if (!g_cfg.ssa_conflicts || force || !old_obj)
+        return false;
+    conflicts cs = {0};
+    char *path[16];
+    walk(applied, old_obj, old_obj, manager, path, 0, &cs);
+    if (cs.n == 0)
+        return false;
+    /* "Apply failed with 1 conflict: conflict with "m" using v: .a.b", or
+     * per manager "conflicts with "m" using v:\n- .a\n- .b" */
+    tt_buf b = TT_BUF_INIT;
+    tt_buf_printf(&b, "Apply failed with %zu conflict%s: ", cs.n, cs.n == 1 ? "" : "s");
+    json_t *causes = json_array();
+    bool done[32] = {false};
+    for (size_t i = 0; i < cs.n; i++) {
+        if (done[i])
+            continue;
+        size_t same = 0;
+        for (size_t j = i; j < cs.n; j++)
+            same += tt_streq(cs.items[j].manager, cs.items[i].manager);
+        if (i > 0)
+            tt_buf_puts(&b, "\n");
+        tt_buf_printf(&b, "conflict%s with \"%s\" using %s:", same == 1 ? "" : "s",
+                      cs.items[i].manager, cs.items[i].api_version ? cs.items[i].api_version : "v1");
+        for (size_t j = i; j < cs.n; j++) {
+            if (!tt_streq(cs.items[j].manager, cs.items[i].manager))
+                continue;
+            done[j] = true;
+            tt_buf_printf(&b, same == 1 ? " %s" : "\n- %s", cs.items[j].field);
+            char *msg = tt_asprintf("conflict with \"%s\" using %s", cs.items[j].manager,
+                                    cs.items[j].api_version ? cs.items[j].api_version : "v1");
+            json_array_append_new(causes, json_pack("{s:s, s:s, s:s}", "reason",
+                                                    "FieldManagerConflict", "message", msg,
+                                                    "field", cs.items[j].field));
+            free(msg);
+        }
+    }
+    dc_fail_set(f, 409, "Conflict", "%s", b.data);
+    tt_buf_free(&b);
+    f->details = json_pack("{s:o}", "causes", causes);
+    return true;
+}
+
+/* ---- namespaces that never finish terminating ------------------------------------ */
+
+json_t *dc_fault_stuck_namespace(json_t *ns_obj)
+{
+    dc_jset(ns_obj, "status.conditions",
+            json_pack("[{s:s, s:s, s:s, s:s, s:s}, {s:s, s:s, s:s, s:s, s:s}]",
+                      "type", "NamespaceContentRemaining", "status", "True",
+                      "lastTransitionTime", dc_now_rfc3339(), "reason", "SomeResourcesRemain",
+                      "message", "Some resources are remaining: configmaps. has 1 resource instances",
+                      "type", "NamespaceFinalizersRemaining", "status", "True",
+                      "lastTransitionTime", dc_now_rfc3339(), "reason", "SomeFinalizersRemain",
+                      "message", "Some content in the namespace has finalizers remaining: demo.example.com/never in 1 resource instances"));
+    return ns_obj;
+}
