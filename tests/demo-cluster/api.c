@@ -733,6 +733,8 @@ static enum MHD_Result finish_update(struct MHD_Connection *c, dc_resource *r, d
         json_decref(obj);
         return send_fail(c, &f);
     }
+    if (applied && truthy(arg(c, "force")))
+        dc_fault_release_fields(obj, applied, mgr);
     json_t *result;
     if (dry) {
         if (old)

@@ -245,6 +245,10 @@ bool dc_fault_failed_write(dc_resource *r, bool dry_run, dc_fail *f);
  * manager owns in old_obj is a 409 Conflict; true with f set. Lock held. */
 bool dc_fault_apply_conflicts(json_t *old_obj, json_t *applied, const char *manager, bool force,
                               dc_fail *f);
+/* --ssa-conflicts with force=true: the fields applied leave every other
+ * manager's managedFields entry of obj (about to be stored), as on a real
+ * server. */
+void dc_fault_release_fields(json_t *obj, json_t *applied, const char *manager);
 /* --stuck-namespaces: the conditions of a namespace that never goes; sets
  * them on ns_obj (a copy about to be stored) and returns it. */
 json_t *dc_fault_stuck_namespace(json_t *ns_obj);

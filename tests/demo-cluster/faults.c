@@ -6,7 +6,8 @@
  *                          RoleBindings in some namespaces only)
  *   --ssa-conflicts        server-side apply without force answers 409 when
  *                          another field manager owns a field the apply
- *                          would change
+ *                          would change; with force the applier takes the
+ *                          fields over
  *   --fail-kind KIND       writes (not dry runs) of objects of KIND answer
  *                          500, so an apply fails part way
  *   --stuck-namespaces     a deleted namespace stays Terminating for ever
@@ -167,4 +168,54 @@ json_t *dc_fault_stuck_namespace(json_t *ns_obj)
                       "lastTransitionTime", dc_now_rfc3339(), "reason", "SomeFinalizersRemain",
                       "message", "Some content in the namespace has finalizers remaining: demo.example.com/never in 1 resource instances"));
     return ns_obj;
+}
+
+/* ---- force=true takes the fields over ------------------------------------------------ */
+
+/* Removes the fieldsV1 node at path from fields; true when it was there. */
+static bool drop_owned(json_t *fields, char *const *path, size_t depth)
+{
+    json_t *parent = owned_node(fields, path, depth - 1);
+    char key[300];
+    snprintf(key, sizeof key, "f:%s", path[depth - 1]);
+    return parent && json_object_del(parent, key) == 0;
+}
+
+static void release_walk(json_t *applied, json_t *entry_fields, char **path, size_t depth,
+                         bool *changed)
+{
+    const char *k;
+    json_t *av;
+    json_object_foreach(applied, k, av) {
+        if (depth == 0 && (!strcmp(k, "apiVersion") || !strcmp(k, "kind") || !strcmp(k, "status")))
+            continue;
+        if (depth >= 15)
+            continue;
+        path[depth] = (char *)k;
+        if (json_is_object(av) && json_object_size(av) > 0)
+            release_walk(av, entry_fields, path, depth + 1, changed);
+        else if (drop_owned(entry_fields, path, depth + 1))
+            *changed = true;
+    }
+}
+
+void dc_fault_release_fields(json_t *obj, json_t *applied, const char *manager)
+{
+    if (!g_cfg.ssa_conflicts)
+        return;
+    json_t *mf = dc_jget(obj, "metadata.managedFields");
+    size_t i;
+    json_t *e;
+    json_array_foreach(mf, i, e) {
+        if (tt_streq(dc_jstr(e, "manager"), manager))
+            continue;
+        /* entries may be shared with the stored (immutable) object: work on a copy */
+        json_t *copy = json_deep_copy(e);
+        char *path[16];
+        bool changed = false;
+        release_walk(applied, json_object_get(copy, "fieldsV1"), path, 0, &changed);
+        if (changed)
+            json_array_set(mf, i, copy);
+        json_decref(copy);
+    }
 }

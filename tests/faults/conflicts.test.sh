@@ -3,7 +3,8 @@
 # by another field manager ("kubectl"); with demo --ssa-conflicts an apply
 # that changes fields it owns is refused without force, as a real API server
 # does. ttstui shows the conflicting fields and the manager, changes nothing
-# and audits the failure; --force-conflicts takes the fields over.
+# and audits the failure; --force-conflicts takes the fields over, so the
+# release after it needs no force.
 source "$(dirname "$0")/lib.sh"
 
 start_demo --ssa-conflicts
@@ -28,4 +29,9 @@ assert_contains "$OUT" "rollout ready"
 check
 [[ "$(kc get ksvc -n usp stream -o jsonpath='{.spec.template.metadata.name}')" == stream-4 ]] ||
     fail "--force-conflicts did not take over spec.template"
+
+# the fields are ttstui's now: the next release needs no force
+run_tt apply $(release usp 5) --yes
+assert_rc 0 "the next apply, without force"
+assert_contains "$OUT" "service.serving.knative.dev/stream configured"
 pass
