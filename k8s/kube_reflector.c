@@ -289,12 +289,18 @@ static void watch_once(reflector *r)
         r->expired = true;
         return;
     }
+    /* After a failure, relist rather than re-watch from r->rv: the server
+     * may have come back without the history that resourceVersion belongs
+     * to (a restart of a cluster without persistent storage, a restore from
+     * backup), and a watch from it would then miss changes for ever. */
     if (rc < 0) {
         fail(r, &err);
+        r->expired = true;
         return;
     }
     if (r->watch_failed) {
         fail(r, &r->watch_err);
+        r->expired = true;
         return;
     }
     /* A watch the server closed at once with nothing in it: don't spin. */

@@ -113,10 +113,12 @@ typedef struct kube_reflector_opts {
 
 /*
  * List (emitting RELIST_BEGIN, ITEM..., SYNCED), then watch from the
- * list's resourceVersion; an ERROR 410 (or HTTP 410) relists; a watch that
- * ends or drops re-watches from the last RV seen (bookmarks included);
- * failures retry with exponential backoff and jitter, reported as RETRYING
- * and, once it works again, CONNECTED. Runs in the calling thread until
+ * list's resourceVersion; an ERROR 410 (or HTTP 410) relists; a watch the
+ * server ends re-watches from the last RV seen (bookmarks included);
+ * failures (connection refused or broken, error answers) retry with
+ * exponential backoff and jitter, reported as RETRYING, then relist (the
+ * server may have lost the history of the old RV) and, once that works,
+ * CONNECTED. Runs in the calling thread until
  * *cancel becomes non-zero (checked at least every ~100 ms, even on a quiet
  * watch) or fn returns non-zero; returns 0 then. -1 with err only for
  * invalid arguments. cancel may be NULL (then only fn can stop it). The

@@ -8,7 +8,8 @@
  * (same requests, so the same resourceVersions — checked), and only then
  * makes the changes the reflector has to discover: a deletion and a
  * creation made while it could not connect. Its backoff is long enough
- * that all of this happens before it tries again.
+ * that all of this happens before it tries again. A third case restarts
+ * without the replay: a cluster whose history went backwards.
  *
  * Needs TTSTUI_BUILD_DIR (the demo cluster binary lives there).
  */
@@ -476,6 +477,39 @@ static void reflector_relists_when_the_history_it_needs_has_expired(void **state
     free(rv_b);
 }
 
+/* A fresh cluster whose history does not continue the old one (the demo
+ * cluster after a restart; a real one after a restore from backup): its
+ * resourceVersions start again below the reflector's. Only a relist can
+ * give the right picture; a re-watch from the old resourceVersion would
+ * keep b for ever. */
+static void reflector_relists_after_an_outage_even_when_history_was_lost(void **state)
+{
+    fixture *f = *state;
+    char *rv_b = start_and_sync(f);
+    int port;
+    kill_and_wait_for_retry(f, &port);
+    int relists = counter(&f->v, &f->v.relists);
+
+    demo_start(&f->d, port, NULL);
+    tt_error err;
+    tt_error_clear(&err);
+    json_t *ns = json_pack("{s:s, s:s, s:{s:s}}", "apiVersion", "v1", "kind", "Namespace",
+                           "metadata", "name", "w");
+    json_t *res = kube_create(f->writer, &KUBE_GVR_NAMESPACES, NULL, ns, NULL, &err);
+    json_decref(ns);
+    if (!res)
+        fail_msg("creating namespace w: %s", err.message);
+    json_decref(res);
+    char *rv_c = create_cm(f->writer, "c");
+    /* the new history is shorter: c's resourceVersion is below b's */
+    assert_true(strtoull(rv_c, NULL, 10) < strtoull(rv_b, NULL, 10));
+
+    assert_true(wait_for_names(&f->v, "c"));
+    assert_true(counter(&f->v, &f->v.relists) > relists);
+    free(rv_c);
+    free(rv_b);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -484,6 +518,8 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(reflector_relists_when_the_history_it_needs_has_expired,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            reflector_relists_after_an_outage_even_when_history_was_lost, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
