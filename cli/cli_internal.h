@@ -19,6 +19,7 @@
 #include "config.h"
 #include "diff.h"
 #include "kube_client.h"
+#include "ops.h"
 #include "options.h"
 #include "release_params.h"
 #include "safety.h"
@@ -86,15 +87,9 @@ json_t *cli_without_namespace(const json_t *obj);
 /* "Namespace/v3" for the audit log. Caller frees. */
 char *cli_object_kind_name(const json_t *obj);
 
-/* ---- the release ------------------------------------------------------ */
+/* ---- the release and the plan (the engine is ops/ops.h) -------------- */
 
-typedef struct cli_release {
-    release_params *params;
-    json_t *objects;  /* rendered array (real secrets) */
-    json_t *api_keys; /* the key file's object when keys are included, else NULL */
-    char **secrets;   /* API-key values, for scrubbing audit messages */
-    size_t n_secrets;
-} cli_release;
+typedef ops_release cli_release;
 
 /*
  * Builds the parameters from --config and the release flags (flags win),
@@ -105,56 +100,20 @@ int cli_release_load(cli_session *s, cli_release *r);
 void cli_release_clear(cli_release *r);
 const char *cli_release_param(const cli_release *r, const char *name);
 
-/* ---- the plan ----------------------------------------------------------- */
+typedef ops_plan_item cli_plan_item;
+typedef ops_plan cli_plan;
+typedef ops_plan_mode cli_plan_mode;
+#define CLI_PLAN_DIFF OPS_PLAN_DIFF
+#define CLI_PLAN_APPLY OPS_PLAN_APPLY
 
-typedef struct cli_plan_item {
-    json_t *desired;  /* what will be sent (the resolved api-keys Secret) */
-    json_t *live;     /* the live object or NULL */
-    json_t *dry;      /* the server's dry-run answer or NULL */
-    char *label;      /* kubectl-style label */
-    char *kind_name;  /* "Kind/name" */
-    kube_gvr gvr;     /* strings owned by the client's discovery cache */
-    bool replace;     /* api-keys Secret with policy replace: PUT, not apply */
-    bool dry_skipped; /* namespace does not exist yet: not sent to the server */
-    char *dry_error;  /* diff mode: the dry-run failed with this message */
-} cli_plan_item;
-
-typedef struct cli_plan {
-    cli_plan_item *items;
-    size_t n_items;
-    diff_result *diff;
-    bool namespace_exists;
-    /* safety */
-    char *env_refusal;     /* env/context rule, or NULL */
-    char *version_refusal; /* version bump rule, or NULL */
-    char *keys_refusal;    /* API keys rule, or NULL */
-    char **version_notes;  /* "stream-3: new" ... */
-    size_t n_version_notes;
-    bool versions_same;    /* every revision exists with this template */
-    char *next_version;    /* after a conflict */
-    char *keys_summary;    /* names only, or NULL */
-    bool nothing_to_do;
-    /* what the server checked */
-    int podspec_dryrun;    /* 1 on, 0 off, -1 unknown */
-    char *podspec_source;  /* where that came from */
-} cli_plan;
-
-typedef enum cli_plan_mode {
-    CLI_PLAN_DIFF,  /* safety refusals are notes; the diff is always made */
-    CLI_PLAN_APPLY, /* stop at the first refusal */
-} cli_plan_mode;
-
-/* Checks the safety rules and dry-runs every object. 0 (refusals are in
- * the plan), or -1 with err when the cluster could not be asked. */
+/* The session as the engine sees it (borrows from s). */
+ops_target cli_ops_target(const cli_session *s);
+/* ops_plan_build with the session's target. */
 int cli_plan_build(cli_session *s, const cli_release *r, cli_plan_mode mode, cli_plan *p,
                    tt_error *err);
 void cli_plan_clear(cli_plan *p);
-/* Sends one item: a server-side apply (force with --force-conflicts), or
- * for an api-keys Secret replaced by policy a PUT. New reference (the
- * stored object, or what it would be under dry_run), NULL with err. */
 json_t *cli_plan_send(cli_session *s, const cli_plan_item *it, bool dry_run, bool *created,
                       tt_error *err);
-/* The first refusal, or NULL. */
 const char *cli_plan_refusal(const cli_plan *p);
 /* "N objects: a added, b changed, c unchanged" per-object lines. */
 void cli_plan_print_summary(const cli_plan *p, FILE *out);
@@ -182,8 +141,8 @@ void cli_audit(const cli_session *s, const char *action, const char *env, const 
  * "partial: ...", "failed: ..." or "timed out: ..." (caller frees).
  * 0 when every revision is Ready, 1 otherwise.
  */
-int cli_wait_rollout(cli_session *s, const char *ns, char *const *services,
-                     char *const *revisions, size_t n, long long timeout_ms, char **summary);
+int cli_wait_rollout(cli_session *s, const char *ns, const char *const *services,
+                     const char *const *revisions, size_t n, long long timeout_ms, char **summary);
 
 /* ---- subcommands ------------------------------------------------------------ */
 

@@ -137,12 +137,7 @@ static int apply_all(apply_ctx *a)
             free(msg);
             return CLI_EXIT_FAILED;
         }
-        /* The dry-run diff decides "unchanged": some servers bump the
-         * resourceVersion even for an apply that changes nothing. */
-        const diff_object *d = i < diff_result_count(a->p->diff) ? diff_result_object(a->p->diff, i) : NULL;
-        const char *what = created || !it->live                    ? "created"
-                           : d && d->status == DIFF_UNCHANGED ? "unchanged"
-                                                              : "configured";
+        const char *what = ops_plan_outcome(a->p, i, created);
         printf("%s %s\n", it->label, what);
         fflush(stdout);
         json_decref(res);
@@ -152,22 +147,9 @@ static int apply_all(apply_ctx *a)
 
 static int wait_rollout(apply_ctx *a)
 {
-    char *services[2], *revisions[2];
-    size_t n = 0;
+    const char *services[2], *revisions[2];
     const char *ns = param(a, RELEASE_MODEL);
-    for (size_t i = 0; i < a->p->n_items && n < 2; i++) {
-        const json_t *o = a->p->items[i].desired;
-        if (!tt_streq(json_string_value(json_object_get(o, "kind")), "Service") ||
-            !strchr(json_string_value(json_object_get(o, "apiVersion")), '.'))
-            continue;
-        const json_t *tm = json_object_get(
-            json_object_get(json_object_get(o, "spec"), "template"), "metadata");
-        const char *rev = json_string_value(json_object_get(tm, "name"));
-        if (!rev)
-            continue;
-        services[n] = (char *)json_string_value(json_object_get(json_object_get(o, "metadata"), "name"));
-        revisions[n++] = (char *)rev;
-    }
+    size_t n = ops_plan_rollout_targets(a->p, services, revisions, 2);
     if (n == 0) {
         audit(a, AUDIT_OK, "applied; no Knative revision to wait for");
         return CLI_EXIT_OK;

@@ -29,31 +29,6 @@ static const char *phase_of(const json_t *ns)
     return p ? p : "Unknown";
 }
 
-/* The namespace holds Knative service stream or validate: it is a model. */
-static int check_is_model(const delete_ctx *d, tt_error *err)
-{
-    json_t *list = kube_list(d->s->client, &KUBE_GVR_KSVC, d->model, NULL, err);
-    if (!list)
-        return -1;
-    bool found = false;
-    size_t i;
-    json_t *it;
-    json_array_foreach(json_object_get(list, "items"), i, it) {
-        const char *n = json_string_value(json_object_get(json_object_get(it, "metadata"), "name"));
-        found |= tt_streq(n, "stream") || tt_streq(n, "validate");
-    }
-    json_decref(list);
-    if (!found) {
-        tt_error_set(err, TT_EREFUSED,
-                     "refused: namespace %s holds no Knative service stream or validate, so it "
-                     "is not a ttstui model; nothing was deleted (use kubectl for other "
-                     "namespaces)",
-                     d->model);
-        return -1;
-    }
-    return 0;
-}
-
 static int wait_gone(const delete_ctx *d, tt_error *err)
 {
     long long start = tt_now_ms();
@@ -105,7 +80,7 @@ static int run(delete_ctx *d)
     }
     bool terminating = strcmp(phase_of(ns), "Terminating") == 0;
     json_decref(ns);
-    if (check_is_model(d, &err) < 0)
+    if (ops_check_is_model(s->client, d->model, &err) < 0)
         return finish(d, &err, err.code == TT_EREFUSED ? AUDIT_REFUSED : AUDIT_FAILED, NULL);
     if (terminating && !s->o->wait) {
         printf("namespace/%s is already being deleted\n", d->model);

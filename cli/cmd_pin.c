@@ -5,33 +5,18 @@
 
 #include "audit.h"
 #include "cli_internal.h"
-#include "fleet.h"
 #include "render.h"
 
-#define PIN_NAME "latest-pinned-service"
-
-static const char *pinned_model(const json_t *kcp)
-{
-    return json_string_value(
-        json_object_get(json_object_get(kcp, "config"), "latest_version"));
-}
-
-static json_t *get_pin(cli_session *s, tt_error *err)
-{
-    json_t *kcp = kube_get(s->client, &KUBE_GVR_KONGCLUSTERPLUGINS, NULL, PIN_NAME, err);
-    if (!kcp && err->code == 404)
-        tt_error_clear(err);
-    return kcp;
-}
+#define PIN_NAME OPS_PIN_NAME
 
 static int show(cli_session *s)
 {
     tt_error err;
     tt_error_clear(&err);
-    json_t *kcp = get_pin(s, &err);
+    json_t *kcp = ops_get_pin(s->client, &err);
     if (!kcp && err.code)
         return cli_fail(s->cmd, &err);
-    const char *m = pinned_model(kcp);
+    const char *m = ops_pinned_model(kcp);
     if (m)
         printf("latest is pinned to model %s (KongClusterPlugin %s on context %s)\n", m, PIN_NAME,
                cli_context_name(s));
@@ -46,27 +31,9 @@ static int show(cli_session *s)
 /* 0 when the model exists (warns when it is not Ready), -1 with err. */
 static int check_model(cli_session *s, const char *model, tt_error *err)
 {
-    json_t *list = kube_list(s->client, &KUBE_GVR_KSVC, model, NULL, err);
-    if (!list)
+    size_t ready = 0;
+    if (ops_check_pin_model(s->client, model, cli_context_name(s), &ready, err) < 0)
         return -1;
-    size_t present = 0, ready = 0, i;
-    json_t *it;
-    json_array_foreach(json_object_get(list, "items"), i, it) {
-        const char *n = json_string_value(json_object_get(json_object_get(it, "metadata"), "name"));
-        if (!tt_streq(n, "stream") && !tt_streq(n, "validate"))
-            continue;
-        present++;
-        const json_t *c = fleet_find_condition(it, "Ready");
-        ready += tt_streq(json_string_value(json_object_get(c, "status")), "True");
-    }
-    json_decref(list);
-    if (present == 0) {
-        tt_error_set(err, TT_EREFUSED,
-                     "refused: model %s has no Knative service stream or validate on context "
-                     "%s, so `latest` would lead nowhere; nothing was changed",
-                     model, cli_context_name(s));
-        return -1;
-    }
     if (ready < 2)
         cli_warn(s->cmd, "model %s is not Ready (%zu of 2 services Ready)", model, ready);
     return 0;
@@ -91,10 +58,10 @@ static int set_pin(cli_session *s, const char *model)
     rendered = release_render_pin(model, &err);
     if (!rendered)
         goto out;
-    live = get_pin(s, &err);
+    live = ops_get_pin(s->client, &err);
     if (!live && err.code)
         goto out;
-    if (tt_streq(pinned_model(live), model)) {
+    if (tt_streq(ops_pinned_model(live), model)) {
         printf("nothing to do: latest is already pinned to model %s\n", model);
         result = AUDIT_OK;
         msg = "nothing to do";
@@ -109,7 +76,7 @@ static int set_pin(cli_session *s, const char *model)
     }
     printf("%s latest from %s to model %s on context %s:\n",
            s->o->dry_run ? "Dry run of pinning" : "Pinning",
-           pinned_model(live) ? pinned_model(live) : "(not pinned)", model, cli_context_name(s));
+           ops_pinned_model(live) ? ops_pinned_model(live) : "(not pinned)", model, cli_context_name(s));
     json_t *d_arr = json_pack("[o]", cli_without_namespace(dry));
     json_t *l_arr = json_pack("[o]", live ? cli_without_namespace(live) : json_null());
     diff_result *diff = diff_compute(d_arr, l_arr, 3);

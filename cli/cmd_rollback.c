@@ -9,7 +9,6 @@
 
 #include "audit.h"
 #include "cli_internal.h"
-#include "fleet.h"
 
 typedef struct target {
     const char *service;
@@ -25,50 +24,6 @@ static void target_clear(target *t)
     json_decref(t->live);
     json_decref(t->patch);
     json_decref(t->dry);
-}
-
-/* The revision exists, belongs to the service and is Ready. */
-static int check_revision(cli_session *s, const char *model, const target *t, tt_error *err)
-{
-    json_t *rev = kube_get(s->client, &KUBE_GVR_REVISIONS, model, t->revision, err);
-    if (!rev) {
-        if (err->code == 404)
-            tt_error_set(err, TT_EREFUSED,
-                         "refused: revision %s does not exist in model %s; nothing was changed",
-                         t->revision, model);
-        return -1;
-    }
-    const char *owner = json_string_value(json_object_get(
-        json_object_get(json_object_get(rev, "metadata"), "labels"), "serving.knative.dev/service"));
-    const json_t *c = fleet_find_condition(rev, "Ready");
-    const char *status = json_string_value(json_object_get(c, "status"));
-    int rc = 0;
-    if (!tt_streq(owner, t->service)) {
-        tt_error_set(err, TT_EREFUSED,
-                     "refused: revision %s belongs to service %s, not %s; nothing was changed",
-                     t->revision, owner ? owner : "(none)", t->service);
-        rc = -1;
-    } else if (!tt_streq(status, "True")) {
-        const char *reason = json_string_value(json_object_get(c, "reason"));
-        tt_error_set(err, TT_EREFUSED,
-                     "refused: revision %s is not Ready (Ready %s%s%s), so it cannot take the "
-                     "traffic; nothing was changed",
-                     t->revision, status ? status : "Unknown", reason ? ", " : "",
-                     reason ? reason : "");
-        rc = -1;
-    }
-    json_decref(rev);
-    return rc;
-}
-
-static bool already_routed(const target *t)
-{
-    const json_t *traffic = json_object_get(json_object_get(t->live, "spec"), "traffic");
-    if (json_array_size(traffic) != 1)
-        return false;
-    const json_t *e = json_array_get(traffic, 0);
-    return tt_streq(json_string_value(json_object_get(e, "revisionName")), t->revision) &&
-           json_integer_value(json_object_get(e, "percent")) == 100;
 }
 
 typedef struct rb_ctx {
@@ -106,13 +61,12 @@ static int run(rb_ctx *r)
                              r->model, t->service, cli_context_name(s));
             return done(r, AUDIT_FAILED, &err, NULL);
         }
-        if (check_revision(s, r->model, t, &err) < 0)
+        if (ops_check_rollback_revision(s->client, r->model, t->service, t->revision, &err) < 0)
             return done(r, err.code == TT_EREFUSED ? AUDIT_REFUSED : AUDIT_FAILED, &err, NULL);
-        if (already_routed(t))
+        if (ops_already_routed(t->live, t->revision))
             continue;
         todo++;
-        t->patch = json_pack("{s:{s:[{s:s, s:i}]}}", "spec", "traffic", "revisionName",
-                             t->revision, "percent", 100);
+        t->patch = ops_rollback_patch(t->revision);
         kube_write_opts wo = {.dry_run = true};
         t->dry = kube_patch_merge(s->client, &KUBE_GVR_KSVC, r->model, t->service, t->patch, &wo,
                                   &err);

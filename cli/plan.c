@@ -1,395 +1,46 @@
 /*
- * The plan of a release: the safety rules checked against the live
- * cluster, then a server-side dry-run apply (dryRun=All) of every rendered
- * object, compared with the live objects through core/diff.
+ * The plan of a release for the subcommands: the engine (safety rules, the
+ * server-side dry run, the diff) is ops/plan.c; this file gives it the
+ * session and prints.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli_internal.h"
-#include "kube_discovery.h"
 
-#define PODSPEC_DRYRUN "features.knative.dev/podspec-dryrun"
-
-static const char *jstr(const json_t *o, const char *k)
+ops_target cli_ops_target(const cli_session *s)
 {
-    return json_string_value(json_object_get(o, k));
-}
-
-static const char *meta(const json_t *o, const char *k)
-{
-    return jstr(json_object_get(o, "metadata"), k);
-}
-
-static bool is_ksvc(const json_t *o)
-{
-    return tt_streq(jstr(o, "kind"), "Service") &&
-           tt_str_has_prefix(jstr(o, "apiVersion") ? jstr(o, "apiVersion") : "",
-                             "serving.knative.dev/");
-}
-
-static bool is_api_keys_secret(const json_t *o)
-{
-    return tt_streq(jstr(o, "kind"), "Secret") && tt_streq(meta(o, "name"), "api-keys");
-}
-
-static const char *revision_name(const json_t *ksvc)
-{
-    const json_t *t = json_object_get(json_object_get(ksvc, "spec"), "template");
-    return meta(t, "name");
-}
-
-/* GET that turns 404 into "absent" (NULL, err clear). */
-static json_t *get_optional(kube_client *c, const kube_gvr *gvr, const char *ns,
-                            const char *name, bool *failed, tt_error *err)
-{
-    *failed = false;
-    json_t *obj = kube_get(c, gvr, ns, name, err);
-    if (!obj) {
-        if (err->code == 404) {
-            tt_error_clear(err);
-            return NULL;
-        }
-        *failed = true;
-    }
-    return obj;
-}
-
-static void add_note(cli_plan *p, char *note)
-{
-    p->version_notes = tt_realloc(p->version_notes, (p->n_version_notes + 1) * sizeof(char *));
-    p->version_notes[p->n_version_notes++] = note;
-}
-
-static int map_and_get(cli_session *s, cli_plan *p, tt_error *err)
-{
-    for (size_t i = 0; i < p->n_items; i++) {
-        cli_plan_item *it = &p->items[i];
-        const char *api = jstr(it->desired, "apiVersion"), *kind = jstr(it->desired, "kind");
-        if (kube_discovery_map(s->client, api, kind, &it->gvr, err) < 0) {
-            tt_error_prefix(err, "%s", it->label);
-            return -1;
-        }
-        if (it->gvr.namespaced && !p->namespace_exists)
-            continue; /* nothing lives in a namespace that does not exist */
-        bool failed;
-        it->live = get_optional(s->client, &it->gvr, it->gvr.namespaced ? meta(it->desired, "namespace") : NULL,
-                                meta(it->desired, "name"), &failed, err);
-        if (failed) {
-            tt_error_prefix(err, "reading %s", it->label);
-            return -1;
-        }
-        if (tt_streq(kind, "Namespace"))
-            p->namespace_exists = it->live != NULL;
-    }
-    return 0;
-}
-
-static char *revision_names_next_version(cli_session *s, const char *ns, tt_error *err)
-{
-    json_t *list = kube_list(s->client, &KUBE_GVR_REVISIONS, ns, NULL, err);
-    if (!list)
-        return NULL;
-    const json_t *items = json_object_get(list, "items");
-    size_t n = json_array_size(items);
-    const char **names = tt_calloc(n ? n : 1, sizeof(char *));
-    for (size_t i = 0; i < n; i++)
-        names[i] = meta(json_array_get(items, i), "name");
-    char *next = safety_next_version(names, n);
-    free(names);
-    json_decref(list);
-    return next;
-}
-
-static int check_versions(cli_session *s, cli_plan *p, tt_error *err)
-{
-    tt_buf refusal = TT_BUF_INIT;
-    size_t n_ksvc = 0, n_same = 0;
-    safety_version_check *conflicts = NULL;
-    size_t n_conflicts = 0;
-    int rc = 0;
-    for (size_t i = 0; i < p->n_items; i++) {
-        const json_t *obj = p->items[i].desired;
-        if (!is_ksvc(obj))
-            continue;
-        n_ksvc++;
-        const char *ns = meta(obj, "namespace");
-        const char *rev = revision_name(obj);
-        json_t *live_rev = NULL;
-        if (p->namespace_exists && rev) {
-            bool failed;
-            live_rev = get_optional(s->client, &KUBE_GVR_REVISIONS, ns, rev, &failed, err);
-            if (failed) {
-                tt_error_prefix(err, "reading revision %s/%s", ns, rev);
-                rc = -1;
-                break;
-            }
-        }
-        safety_version_check chk;
-        if (safety_check_version(obj, live_rev, &chk, err) < 0) {
-            json_decref(live_rev);
-            rc = -1;
-            break;
-        }
-        json_decref(live_rev);
-        switch (chk.verdict) {
-        case SAFETY_VERSION_NEW:
-            add_note(p, tt_asprintf("%s: new revision", chk.revision));
-            safety_version_check_clear(&chk);
-            break;
-        case SAFETY_VERSION_SAME:
-            n_same++;
-            add_note(p, tt_asprintf("%s: exists with this template", chk.revision));
-            safety_version_check_clear(&chk);
-            break;
-        case SAFETY_VERSION_CONFLICT:
-            add_note(p, tt_asprintf("%s: exists with a different template", chk.revision));
-            conflicts = tt_realloc(conflicts, (n_conflicts + 1) * sizeof(*conflicts));
-            conflicts[n_conflicts++] = chk;
-            break;
-        }
-    }
-    if (rc == 0 && n_conflicts > 0) {
-        const char *ns = meta(p->items[0].desired, "name");
-        for (size_t i = 0; i < p->n_items; i++)
-            if (is_ksvc(p->items[i].desired))
-                ns = meta(p->items[i].desired, "namespace");
-        p->next_version = revision_names_next_version(s, ns, err);
-        if (!p->next_version) {
-            tt_error_prefix(err, "listing revisions in %s", ns);
-            rc = -1;
-        }
-        for (size_t i = 0; rc == 0 && i < n_conflicts; i++) {
-            char *m = safety_version_conflict_message(&conflicts[i], p->next_version);
-            tt_buf_printf(&refusal, "%s%s", i ? "\n" : "", m);
-            free(m);
-        }
-        if (rc == 0)
-            p->version_refusal = tt_buf_steal(&refusal);
-    }
-    for (size_t i = 0; i < n_conflicts; i++)
-        safety_version_check_clear(&conflicts[i]);
-    free(conflicts);
-    tt_buf_free(&refusal);
-    p->versions_same = n_ksvc > 0 && n_same == n_ksvc;
-    return rc;
-}
-
-static void check_keys(cli_session *s, const cli_release *r, cli_plan *p)
-{
-    if (!r->api_keys)
-        return;
-    for (size_t i = 0; i < p->n_items; i++) {
-        cli_plan_item *it = &p->items[i];
-        if (!is_api_keys_secret(it->desired))
-            continue;
-        tt_error err;
-        tt_error_clear(&err);
-        safety_keys_diff kd;
-        if (safety_compare_keys(r->api_keys, it->live, &kd, &err) == 0) {
-            if (it->live && !safety_keys_same(&kd))
-                p->keys_summary = safety_keys_summary(&kd);
-            bool same = safety_keys_same(&kd);
-            safety_keys_diff_clear(&kd);
-            json_t *resolved = safety_resolve_keys(r->api_keys, it->live, s->o->keys_policy,
-                                                   meta(it->desired, "namespace"), &err);
-            if (!resolved) {
-                p->keys_refusal = tt_asprintf("%s (--api-keys-policy replace or merge)",
-                                              err.message);
-                return;
-            }
-            json_decref(it->desired);
-            it->desired = resolved;
-            it->replace = it->live && !same && s->o->keys_policy == SAFETY_KEYS_REPLACE;
-        } else {
-            p->keys_refusal = tt_strdup(err.message);
-        }
-        return;
-    }
-}
-
-/* The Secret with the live resourceVersion, for a PUT. New reference. */
-static json_t *with_resource_version(const json_t *desired, const json_t *live)
-{
-    json_t *copy = json_deep_copy(desired);
-    const char *rv = meta(live, "resourceVersion");
-    if (rv)
-        json_object_set_new(json_object_get(copy, "metadata"), "resourceVersion", json_string(rv));
-    return copy;
-}
-
-json_t *cli_plan_send(cli_session *s, const cli_plan_item *it, bool dry_run, bool *created,
-                      tt_error *err)
-{
-    if (created)
-        *created = false;
-    if (it->replace && it->live) {
-        json_t *body = with_resource_version(it->desired, it->live);
-        kube_write_opts wo = {.dry_run = dry_run};
-        json_t *res = kube_update(s->client, &it->gvr, meta(it->desired, "namespace"),
-                                  meta(it->desired, "name"), body, &wo, err);
-        json_decref(body);
-        return res;
-    }
-    kube_apply_opts ao = {.force = s->o->force_conflicts, .dry_run = dry_run};
-    return kube_apply(s->client, it->desired, &ao, created, err);
-}
-
-static int dry_run_all(cli_session *s, cli_plan *p, cli_plan_mode mode, tt_error *err)
-{
-    for (size_t i = 0; i < p->n_items; i++) {
-        cli_plan_item *it = &p->items[i];
-        if (it->gvr.namespaced && !p->namespace_exists) {
-            it->dry_skipped = true;
-            continue;
-        }
-        it->dry = cli_plan_send(s, it, true, NULL, err);
-        if (!it->dry) {
-            if (mode == CLI_PLAN_APPLY) {
-                tt_error_prefix(err, "server-side dry run of %s", it->label);
-                return -1;
-            }
-            it->dry_error = tt_strdup(err->message);
-            tt_error_clear(err);
-        }
-    }
-    return 0;
-}
-
-static void check_podspec_dryrun(cli_session *s, cli_plan *p)
-{
-    for (size_t i = 0; i < p->n_items; i++) {
-        const json_t *obj = p->items[i].desired;
-        if (!is_ksvc(obj))
-            continue;
-        const char *v = jstr(json_object_get(json_object_get(obj, "metadata"), "annotations"),
-                             PODSPEC_DRYRUN);
-        if (tt_streq(v, "enabled")) {
-            p->podspec_dryrun = 1;
-            p->podspec_source = tt_strdup("annotation " PODSPEC_DRYRUN
-                                          ": enabled on the rendered Services");
-            return;
-        }
-    }
-    tt_error err;
-    tt_error_clear(&err);
-    bool failed;
-    json_t *cm = get_optional(s->client, &KUBE_GVR_CONFIGMAPS, "knative-serving",
-                              "config-features", &failed, &err);
-    if (failed) {
-        p->podspec_dryrun = -1;
-        p->podspec_source = tt_asprintf("could not read knative-serving/config-features: %s",
-                                        err.message);
-        return;
-    }
-    const char *flag = jstr(json_object_get(cm, "data"), "kubernetes.podspec-dryrun");
-    if (tt_streq(flag, "enabled")) {
-        p->podspec_dryrun = 1;
-        p->podspec_source = tt_strdup("cluster flag kubernetes.podspec-dryrun: enabled in "
-                                      "knative-serving/config-features");
-    } else {
-        p->podspec_dryrun = 0;
-        p->podspec_source = cm ? tt_asprintf("the Services lack the annotation and "
-                                             "knative-serving/config-features has "
-                                             "kubernetes.podspec-dryrun: %s",
-                                             flag ? flag : "(unset)")
-                               : tt_strdup("the Services lack the annotation and the cluster "
-                                           "has no knative-serving/config-features ConfigMap");
-    }
-    json_decref(cm);
+    return (ops_target){
+        .client = s->client,
+        .cfg = s->cfg,
+        .context = cli_context_name(s),
+        .force_conflicts = s->o->force_conflicts,
+        .keys_policy = s->o->keys_policy,
+    };
 }
 
 int cli_plan_build(cli_session *s, const cli_release *r, cli_plan_mode mode, cli_plan *p,
                    tt_error *err)
 {
-    memset(p, 0, sizeof(*p));
-    p->namespace_exists = true;
-    const char *env = cli_release_param(r, RELEASE_ENV);
-    tt_error e2;
-    tt_error_clear(&e2);
-    if (safety_check_env_context(s->cfg, env, cli_context_name(s), &e2) < 0)
-        p->env_refusal = tt_strdup(e2.message);
-    if (mode == CLI_PLAN_APPLY && p->env_refusal)
-        return 0;
-
-    size_t n = json_array_size(r->objects);
-    p->items = tt_calloc(n ? n : 1, sizeof(*p->items));
-    /* Namespace first, then the template's order. */
-    for (int pass = 0; pass < 2; pass++) {
-        for (size_t i = 0; i < n; i++) {
-            json_t *obj = json_array_get(r->objects, i);
-            bool is_ns = tt_streq(jstr(obj, "kind"), "Namespace");
-            if (is_ns != (pass == 0))
-                continue;
-            cli_plan_item *it = &p->items[p->n_items++];
-            it->desired = json_deep_copy(obj);
-            it->label = cli_object_label(obj);
-            it->kind_name = cli_object_kind_name(obj);
-        }
-    }
-    if (map_and_get(s, p, err) < 0 || check_versions(s, p, err) < 0)
-        return -1;
-    if (mode == CLI_PLAN_APPLY && p->version_refusal)
-        return 0;
-    check_keys(s, r, p);
-    if (mode == CLI_PLAN_APPLY && p->keys_refusal)
-        return 0;
-    if (dry_run_all(s, p, mode, err) < 0)
-        return -1;
-
-    json_t *desired = json_array(), *live = json_array();
-    for (size_t i = 0; i < p->n_items; i++) {
-        cli_plan_item *it = &p->items[i];
-        const json_t *d = it->dry ? it->dry : it->desired;
-        const json_t *l = it->live ? it->live : json_null();
-        if (it->gvr.namespaced) {
-            json_array_append(desired, (json_t *)d);
-            json_array_append(live, (json_t *)l);
-        } else {
-            json_array_append_new(desired, cli_without_namespace(d));
-            json_array_append_new(live, cli_without_namespace(l));
-        }
-    }
-    p->diff = diff_compute(desired, live, 3);
-    json_decref(desired);
-    json_decref(live);
-    p->nothing_to_do = !diff_result_changed(p->diff) && !cli_plan_refusal(p);
-    check_podspec_dryrun(s, p);
-    return 0;
+    ops_target t = cli_ops_target(s);
+    return ops_plan_build(&t, r, mode, p, err);
 }
 
 void cli_plan_clear(cli_plan *p)
 {
-    for (size_t i = 0; i < p->n_items; i++) {
-        cli_plan_item *it = &p->items[i];
-        json_decref(it->desired);
-        json_decref(it->live);
-        json_decref(it->dry);
-        free(it->label);
-        free(it->kind_name);
-        free(it->dry_error);
-    }
-    free(p->items);
-    diff_result_free(p->diff);
-    free(p->env_refusal);
-    free(p->version_refusal);
-    free(p->keys_refusal);
-    for (size_t i = 0; i < p->n_version_notes; i++)
-        free(p->version_notes[i]);
-    free(p->version_notes);
-    free(p->next_version);
-    free(p->keys_summary);
-    free(p->podspec_source);
-    memset(p, 0, sizeof(*p));
+    ops_plan_clear(p);
+}
+
+json_t *cli_plan_send(cli_session *s, const cli_plan_item *it, bool dry_run, bool *created,
+                      tt_error *err)
+{
+    ops_target t = cli_ops_target(s);
+    return ops_plan_send(&t, it, dry_run, created, err);
 }
 
 const char *cli_plan_refusal(const cli_plan *p)
 {
-    if (p->env_refusal)
-        return p->env_refusal;
-    if (p->version_refusal)
-        return p->version_refusal;
-    return p->keys_refusal;
+    return ops_plan_refusal(p);
 }
 
 void cli_plan_print_summary(const cli_plan *p, FILE *out)
@@ -407,35 +58,5 @@ void cli_plan_print_summary(const cli_plan *p, FILE *out)
 
 char *cli_plan_dry_run_note(const cli_plan *p)
 {
-    tt_buf b = TT_BUF_INIT;
-    size_t sent = 0, skipped = 0;
-    for (size_t i = 0; i < p->n_items; i++) {
-        if (p->items[i].dry)
-            sent++;
-        else if (p->items[i].dry_skipped)
-            skipped++;
-    }
-    tt_buf_printf(&b,
-                  "Server-side dry run (dryRun=All): %zu of %zu objects went through the API "
-                  "server's defaulting, admission webhooks (Knative's validation included) and "
-                  "strict field validation, and nothing was stored.\n",
-                  sent, p->n_items);
-    if (skipped)
-        tt_buf_printf(&b,
-                      "%zu objects were not sent: their namespace does not exist yet, so the "
-                      "server cannot dry-run objects in it; they were checked locally only.\n",
-                      skipped);
-    if (p->podspec_dryrun == 1)
-        tt_buf_printf(&b,
-                      "Knative validated the pod specs deeply (a dry-run pod with the image and "
-                      "probes): %s.\n",
-                      p->podspec_source);
-    else
-        tt_buf_printf(&b,
-                      "Knative did NOT validate the pod specs deeply (image, entry point, probes "
-                      "are unchecked until the rollout): it does so in a dry run only with the "
-                      "annotation " PODSPEC_DRYRUN ": enabled on the Service or the cluster flag "
-                      "kubernetes.podspec-dryrun enabled (%s).\n",
-                      p->podspec_source ? p->podspec_source : "unknown");
-    return tt_buf_steal(&b);
+    return ops_plan_dry_run_note(p);
 }

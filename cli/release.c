@@ -1,9 +1,9 @@
-/* The release: --config and flags → validated parameters → rendered objects. */
+/* The release: --config and flags → validated parameters → rendered
+ * objects (the steps are ops/release.c's; this file prints). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli_internal.h"
-#include "render.h"
 
 static void print_diags(const cli_session *s, const release_diags *d)
 {
@@ -17,36 +17,12 @@ static void print_diags(const cli_session *s, const release_diags *d)
     }
 }
 
-/* Settings may name a default template and API-key file. */
-static void apply_settings_defaults(const cli_session *s, release_params *p)
-{
-    tt_error err;
-    tt_error_clear(&err);
-    if (s->cfg->template_path && !release_params_get(p, RELEASE_TEMPLATE_FILE))
-        release_params_set(p, RELEASE_TEMPLATE_FILE, s->cfg->template_path, &err);
-    if (s->cfg->api_keys_path && !release_params_get(p, RELEASE_API_KEYS_FILE))
-        release_params_set(p, RELEASE_API_KEYS_FILE, s->cfg->api_keys_path, &err);
-}
-
-static void collect_secrets(cli_release *r)
-{
-    const char *key;
-    json_t *v;
-    size_t n = json_object_size(r->api_keys);
-    r->secrets = tt_calloc(n ? n : 1, sizeof(char *));
-    json_object_foreach(r->api_keys, key, v) {
-        if (json_is_string(v))
-            r->secrets[r->n_secrets++] = tt_strdup(json_string_value(v));
-    }
-}
-
 int cli_release_load(cli_session *s, cli_release *r)
 {
-    memset(r, 0, sizeof(*r));
+    ops_release_init(r);
     const cli_opts *o = s->o;
     tt_error err;
     tt_error_clear(&err);
-    r->params = release_params_new();
 
     if (o->config_file) {
         release_diags warnings = RELEASE_DIAGS_INIT;
@@ -65,15 +41,10 @@ int cli_release_load(cli_session *s, cli_release *r)
             return cli_fail(s->cmd, &err);
         }
     }
-    apply_settings_defaults(s, r->params);
+    ops_release_apply_settings(r, s->cfg);
 
-    const char **envs = tt_calloc(s->cfg->n_envs ? s->cfg->n_envs : 1, sizeof(char *));
-    for (size_t i = 0; i < s->cfg->n_envs; i++)
-        envs[i] = s->cfg->envs[i].name;
-    release_validate_options vo = {.envs = envs, .n_envs = s->cfg->n_envs};
     release_diags diags = RELEASE_DIAGS_INIT;
-    size_t errors = release_params_validate(r->params, &vo, &diags);
-    free(envs);
+    size_t errors = ops_release_validate(r, s->cfg, &diags);
     print_diags(s, &diags);
     release_diags_free(&diags);
     if (errors > 0) {
@@ -81,42 +52,22 @@ int cli_release_load(cli_session *s, cli_release *r)
                    errors == 1 ? "" : "s");
         return CLI_EXIT_USAGE;
     }
-
-    if (release_params_include_api_keys(r->params)) {
-        char *path = release_params_api_keys_path(r->params);
-        r->api_keys = path ? release_api_keys_load(path, &err) : NULL;
-        free(path);
-        if (!r->api_keys) {
-            if (!err.message[0])
-                tt_error_set(&err, TT_EINVAL, "no API-key file given");
-            tt_error_prefix(&err, "--api-keys");
-            cli_error(s->cmd, &err);
-            return CLI_EXIT_USAGE;
-        }
-        collect_secrets(r);
+    if (ops_release_load_keys(r, &err) < 0) {
+        tt_error_prefix(&err, "--api-keys");
+        cli_error(s->cmd, &err);
+        return CLI_EXIT_USAGE;
     }
-
-    r->objects = release_render(r->params, NULL, &err);
-    if (!r->objects) {
-        if (err.code == TT_OK)
-            err.code = TT_EINVAL;
+    if (ops_release_render(r, &err) < 0)
         return cli_fail(s->cmd, &err);
-    }
     return CLI_EXIT_OK;
 }
 
 void cli_release_clear(cli_release *r)
 {
-    release_params_free(r->params);
-    json_decref(r->objects);
-    json_decref(r->api_keys);
-    for (size_t i = 0; i < r->n_secrets; i++)
-        tt_free_secret(r->secrets[i]);
-    free(r->secrets);
-    memset(r, 0, sizeof(*r));
+    ops_release_clear(r);
 }
 
 const char *cli_release_param(const cli_release *r, const char *name)
 {
-    return r->params ? release_params_get(r->params, name) : NULL;
+    return ops_release_param(r, name);
 }

@@ -140,8 +140,7 @@ int cli_check_writable(const cli_session *s, const char *env, tt_error *err)
                      "--dry-run=server are allowed)");
         return -1;
     }
-    const config_env *e = env ? config_find_env(s->cfg, env) : NULL;
-    return safety_check_writable(s->cfg, e ? env : NULL, cli_context_name(s), err);
+    return ops_check_writable(s->cfg, env, cli_context_name(s), err);
 }
 
 /* ---- confirmation ----------------------------------------------------------- */
@@ -187,44 +186,24 @@ int cli_confirm(const char *question, const char *expect, tt_error *err)
     return (strcasecmp(p, "y") == 0 || strcasecmp(p, "yes") == 0) ? 1 : 0;
 }
 
-/* ---- object names -------------------------------------------------------------- */
-
-static const char *meta_name(const json_t *obj)
-{
-    const char *n = json_string_value(json_object_get(json_object_get(obj, "metadata"), "name"));
-    return n ? n : "?";
-}
+/* ---- object names (ops/objects.c) ----------------------------------------------- */
 
 char *cli_object_label(const json_t *obj)
 {
-    const char *kind = json_string_value(json_object_get(obj, "kind"));
-    const char *api = json_string_value(json_object_get(obj, "apiVersion"));
-    tt_buf b = TT_BUF_INIT;
-    for (const char *k = kind ? kind : "object"; *k; k++)
-        tt_buf_putc(&b, (char)tolower((unsigned char)*k));
-    const char *slash = api ? strchr(api, '/') : NULL;
-    if (slash)
-        tt_buf_printf(&b, ".%.*s", (int)(slash - api), api);
-    tt_buf_printf(&b, "/%s", meta_name(obj));
-    return tt_buf_steal(&b);
+    return ops_object_label(obj);
 }
 
 json_t *cli_without_namespace(const json_t *obj)
 {
-    if (!json_is_object(obj))
-        return obj ? json_incref((json_t *)obj) : NULL;
-    json_t *copy = json_deep_copy(obj);
-    json_object_del(json_object_get(copy, "metadata"), "namespace");
-    return copy;
+    return ops_without_namespace(obj);
 }
 
 char *cli_object_kind_name(const json_t *obj)
 {
-    const char *kind = json_string_value(json_object_get(obj, "kind"));
-    return tt_asprintf("%s/%s", kind ? kind : "object", meta_name(obj));
+    return ops_object_kind_name(obj);
 }
 
-/* ---- audit ------------------------------------------------------------------------- */
+/* ---- audit --------------------------------------------------------------------------- */
 
 void cli_audit(const cli_session *s, const char *action, const char *env, const char *model,
                const char *version, char *const *objects, size_t n_objects, int result,
@@ -241,23 +220,9 @@ void cli_audit(const cli_session *s, const char *action, const char *env, const 
     e.n_objects = n_objects;
     e.result = (audit_result)result;
     e.dry_run = dry_run;
-    /* One line per entry: a multi-line message is joined with "; ". */
-    char *flat = NULL;
-    if (message && strchr(message, '\n')) {
-        tt_buf b = TT_BUF_INIT;
-        for (const char *p = message; *p; p++) {
-            if (*p == '\n')
-                tt_buf_puts(&b, "; ");
-            else
-                tt_buf_putc(&b, *p);
-        }
-        flat = tt_buf_steal(&b);
-    }
-    e.message = (char *)(flat ? flat : message);
+    e.message = (char *)message;
     tt_error err;
     tt_error_clear(&err);
-    const char *const *redact = r ? (const char *const *)r->secrets : NULL;
-    if (audit_append(NULL, &e, redact, r ? r->n_secrets : 0, &err) < 0)
+    if (ops_audit(&e, r, &err) < 0)
         cli_warn(s->cmd, "could not write the audit log: %s", err.message);
-    free(flat);
 }

@@ -1,0 +1,204 @@
+/*
+ * The release engine shared by the CLI (cli/) and the dashboard (tui/):
+ * release parameters → rendered objects, the plan (safety rules and a
+ * server-side dry-run diff against the live cluster), sending the plan,
+ * following a rollout, and the checks of delete, rollback and pin-latest.
+ *
+ * Presentation-free: nothing here prints or exits. Results are structs and
+ * tt_error values (messages for people, never carrying a secret);
+ * progress comes through callbacks. Every call uses the kube_client of the
+ * ops_target it is given from the calling thread only (one client per
+ * thread, see kube_client.h).
+ */
+#ifndef OPS_H
+#define OPS_H
+
+#include <jansson.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "audit.h"
+#include "config.h"
+#include "diff.h"
+#include "health.h"
+#include "kube_client.h"
+#include "release_params.h"
+#include "safety.h"
+#include "tt_common.h"
+
+/* Where a plan runs: the cluster and the rules that apply to it. */
+typedef struct ops_target {
+    kube_client *client;  /* borrowed */
+    const config *cfg;    /* borrowed: environments, read-only contexts */
+    const char *context;  /* for the env/context rule and messages */
+    bool force_conflicts; /* server-side apply force=true */
+    safety_keys_policy keys_policy;
+} ops_target;
+
+/* ---- objects ------------------------------------------------------------ */
+
+/* "namespace/v3", "service.serving.knative.dev/stream" (kubectl style).
+ * Caller frees. */
+char *ops_object_label(const json_t *obj);
+/* "Namespace/v3" for the audit log. Caller frees. */
+char *ops_object_kind_name(const json_t *obj);
+/* A copy of a cluster-scoped object without metadata.namespace (which the
+ * server ignores but may still store), so a diff matches the dry-run answer
+ * with the live object. New reference; NULL and JSON null pass through. */
+json_t *ops_without_namespace(const json_t *obj);
+
+/* ---- the release ------------------------------------------------------------ */
+
+typedef struct ops_release {
+    release_params *params;
+    json_t *objects;  /* rendered array (real secrets) */
+    json_t *api_keys; /* the key file's object when keys are included, else NULL */
+    char **secrets;   /* API-key values, for scrubbing audit messages */
+    size_t n_secrets;
+} ops_release;
+
+/* Empty release with fresh parameters. */
+void ops_release_init(ops_release *r);
+/* Frees everything (the secrets wiped) and zeroes r. */
+void ops_release_clear(ops_release *r);
+const char *ops_release_param(const ops_release *r, const char *name);
+/* The settings' default template and API-key file, where not set. */
+void ops_release_apply_settings(ops_release *r, const config *cfg);
+/* The core's rules with the settings' environments; diagnostics are
+ * appended to diags. Returns the number of errors. */
+size_t ops_release_validate(const ops_release *r, const config *cfg, release_diags *diags);
+/* With API keys included: reads the key file into r->api_keys and
+ * r->secrets. 0 (also when keys are not included) or -1 with err. */
+int ops_release_load_keys(ops_release *r, tt_error *err);
+/* Renders r->objects (may take hundreds of ms: not on a UI thread). 0 or
+ * -1 with err. */
+int ops_release_render(ops_release *r, tt_error *err);
+
+/* ---- the plan ---------------------------------------------------------------- */
+
+typedef struct ops_plan_item {
+    json_t *desired;  /* what will be sent (the resolved api-keys Secret) */
+    json_t *live;     /* the live object or NULL */
+    json_t *dry;      /* the server's dry-run answer or NULL */
+    char *label;      /* kubectl-style label */
+    char *kind_name;  /* "Kind/name" */
+    kube_gvr gvr;     /* strings owned by the client's discovery cache */
+    bool replace;     /* api-keys Secret with policy replace: PUT, not apply */
+    bool dry_skipped; /* namespace does not exist yet: not sent to the server */
+    char *dry_error;  /* diff mode: the dry-run failed with this message */
+} ops_plan_item;
+
+typedef struct ops_plan {
+    ops_plan_item *items;
+    size_t n_items;
+    diff_result *diff;
+    bool namespace_exists;
+    /* safety */
+    char *env_refusal;     /* env/context rule, or NULL */
+    char *version_refusal; /* version bump rule, or NULL */
+    char *keys_refusal;    /* API keys rule, or NULL */
+    char **version_notes;  /* "stream-3: new" ... */
+    size_t n_version_notes;
+    bool versions_same;    /* every revision exists with this template */
+    char *next_version;    /* after a conflict */
+    char *keys_summary;    /* names only, or NULL */
+    bool nothing_to_do;
+    /* what the server checked */
+    int podspec_dryrun;    /* 1 on, 0 off, -1 unknown */
+    char *podspec_source;  /* where that came from */
+} ops_plan;
+
+typedef enum ops_plan_mode {
+    OPS_PLAN_DIFF,  /* safety refusals are notes; the diff is always made */
+    OPS_PLAN_APPLY, /* stop at the first refusal */
+} ops_plan_mode;
+
+/* Checks the safety rules and dry-runs every object. 0 (refusals are in
+ * the plan), or -1 with err when the cluster could not be asked. Clear p
+ * with ops_plan_clear in both cases. */
+int ops_plan_build(const ops_target *t, const ops_release *r, ops_plan_mode mode, ops_plan *p,
+                   tt_error *err);
+void ops_plan_clear(ops_plan *p);
+/* Sends one item: a server-side apply (force with force_conflicts), or for
+ * an api-keys Secret replaced by policy a PUT. New reference (the stored
+ * object, or what it would be under dry_run), NULL with err. */
+json_t *ops_plan_send(const ops_target *t, const ops_plan_item *it, bool dry_run, bool *created,
+                      tt_error *err);
+/* The first refusal, or NULL. */
+const char *ops_plan_refusal(const ops_plan *p);
+/* The first item the server refused in its dry run (diff mode), or NULL. */
+const ops_plan_item *ops_plan_rejected(const ops_plan *p);
+/* "created" / "configured" / "unchanged" for item i after it was sent. */
+const char *ops_plan_outcome(const ops_plan *p, size_t i, bool created);
+/* What the server-side dry-run checked, one paragraph. Caller frees. */
+char *ops_plan_dry_run_note(const ops_plan *p);
+/* The Knative Services of the plan and the revisions they will create, at
+ * most max (borrowed strings, valid while p is). Returns the count. */
+size_t ops_plan_rollout_targets(const ops_plan *p, const char **services,
+                                const char **revisions, size_t max);
+
+/* ---- following a rollout ---------------------------------------------------- */
+
+typedef struct ops_rollout_callbacks {
+    /* Revision i changed state; events is the namespace's EventList
+     * (borrowed) for the warnings of a failed revision. May be NULL. */
+    void (*changed)(size_t i, const health_revision *rev, const json_t *events, void *ud);
+    /* Reading the rollout failed (it retries). May be NULL. */
+    void (*poll_failed)(const tt_error *err, void *ud);
+    void *ud;
+} ops_rollout_callbacks;
+
+/*
+ * Follows the rollout of revisions[i] (of Knative Service services[i]) in
+ * ns until all are Ready, one failed and the rest settled (or a grace
+ * period passed), timeout_ms, or *cancel (may be NULL) becomes non-zero.
+ * *summary gets "ready: ...", "partial: ...", "failed: ...", "timed out:
+ * ..." or "cancelled: ..." (caller frees). 0 when every revision is Ready,
+ * 1 otherwise.
+ */
+int ops_wait_rollout(const ops_target *t, const char *ns, const char *const *services,
+                     const char *const *revisions, size_t n, long long timeout_ms,
+                     const atomic_int *cancel, const ops_rollout_callbacks *cb, char **summary);
+/* The Warning events of an EventList about revision rev or its pods,
+ * newest first, formatted one per line (at most max). Caller frees each
+ * string and the array; *n gets the count. */
+char **ops_rollout_warnings(const json_t *events, const char *rev, size_t max, size_t *n);
+
+/* ---- delete, rollback, pin ------------------------------------------------------ */
+
+/* The namespace holds Knative service stream or validate: it is a model.
+ * 0, or -1 with err (TT_EREFUSED when it is not a model). */
+int ops_check_is_model(kube_client *c, const char *model, tt_error *err);
+/* Revision exists in model, belongs to service and is Ready. 0, or -1
+ * with err (TT_EREFUSED for a rule). */
+int ops_check_rollback_revision(kube_client *c, const char *model, const char *service,
+                                const char *revision, tt_error *err);
+/* The Service already sends 100% of its traffic to revision. */
+bool ops_already_routed(const json_t *ksvc, const char *revision);
+/* The merge patch sending 100% of a Service's traffic to revision. New
+ * reference. */
+json_t *ops_rollback_patch(const char *revision);
+
+#define OPS_PIN_NAME "latest-pinned-service"
+/* The KongClusterPlugin of the pin, or NULL (err clear when absent). */
+json_t *ops_get_pin(kube_client *c, tt_error *err);
+/* The model the pin sends `latest` to, or NULL. */
+const char *ops_pinned_model(const json_t *kcp);
+/* 0 when model has a Knative service stream or validate (*ready gets how
+ * many of them are Ready), -1 with err (TT_EREFUSED when it has none). */
+int ops_check_pin_model(kube_client *c, const char *model, const char *context, size_t *ready,
+                        tt_error *err);
+
+/* ---- writability and the audit log ------------------------------------------------ */
+
+/* The settings mark the context or env read-only: TT_EREFUSED naming
+ * why (a --readonly flag is the caller's to check first). env may be NULL
+ * or unknown to the settings. */
+int ops_check_writable(const config *cfg, const char *env, const char *context, tt_error *err);
+/* Appends e to the audit log (default path): a multi-line message is
+ * joined with "; " and the release's API-key values (r may be NULL) are
+ * redacted. 0 or -1 with err. */
+int ops_audit(const audit_entry *e, const ops_release *r, tt_error *err);
+
+#endif

@@ -1,0 +1,88 @@
+/* The release: parameters → validated → API keys read → rendered objects. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ops.h"
+#include "render.h"
+
+void ops_release_init(ops_release *r)
+{
+    memset(r, 0, sizeof(*r));
+    r->params = release_params_new();
+}
+
+void ops_release_clear(ops_release *r)
+{
+    release_params_free(r->params);
+    json_decref(r->objects);
+    json_decref(r->api_keys);
+    for (size_t i = 0; i < r->n_secrets; i++)
+        tt_free_secret(r->secrets[i]);
+    free(r->secrets);
+    memset(r, 0, sizeof(*r));
+}
+
+const char *ops_release_param(const ops_release *r, const char *name)
+{
+    return r->params ? release_params_get(r->params, name) : NULL;
+}
+
+void ops_release_apply_settings(ops_release *r, const config *cfg)
+{
+    tt_error err;
+    tt_error_clear(&err);
+    if (cfg->template_path && !release_params_get(r->params, RELEASE_TEMPLATE_FILE))
+        release_params_set(r->params, RELEASE_TEMPLATE_FILE, cfg->template_path, &err);
+    if (cfg->api_keys_path && !release_params_get(r->params, RELEASE_API_KEYS_FILE))
+        release_params_set(r->params, RELEASE_API_KEYS_FILE, cfg->api_keys_path, &err);
+}
+
+size_t ops_release_validate(const ops_release *r, const config *cfg, release_diags *diags)
+{
+    const char **envs = tt_calloc(cfg->n_envs ? cfg->n_envs : 1, sizeof(char *));
+    for (size_t i = 0; i < cfg->n_envs; i++)
+        envs[i] = cfg->envs[i].name;
+    release_validate_options vo = {.envs = envs, .n_envs = cfg->n_envs};
+    size_t errors = release_params_validate(r->params, &vo, diags);
+    free(envs);
+    return errors;
+}
+
+static void collect_secrets(ops_release *r)
+{
+    const char *key;
+    json_t *v;
+    size_t n = json_object_size(r->api_keys);
+    r->secrets = tt_calloc(n ? n : 1, sizeof(char *));
+    json_object_foreach(r->api_keys, key, v) {
+        if (json_is_string(v))
+            r->secrets[r->n_secrets++] = tt_strdup(json_string_value(v));
+    }
+}
+
+int ops_release_load_keys(ops_release *r, tt_error *err)
+{
+    if (!release_params_include_api_keys(r->params))
+        return 0;
+    char *path = release_params_api_keys_path(r->params);
+    r->api_keys = path ? release_api_keys_load(path, err) : NULL;
+    free(path);
+    if (!r->api_keys) {
+        if (!err->message[0])
+            tt_error_set(err, TT_EINVAL, "no API-key file given");
+        return -1;
+    }
+    collect_secrets(r);
+    return 0;
+}
+
+int ops_release_render(ops_release *r, tt_error *err)
+{
+    r->objects = release_render(r->params, NULL, err);
+    if (!r->objects) {
+        if (err->code == TT_OK)
+            err->code = TT_EINVAL;
+        return -1;
+    }
+    return 0;
+}
