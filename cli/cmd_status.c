@@ -24,20 +24,16 @@ typedef struct feed {
     bool collect;
 } feed;
 
-static int feed_page(const json_t *page, void *ud)
+static int feed_item(const json_t *item, void *ud)
 {
     feed *fd = ud;
-    size_t i;
-    json_t *item;
-    json_array_foreach(json_object_get(page, "items"), i, item) {
-        fleet_apply(fd->f, fd->kind, item, false);
-        if (fd->collect) {
-            const char *n =
-                json_string_value(json_object_get(json_object_get(item, "metadata"), "name"));
-            if (n) {
-                fd->names = tt_realloc(fd->names, (fd->n_names + 1) * sizeof(char *));
-                fd->names[fd->n_names++] = tt_strdup(n);
-            }
+    fleet_apply(fd->f, fd->kind, item, false);
+    if (fd->collect) {
+        const char *n =
+            json_string_value(json_object_get(json_object_get(item, "metadata"), "name"));
+        if (n) {
+            fd->names = tt_realloc(fd->names, (fd->n_names + 1) * sizeof(char *));
+            fd->names[fd->n_names++] = tt_strdup(n);
         }
     }
     return 0;
@@ -48,7 +44,7 @@ static int list_into(cli_session *s, feed *fd, const kube_gvr *gvr, const char *
 {
     kube_list_opts lo = {.page_size = STATUS_PAGE_SIZE};
     fd->kind = kind;
-    return kube_list_pages(s->client, gvr, ns, &lo, feed_page, fd, err) < 0 ? -1 : 0;
+    return kube_list_items(s->client, gvr, ns, &lo, feed_item, fd, err) < 0 ? -1 : 0;
 }
 
 static void free_names(feed *fd)
@@ -307,6 +303,11 @@ static void print_table(const fleet *f, const char *model)
     free(rows);
 }
 
+static int dump_stdout(const char *buf, size_t size, void *ud)
+{
+    return fwrite(buf, 1, size, ud) == size ? 0 : -1;
+}
+
 int cli_cmd_status(cli_session *s)
 {
     const char *model = s->o->n_args ? s->o->args[0] : s->o->namespace_;
@@ -319,10 +320,8 @@ int cli_cmd_status(cli_session *s)
     if (load_fleet(s, f, model, &err) < 0) {
         rc = cli_fail(s->cmd, &err);
     } else if (s->o->output == CLI_OUTPUT_JSON) {
-        json_t *j = fleet_status_json(f, model);
-        json_dumpf(j, stdout, JSON_INDENT(2));
+        fleet_status_json_dump(f, model, dump_stdout, stdout);
         fputc('\n', stdout);
-        json_decref(j);
     } else if (model && !fleet_find(f, model)) {
         cli_errorf(s->cmd, "model %s not found: namespace %s holds no Knative service stream or "
                            "validate on context %s",
