@@ -7,9 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "draw.h"
+#include "safety.h"
 #include "term.h"
 #include "w_line.h"
 
@@ -43,6 +45,8 @@ struct tui_app {
     char *context;
     char *env;
     char *conn_message;
+    unsigned synced_kinds; /* bit per fleet kind whose list has completed */
+    bool first_paint_done;
 };
 
 tui_view *tui_view_new(const tui_view_ops *ops, void *data)
@@ -121,10 +125,15 @@ const fleet *tui_app_fleet(const tui_app *app) { return app->fleet; }
 const tui_keymap *tui_app_keymap(const tui_app *app) { return app->keymap; }
 const char *tui_app_context(const tui_app *app) { return app->context; }
 const char *tui_app_env(const tui_app *app) { return app->env; }
-bool tui_app_readonly(const tui_app *app) { return app->opts.readonly; }
 tui_view *tui_app_top(const tui_app *app) { return app->top; }
 bool tui_app_quitting(const tui_app *app) { return app->quit; }
 int tui_app_queue_fd(const tui_app *app) { return tui_queue_fd(app->queue); }
+
+bool tui_app_readonly(const tui_app *app)
+{
+    return app->opts.readonly ||
+           (app->opts.cfg && safety_is_readonly(app->opts.cfg, app->env, app->context));
+}
 
 void tui_app_quit(tui_app *app)
 {
@@ -173,10 +182,18 @@ tui_backend *tui_app_require_backend(tui_app *app)
 bool tui_app_refuse_readonly(tui_app *app, tui_action act)
 {
     const tui_action_info *ai = tui_action_info_at(act);
-    if (!app->opts.readonly || !ai || !ai->mutating)
+    if (!tui_app_readonly(app) || !ai || !ai->mutating)
         return false;
-    tui_app_message(app, TUI_STATUS_ERROR, "Read-only mode (--readonly): '%s' is disabled",
-                    ai->name);
+    if (app->opts.readonly)
+        tui_app_message(app, TUI_STATUS_ERROR, "Read-only mode (--readonly): '%s' is disabled",
+                        ai->name);
+    else
+        tui_app_message(app, TUI_STATUS_ERROR,
+                        "Read-only: the settings (%s) mark context %s%s%s read-only; '%s' is "
+                        "disabled",
+                        app->opts.cfg->path ? app->opts.cfg->path : "config.yaml",
+                        app->context ? app->context : "-", app->env ? " / env " : "",
+                        app->env ? app->env : "", ai->name);
     return true;
 }
 
@@ -220,6 +237,57 @@ static void handle_conn(tui_app *app, const tui_conn_info *c)
     app->dirty_header = true;
 }
 
+/* A SWEEP ends a complete list of its kind (for the first-paint report). */
+static void note_synced(tui_app *app, const tui_fleet_batch *b)
+{
+    for (size_t i = 0; i < b->n; i++) {
+        if (b->items[i].op == TUI_FLEET_SWEEP)
+            app->synced_kinds |= 1u << b->items[i].kind;
+        else if (b->items[i].op == TUI_FLEET_RESET)
+            app->synced_kinds = 0;
+    }
+}
+
+/* Milliseconds since this process started (its start time in
+ * /proc/self/stat against CLOCK_BOOTTIME), or -1. */
+static long long process_age_ms(void)
+{
+    char buf[1024];
+    FILE *f = fopen("/proc/self/stat", "re");
+    if (!f)
+        return -1;
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    const char *p = strrchr(buf, ')'); /* the command name may hold spaces */
+    unsigned long long start = 0;
+    for (int field = 2; p && *p && field < 22; p++)
+        if (*p == ' ')
+            field++;
+    if (!p || sscanf(p, "%llu", &start) != 1)
+        return -1;
+    long hz = sysconf(_SC_CLK_TCK);
+    struct timespec ts;
+    clock_gettime(CLOCK_BOOTTIME, &ts);
+    long long now = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    return hz > 0 ? now - (long long)(start * 1000 / (unsigned long long)hz) : -1;
+}
+
+static void report_first_paint(tui_app *app)
+{
+    const unsigned all = (1u << FLEET_KIND_SERVICE) | (1u << FLEET_KIND_REVISION) |
+                         (1u << FLEET_KIND_NAMESPACE) | (1u << FLEET_KIND_PIN);
+    if (app->first_paint_done || !app->opts.first_paint_report || (app->synced_kinds & all) != all)
+        return;
+    app->first_paint_done = true;
+    char text[32];
+    snprintf(text, sizeof(text), "%lld\n", process_age_ms());
+    tt_error err;
+    tt_error_clear(&err);
+    if (tt_write_file_private(app->opts.first_paint_report, text, strlen(text), &err) < 0)
+        tui_app_message(app, TUI_STATUS_WARNING, "TTSTUI_REPORT_FIRST_PAINT: %s", err.message);
+}
+
 static void dispatch_message(tui_app *app, tui_msg *m)
 {
     switch (m->type) {
@@ -228,6 +296,8 @@ static void dispatch_message(tui_app *app, tui_msg *m)
             handle_conn(app, m->payload);
         break;
     case TUI_MSG_FLEET:
+        if (m->payload)
+            note_synced(app, m->payload);
         if (m->payload && tui_fleet_batch_apply(m->payload, &app->fleet)) {
             for (tui_view *v = app->top; v; v = v->below)
                 if (v->ops->fleet_changed)
@@ -288,7 +358,7 @@ static void draw_header(tui_app *app)
                                                    : TUI_ROLE_HEADER;
     x += tui_draw_textf(stdscr, 0, x, w - x, env_role, "%s%s%s", env_role == TUI_ROLE_HEADER ? "" : " ",
                         env, env_role == TUI_ROLE_HEADER ? "" : " ");
-    if (app->opts.readonly)
+    if (tui_app_readonly(app))
         x += tui_draw_text(stdscr, 0, x, w - x, TUI_ROLE_HEADER, "  [read-only]", false);
     tui_role conn_role = app->conn == TUI_CONN_CONNECTED ? TUI_ROLE_HEADER : TUI_ROLE_HEADER;
     x += tui_draw_textf(stdscr, 0, x, w - x, conn_role, "  %s %s",
@@ -311,7 +381,7 @@ static void hints_for(tui_app *app, char *buf, size_t size)
 {
     const tui_view_ops *ops = app->top ? app->top->ops : NULL;
     const char *h = !ops                                            ? ""
-                    : app->opts.readonly && ops->hints_readonly ? ops->hints_readonly
+                    : tui_app_readonly(app) && ops->hints_readonly ? ops->hints_readonly
                     : ops->hints ? ops->hints
                                  : "";
     snprintf(buf, size, "%s", h);
@@ -384,6 +454,7 @@ void tui_app_render(tui_app *app)
     }
     wnoutrefresh(stdscr);
     doupdate();
+    report_first_paint(app);
 }
 
 void tui_app_resized(tui_app *app)

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 
 #include "backend.h"
+#include "config.h"
 #include "fleet.h"
 #include "keymap.h"
 #include "theme.h"
@@ -27,6 +28,10 @@ typedef struct tui_app_options {
     int rows, cols;        /* headless screen size */
     const char *context;   /* --context */
     const char *env_hint;  /* env shown until the backend says */
+    const config *cfg;     /* settings (borrowed, may be NULL): read-only contexts/envs */
+    /* Write the milliseconds from process start to the first frame drawn
+     * after every kind of the fleet has synced into this file (NULL: no). */
+    const char *first_paint_report;
 } tui_app_options;
 
 /* Takes ownership of theme, keymap, backend (may be NULL: not wired) and
@@ -60,6 +65,7 @@ const fleet *tui_app_fleet(const tui_app *app);
 const tui_keymap *tui_app_keymap(const tui_app *app);
 const char *tui_app_context(const tui_app *app);
 const char *tui_app_env(const tui_app *app);
+/* --readonly, or the settings mark the current context or env read-only. */
 bool tui_app_readonly(const tui_app *app);
 /* True (after showing why) when act changes the cluster and we are
  * read-only. */

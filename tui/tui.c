@@ -10,6 +10,7 @@
 #include "app.h"
 #include "config.h"
 #include "backend.h"
+#include "backend_kube.h"
 #include "headless.h"
 #include "keymap.h"
 #include "term.h"
@@ -148,6 +149,14 @@ static int run(const options *o, tui_theme *theme, tui_keymap *km, const config 
     tui_backend *backend = NULL;
     if (o->fake_backend) {
         backend = tui_backend_fake_new(q, o->fake_backend, &err);
+    } else {
+        /* Without a reachable cluster it still opens: the header says why
+         * and the reflectors keep retrying. */
+        tui_kube_options ko = {.kubeconfig = o->kubeconfig, .context = o->context,
+                               .namespace_ = o->namespace_, .cfg = cfg, .readonly = o->readonly};
+        backend = tui_backend_kube_new(q, &ko, &err);
+    }
+    {
         if (!backend) {
             fprintf(stderr, "ttstui: %s\n", err.message);
             tui_queue_free(q);
@@ -156,9 +165,10 @@ static int run(const options *o, tui_theme *theme, tui_keymap *km, const config 
             return 1;
         }
     }
-    /* The real cluster backend (tui/backend_kube.c) is wired in a later
-     * step; until then the header says the connection is not wired. */
+    const char *first_paint = getenv("TTSTUI_REPORT_FIRST_PAINT");
     tui_app_options ao = {
+        .cfg = cfg,
+        .first_paint_report = first_paint && *first_paint ? first_paint : NULL,
         .readonly = o->readonly,
         .headless = o->headless_script != NULL,
         .rows = o->rows,
