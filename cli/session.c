@@ -38,6 +38,10 @@ static void print_lines(const char *cmd, const char *prefix, const char *text)
 void cli_error(const char *cmd, const tt_error *err)
 {
     print_lines(cmd, "", err->message[0] ? err->message : "failed (no reason given)");
+    /* The client explains the conflict; only the CLI knows its flag. */
+    if (err->code == 409 && strstr(err->message, "Apply failed"))
+        print_lines(cmd, "hint: ",
+                    "rerun with --force-conflicts to take the fields over from that manager");
 }
 
 void cli_errorf(const char *cmd, const char *fmt, ...)

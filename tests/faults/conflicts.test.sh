@@ -16,6 +16,7 @@ assert_contains "$ERR" "Apply failed with"
 assert_contains "$ERR" "with \"kubectl\" using serving.knative.dev/v1"
 assert_contains "$ERR" "- .spec.template.spec.containers"
 assert_contains "$ERR" "apply with force to take them over"
+assert_contains "$ERR" "hint: rerun with --force-conflicts"
 check; [[ $(grep -o '\.spec\.template\.spec\.containers' <<<"$ERR" | wc -l) == 1 ]] || fail "a conflicting field is listed twice"
 assert_contains "$(last_audit)" '"result":"failed"'
 assert_contains "$(last_audit)" 'Apply failed with'
