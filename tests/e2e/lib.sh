@@ -1,0 +1,184 @@
+# Helpers for the end-to-end tests (sourced, not a test): the real ttstui
+# binary in a detached tmux session against a private demo cluster.
+#
+#   start_cluster [demo-cluster flags...]    on port 0; sets E2E_URL, KC
+#   start_cluster_at PORT [flags...]         on a fixed port (restarts)
+#   stop_cluster                             SIGTERM the running cluster
+#   free_port                                prints a free TCP port
+#   start_shell COLS ROWS                    tmux session "e2e" with a plain bash
+#   start_tui COLS ROWS [ttstui flags...]    shell, then ttstui --kubeconfig $KC
+#   keys KEY...                              tmux send-keys
+#   type_text TEXT                           literal text
+#   capture                                  the pane as text (also logged)
+#   wait_for TEXT [SECONDS]                  until the pane shows TEXT
+#   wait_gone TEXT [SECONDS]                 until the pane no longer shows TEXT
+#   assert_screen TEXT / refute_screen TEXT
+# Waits are bounded; E2E_SLOW (default 1, 3 under ASan) scales them.
+set -euo pipefail
+: "${TTSTUI_BIN:?run through ctest}" "${TTSTUI_BUILD_DIR:?run through ctest}"
+: "${TTSTUI_TEST_DATA:?run through ctest}"
+command -v tmux >/dev/null || { echo "tmux is required for the e2e tests" >&2; exit 1; }
+
+DC_BIN="$TTSTUI_BUILD_DIR/ttstui-demo-cluster"
+E2E_TMP=$(mktemp -d "${TMPDIR:-/tmp}/ttstui-e2e.XXXXXX")
+E2E_SOCK="ttstui-e2e-$$"
+E2E_SESSION="e2e"
+E2E_PID=""
+KC="$E2E_TMP/kubeconfig"
+export XDG_STATE_HOME="$E2E_TMP/state"
+export XDG_CONFIG_HOME="$E2E_TMP/config"
+AUDIT_LOG="$XDG_STATE_HOME/ttstui/audit.log"
+CAPTURES="$E2E_TMP/captures.log"
+: >"$CAPTURES"
+if nm "$TTSTUI_BIN" 2>/dev/null | grep -q __asan_init; then
+  E2E_SLOW=${E2E_SLOW:-3}
+else
+  E2E_SLOW=${E2E_SLOW:-1}
+fi
+IMG="gcr.io/voice-service-2-313121/speech-api-worker@sha256:3af2c7a3a88806e0ff5e5c0659ab6a97c42eba7f6e5d61e33dbc9244163e17d3"
+
+e2e_cleanup() {
+  tmux -L "$E2E_SOCK" kill-server 2>/dev/null || true
+  if [ -n "$E2E_PID" ]; then
+    kill "$E2E_PID" 2>/dev/null || true
+    wait "$E2E_PID" 2>/dev/null || true
+  fi
+  if [ -n "${E2E_KEEP:-}" ]; then echo "kept $E2E_TMP" >&2; else rm -rf "$E2E_TMP"; fi
+}
+trap e2e_cleanup EXIT
+
+tm() { tmux -L "$E2E_SOCK" "$@"; }
+
+capture() {
+  local s
+  s=$(tm capture-pane -p -t "$E2E_SESSION" 2>/dev/null || true)
+  printf '%s\n' "$s" >>"$CAPTURES"
+  printf '%s\n' "$s"
+}
+
+fail() {
+  echo "FAIL: $*" >&2
+  echo "--- screen ---" >&2
+  tm capture-pane -p -t "$E2E_SESSION" >&2 2>/dev/null || true
+  echo "--------------" >&2
+  if [ -f "$E2E_TMP/tui.err" ] && [ -s "$E2E_TMP/tui.err" ]; then
+    echo "--- ttstui stderr ---" >&2; tail -n 40 "$E2E_TMP/tui.err" >&2
+  fi
+  exit 1
+}
+
+pass() { echo "ok - $*"; }
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+# start_cluster_at PORT [flags...]
+start_cluster_at() {
+  local port=$1; shift
+  rm -f "$E2E_TMP/dc.out"
+  "$DC_BIN" --listen "127.0.0.1:$port" --kubeconfig-out "$KC" --ready-delay-ms 300 "$@" \
+    >"$E2E_TMP/dc.out" 2>>"$E2E_TMP/dc.err" &
+  E2E_PID=$!
+  local i
+  for i in $(seq 1 $((100 * E2E_SLOW))); do
+    grep -q '^listening on ' "$E2E_TMP/dc.out" 2>/dev/null && break
+    kill -0 "$E2E_PID" 2>/dev/null || { cat "$E2E_TMP/dc.err" >&2; fail "demo cluster exited at start"; }
+    sleep 0.1
+  done
+  grep -q '^listening on ' "$E2E_TMP/dc.out" || fail "demo cluster did not start"
+  E2E_URL=$(sed -n 's/^listening on //p' "$E2E_TMP/dc.out")
+}
+
+start_cluster() { start_cluster_at 0 "$@"; }
+
+stop_cluster() {
+  [ -n "$E2E_PID" ] || return 0
+  kill -TERM "$E2E_PID" 2>/dev/null || true
+  wait "$E2E_PID" 2>/dev/null || true
+  E2E_PID=""
+}
+
+# A kubeconfig for a cluster that is not running yet (port given).
+write_kubeconfig() {
+  cat >"$KC" <<EOF
+apiVersion: v1
+kind: Config
+clusters: [{name: demo, cluster: {server: "http://127.0.0.1:$1"}}]
+users: [{name: demo, user: {}}]
+contexts: [{name: demo, context: {cluster: demo, user: demo, namespace: default}}]
+current-context: demo
+EOF
+  chmod 600 "$KC"
+}
+
+start_shell() {
+  local cols=$1 rows=$2
+  tm -f /dev/null new-session -d -s "$E2E_SESSION" -x "$cols" -y "$rows" \
+    "env -i HOME=$E2E_TMP PATH=$PATH TERM=xterm-256color LANG=C.UTF-8 XDG_STATE_HOME=$XDG_STATE_HOME XDG_CONFIG_HOME=$XDG_CONFIG_HOME ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1} TTSTUI_REPORT_FIRST_PAINT=${TTSTUI_REPORT_FIRST_PAINT:-} PS1='e2e\$ ' bash --norc --noprofile"
+  tm set-option -t "$E2E_SESSION" status off >/dev/null
+  wait_for 'e2e$' 10
+}
+
+# start_tui COLS ROWS [flags...]: ttstui's stderr goes to $E2E_TMP/tui.err.
+start_tui() {
+  local cols=$1 rows=$2
+  shift 2
+  start_shell "$cols" "$rows"
+  local cmd="$TTSTUI_BIN --kubeconfig $KC"
+  local a
+  for a in "$@"; do cmd+=" $(printf '%q' "$a")"; done
+  tm send-keys -t "$E2E_SESSION" "$cmd 2>$E2E_TMP/tui.err; echo \"exit=\$?\"" Enter
+}
+
+keys() { tm send-keys -t "$E2E_SESSION" "$@"; }
+type_text() { tm send-keys -t "$E2E_SESSION" -l -- "$1"; }
+
+wait_for() { # wait_for TEXT [SECONDS]
+  local text=$1 secs=${2:-15}
+  local end=$(( $(date +%s%N) / 1000000 + secs * 1000 * E2E_SLOW ))
+  while :; do
+    capture | grep -qF -- "$text" && return 0
+    [ "$(( $(date +%s%N) / 1000000 ))" -lt "$end" ] || fail "'$text' did not appear within $((secs * E2E_SLOW)) s"
+    sleep 0.1
+  done
+}
+
+wait_gone() { # wait_gone TEXT [SECONDS]
+  local text=$1 secs=${2:-15}
+  local end=$(( $(date +%s%N) / 1000000 + secs * 1000 * E2E_SLOW ))
+  while :; do
+    capture | grep -qF -- "$text" || return 0
+    [ "$(( $(date +%s%N) / 1000000 ))" -lt "$end" ] || fail "'$text' still shown after $((secs * E2E_SLOW)) s"
+    sleep 0.1
+  done
+}
+
+wait_match() { # wait_match EXTENDED-REGEX [SECONDS]
+  local re=$1 secs=${2:-15}
+  local end=$(( $(date +%s%N) / 1000000 + secs * 1000 * E2E_SLOW ))
+  while :; do
+    capture | grep -qE -- "$re" && return 0
+    [ "$(( $(date +%s%N) / 1000000 ))" -lt "$end" ] || fail "nothing matched /$re/ within $((secs * E2E_SLOW)) s"
+    sleep 0.1
+  done
+}
+
+assert_screen() { capture | grep -qF -- "$1" || fail "expected on the screen: $1"; }
+refute_screen() { ! capture | grep -qF -- "$1" || fail "not expected on the screen: $1"; }
+
+# The dashboard line of a model (first match).
+model_line() { capture | grep -E "^$1 " | head -n 1; }
+
+# tui_pid: the ttstui process in the pane.
+tui_pid() { pgrep -P "$(tm display-message -p -t "$E2E_SESSION" '#{pane_pid}')" -x ttstui || true; }
+
+# Opens a model from the dashboard with the filter.
+open_model() {
+  keys /
+  type_text "$1"
+  keys Enter
+  wait_for "$1"
+  keys Enter
+  wait_for "Models > $1"
+}
