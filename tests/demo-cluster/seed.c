@@ -203,6 +203,20 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The deployment configs write scales as numbers or as strings ("1"). */
+static int scale_value(const json_t *v, int dflt)
+{
+    if (json_is_integer(v))
+        return (int)json_integer_value(v);
+    if (json_is_string(v)) {
+        char *end;
+        long n = strtol(json_string_value(v), &end, 10);
+        if (*json_string_value(v) && !*end && n >= 0 && n <= 100000)
+            return (int)n;
+    }
+    return dflt;
+}
+
 static void params_from(json_t *block, svc_params *p, bool stream)
 {
     p->name = stream ? "stream" : "validate";
@@ -210,9 +224,8 @@ static void params_from(json_t *block, svc_params *p, bool stream)
     p->timeout = stream ? 3600 : 10;
     p->grace = stream ? 600 : 10;
     p->path = stream ? "/api/text_to_speech/stream" : "/api/text_to_speech/input_validated";
-    json_t *v;
-    p->min_scale = (v = json_object_get(block, "minScale")) ? (int)json_integer_value(v) : 0;
-    p->max_scale = (v = json_object_get(block, "maxScale")) ? (int)json_integer_value(v) : 32;
+    p->min_scale = scale_value(json_object_get(block, "minScale"), 0);
+    p->max_scale = scale_value(json_object_get(block, "maxScale"), 32);
 }
 
 static int seed_one(const char *path, const char *env, json_t *demo, int history,
