@@ -29,4 +29,5 @@ wait_match '^stream +stream-7 +✗ Failed +(CrashLoopBackOff|ExitCode|[A-Za-z]+)
 wait_match 'stream-7.*(CrashLoopBackOff|ExitCode)|Warning .*BackOff'
 grep -F '"action":"apply"' "$AUDIT_LOG" | grep -F '"model":"v9"' | grep -qF '"result":"failed"' ||
   fail "the failed rollout is not audited as failed: $(cat "$AUDIT_LOG" 2>&1)"
+quit_tui
 pass "crash-looping image fails the rollout with its reason"

@@ -20,4 +20,5 @@ for _ in $(seq 1 50); do [ -s "$TTSTUI_REPORT_FIRST_PAINT" ] && break; sleep 0.1
 ms=$(cat "$TTSTUI_REPORT_FIRST_PAINT" 2>/dev/null || true)
 [[ "$ms" =~ ^[0-9]+$ ]] || fail "first-paint report is not a number of milliseconds: '$ms'"
 [ "$ms" -lt 30000 ] || fail "first complete dashboard took $ms ms"
+quit_tui
 pass "dashboard lists 35 seeded models with readiness; first complete frame after $ms ms"

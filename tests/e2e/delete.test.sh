@@ -28,4 +28,5 @@ wait_for "viacom"
 refute_screen "usp "
 grep -F '"action":"delete"' "$AUDIT_LOG" | grep -F '"model":"usp"' | grep -qF '"result":"ok"' ||
   fail "the delete is not audited ok: $(cat "$AUDIT_LOG" 2>&1)"
+quit_tui
 pass "delete usp with typed confirmation; terminating, then gone"

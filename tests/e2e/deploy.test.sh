@@ -41,4 +41,5 @@ wait_for "35 models"
 wait_match '^v8 .*✓ Ready +✓ Ready +6 +6:100%'
 grep -F '"action":"apply"' "$AUDIT_LOG" | grep -F '"model":"v8"' | grep -F '"version":"6"' |
   grep -qF '"result":"ok"' || fail "no ok audit entry for the apply of v8/6: $(cat "$AUDIT_LOG" 2>&1)"
+quit_tui
 pass "deploy v8/6 through form, preview, diff, dry-run, apply, rollout Ready"

@@ -5,7 +5,7 @@
 start_cluster --forbid-cluster-list
 start_tui 200 30
 wait_match "connection failed: not allowed to list and watch (services|revisions)\.serving\.knative\.dev in all namespaces \(403 Forbidden\)"
-capture | head -n 1 | grep -q '403 Forbidden' || fail "the reason is not in the header"
+wait_match '^ ttstui  ctx demo .*✗ connection failed: .*403 Forbidden' 3
 keys q
 wait_for "exit=0"
 pass "403 on cluster-wide lists explained in the header"

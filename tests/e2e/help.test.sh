@@ -12,4 +12,5 @@ refute_screen "Keys of the models view"
 open_model v9
 keys '?'
 wait_for "Keys of the model view"
+quit_tui
 pass "help for the dashboard and a model"

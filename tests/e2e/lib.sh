@@ -164,7 +164,8 @@ wait_match() { # wait_match EXTENDED-REGEX [SECONDS]
   done
 }
 
-assert_screen() { capture | grep -qF -- "$1" || fail "expected on the screen: $1"; }
+# A capture may catch a frame half drawn: an assertion waits a little.
+assert_screen() { wait_for "$1" 3; }
 refute_screen() { ! capture | grep -qF -- "$1" || fail "not expected on the screen: $1"; }
 
 # The dashboard line of a model (first match).
@@ -181,4 +182,13 @@ open_model() {
   wait_for "$1"
   keys Enter
   wait_for "Models > $1"
+}
+
+# Quits with :q from any view and requires exit status 0 (under ASan this
+# includes no leaks: LeakSanitizer would make it non-zero).
+quit_tui() {
+  keys :
+  type_text q
+  keys Enter
+  wait_for "exit=0" 30
 }

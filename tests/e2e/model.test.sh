@@ -12,4 +12,5 @@ for rev in stream-4 stream-3 stream-2 validate-3 validate-2; do assert_screen "$
 wait_match '^stream +stream-4 +✗ Failed +ContainerMissing'
 capture | grep -E '^stream +stream-3 .*100%' >/dev/null || fail "traffic is not shown on stream-3"
 wait_match 'Warning .*Failed .*Pod/stream-4-deployment'
+quit_tui
 pass "model view shows services, revisions and events"

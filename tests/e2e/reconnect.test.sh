@@ -19,4 +19,5 @@ wait_for "34 models" 20
 wait_match '^v9-2022-q3-spanish-beta '
 refute_screen "viacom"
 refute_screen "retrying in"
+quit_tui
 pass "reconnected after a restart; the model deleted while down is gone"

@@ -24,4 +24,5 @@ for _ in $(seq 1 $((150 * E2E_SLOW))); do
   sleep 0.1
 done
 [ "${now:-0}" -gt "$first" ] || fail "no new log lines while following ($first lines)"
+quit_tui
 pass "revision conditions, pods and followed logs ($first -> $now lines)"

@@ -10,12 +10,12 @@ timed_key() { # timed_key KEY TEXT
   local t0 t1
   t0=$(date +%s%N)
   keys "$1"
-  for _ in $(seq 1 200); do
+  for _ in $(seq 1 500); do
     tm capture-pane -p -t "$E2E_SESSION" | grep -qF -- "$2" && break
     sleep 0.01
   done
   t1=$(date +%s%N)
-  capture | grep -qF -- "$2" || fail "'$2' did not appear after $1"
+  capture | grep -qF -- "$2" || fail "'$2' did not appear within $(( (t1 - t0) / 1000000 )) ms of $1"
   echo $(( (t1 - t0) / 1000000 ))
 }
 ms=$(timed_key '?' "Keys of the models view")
@@ -29,4 +29,5 @@ ms2=$(timed_key '?' "Keys of the model view")
 [ "$ms2" -le "$limit" ] || fail "help took $ms2 ms while the model's details loaded (limit $limit)"
 keys q
 wait_for "Recent events"
+quit_tui
 pass "keys answered in $ms and $ms2 ms while requests took 2 s"

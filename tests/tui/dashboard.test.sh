@@ -15,9 +15,11 @@ expect_line dash '^lincoln +… Pending +… Pending +3 '
 expect_line dash '^v3 .* 3af2c7a3a888 0-32 '
 expect dash "q quit"
 
-# Without a backend the header says the connection is not wired.
-run_script nowire "" 120x20 <<'KEYS'
-:wait-for "not wired"
+# Without --fake-backend it is the cluster backend: with no usable
+# kubeconfig the dashboard still opens and the header says why in one line.
+run_script nokube "" 160x20 --kubeconfig /nonexistent/kc.yaml <<'KEYS'
+:wait-for "connection failed"
 KEYS
-expect nowire "not connected: cluster connection not wired yet"
-expect nowire "--fake-backend FILE"
+expect nokube "✗ connection failed: "
+expect nokube "/nonexistent/kc.yaml"
+expect nokube "0 models"
