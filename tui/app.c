@@ -123,6 +123,7 @@ void tui_app_start(tui_app *app)
 tui_backend *tui_app_backend(tui_app *app) { return app->backend; }
 const fleet *tui_app_fleet(const tui_app *app) { return app->fleet; }
 const tui_keymap *tui_app_keymap(const tui_app *app) { return app->keymap; }
+const config *tui_app_config(const tui_app *app) { return app->opts.cfg; }
 const char *tui_app_context(const tui_app *app) { return app->context; }
 const char *tui_app_env(const tui_app *app) { return app->env; }
 tui_view *tui_app_top(const tui_app *app) { return app->top; }

@@ -63,6 +63,8 @@ tui_backend *tui_app_backend(tui_app *app); /* NULL: not wired */
 tui_backend *tui_app_require_backend(tui_app *app);
 const fleet *tui_app_fleet(const tui_app *app);
 const tui_keymap *tui_app_keymap(const tui_app *app);
+/* The settings (config.yaml), or NULL when none were given to the app. */
+const config *tui_app_config(const tui_app *app);
 const char *tui_app_context(const tui_app *app);
 const char *tui_app_env(const tui_app *app);
 /* --readonly, or the settings mark the current context or env read-only. */

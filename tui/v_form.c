@@ -8,6 +8,7 @@
 #include "draw.h"
 #include "release_check.h"
 #include "release_params.h"
+#include "safety.h"
 #include "w_form.h"
 
 #define DEFAULT_ENTRYPOINT "run.deploy.worker:app"
@@ -64,6 +65,18 @@ static bool validate(void *ctx, const tui_form *f, size_t i, char *msg, size_t s
         snprintf(msg, size, "%s", d->message);
         *warn = d->severity == RELEASE_WARNING;
         return true;
+    }
+    /* The settings tie environments to contexts (core/safety.h): deploying
+     * env prod from a staging context is refused before the preview. */
+    const config *cfg = tui_app_config(fv->app);
+    if (tt_streq(id, "env") && cfg && tui_app_context(fv->app)) {
+        tt_error err;
+        tt_error_clear(&err);
+        if (safety_check_env_context(cfg, tui_form_value(f, "env"), tui_app_context(fv->app),
+                                     &err) < 0) {
+            snprintf(msg, size, "%s", err.message);
+            return true;
+        }
     }
     /* What only the dashboard knows: the version is taken in the cluster. */
     if (tt_streq(id, "version")) {
