@@ -9,7 +9,7 @@ _ttstui_commands="render diff apply delete status pin-latest rollback audit help
 _ttstui_global_flags="--kubeconfig --context -n --namespace --settings --readonly --no-color -h --help"
 _ttstui_release_flags="--config --env --model --version --image --image-entrypoint
   --include-image-api-keys --min-scale --max-scale --api-keys --template"
-_ttstui_dashboard_flags="--theme --config --ascii --print-keys --fake-backend --headless-script
+_ttstui_dashboard_flags="--theme --ascii --print-keys --fake-backend --headless-script
   --headless-size --headless-dump --version"
 
 # Flags of one command, besides the global ones.

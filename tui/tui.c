@@ -43,7 +43,9 @@ static void usage(FILE *out)
             "  -n, --namespace NS     namespace override\n"
             "  --readonly             hide and refuse every change to the cluster\n"
             "  --theme NAME|FILE      dark (default), light, mono, or a theme .yaml\n"
-            "  --config FILE          configuration file\n"
+            "  --settings FILE        settings file (default $TTSTUI_CONFIG, then\n"
+            "                         ~/.config/ttstui/config.yaml)\n"
+            "  --no-color             no colour (as NO_COLOR=1)\n"
             "  --ascii                ASCII symbols instead of Unicode\n"
             "  --print-keys           print every action, its keys and views, and exit\n"
             "  --fake-backend FILE    answer from a JSON fixture instead of a cluster (demos, tests)\n"
@@ -58,7 +60,7 @@ static void usage(FILE *out)
 
 enum {
     OPT_KUBECONFIG = 256, OPT_CONTEXT, OPT_READONLY, OPT_THEME, OPT_CONFIG, OPT_ASCII,
-    OPT_FAKE, OPT_SCRIPT, OPT_SIZE, OPT_DUMP, OPT_PRINT_KEYS,
+    OPT_FAKE, OPT_SCRIPT, OPT_SIZE, OPT_DUMP, OPT_PRINT_KEYS, OPT_NO_COLOR, OPT_RELEASE_CONFIG,
 };
 
 static int parse(int argc, char **argv, options *o)
@@ -69,7 +71,9 @@ static int parse(int argc, char **argv, options *o)
         {"namespace", required_argument, NULL, 'n'},
         {"readonly", no_argument, NULL, OPT_READONLY},
         {"theme", required_argument, NULL, OPT_THEME},
-        {"config", required_argument, NULL, OPT_CONFIG},
+        {"settings", required_argument, NULL, OPT_CONFIG},
+        {"no-color", no_argument, NULL, OPT_NO_COLOR},
+        {"config", required_argument, NULL, OPT_RELEASE_CONFIG},
         {"ascii", no_argument, NULL, OPT_ASCII},
         {"fake-backend", required_argument, NULL, OPT_FAKE},
         {"headless-script", required_argument, NULL, OPT_SCRIPT},
@@ -94,6 +98,15 @@ static int parse(int argc, char **argv, options *o)
         case OPT_READONLY: o->readonly = true; break;
         case OPT_THEME: o->theme = optarg; break;
         case OPT_CONFIG: o->config = optarg; break;
+        case OPT_NO_COLOR:
+            /* The theme layer honours NO_COLOR; the flag is its spelling. */
+            setenv("NO_COLOR", "1", 1);
+            break;
+        case OPT_RELEASE_CONFIG:
+            fprintf(stderr, "ttstui: --config is the release parameters file of the "
+                            "subcommands (render, diff, apply); the dashboard's settings "
+                            "file is --settings\n");
+            return 2;
         case OPT_ASCII: o->ascii = true; break;
         case OPT_FAKE: o->fake_backend = optarg; break;
         case OPT_SCRIPT: o->headless_script = optarg; break;
@@ -117,6 +130,11 @@ static int parse(int argc, char **argv, options *o)
     if (optind < argc) {
         fprintf(stderr, "ttstui: unexpected argument '%s' (see ttstui --help)\n", argv[optind]);
         return 2;
+    }
+    if (!o->config) {
+        const char *env = getenv("TTSTUI_CONFIG");
+        if (env && *env)
+            o->config = env;
     }
     return -1;
 }

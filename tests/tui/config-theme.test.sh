@@ -15,7 +15,7 @@ keybindings:
   open: [o]
   help: [F1, H]
 YAML
-run_script rebind fleet-basic.json 100x20 --config="$out/config.yaml" <<'KEYS'
+run_script rebind fleet-basic.json 100x20 --settings="$out/config.yaml" <<'KEYS'
 :wait-for "lincoln"
 H
 :expect "Keys of the models view"
@@ -30,10 +30,25 @@ cat >"$out/bad-config.yaml" <<'YAML'
 keybindings:
   opne: [o]
 YAML
-if "$TTSTUI_BIN" --config="$out/bad-config.yaml" --headless-script=/dev/null 2>"$out/err"; then
+if "$TTSTUI_BIN" --settings="$out/bad-config.yaml" --headless-script=/dev/null 2>"$out/err"; then
   echo "FAIL: an unknown action in keybindings was accepted" >&2; exit 1
 fi
 grep -qF "unknown action 'opne'" "$out/err" || { echo "FAIL: message" >&2; cat "$out/err" >&2; exit 1; }
+
+# $TTSTUI_CONFIG names the settings file when --settings is not given
+if TTSTUI_CONFIG="$out/bad-config.yaml" "$TTSTUI_BIN" --headless-script=/dev/null 2>"$out/err"; then
+  echo "FAIL: TTSTUI_CONFIG was not read" >&2; exit 1
+fi
+grep -qF "unknown action 'opne'" "$out/err" || { echo "FAIL: TTSTUI_CONFIG message" >&2; cat "$out/err" >&2; exit 1; }
+
+# --config belongs to the subcommands (release parameters): the dashboard
+# says which flag it wants instead
+set +e
+"$TTSTUI_BIN" --config="$out/bad-config.yaml" 2>"$out/err"
+rc=$?
+set -e
+[ "$rc" -eq 2 ] || { echo "FAIL: --config on the dashboard exited $rc" >&2; exit 1; }
+grep -qF "the dashboard's settings file is --settings" "$out/err" || { echo "FAIL: --config message" >&2; cat "$out/err" >&2; exit 1; }
 
 # shipped themes by name, NO_COLOR, and a theme file with an error
 for t in dark light mono; do
