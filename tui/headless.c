@@ -107,19 +107,15 @@ static int type_keys(tui_app *app, const char *p, const char *where, tt_error *e
     return 0;
 }
 
+/* A screen can hold revealed secrets: the dump is private (0600). */
 static int write_dump(const char *path, tt_error *err)
 {
     char *s = tui_term_dump();
-    FILE *f = fopen(path, "w");
-    if (!f) {
-        tt_error_set(err, TT_EIO, "cannot write the screen dump %s", path);
-        free(s);
-        return -1;
-    }
-    fputs(s, f);
-    fclose(f);
+    int rc = tt_write_file_private(path, s, strlen(s), err);
+    if (rc < 0)
+        tt_error_prefix(err, "cannot write the screen dump");
     free(s);
-    return 0;
+    return rc;
 }
 
 static int run_line(tui_app *app, char *line, const char *where, tt_error *err)

@@ -14,6 +14,8 @@ expect_line dash '^five9-de-de +✓ Ready +✗ Failed +6 \(split\)'
 expect_line dash '^lincoln +… Pending +… Pending +3 '
 expect_line dash '^v3 .* 3af2c7a3a888 0-32 '
 expect dash "q quit"
+# a screen may hold revealed secrets: the dump is written 0600
+[ "$(stat -c %a "$out/dash.screen")" = 600 ] || { echo "FAIL: screen dump mode $(stat -c %a "$out/dash.screen")" >&2; exit 1; }
 
 # Without --fake-backend it is the cluster backend: with no usable
 # kubeconfig the dashboard still opens and the header says why in one line.
