@@ -52,6 +52,12 @@ void kube_client_set_timeout_ms(kube_client *c, long ms);
 /* A flag another thread may set to non-zero to abort the request in flight
  * (and refuse new ones). NULL removes it. The flag must outlive its use. */
 void kube_client_set_cancel(kube_client *c, const atomic_int *cancel);
+/* A descriptor that becomes readable when the cancel flag is set (the
+ * canceller writes to it, e.g. an eventfd it never drains while cancelled).
+ * With it, an idle transfer such as a quiet watch sleeps until data or a
+ * cancel instead of waking every 100 ms to look at the flag. -1 removes it.
+ * The client does not read or close it. */
+void kube_client_set_cancel_fd(kube_client *c, int fd);
 /* fieldManager for apply/create/update/patch (default "ttstui"). Copied. */
 void kube_client_set_field_manager(kube_client *c, const char *manager);
 

@@ -28,6 +28,7 @@ struct kube_client {
     CURLM *multi;
     long timeout_ms;
     const atomic_int *cancel;
+    int cancel_fd;          /* readable once cancel is set; -1 = none */
     char *field_manager;
     kube_discovery *discovery;
     char errbuf[CURL_ERROR_SIZE];

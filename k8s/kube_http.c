@@ -2,7 +2,8 @@
  * The transport: one libcurl easy handle driven through a multi handle, so
  * connections are reused and a cancel flag is seen every ~100 ms even when
  * the server is silent (curl's progress callback alone can be a second
- * apart on an idle transfer).
+ * apart on an idle transfer). With a cancel descriptor the wait is on that
+ * descriptor too, so an idle watch costs no wake-ups.
  *
  * tls-server-name: curl 7.88 has no option to verify against (and send as
  * SNI) a name other than the URL's host. So request URLs use the
@@ -23,6 +24,7 @@
 #define CONNECT_TIMEOUT_MS 10000L
 #define DEFAULT_TIMEOUT_MS 30000L
 #define POLL_MS 100
+#define IDLE_POLL_MS 30000 /* with a cancel descriptor; curl's own timers still apply */
 
 static int setup_server(kube_client *c, const char *server, const char *tls_server_name,
                         tt_error *err)
@@ -95,6 +97,7 @@ kube_client *kube_client_new(const kube_rest_config *rc, tt_error *err)
 {
     pthread_once(&curl_once, init_curl);
     kube_client *c = tt_calloc(1, sizeof *c);
+    c->cancel_fd = -1;
     c->context = tt_strdup(rc->context_name);
     c->cluster = tt_strdup(rc->cluster_name);
     c->user = tt_strdup(rc->user_name);
@@ -154,6 +157,7 @@ const char *kube_client_server(const kube_client *c) { return c->server; }
 const char *kube_client_user(const kube_client *c) { return c->user; }
 void kube_client_set_timeout_ms(kube_client *c, long ms) { c->timeout_ms = ms < 0 ? 0 : ms; }
 void kube_client_set_cancel(kube_client *c, const atomic_int *cancel) { c->cancel = cancel; }
+void kube_client_set_cancel_fd(kube_client *c, int fd) { c->cancel_fd = fd; }
 kube_discovery *kube_client_discovery(kube_client *c) { return c->discovery; }
 
 void kube_client_set_field_manager(kube_client *c, const char *manager)
@@ -376,8 +380,12 @@ static CURLcode run_transfer(kube_client *c)
             aborted = true;
             break;
         }
-        if (running)
+        if (running && c->cancel_fd >= 0) {
+            struct curl_waitfd w = {.fd = c->cancel_fd, .events = CURL_WAIT_POLLIN};
+            curl_multi_poll(c->multi, &w, 1, IDLE_POLL_MS, NULL);
+        } else if (running) {
             curl_multi_poll(c->multi, NULL, 0, POLL_MS, NULL);
+        }
     }
     if (!aborted) {
         int left;

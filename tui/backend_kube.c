@@ -23,7 +23,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "backend.h"
 #include "backend_kube.h"
@@ -106,6 +108,7 @@ struct kb {
     pthread_mutex_t refl_lock;
     reflector refl[N_KINDS];
     atomic_int refl_cancel;
+    int refl_wake;      /* eventfd, readable while the reflectors are told to stop */
     bool watching;
 };
 
@@ -305,6 +308,8 @@ static void *reflector_main(void *arg)
     kube_rest_config *rc = k->rc ? kube_rest_config_dup(k->rc) : NULL;
     pthread_mutex_unlock(&k->lock);
     kube_client *c = client_for(k, rc, NULL, &err);
+    if (c && k->refl_wake >= 0)
+        kube_client_set_cancel_fd(c, k->refl_wake); /* a quiet watch sleeps, no polling */
     if (!c) {
         pthread_mutex_lock(&k->lock);
         kind_state *ks = &k->kinds[r->index];
@@ -345,15 +350,33 @@ static void reflectors_start(kb *k)
     k->watching = true;
 }
 
+/* The reflectors' wake descriptor: readable from a stop until the next
+ * start, so their idle watches return at once (see kube_client_set_cancel_fd). */
+static void wake_set(int fd)
+{
+    uint64_t one = 1;
+    while (fd >= 0 && write(fd, &one, sizeof one) < 0 && errno == EINTR) {
+    }
+}
+
+static void wake_clear(int fd)
+{
+    uint64_t v;
+    while (fd >= 0 && read(fd, &v, sizeof v) < 0 && errno == EINTR) {
+    }
+}
+
 /* Under refl_lock: stops and joins the reflectors, drops what they left. */
 static void reflectors_stop(kb *k)
 {
     atomic_store(&k->refl_cancel, 1);
+    wake_set(k->refl_wake);
     for (int i = 0; i < N_KINDS; i++)
         if (k->refl[i].running) {
             pthread_join(k->refl[i].thread, NULL);
             k->refl[i].running = false;
         }
+    wake_clear(k->refl_wake);
     pthread_mutex_lock(&k->lock);
     tui_fleet_batch_free(k->pending);
     k->pending = NULL;
@@ -1339,6 +1362,8 @@ static void kube_destroy(tui_backend *b)
     free(k->context);
     free(k->init_error);
     free(k->last_message);
+    if (k->refl_wake >= 0)
+        close(k->refl_wake);
     pthread_cond_destroy(&k->cond);
     pthread_mutex_destroy(&k->lock);
     pthread_mutex_destroy(&k->refl_lock);
@@ -1396,6 +1421,7 @@ tui_backend *tui_backend_kube_new(tui_queue *q, const tui_kube_options *o, tt_er
         k->kinds[i].what = kinds[i].what;
     }
     atomic_init(&k->refl_cancel, 0);
+    k->refl_wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     pthread_mutex_init(&k->lock, NULL);
     pthread_mutex_init(&k->refl_lock, NULL);
     pthread_condattr_t ca;
@@ -1411,6 +1437,8 @@ tui_backend *tui_backend_kube_new(tui_queue *q, const tui_kube_options *o, tt_er
     int rc = pthread_create(&k->flusher, NULL, flusher_main, k);
     if (rc != 0) {
         tt_error_set(err, TT_EIO, "cannot start the backend thread: %s", strerror(rc));
+        if (k->refl_wake >= 0)
+            close(k->refl_wake);
         pthread_cond_destroy(&k->cond);
         pthread_mutex_destroy(&k->lock);
         pthread_mutex_destroy(&k->refl_lock);
