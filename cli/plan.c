@@ -16,6 +16,7 @@ ops_target cli_ops_target(const cli_session *s)
         .context = cli_context_name(s),
         .force_conflicts = s->o->force_conflicts,
         .keys_policy = s->o->keys_policy,
+        .keys_hint = "--api-keys-policy replace or merge",
     };
 }
 

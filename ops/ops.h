@@ -34,6 +34,10 @@ typedef struct ops_target {
     const char *context;  /* for the env/context rule and messages */
     bool force_conflicts; /* server-side apply force=true */
     safety_keys_policy keys_policy;
+    /* How this face lets the user choose a policy, appended in parentheses
+     * to the API-key refusal (e.g. "--api-keys-policy replace or merge");
+     * NULL adds nothing. The refusal itself names the keys, never values. */
+    const char *keys_hint;
 } ops_target;
 
 /* ---- objects ------------------------------------------------------------ */
@@ -97,7 +101,7 @@ typedef struct ops_plan {
     /* safety */
     char *env_refusal;     /* env/context rule, or NULL */
     char *version_refusal; /* version bump rule, or NULL */
-    char *keys_refusal;    /* API keys rule, or NULL */
+    char *keys_refusal;    /* API keys rule (with the target's keys_hint), or NULL */
     char **version_notes;  /* "stream-3: new" ... */
     size_t n_version_notes;
     bool versions_same;    /* every revision exists with this template */

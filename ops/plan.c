@@ -194,8 +194,9 @@ static void check_keys(const ops_target *t, const ops_release *r, ops_plan *p)
             json_t *resolved = safety_resolve_keys(r->api_keys, it->live, t->keys_policy,
                                                    meta(it->desired, "namespace"), &err);
             if (!resolved) {
-                p->keys_refusal = tt_asprintf("%s (--api-keys-policy replace or merge)",
-                                              err.message);
+                p->keys_refusal = t->keys_hint
+                                      ? tt_asprintf("%s (%s)", err.message, t->keys_hint)
+                                      : tt_strdup(err.message);
                 return;
             }
             json_decref(it->desired);

@@ -332,6 +332,7 @@ tui_release_req *tui_release_req_dup(const tui_release_req *r)
     c->entrypoint = tt_strdup(r->entrypoint);
     c->include_api_keys = r->include_api_keys;
     c->api_key_file = tt_strdup(r->api_key_file);
+    c->keys_policy = r->keys_policy;
     c->min_scale = r->min_scale;
     c->max_scale = r->max_scale;
     return c;

@@ -32,6 +32,7 @@
 
 #include "fleet.h"
 #include "queue.h"
+#include "safety.h"
 #include "tt_common.h"
 
 enum tui_msg_type {
@@ -179,6 +180,9 @@ typedef struct tui_release_req {
     char *entrypoint;
     bool include_api_keys;
     char *api_key_file;
+    /* With API keys included and a live Secret api-keys whose keys differ:
+     * NONE refuses (naming the keys), REPLACE or MERGE (core/safety.h). */
+    safety_keys_policy keys_policy;
     int min_scale;
     int max_scale;
 } tui_release_req;

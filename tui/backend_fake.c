@@ -359,13 +359,17 @@ static unsigned long fake_apply(tui_backend *b, const tui_release_req *r)
         for (size_t i = 0; i < n; i++)
             names[i] = subst(json_string_value(json_array_get(steps, i)), r);
     } else {
-        n = 5;
-        names = tt_calloc(n, sizeof(char *));
-        names[0] = tt_asprintf("Namespace %s", r->model);
-        names[1] = tt_strdup("Service validate");
-        names[2] = tt_strdup("Service stream");
-        names[3] = tt_asprintf("rollout validate-%s", r->version);
-        names[4] = tt_asprintf("rollout stream-%s", r->version);
+        n = 0;
+        names = tt_calloc(6, sizeof(char *));
+        names[n++] = tt_asprintf("Namespace %s", r->model);
+        if (r->include_api_keys) /* the policy the request carried, as the real plan gets it */
+            names[n++] = tt_strdup(r->keys_policy == SAFETY_KEYS_MERGE     ? "Secret api-keys (merge)"
+                                   : r->keys_policy == SAFETY_KEYS_REPLACE ? "Secret api-keys (replace)"
+                                                                           : "Secret api-keys");
+        names[n++] = tt_strdup("Service validate");
+        names[n++] = tt_strdup("Service stream");
+        names[n++] = tt_asprintf("rollout validate-%s", r->version);
+        names[n++] = tt_asprintf("rollout stream-%s", r->version);
     }
     char *fail = subst(json_string_value(json_object_get(a, "fail_step")), r);
     run_steps(b, req, (const char *const *)names, n, *fail ? fail : NULL,

@@ -673,9 +673,27 @@ static void run_render(job *j)
     ops_release_clear(&r);
 }
 
+/* The plan's first refusal in the dashboard's words: the API-key rule
+ * names the keys (never values) and the form field that chooses, not the
+ * CLI flag. NULL when nothing is refused; caller frees. */
+static char *refusal_of(const ops_plan *p)
+{
+    const char *refusal = ops_plan_refusal(p);
+    if (refusal && refusal == p->keys_refusal && p->keys_summary)
+        return tt_asprintf("API keys differ from the live Secret api-keys (%s): set API-key policy "
+                           "to replace or merge in the form",
+                           p->keys_summary);
+    return refusal ? tt_strdup(refusal) : NULL;
+}
+
 static ops_target target_of(job *j, kube_client *c)
 {
-    return (ops_target){.client = c, .cfg = j->kb->cfg, .context = j->context ? j->context : "in-cluster"};
+    return (ops_target){
+        .client = c,
+        .cfg = j->kb->cfg,
+        .context = j->context ? j->context : "in-cluster",
+        .keys_policy = j->rreq && j->rreq->include_api_keys ? j->rreq->keys_policy : SAFETY_KEYS_NONE,
+    };
 }
 
 /* The plan of the job's release in diff mode (the whole picture). */
@@ -703,9 +721,10 @@ static void run_diff(job *j)
         job_post(j, TUI_MSG_DIFF, NULL, NULL, &err);
     } else {
         tt_buf b = TT_BUF_INIT;
-        const char *refusal = ops_plan_refusal(&p);
+        char *refusal = refusal_of(&p);
         if (refusal)
             tt_buf_printf(&b, "# apply would refuse: %s\n", refusal);
+        free(refusal);
         for (size_t i = 0; i < p.n_items; i++)
             if (p.items[i].dry_error)
                 tt_buf_printf(&b, "# the server refused the dry run of %s (shown as rendered): %s\n",
@@ -733,7 +752,7 @@ static void run_dry_run(job *j)
         job_post(j, TUI_MSG_DRY_RUN, NULL, NULL, &err);
     } else {
         tt_buf b = TT_BUF_INIT;
-        const char *refusal = ops_plan_refusal(&p);
+        char *refusal = refusal_of(&p);
         const ops_plan_item *rejected = ops_plan_rejected(&p);
         if (refusal)
             tt_buf_printf(&b, "apply would refuse: %s\n\n", refusal);
@@ -757,6 +776,7 @@ static void run_dry_run(job *j)
         free(note);
         job_post(j, TUI_MSG_DRY_RUN, tui_text_result_new(!refusal && !rejected, b.data),
                  tui_text_result_free, NULL);
+        free(refusal);
         tt_buf_free(&b);
     }
     ops_plan_clear(&p);
@@ -868,10 +888,11 @@ static void run_apply(job *j)
     job_progress(j, "plan (safety rules, server dry run)", TUI_STEP_RUNNING, NULL);
     if (ops_plan_build(&t, &r, OPS_PLAN_APPLY, &p, &err) < 0)
         goto out;
-    const char *refusal = ops_plan_refusal(&p);
+    char *refusal = refusal_of(&p);
     const ops_plan_item *rejected = ops_plan_rejected(&p);
     if (refusal) {
         tt_error_set(&err, TT_EREFUSED, "refused: %s; nothing was changed", refusal);
+        free(refusal);
         result = AUDIT_REFUSED;
         job_progress(j, "plan (safety rules, server dry run)", TUI_STEP_FAILED, "refused");
         goto out;

@@ -76,7 +76,10 @@ static void build_dialog(confirm_view *cv)
         snprintf(line, sizeof(line), "Image:    %s", cv->req->image);
         tui_dialog_add_line(cv->dialog, TUI_ROLE_DIM, line);
         snprintf(line, sizeof(line), "Scale:    %d-%d%s", cv->req->min_scale, cv->req->max_scale,
-                 cv->req->include_api_keys ? "   API keys included" : "");
+                 !cv->req->include_api_keys                       ? ""
+                 : cv->req->keys_policy == SAFETY_KEYS_MERGE   ? "   API keys included (merge)"
+                 : cv->req->keys_policy == SAFETY_KEYS_REPLACE ? "   API keys included (replace)"
+                                                                : "   API keys included");
         tui_dialog_add_line(cv->dialog, TUI_ROLE_DIM, line);
         break;
     case TUI_CONFIRM_DELETE:

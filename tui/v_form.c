@@ -103,6 +103,24 @@ static const fleet_revision *latest_ready(const fleet_service *s)
     return s->present && s->n_revisions ? &s->revisions[0] : NULL;
 }
 
+/* The API-key policy applies only with API keys included. */
+static void sync_enabled(tui_form *f)
+{
+    tui_form_set_enabled(f, tui_form_index(f, "api_key_policy"),
+                         tt_streq(tui_form_value(f, "include_api_keys"), "true"));
+}
+
+/* The form's policy choice (refuse when keys are not included). */
+static safety_keys_policy keys_policy_of(const tui_form *f)
+{
+    if (!tt_streq(tui_form_value(f, "include_api_keys"), "true"))
+        return SAFETY_KEYS_NONE;
+    const char *v = tui_form_value(f, "api_key_policy");
+    return tt_streq(v, "replace") ? SAFETY_KEYS_REPLACE
+           : tt_streq(v, "merge") ? SAFETY_KEYS_MERGE
+                                  : SAFETY_KEYS_NONE;
+}
+
 static void prefill(form_view *fv, tui_app *app)
 {
     const fleet_model *m = fv->model ? fleet_find(tui_app_fleet(app), fv->model) : NULL;
@@ -129,9 +147,14 @@ static void prefill(form_view *fv, tui_app *app)
     tui_form_set_hint(f, i, "legacy images only; Space toggles");
     i = tui_form_add(f, "api_key_file", "API-key file", TUI_FIELD_TEXT, "", NULL);
     tui_form_set_hint(f, i, "JSON object of API keys (apikeys.json); only with API keys included");
+    i = tui_form_add(f, "api_key_policy", "API-key policy", TUI_FIELD_CHOICE, "refuse",
+                     "refuse|replace|merge");
+    tui_form_set_hint(f, i,
+                      "only with API keys included; if live keys differ: refuse, replace or merge");
     tui_form_add(f, "min_scale", "Min scale", TUI_FIELD_TEXT, min, NULL);
     tui_form_add(f, "max_scale", "Max scale", TUI_FIELD_TEXT, max, NULL);
     free(next);
+    sync_enabled(f);
     tui_form_set_focus(f, fv->model ? tui_form_index(f, "image") : tui_form_index(f, "model"));
     tui_form_set_validator(f, validate, fv);
 }
@@ -181,6 +204,7 @@ static void submit(form_view *fv, tui_app *app)
     req.entrypoint = (char *)tui_form_value(f, "entrypoint");
     req.include_api_keys = tt_streq(tui_form_value(f, "include_api_keys"), "true");
     req.api_key_file = (char *)tui_form_value(f, "api_key_file");
+    req.keys_policy = keys_policy_of(f);
     req.min_scale = atoi(tui_form_value(f, "min_scale"));
     req.max_scale = atoi(tui_form_value(f, "max_scale"));
     tui_app_push(app, tui_view_preview_new(app, &req));
@@ -193,7 +217,12 @@ static bool key(tui_view *v, tui_app *app, tui_key k, tui_action act)
     case TUI_ACT_NEXT_FIELD: tui_form_focus_next(fv->form); return true;
     case TUI_ACT_PREV_FIELD: tui_form_focus_prev(fv->form); return true;
     case TUI_ACT_SUBMIT: submit(fv, app); return true;
-    case TUI_ACT_NONE: return tui_form_key(fv->form, k) != TUI_LINE_IGNORED;
+    case TUI_ACT_NONE: {
+        tui_line_result r = tui_form_key(fv->form, k);
+        if (r == TUI_LINE_EDITED)
+            sync_enabled(fv->form);
+        return r != TUI_LINE_IGNORED;
+    }
     default: return false;
     }
 }

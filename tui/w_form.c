@@ -16,6 +16,7 @@ typedef struct field {
     char message[256];
     bool invalid;
     bool warn;
+    bool disabled;
     int row; /* relative row after the last draw, -1 when hidden */
 } field;
 
@@ -92,6 +93,20 @@ void tui_form_set_hint(tui_form *f, size_t i, const char *hint)
     f->fields[i].hint = tt_strdup(hint);
 }
 
+void tui_form_set_enabled(tui_form *f, size_t i, bool enabled)
+{
+    if (i >= f->n)
+        return;
+    f->fields[i].disabled = !enabled;
+    if (!enabled && f->focus == i)
+        tui_form_focus_next(f);
+}
+
+bool tui_form_enabled(const tui_form *f, size_t i)
+{
+    return i < f->n && !f->fields[i].disabled;
+}
+
 void tui_form_set_validator(tui_form *f, tui_form_validate_fn fn, void *ctx)
 {
     f->validate = fn;
@@ -143,16 +158,28 @@ void tui_form_set_focus(tui_form *f, size_t i)
         f->focus = i;
 }
 
+/* The next enabled field in direction step (1 or n-1), or focus itself. */
+static void move_focus(tui_form *f, size_t step)
+{
+    for (size_t k = 1; k <= f->n; k++) {
+        size_t i = (f->focus + k * step) % f->n;
+        if (!f->fields[i].disabled) {
+            f->focus = i;
+            return;
+        }
+    }
+}
+
 void tui_form_focus_next(tui_form *f)
 {
     if (f->n)
-        f->focus = (f->focus + 1) % f->n;
+        move_focus(f, 1);
 }
 
 void tui_form_focus_prev(tui_form *f)
 {
     if (f->n)
-        f->focus = (f->focus + f->n - 1) % f->n;
+        move_focus(f, f->n - 1);
 }
 
 void tui_form_validate(tui_form *f)
@@ -208,6 +235,8 @@ tui_line_result tui_form_key(tui_form *f, tui_key key)
     if (f->focus >= f->n)
         return TUI_LINE_IGNORED;
     field *fl = &f->fields[f->focus];
+    if (fl->disabled)
+        return TUI_LINE_IGNORED;
     tui_line_result r;
     if (fl->kind == TUI_FIELD_TEXT) {
         r = tui_line_key(&fl->line, key);
@@ -277,8 +306,12 @@ void tui_form_draw(tui_form *f, WINDOW *w, int y, int x, int height, int width)
         bool focus = i == f->focus;
         bool warn = false;
         const char *msg = tui_form_message(f, i, &warn);
-        tui_draw_text(w, ry, x, lw, focus ? TUI_ROLE_TITLE : TUI_ROLE_NORMAL, fl->label, false);
-        tui_role vrole = msg && !warn ? TUI_ROLE_INPUT_ERROR : TUI_ROLE_INPUT;
+        tui_draw_text(w, ry, x, lw,
+                      fl->disabled ? TUI_ROLE_DIM : focus ? TUI_ROLE_TITLE : TUI_ROLE_NORMAL,
+                      fl->label, false);
+        tui_role vrole = fl->disabled       ? TUI_ROLE_DIM
+                         : msg && !warn ? TUI_ROLE_INPUT_ERROR
+                                        : TUI_ROLE_INPUT;
         if (fl->kind == TUI_FIELD_TEXT && !focus) {
             /* Unfocused fields show their start, cut with a mark. */
             tui_draw_text(w, ry, x + lw, vw, vrole, tui_line_text(&fl->line), true);
@@ -299,7 +332,9 @@ void tui_form_draw(tui_form *f, WINDOW *w, int y, int x, int height, int width)
             tui_draw_text(w, ry, x + lw, vw, focus ? TUI_ROLE_BUTTON_FOCUS : vrole, buf, true);
         }
         if (ry + 1 < y + height) {
-            if (msg)
+            if (fl->disabled && fl->hint)
+                tui_draw_text(w, ry + 1, x + lw, width - lw, TUI_ROLE_DIM, fl->hint, false);
+            else if (msg)
                 tui_draw_textf(w, ry + 1, x + lw, width - lw, warn ? TUI_ROLE_WARNING : TUI_ROLE_ERROR,
                                "%s %s", warn ? "!" : tui_sym_text(TUI_SYM_CROSS), msg);
             else if (fl->hint && focus)
@@ -316,7 +351,7 @@ int tui_form_field_row(const tui_form *f, size_t i)
 bool tui_form_click(tui_form *f, int y)
 {
     for (size_t i = 0; i < f->n; i++) {
-        if (f->fields[i].row >= 0 && (y == f->fields[i].row || y == f->fields[i].row + 1)) {
+        if (!f->fields[i].disabled && f->fields[i].row >= 0 && (y == f->fields[i].row || y == f->fields[i].row + 1)) {
             f->focus = i;
             return true;
         }

@@ -34,6 +34,11 @@ void tui_form_free(tui_form *f);
 size_t tui_form_add(tui_form *f, const char *id, const char *label, tui_field_kind kind,
                     const char *value, const char *choices);
 void tui_form_set_hint(tui_form *f, size_t field, const char *hint);
+/* A disabled field keeps its value but is drawn dim, skipped by focus
+ * moves and clicks and takes no keys (fields start enabled). When the
+ * focused field is disabled, focus moves to the next enabled one. */
+void tui_form_set_enabled(tui_form *f, size_t field, bool enabled);
+bool tui_form_enabled(const tui_form *f, size_t field);
 void tui_form_set_validator(tui_form *f, tui_form_validate_fn fn, void *ctx);
 size_t tui_form_count(const tui_form *f);
 size_t tui_form_index(const tui_form *f, const char *id); /* (size_t)-1 if none */

@@ -38,7 +38,7 @@ expect words "Ready: Enter shows the preview"
 run_script cross fleet-basic.json 110x30 <<'KEYS'
 :wait-for "lincoln"
 :deploy<Enter>
-v9<Tab><Tab><Tab><Tab><Space><Tab><Tab><C-u>40
+v9<Tab><Tab><Tab><Tab><Space><Tab><Tab><Tab><C-u>40
 KEYS
 expect cross "includeImageApiKeys is 'true' but no API-key file was given"
 expect cross "minScale 40 is greater than maxScale 32"
@@ -52,3 +52,35 @@ run_script blocked fleet-basic.json 110x30 <<'KEYS'
 KEYS
 expect blocked "Fix 2 fields first"
 expect_not blocked "Deploy > "
+
+# The API-key policy: dim and skipped by Tab until API keys are included,
+# then a choice (refuse, replace, merge) the release request carries.
+run_script policy-off fleet-basic.json 110x40 <<'KEYS'
+:wait-for "lincoln"
+/v3<Enter>
+d
+<Tab><Tab>
+:expect "Include API keys"
+<Tab><Tab>x
+KEYS
+expect_line policy-off 'API-key policy +< refuse >'
+expect_line policy-off 'Min scale +0x'
+
+expect policy-off "only with API keys included"
+
+printf '{"SAMS_SPEECH_API_KEY": "formSecretQ4"}\n' >"$out/keys.json"
+run_script policy-merge fleet-basic.json 110x40 <<KEYS
+:wait-for "lincoln"
+/v3<Enter>
+d
+<Tab><Tab><Space><Tab>$out/keys.json<Tab>m
+:expect "< merge >"
+<Enter>
+:wait-for "kind: Namespace"
+a
+:expect "API keys included (merge)"
+<Tab><Enter>
+:wait-for "Done"
+KEYS
+expect_line policy-merge 'Secret api-keys \(merge\)'
+expect_not policy-merge "formSecretQ4"
