@@ -6,6 +6,7 @@
 
 #include "app.h"
 #include "draw.h"
+#include "v_text.h"
 #include "w_text.h"
 
 typedef struct help_view {
@@ -119,20 +120,13 @@ static bool mouse(tui_view *v, tui_app *app, int y, int x, tui_mouse_kind kind)
     (void)x;
     (void)y;
     help_view *hv = v->data;
-    if (kind == TUI_MOUSE_WHEEL_UP)
-        tui_text_scroll(hv->text, -3);
-    else if (kind == TUI_MOUSE_WHEEL_DOWN)
-        tui_text_scroll(hv->text, 3);
-    else
-        return false;
-    return true;
+    return tui_view_text_wheel(hv->text, kind);
 }
 
 static void search(tui_view *v, tui_app *app, const char *text)
 {
     help_view *hv = v->data;
-    if (tui_text_search(hv->text, text) < 0 && text && *text)
-        tui_app_message(app, TUI_STATUS_INFO, "Not found: %s", text);
+    tui_view_text_search(app, hv->text, text);
 }
 
 static void close_view(tui_view *v, tui_app *app)

@@ -5,6 +5,7 @@
 
 #include "app.h"
 #include "draw.h"
+#include "v_text.h"
 #include "w_text.h"
 
 #define LOG_RING_LINES 10000
@@ -99,20 +100,13 @@ static bool mouse(tui_view *v, tui_app *app, int y, int x, tui_mouse_kind kind)
     (void)x;
     (void)y;
     logs_view *lv = v->data;
-    if (kind == TUI_MOUSE_WHEEL_UP)
-        tui_text_scroll(lv->text, -3);
-    else if (kind == TUI_MOUSE_WHEEL_DOWN)
-        tui_text_scroll(lv->text, 3);
-    else
-        return false;
-    return true;
+    return tui_view_text_wheel(lv->text, kind);
 }
 
 static void search(tui_view *v, tui_app *app, const char *text)
 {
     logs_view *lv = v->data;
-    if (tui_text_search(lv->text, text) < 0 && text && *text)
-        tui_app_message(app, TUI_STATUS_INFO, "Not found: %s", text);
+    tui_view_text_search(app, lv->text, text);
 }
 
 static void message(tui_view *v, tui_app *app, tui_msg *m)

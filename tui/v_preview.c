@@ -6,6 +6,7 @@
 
 #include "app.h"
 #include "draw.h"
+#include "v_text.h"
 #include "w_text.h"
 
 typedef enum mode { MODE_YAML, MODE_DIFF, MODE_DRY_RUN } mode;
@@ -153,20 +154,13 @@ static bool mouse(tui_view *v, tui_app *app, int y, int x, tui_mouse_kind kind)
     (void)x;
     (void)y;
     preview_view *pv = v->data;
-    if (kind == TUI_MOUSE_WHEEL_UP)
-        tui_text_scroll(pv->text, -3);
-    else if (kind == TUI_MOUSE_WHEEL_DOWN)
-        tui_text_scroll(pv->text, 3);
-    else
-        return false;
-    return true;
+    return tui_view_text_wheel(pv->text, kind);
 }
 
 static void search(tui_view *v, tui_app *app, const char *text)
 {
     preview_view *pv = v->data;
-    if (tui_text_search(pv->text, text) < 0 && text && *text)
-        tui_app_message(app, TUI_STATUS_INFO, "Not found: %s", text);
+    tui_view_text_search(app, pv->text, text);
 }
 
 static void message(tui_view *v, tui_app *app, tui_msg *m)
