@@ -9,21 +9,10 @@
 
 #include "diff.h"
 #include "mask.h"
+#include "support/fixture.h"
 #include "tt_common.h"
 
 #define NEW_IMAGE "gcr.io/voice-service-2-313121/speech-api-worker@sha256:cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc"
-
-static json_t *load_fixture(const char *name)
-{
-    const char *dir = getenv("TTSTUI_TEST_DATA");
-    char *path = tt_asprintf("%s/core/%s", dir ? dir : "../data", name);
-    json_error_t jerr;
-    json_t *j = json_load_file(path, 0, &jerr);
-    if (!j)
-        fail_msg("cannot load %s: %s", path, jerr.text);
-    free(path);
-    return j;
-}
 
 /* The rendered object of this kind and name (new reference). */
 static json_t *rendered(const char *file, const char *kind, const char *name)

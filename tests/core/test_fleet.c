@@ -9,21 +9,10 @@
 #include <string.h>
 
 #include "fleet.h"
+#include "support/fixture.h"
 #include "tt_common.h"
 
 #define IMG1 "gcr.io/voice-service-2-313121/speech-api-worker@sha256:3af2c7a3a88806e0ff5e5c0659ab6a97c42eba7f6e5d61e33dbc9244163e17d3"
-
-static json_t *load_fixture(const char *name)
-{
-    const char *dir = getenv("TTSTUI_TEST_DATA");
-    char *path = tt_asprintf("%s/core/%s", dir ? dir : "../data", name);
-    json_error_t jerr;
-    json_t *j = json_load_file(path, 0, &jerr);
-    if (!j)
-        fail_msg("cannot load %s: %s", path, jerr.text);
-    free(path);
-    return j;
-}
 
 static void apply_list(fleet *f, fleet_kind kind, const char *fixture)
 {

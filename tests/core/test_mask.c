@@ -8,21 +8,10 @@
 #include <string.h>
 
 #include "mask.h"
+#include "support/fixture.h"
 #include "tt_common.h"
 
 static const char *const SECRETS[] = {"XXX", "YYY"};
-
-static json_t *load_fixture(const char *name)
-{
-    const char *dir = getenv("TTSTUI_TEST_DATA");
-    char *path = tt_asprintf("%s/core/%s", dir ? dir : "../data", name);
-    json_error_t jerr;
-    json_t *j = json_load_file(path, 0, &jerr);
-    if (!j)
-        fail_msg("cannot load %s: %s", path, jerr.text);
-    free(path);
-    return j;
-}
 
 static char *dump(const json_t *j)
 {
