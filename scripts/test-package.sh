@@ -73,10 +73,12 @@ dpkg-deb -x "$deb" "$tmp/root"
 bin=$tmp/root/usr/bin/ttstui
 [ -x "$bin" ] || fail "the package has no executable usr/bin/ttstui"
 for lib in $(objdump -p "$bin" | awk '$1 == "NEEDED" { print $2 }'); do
-  path=$(ldconfig -p | awk -v l="$lib" '$1 == l { print $NF; exit }')
+  # awk reads to the end: an early exit would SIGPIPE ldconfig, and under
+  # pipefail that failed the script at random
+  path=$(ldconfig -p | awk -v l="$lib" '$1 == l && !found { print $NF; found = 1 }')
   [ -n "$path" ] || { fail "$lib (NEEDED) is not known to ldconfig"; continue; }
-  pkg=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | head -n1 | cut -d: -f1) \
-    || pkg=$(dpkg -S "$path" 2>/dev/null | head -n1 | cut -d: -f1) || pkg=""
+  pkg=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | awk -F: 'NR == 1 { print $1 }') \
+    || pkg=$(dpkg -S "$path" 2>/dev/null | awk -F: 'NR == 1 { print $1 }') || pkg=""
   [ -n "$pkg" ] || { fail "no package owns $path ($lib)"; continue; }
   printf '%s\n' "$depends" | tr ',' '\n' | grep -qE "^ *$pkg( |$)" \
     || fail "$lib comes from $pkg, which Depends does not name"
