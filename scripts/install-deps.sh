@@ -8,7 +8,7 @@ packages=(
   libncurses-dev libcurl4-openssl-dev libjansson-dev libyaml-dev
   libcmocka-dev libjsonnet-dev libmicrohttpd-dev libgnutls28-dev
   jsonnet tmux valgrind clang libclang-rt-14-dev openssl ca-certificates
-  groff-base man-db mandoc zsh dpkg-dev time
+  groff-base man-db mandoc zsh dpkg-dev time jq curl python3
 )
 
 missing=()

@@ -7,7 +7,9 @@ wait_for "viacom"
 keys /
 type_text v9
 keys Enter
-wait_match '^v9 '
+# the form is prefilled from the live revisions: wait until the row shows
+# the latest ready revision's image
+wait_match '^v9 .* [0-9a-f]{12} '
 keys d
 wait_for "Deploy > v9"
 wait_match 'Version +7$'

@@ -9,7 +9,9 @@ wait_for "viacom"
 keys /
 type_text v8
 keys Enter
-wait_match '^v8 '
+# the form is prefilled from the live revisions: wait until the row shows
+# the latest ready revision's image
+wait_match '^v8 .* [0-9a-f]{12} '
 keys d
 wait_for "Deploy > v8"
 wait_match 'Version +6$'

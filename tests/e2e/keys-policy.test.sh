@@ -28,7 +28,9 @@ wait_for "viacom"
 keys /
 type_text v10-eia
 keys Enter
-wait_match '^v10-eia '
+# the form is prefilled from the live revisions: wait until the row shows
+# the latest ready revision's image
+wait_match '^v10-eia .* [0-9a-f]{12} '
 keys d
 wait_for "Deploy > v10-eia"
 assert_screen "only with API keys included"
