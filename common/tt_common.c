@@ -105,6 +105,16 @@ char *tt_strndup(const char *s, size_t n)
     return d;
 }
 
+char *tt_memdup0(const void *p, size_t n)
+{
+    if (!p)
+        return NULL;
+    char *d = tt_malloc(n + 1);
+    memcpy(d, p, n);
+    d[n] = '\0';
+    return d;
+}
+
 char *tt_asprintf(const char *fmt, ...)
 {
     tt_buf b = TT_BUF_INIT;

@@ -56,6 +56,8 @@ void *tt_calloc(size_t n, size_t size);
 void *tt_realloc(void *p, size_t n);
 char *tt_strdup(const char *s);             /* NULL in, NULL out */
 char *tt_strndup(const char *s, size_t n);
+/* Copies exactly n bytes (NULs included) and terminates; NULL in, NULL out. */
+char *tt_memdup0(const void *p, size_t n);
 /* Returns a newly allocated formatted string; caller frees. */
 char *tt_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -38,16 +38,6 @@ struct kube_auth {
     bool have_cred;
 };
 
-static char *dup_bytes(const char *p, size_t n)
-{
-    if (!p)
-        return NULL;
-    char *d = tt_malloc(n + 1);
-    memcpy(d, p, n);
-    d[n] = '\0';
-    return d;
-}
-
 static void wipe_free(char *p, size_t n)
 {
     if (!p)
@@ -109,9 +99,9 @@ kube_auth *kube_auth_new(const kube_rest_config *rc)
     a->user_name = tt_strdup(rc->user_name);
     a->token = rc->token && *rc->token ? tt_strdup(rc->token) : NULL;
     a->token_file = rc->token_file && *rc->token_file ? tt_strdup(rc->token_file) : NULL;
-    a->cert_pem = dup_bytes(rc->cert_pem, rc->cert_pem_len);
+    a->cert_pem = tt_memdup0(rc->cert_pem, rc->cert_pem_len);
     a->cert_pem_len = rc->cert_pem_len;
-    a->key_pem = dup_bytes(rc->key_pem, rc->key_pem_len);
+    a->key_pem = tt_memdup0(rc->key_pem, rc->key_pem_len);
     a->key_pem_len = rc->key_pem_len;
     a->username = tt_strdup(rc->username);
     a->password = tt_strdup(rc->password);
@@ -155,9 +145,9 @@ void kube_auth_free(kube_auth *auth)
 static void fill_static(kube_auth *a, kube_credential *c)
 {
     c->token = tt_strdup(a->token);
-    c->cert_pem = dup_bytes(a->cert_pem, a->cert_pem_len);
+    c->cert_pem = tt_memdup0(a->cert_pem, a->cert_pem_len);
     c->cert_pem_len = a->cert_pem_len;
-    c->key_pem = dup_bytes(a->key_pem, a->key_pem_len);
+    c->key_pem = tt_memdup0(a->key_pem, a->key_pem_len);
     c->key_pem_len = a->key_pem_len;
     c->username = tt_strdup(a->username);
     c->password = tt_strdup(a->password);

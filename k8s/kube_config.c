@@ -875,16 +875,6 @@ void kube_rest_config_free(kube_rest_config *rc)
     free(rc);
 }
 
-static char *dup_bytes(const char *p, size_t n)
-{
-    if (!p)
-        return NULL;
-    char *d = tt_malloc(n + 1);
-    memcpy(d, p, n);
-    d[n] = '\0';
-    return d;
-}
-
 kube_rest_config *kube_rest_config_dup(const kube_rest_config *rc)
 {
     if (!rc)
@@ -895,7 +885,7 @@ kube_rest_config *kube_rest_config_dup(const kube_rest_config *rc)
     d->user_name = tt_strdup(rc->user_name);
     d->namespace_ = tt_strdup(rc->namespace_);
     d->server = tt_strdup(rc->server);
-    d->ca_pem = dup_bytes(rc->ca_pem, rc->ca_pem_len);
+    d->ca_pem = tt_memdup0(rc->ca_pem, rc->ca_pem_len);
     d->ca_pem_len = rc->ca_pem_len;
     d->insecure_skip_tls_verify = rc->insecure_skip_tls_verify;
     d->tls_server_name = tt_strdup(rc->tls_server_name);
@@ -903,9 +893,9 @@ kube_rest_config *kube_rest_config_dup(const kube_rest_config *rc)
     d->disable_compression = rc->disable_compression;
     d->token = tt_strdup(rc->token);
     d->token_file = tt_strdup(rc->token_file);
-    d->cert_pem = dup_bytes(rc->cert_pem, rc->cert_pem_len);
+    d->cert_pem = tt_memdup0(rc->cert_pem, rc->cert_pem_len);
     d->cert_pem_len = rc->cert_pem_len;
-    d->key_pem = dup_bytes(rc->key_pem, rc->key_pem_len);
+    d->key_pem = tt_memdup0(rc->key_pem, rc->key_pem_len);
     d->key_pem_len = rc->key_pem_len;
     d->username = tt_strdup(rc->username);
     d->password = tt_strdup(rc->password);

@@ -55,6 +55,16 @@ static void buf_grows_and_steals(void **state)
     free(s);
 }
 
+static void memdup0_copies_embedded_nul_and_terminates(void **state)
+{
+    (void)state;
+    char *d = tt_memdup0("a\0b", 3);
+    assert_memory_equal(d, "a\0b", 3);
+    assert_int_equal(d[3], '\0');
+    free(d);
+    assert_null(tt_memdup0(NULL, 4));
+}
+
 static void error_prefix_keeps_message(void **state)
 {
     (void)state;
@@ -82,6 +92,7 @@ int main(void)
         cmocka_unit_test(base64_matches_known_values),
         cmocka_unit_test(base64_rejects_garbage),
         cmocka_unit_test(buf_grows_and_steals),
+        cmocka_unit_test(memdup0_copies_embedded_nul_and_terminates),
         cmocka_unit_test(error_prefix_keeps_message),
         cmocka_unit_test(read_file_names_missing_path),
     };
