@@ -68,6 +68,22 @@ json_t *kube_get(kube_client *c, const kube_gvr *gvr, const char *ns, const char
     return out;
 }
 
+/* The path of one list page: the first asks for resourceVersion, the next
+ * ones follow the continue token. Caller frees. */
+static char *list_page_path(kube_client *c, const kube_gvr *gvr, const char *ns,
+                            const kube_list_opts *opts, const char *cont)
+{
+    tt_buf q = TT_BUF_INIT;
+    q_add_long(&q, "limit", opts->page_size > 0 ? opts->page_size : DEFAULT_PAGE);
+    q_add(&q, "labelSelector", opts->label_selector);
+    q_add(&q, "fieldSelector", opts->field_selector);
+    if (cont)
+        q_add(&q, "continue", cont);
+    else
+        q_add(&q, "resourceVersion", opts->resource_version);
+    return path_with_query(gvr, kube_client_ns(c, ns), NULL, NULL, &q);
+}
+
 int kube_list_pages(kube_client *c, const kube_gvr *gvr, const char *ns,
                     const kube_list_opts *opts, kube_list_page_fn fn, void *ud, tt_error *err)
 {
@@ -77,15 +93,7 @@ int kube_list_pages(kube_client *c, const kube_gvr *gvr, const char *ns,
     char *cont = NULL;
     int rc = 0;
     do {
-        tt_buf q = TT_BUF_INIT;
-        q_add_long(&q, "limit", opts->page_size > 0 ? opts->page_size : DEFAULT_PAGE);
-        q_add(&q, "labelSelector", opts->label_selector);
-        q_add(&q, "fieldSelector", opts->field_selector);
-        if (cont)
-            q_add(&q, "continue", cont);
-        else
-            q_add(&q, "resourceVersion", opts->resource_version);
-        char *path = path_with_query(gvr, kube_client_ns(c, ns), NULL, NULL, &q);
+        char *path = list_page_path(c, gvr, ns, opts, cont);
         json_t *page = kube_client_request_json(c, "GET", path, NULL, NULL, err);
         free(path);
         free(cont);
@@ -206,15 +214,7 @@ int kube_list_items(kube_client *c, const kube_gvr *gvr, const char *ns,
         opts = &none;
     char *cont = NULL;
     do {
-        tt_buf q = TT_BUF_INIT;
-        q_add_long(&q, "limit", opts->page_size > 0 ? opts->page_size : DEFAULT_PAGE);
-        q_add(&q, "labelSelector", opts->label_selector);
-        q_add(&q, "fieldSelector", opts->field_selector);
-        if (cont)
-            q_add(&q, "continue", cont);
-        else
-            q_add(&q, "resourceVersion", opts->resource_version);
-        char *path = path_with_query(gvr, kube_client_ns(c, ns), NULL, NULL, &q);
+        char *path = list_page_path(c, gvr, ns, opts, cont);
         free(cont);
         cont = NULL;
         kube_response resp;
