@@ -36,6 +36,7 @@ typedef struct dc_config {
     double fail_rate;
     int drop_watches_every_s;
     long rv_window;
+    long long first_rv; /* 0: from the clock (see dc_store_init) */
     int bookmark_every_s;
     /* fault knobs for tests/faults (faults.c) */
     bool forbid_cluster_list;
@@ -165,9 +166,13 @@ typedef struct dc_watcher {
     struct dc_watcher *next;
 } dc_watcher;
 
-/* Registers a watcher starting after rv (rv 0: synthetic ADDED for every
- * current object). Returns false (and registers nothing) when rv is too old. */
-bool dc_watcher_register(dc_watcher *w, unsigned long long rv, bool from_now);
+/* Registers a watcher starting after rv (from_now: synthetic ADDED for every
+ * current object). Registers nothing when rv is older than the event log
+ * (410 Gone for the caller) or newer than any change this store made (an
+ * RV from another incarnation of the cluster: the apiserver's "Too large
+ * resource version"). */
+typedef enum { DC_WATCH_OK, DC_WATCH_TOO_OLD, DC_WATCH_TOO_NEW } dc_watch_start;
+dc_watch_start dc_watcher_register(dc_watcher *w, unsigned long long rv, bool from_now);
 void dc_watcher_unregister(dc_watcher *w);
 
 /* ---- JSON helpers (jsonutil.c) ----------------------------------------- */

@@ -4,6 +4,7 @@
  */
 #include "dc.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
@@ -48,6 +49,9 @@ static void usage(FILE *out)
           "  --drop-watches-every S    close watch streams after S seconds\n"
           "  --expire-rv               keep only a short watch history (--rv-window 50)\n"
           "  --rv-window N             resourceVersions older than the last N changes are 410 Gone\n"
+          "  --first-rv N              count resourceVersions on from N (default: the start time in\n"
+          "                            microseconds, so they never repeat across restarts; a fixed N\n"
+          "                            lets a restart replay an earlier run's history)\n"
           "  --bookmark-interval S     seconds between watch BOOKMARK events (default 10)\n"
           "  --forbid-cluster-list     403 for lists/watches of namespaced resources across all\n"
           "                            namespaces (per-namespace requests still work)\n"
@@ -127,7 +131,7 @@ int main(int argc, char **argv)
 {
     enum { O_LISTEN = 256, O_KUBECONFIG, O_TLS, O_CCA, O_TOKEN, O_SEED, O_NOSEED, O_MODELS,
            O_REVS, O_DELAY, O_LAT, O_FAIL, O_DROP, O_EXPIRE, O_WINDOW, O_BOOKMARK, O_HELP,
-           O_FORBID, O_SSA, O_FAILKIND, O_STUCK };
+           O_FORBID, O_SSA, O_FAILKIND, O_STUCK, O_FIRSTRV };
     static const struct option opts[] = {
         {"listen", required_argument, NULL, O_LISTEN},
         {"kubeconfig-out", required_argument, NULL, O_KUBECONFIG},
@@ -150,6 +154,7 @@ int main(int argc, char **argv)
         {"ssa-conflicts", no_argument, NULL, O_SSA},
         {"fail-kind", required_argument, NULL, O_FAILKIND},
         {"stuck-namespaces", no_argument, NULL, O_STUCK},
+        {"first-rv", required_argument, NULL, O_FIRSTRV},
         {NULL, 0, NULL, 0},
     };
     bool window_set = false, expire = false;
@@ -169,6 +174,18 @@ int main(int argc, char **argv)
         case O_SSA: g_cfg.ssa_conflicts = true; break;
         case O_FAILKIND: g_cfg.fail_kind = optarg; break;
         case O_STUCK: g_cfg.stuck_namespaces = true; break;
+        case O_FIRSTRV: {
+            char *end;
+            errno = 0;
+            long long n = strtoll(optarg, &end, 10);
+            if (errno || end == optarg || *end || n < 1 || n > 1000000000000000000LL) {
+                fprintf(stderr, "ttstui-demo-cluster: --first-rv needs a whole number from 1 to "
+                        "10^18, not \"%s\"\n", optarg);
+                return 2;
+            }
+            g_cfg.first_rv = n;
+            break;
+        }
         case O_FAIL: {
             char *end;
             g_cfg.fail_rate = strtod(optarg, &end);

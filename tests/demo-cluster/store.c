@@ -62,7 +62,16 @@ void dc_store_set_hook(dc_change_hook hook) { S.hook = hook; }
 
 void dc_store_init(void)
 {
-    S.rv = 1000;
+    /* Like etcd's revisions, resourceVersions never repeat across restarts:
+     * each start counts on from the wall clock in microseconds, so an RV a
+     * client kept from an earlier run of the cluster is too old (410) or
+     * too new here, never mistaken for a point in this run's history.
+     * --first-rv fixes the start, for tests that replay a history. */
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    S.rv = g_cfg.first_rv > 0 ? (unsigned long long)g_cfg.first_rv
+                              : (unsigned long long)now.tv_sec * 1000000ULL +
+                                    (unsigned long long)now.tv_nsec / 1000;
     S.log_cap = g_cfg.rv_window > 0 ? (size_t)g_cfg.rv_window : 1;
     S.log = tt_calloc(S.log_cap, sizeof *S.log);
     S.log_floor = S.rv;
@@ -271,7 +280,7 @@ void dc_store_reset_log(void)
     S.log_floor = S.rv;
 }
 
-bool dc_watcher_register(dc_watcher *w, unsigned long long rv, bool from_now)
+dc_watch_start dc_watcher_register(dc_watcher *w, unsigned long long rv, bool from_now)
 {
     if (from_now) {
         size_t n;
@@ -281,7 +290,9 @@ bool dc_watcher_register(dc_watcher *w, unsigned long long rv, bool from_now)
                 watcher_push(w, DC_ADDED, items[i]->obj, items[i]->rv);
     } else {
         if (rv < S.log_floor)
-            return false;
+            return DC_WATCH_TOO_OLD;
+        if (rv > S.rv)
+            return DC_WATCH_TOO_NEW;
         for (size_t i = 0; i < S.log_len; i++) {
             logged_event *e = &S.log[(S.log_head + i) % S.log_cap];
             if (e->rv > rv && watcher_matches(w, e->res, e->obj))
@@ -290,7 +301,7 @@ bool dc_watcher_register(dc_watcher *w, unsigned long long rv, bool from_now)
     }
     w->next = S.watchers;
     S.watchers = w;
-    return true;
+    return DC_WATCH_OK;
 }
 
 void dc_watcher_unregister(dc_watcher *w)

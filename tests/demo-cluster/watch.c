@@ -145,8 +145,20 @@ enum MHD_Result dc_watch_serve(struct MHD_Connection *c, dc_resource *r, const c
         return dc_send_status(c, 400, "BadRequest", "invalid resource version \"%s\"", rv);
     }
     dc_lock();
-    ws->registered = dc_watcher_register(&ws->w, v, from_now);
-    if (!ws->registered) {
+    dc_watch_start start = dc_watcher_register(&ws->w, v, from_now);
+    ws->registered = start == DC_WATCH_OK;
+    if (start == DC_WATCH_TOO_NEW) {
+        /* The apiserver waits up to 3 s for the RV, then answers 504. */
+        unsigned long long current = dc_store_rv();
+        dc_unlock();
+        dc_selector_free(sel);
+        free(ws->w.ns);
+        free(ws);
+        return dc_send_status(c, 504, "Timeout",
+                              "Timeout: Too large resource version: %llu, current: %llu", v,
+                              current);
+    }
+    if (start == DC_WATCH_TOO_OLD) {
         char msg[128];
         snprintf(msg, sizeof msg, "too old resource version: %llu (%llu)", v, dc_store_oldest_rv());
         json_t *line = json_pack("{s:s, s:o}", "type", "ERROR", "object",

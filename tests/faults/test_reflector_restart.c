@@ -4,12 +4,15 @@
  *
  * The demo cluster keeps its state in memory, so a restart is a fresh,
  * empty cluster (--no-seed). To stand for "the same cluster, back after an
- * outage", the test replays the first run's writes on the new process
- * (same requests, so the same resourceVersions — checked), and only then
+ * outage", both runs count resourceVersions from the same --first-rv and
+ * the test replays the first run's writes on the new process (same
+ * requests, so the same resourceVersions — checked), and only then
  * makes the changes the reflector has to discover: a deletion and a
  * creation made while it could not connect. Its backoff is long enough
  * that all of this happens before it tries again. A third case restarts
- * without the replay: a cluster whose history went backwards.
+ * without the replay: a cluster whose history went backwards. The last
+ * checks what a restart looks like by default: the new run counts from
+ * the clock and refuses the old run's resourceVersions.
  *
  * Needs TTSTUI_BUILD_DIR (the demo cluster binary lives there).
  */
@@ -364,9 +367,11 @@ static char *write_history(kube_client *c)
 
 /* Starts the first cluster and the reflector, and waits until it has a and b
  * and is watching. Returns b's resourceVersion (caller frees). */
+static const char *const replayable[] = {"--first-rv", "1000", NULL};
+
 static char *start_and_sync(fixture *f)
 {
-    demo_start(&f->d, 0, NULL);
+    demo_start(&f->d, 0, replayable);
     f->writer = client_for(f->d.kubeconfig);
     f->watcher = client_for(f->d.kubeconfig);
     char *rv_b = write_history(f->writer);
@@ -444,7 +449,7 @@ static void reflector_sees_a_deletion_made_while_the_cluster_was_down(void **sta
     kill_and_wait_for_retry(f, &port);
     int connected = counter(&f->v, &f->v.connected);
 
-    restart_with_history(f, port, NULL, rv_b);
+    restart_with_history(f, port, replayable, rv_b);
     delete_cm(f->writer, "b");
     free(create_cm(f->writer, "c"));
     /* all of that happened inside the reflector's retry delay */
@@ -465,7 +470,7 @@ static void reflector_relists_when_the_history_it_needs_has_expired(void **state
 
     /* a short history: the reflector's resourceVersion is gone (410) by
      * the time it is back */
-    static const char *const window[] = {"--rv-window", "2", NULL};
+    static const char *const window[] = {"--first-rv", "1000", "--rv-window", "2", NULL};
     restart_with_history(f, port, window, rv_b);
     delete_cm(f->writer, "b");
     free(create_cm(f->writer, "c"));
@@ -490,7 +495,7 @@ static void reflector_relists_after_an_outage_even_when_history_was_lost(void **
     kill_and_wait_for_retry(f, &port);
     int relists = counter(&f->v, &f->v.relists);
 
-    demo_start(&f->d, port, NULL);
+    demo_start(&f->d, port, replayable);
     tt_error err;
     tt_error_clear(&err);
     json_t *ns = json_pack("{s:s, s:s, s:{s:s}}", "apiVersion", "v1", "kind", "Namespace",
@@ -510,6 +515,77 @@ static void reflector_relists_after_an_outage_even_when_history_was_lost(void **
     free(rv_b);
 }
 
+typedef struct first_event {
+    kube_watch_event_type type;
+    int code;
+    char message[256];
+    int n;
+} first_event;
+
+static int keep_first(const kube_watch_event *ev, void *ud)
+{
+    first_event *fe = ud;
+    if (fe->n++ == 0) {
+        fe->type = ev->type;
+        const json_t *status = ev->object;
+        fe->code = (int)json_integer_value(json_object_get(status, "code"));
+        const char *msg = json_string_value(json_object_get(status, "message"));
+        tt_strlcpy(fe->message, msg ? msg : "", sizeof fe->message);
+    }
+    return 1;
+}
+
+/* By default a restarted demo cluster counts resourceVersions on from the
+ * clock, as etcd never reuses a revision: a watch from the old run's RV is
+ * 410 Expired (so a reflector whose watch merely ended relists instead of
+ * missing the changes), and one from an RV it never issued is 504. */
+static void a_restarted_cluster_refuses_the_old_runs_resource_versions(void **state)
+{
+    fixture *f = *state;
+    demo_start(&f->d, 0, NULL);
+    f->writer = client_for(f->d.kubeconfig);
+    char *rv_b = write_history(f->writer);
+    int port = f->d.port;
+    demo_stop(&f->d);
+    demo_start(&f->d, port, NULL);
+    kube_client_free(f->writer);
+    f->writer = client_for(f->d.kubeconfig);
+    tt_error err;
+    tt_error_clear(&err);
+    json_t *ns = json_pack("{s:s, s:s, s:{s:s}}", "apiVersion", "v1", "kind", "Namespace",
+                           "metadata", "name", "w");
+    json_t *res = kube_create(f->writer, &KUBE_GVR_NAMESPACES, NULL, ns, NULL, &err);
+    json_decref(ns);
+    if (!res)
+        fail_msg("creating namespace w: %s", err.message);
+    json_decref(res);
+    char *rv_c = create_cm(f->writer, "c");
+    assert_true(strtoull(rv_c, NULL, 10) > strtoull(rv_b, NULL, 10));
+
+    first_event fe = {0};
+    kube_watch_opts wo = {.resource_version = rv_b, .timeout_seconds = 5};
+    int rc = kube_watch(f->writer, &KUBE_GVR_CONFIGMAPS, "w", &wo, keep_first, &fe, &err);
+    assert_int_equal(rc, 1);
+    assert_int_equal(fe.type, KUBE_WATCH_ERROR);
+    assert_int_equal(fe.code, 410);
+    if (!strstr(fe.message, "too old resource version"))
+        fail_msg("unexpected 410 message: %s", fe.message);
+
+    char *future = tt_asprintf("%llu", strtoull(rv_c, NULL, 10) + 1000000ULL);
+    memset(&fe, 0, sizeof fe);
+    wo.resource_version = future;
+    tt_error_clear(&err);
+    rc = kube_watch(f->writer, &KUBE_GVR_CONFIGMAPS, "w", &wo, keep_first, &fe, &err);
+    assert_int_equal(rc, -1);
+    assert_int_equal(fe.n, 0);
+    assert_int_equal(err.code, 504);
+    if (!strstr(err.message, "Too large resource version"))
+        fail_msg("unexpected error for a future resourceVersion: %s", err.message);
+    free(future);
+    free(rv_c);
+    free(rv_b);
+}
+
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
@@ -520,6 +596,8 @@ int main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(
             reflector_relists_after_an_outage_even_when_history_was_lost, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_restarted_cluster_refuses_the_old_runs_resource_versions,
+                                        setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
