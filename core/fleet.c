@@ -373,6 +373,8 @@ static void service_clear_fields(fleet_service *s)
     free(s->latest_created);
     free(s->latest_ready);
     free(s->url);
+    free(s->template_name);
+    free(s->template_image);
     for (size_t i = 0; i < s->n_traffic; i++) {
         free(s->traffic[i].revision);
         free(s->traffic[i].tag);
@@ -408,6 +410,16 @@ static void service_parse(fleet_service *s, const json_t *obj)
     s->latest_ready = tt_strdup(jstr(status, "latestReadyRevisionName"));
     s->url = tt_strdup(jstr(status, "url"));
     s->created = fleet_parse_rfc3339(meta_str(obj, "creationTimestamp"));
+    const json_t *tmpl = json_object_get(json_object_get(obj, "spec"), "template");
+    const json_t *tmeta = json_object_get(tmpl, "metadata");
+    s->template_name = tt_strdup(jstr(tmeta, "name"));
+    s->template_image = tt_strdup(jstr(
+        json_array_get(json_object_get(json_object_get(tmpl, "spec"), "containers"), 0), "image"));
+    const json_t *tann = json_object_get(tmeta, "annotations");
+    s->template_min_scale = scale_annotation(tann, "autoscaling.knative.dev/min-scale",
+                                             "autoscaling.knative.dev/minScale");
+    s->template_max_scale = scale_annotation(tann, "autoscaling.knative.dev/max-scale",
+                                             "autoscaling.knative.dev/maxScale");
     const json_t *traffic = json_object_get(status, "traffic");
     if (!json_array_size(traffic))
         traffic = json_object_get(json_object_get(obj, "spec"), "traffic");
@@ -434,7 +446,11 @@ static bool service_fields_equal(const fleet_service *a, const fleet_service *b)
     if (a->present != b->present || a->ready != b->ready || !tt_streq(a->reason, b->reason) ||
         !tt_streq(a->message, b->message) || !tt_streq(a->latest_created, b->latest_created) ||
         !tt_streq(a->latest_ready, b->latest_ready) || !tt_streq(a->url, b->url) ||
-        a->created != b->created || a->n_traffic != b->n_traffic)
+        a->created != b->created || a->n_traffic != b->n_traffic ||
+        !tt_streq(a->template_name, b->template_name) ||
+        !tt_streq(a->template_image, b->template_image) ||
+        a->template_min_scale != b->template_min_scale ||
+        a->template_max_scale != b->template_max_scale)
         return false;
     for (size_t i = 0; i < a->n_traffic; i++) {
         const fleet_traffic *x = &a->traffic[i], *y = &b->traffic[i];
@@ -865,19 +881,72 @@ bool fleet_version_number(const char *v, unsigned long long *out)
     return true;
 }
 
+bool fleet_service_serving(const fleet_service *s, fleet_serving *out)
+{
+    if (!s || !s->present || !s->latest_ready)
+        return false;
+    for (size_t i = 0; i < s->n_revisions; i++) {
+        const fleet_revision *r = &s->revisions[i];
+        if (tt_streq(r->name, s->latest_ready)) {
+            *out = (fleet_serving){r->image, r->min_scale, r->max_scale};
+            return true;
+        }
+    }
+    bool template_is_ready = s->template_name ? tt_streq(s->template_name, s->latest_ready)
+                                              : tt_streq(s->latest_created, s->latest_ready);
+    if (!template_is_ready)
+        return false;
+    *out = (fleet_serving){s->template_image, s->template_min_scale, s->template_max_scale};
+    return true;
+}
+
+/* Calls fn with the version of every revision the model has or its
+ * services name; stops when fn returns true. */
+static bool any_version(const fleet_model *m, bool (*fn)(const char *version, void *ud), void *ud)
+{
+    const fleet_service *svcs[2] = {&m->stream, &m->validate};
+    for (int s = 0; s < 2; s++) {
+        const fleet_service *sv = svcs[s];
+        const char *service = slot_name(s == 0 ? SLOT_STREAM : SLOT_VALIDATE);
+        for (size_t i = 0; i < sv->n_revisions; i++)
+            if (fn(sv->revisions[i].version, ud))
+                return true;
+        if (!sv->present)
+            continue;
+        const char *named[3] = {sv->latest_created, sv->latest_ready, sv->template_name};
+        for (int i = 0; i < 3; i++)
+            if (named[i] && fn(version_of(named[i], service), ud))
+                return true;
+        for (size_t i = 0; i < sv->n_traffic; i++)
+            if (sv->traffic[i].revision && fn(version_of(sv->traffic[i].revision, service), ud))
+                return true;
+    }
+    return false;
+}
+
+static bool same_version(const char *version, void *ud)
+{
+    return tt_streq(version, ud);
+}
+
+bool fleet_model_has_version(const fleet_model *m, const char *version)
+{
+    return m && version && any_version(m, same_version, (void *)version);
+}
+
+static bool track_highest(const char *version, void *ud)
+{
+    unsigned long long v, *best = ud;
+    if (fleet_version_number(version, &v) && v > *best)
+        *best = v;
+    return false;
+}
+
 char *fleet_next_version(const fleet_model *m)
 {
     unsigned long long best = 0;
-    if (m) {
-        const fleet_service *svcs[2] = {&m->stream, &m->validate};
-        for (int s = 0; s < 2; s++) {
-            for (size_t i = 0; i < svcs[s]->n_revisions; i++) {
-                unsigned long long v;
-                if (fleet_version_number(svcs[s]->revisions[i].version, &v) && v > best)
-                    best = v;
-            }
-        }
-    }
+    if (m)
+        any_version(m, track_highest, &best);
     return tt_asprintf("%llu", best + 1);
 }
 

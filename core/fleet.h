@@ -60,6 +60,11 @@ typedef struct fleet_service {
     long long created;
     fleet_traffic *traffic; /* status.traffic, else spec.traffic */
     size_t n_traffic;
+    /* spec.template: what the next revision is made from */
+    char *template_name;    /* metadata.name, e.g. stream-12; NULL if unnamed */
+    char *template_image;   /* first container's image */
+    int template_min_scale; /* -1 when not set */
+    int template_max_scale;
     fleet_revision *revisions; /* newest first */
     size_t n_revisions;
 } fleet_service;
@@ -102,8 +107,27 @@ uint64_t fleet_generation(const fleet *f);
 
 /* Both services present and Ready. */
 bool fleet_model_ready(const fleet_model *m);
+
+/* What the service's latest ready revision runs. */
+typedef struct fleet_serving {
+    const char *image; /* borrowed from the fleet; may be NULL */
+    int min_scale;     /* -1 when not set */
+    int max_scale;
+} fleet_serving;
+/* From the latest ready revision when its object is in the fleet, else
+ * from the service's spec.template when that is the latest ready revision
+ * (the template names it, or is unnamed and nothing newer was created), so
+ * the dashboard needs no revision objects for a settled service. False
+ * when absent, nothing is ready yet, or a newer template is rolling out
+ * and the ready revision's object has not arrived. */
+bool fleet_service_serving(const fleet_service *s, fleet_serving *out);
+/* The model already has this version: a revision of either service in the
+ * fleet, or a revision the services name (latest created/ready, template,
+ * traffic) whose objects may not have arrived yet. */
+bool fleet_model_has_version(const fleet_model *m, const char *version);
 /* Highest numeric version (digits only, at most 18) among the model's
- * revisions of both services + 1; "1" if none or none numeric (versions
+ * revisions of both services and the revisions they name (as in
+ * fleet_model_has_version) + 1; "1" if none or none numeric (versions
  * like "beta" or "2a" are ignored). Caller frees. */
 char *fleet_next_version(const fleet_model *m);
 /* Traffic not 100% on the latest ready revision (pinned away): the

@@ -6,7 +6,6 @@
 
 #include "app.h"
 #include "draw.h"
-#include "release_check.h"
 #include "release_params.h"
 #include "safety.h"
 #include "w_form.h"
@@ -82,7 +81,7 @@ static bool validate(void *ctx, const tui_form *f, size_t i, char *msg, size_t s
     if (tt_streq(id, "version")) {
         const fleet_model *m = fleet_find(tui_app_fleet(fv->app), tui_form_value(f, "model"));
         const char *v = tui_form_value(f, "version");
-        if (tui_version_exists(m, v)) {
+        if (fleet_model_has_version(m, v)) {
             char *next = fleet_next_version(m);
             snprintf(msg, size,
                      "version %s already exists for %s (next free: %s); a changed template "
@@ -95,12 +94,15 @@ static bool validate(void *ctx, const tui_form *f, size_t i, char *msg, size_t s
     return false;
 }
 
-static const fleet_revision *latest_ready(const fleet_service *s)
+/* What to start the form from: what the latest ready revision runs, else
+ * (nothing ready yet) what the service's template asks for. */
+static fleet_serving live_spec(const fleet_model *m)
 {
-    for (size_t i = 0; s->present && i < s->n_revisions; i++)
-        if (tt_streq(s->revisions[i].name, s->latest_ready))
-            return &s->revisions[i];
-    return s->present && s->n_revisions ? &s->revisions[0] : NULL;
+    fleet_serving sv = {NULL, -1, -1};
+    const fleet_service *s = m ? (m->stream.present ? &m->stream : &m->validate) : NULL;
+    if (s && s->present && !fleet_service_serving(s, &sv))
+        sv = (fleet_serving){s->template_image, s->template_min_scale, s->template_max_scale};
+    return sv;
 }
 
 /* The API-key policy applies only with API keys included. */
@@ -124,13 +126,13 @@ static safety_keys_policy keys_policy_of(const tui_form *f)
 static void prefill(form_view *fv, tui_app *app)
 {
     const fleet_model *m = fv->model ? fleet_find(tui_app_fleet(app), fv->model) : NULL;
-    const fleet_revision *r = m ? latest_ready(m->stream.present ? &m->stream : &m->validate) : NULL;
+    fleet_serving r = live_spec(m);
     char *next = m ? fleet_next_version(m) : tt_strdup("1");
     char min[16] = "0", max[16] = "32";
-    if (r && r->min_scale >= 0)
-        snprintf(min, sizeof(min), "%d", r->min_scale);
-    if (r && r->max_scale >= 0)
-        snprintf(max, sizeof(max), "%d", r->max_scale);
+    if (r.min_scale >= 0)
+        snprintf(min, sizeof(min), "%d", r.min_scale);
+    if (r.max_scale >= 0)
+        snprintf(max, sizeof(max), "%d", r.max_scale);
     const char *env = tui_app_env(app);
     tui_form *f = fv->form;
     size_t i = tui_form_add(f, "env", "Environment", TUI_FIELD_CHOICE,
@@ -140,7 +142,7 @@ static void prefill(form_view *fv, tui_app *app)
     tui_form_set_hint(f, i, "the namespace; lowercase letters, digits and '-'");
     i = tui_form_add(f, "version", "Version", TUI_FIELD_TEXT, next, NULL);
     tui_form_set_hint(f, i, "the revision is <service>-<version>; must be new");
-    i = tui_form_add(f, "image", "Image", TUI_FIELD_TEXT, r && r->image ? r->image : "", NULL);
+    i = tui_form_add(f, "image", "Image", TUI_FIELD_TEXT, r.image ? r.image : "", NULL);
     tui_form_set_hint(f, i, "registry/name@sha256:<digest>");
     tui_form_add(f, "entrypoint", "Entry point", TUI_FIELD_TEXT, DEFAULT_ENTRYPOINT, NULL);
     i = tui_form_add(f, "include_api_keys", "Include API keys", TUI_FIELD_BOOL, "false", NULL);

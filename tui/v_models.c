@@ -24,14 +24,6 @@ typedef struct models_view {
     tui_list *list;
 } models_view;
 
-static const fleet_revision *latest_ready(const fleet_service *s)
-{
-    for (size_t i = 0; s->present && i < s->n_revisions; i++)
-        if (tt_streq(s->revisions[i].name, s->latest_ready))
-            return &s->revisions[i];
-    return NULL;
-}
-
 static size_t src_count(void *ctx)
 {
     models_view *mv = ctx;
@@ -52,7 +44,8 @@ static const char *src_cell(void *ctx, size_t row, int col, tui_role *role, char
     if (!m)
         return "";
     const fleet_service *s = m->stream.present ? &m->stream : &m->validate;
-    const fleet_revision *r = latest_ready(s);
+    fleet_serving live;
+    bool serving = fleet_service_serving(s, &live);
     switch (col) {
     case COL_MODEL:
         if (m->terminating) {
@@ -87,9 +80,9 @@ static const char *src_cell(void *ctx, size_t row, int col, tui_role *role, char
             *role = TUI_ROLE_WARNING;
         return buf;
     case COL_IMAGE:
-        return tui_fmt_image_short(r ? r->image : NULL, buf, size);
+        return tui_fmt_image_short(serving ? live.image : NULL, buf, size);
     case COL_SCALE:
-        return r ? tui_fmt_scale(r->min_scale, r->max_scale, buf, size) : "-";
+        return serving ? tui_fmt_scale(live.min_scale, live.max_scale, buf, size) : "-";
     case COL_AGE:
         return tui_fmt_age(m->created, (long long)time(NULL), buf, size);
     }

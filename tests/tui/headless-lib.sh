@@ -1,5 +1,6 @@
 # Helpers for the headless script tests (sourced, not a test itself).
 #   run_script NAME FIXTURE SIZE [ttstui flags...] <<'KEYS' ... KEYS
+# (FIXTURE: a file of tests/data/tui, or an absolute path)
 # runs the real binary on a virtual screen with the keys from stdin and
 # leaves the final screen in $out/NAME.screen; fails the test on error.
 set -euo pipefail
@@ -14,7 +15,11 @@ run_script() {
   cat >"$out/$name.keys"
   local args=(--headless-script="$out/$name.keys" --headless-size="$size"
               --headless-dump="$out/$name.screen")
-  [ -n "$fixture" ] && args+=(--fake-backend="$data/$fixture")
+  case $fixture in
+    "") ;;
+    /*) args+=(--fake-backend="$fixture") ;;
+    *) args+=(--fake-backend="$data/$fixture") ;;
+  esac
   if ! "$TTSTUI_BIN" "${args[@]}" "$@" 2>"$out/$name.err"; then
     echo "FAIL: $name: ttstui failed:" >&2
     cat "$out/$name.err" >&2
