@@ -126,6 +126,13 @@ int kube_list_pages(kube_client *c, const kube_gvr *gvr, const char *ns,
 typedef int (*kube_list_item_fn)(const json_t *item, void *ud);
 int kube_list_items(kube_client *c, const kube_gvr *gvr, const char *ns,
                     const kube_list_opts *opts, kube_list_item_fn fn, void *ud, tt_error *err);
+/* kube_list_items that also gives the list's metadata.resourceVersion (of
+ * its first page; every page has the same) in *resource_version, for a
+ * watch that continues the list: set (caller frees) when it returns 0 or
+ * 1 and the server sent one, NULL otherwise. */
+int kube_list_items_rv(kube_client *c, const kube_gvr *gvr, const char *ns,
+                       const kube_list_opts *opts, kube_list_item_fn fn, void *ud,
+                       char **resource_version, tt_error *err);
 
 typedef struct kube_write_opts {
     bool dry_run;              /* dryRun=All */

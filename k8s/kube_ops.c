@@ -158,9 +158,10 @@ static json_t *lt_value(list_text *t)
 }
 
 /* Feeds the items of one List page to fn; *cont gets metadata.continue
- * (caller frees, NULL when none). 0, 1 when fn stopped, -1 on bad text. */
+ * (caller frees, NULL when none) and, when rv is non-NULL and *rv still
+ * NULL, *rv metadata.resourceVersion. 0, 1 when fn stopped, -1 on bad text. */
 static int list_page_items(list_text *t, kube_list_item_fn fn, void *ud, char **cont,
-                           bool *saw_items)
+                           char **rv, bool *saw_items)
 {
     *cont = NULL;
     *saw_items = false;
@@ -200,6 +201,9 @@ static int list_page_items(list_text *t, kube_list_item_fn fn, void *ud, char **
             const char *next = json_string_value(json_object_get(v, "continue"));
             free(*cont);
             *cont = next && next[0] ? tt_strdup(next) : NULL;
+            const char *version = json_string_value(json_object_get(v, "resourceVersion"));
+            if (rv && !*rv && version)
+                *rv = tt_strdup(version);
         }
         json_decref(v);
     } while (lt_take(t, ','));
@@ -209,6 +213,15 @@ static int list_page_items(list_text *t, kube_list_item_fn fn, void *ud, char **
 int kube_list_items(kube_client *c, const kube_gvr *gvr, const char *ns,
                     const kube_list_opts *opts, kube_list_item_fn fn, void *ud, tt_error *err)
 {
+    return kube_list_items_rv(c, gvr, ns, opts, fn, ud, NULL, err);
+}
+
+int kube_list_items_rv(kube_client *c, const kube_gvr *gvr, const char *ns,
+                       const kube_list_opts *opts, kube_list_item_fn fn, void *ud,
+                       char **resource_version, tt_error *err)
+{
+    if (resource_version)
+        *resource_version = NULL;
     kube_list_opts none = {0};
     if (!opts)
         opts = &none;
@@ -224,7 +237,7 @@ int kube_list_items(kube_client *c, const kube_gvr *gvr, const char *ns,
             return -1;
         list_text t = {resp.body.data ? resp.body.data : "", resp.body.len, 0};
         bool saw_items;
-        rc = list_page_items(&t, fn, ud, &cont, &saw_items);
+        rc = list_page_items(&t, fn, ud, &cont, resource_version, &saw_items);
         if (rc == 0 && lt_peek(&t) != '\0')
             rc = -1;
         if (rc == 0 && !saw_items) {
@@ -239,6 +252,10 @@ int kube_list_items(kube_client *c, const kube_gvr *gvr, const char *ns,
         kube_response_free(&resp);
         if (rc != 0) {
             free(cont);
+            if (rc != 1 && resource_version) {
+                free(*resource_version);
+                *resource_version = NULL;
+            }
             return rc == 1 ? 1 : -1;
         }
     } while (cont);

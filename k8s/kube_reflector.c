@@ -137,6 +137,7 @@ typedef struct reflector {
     long backoff_ms;   /* the next delay */
     bool stop;         /* fn asked to stop */
     bool expired;      /* relist needed (410) */
+    bool listing;      /* relist: RELIST_BEGIN emitted */
     tt_error watch_err;
     bool watch_failed;
     unsigned seed;
@@ -213,21 +214,44 @@ static void fail(reflector *r, const tt_error *why)
     wait_cancellable(r, delay);
 }
 
+/* Each item of the list as its page is decoded: RELIST_BEGIN before the
+ * first (so a list that fails at its first page says nothing), CONNECTED
+ * with it when the reflector was failing. */
+static int on_list_item(const json_t *item, void *ud)
+{
+    reflector *r = ud;
+    if (!r->listing) {
+        r->listing = true;
+        mark_connected(r);
+        emit(r, KUBE_REFLECT_RELIST_BEGIN, NULL);
+    }
+    emit(r, KUBE_REFLECT_ITEM, item);
+    return r->stop ? 1 : 0;
+}
+
+/* Lists page by page, handing items on as each page is decoded: memory
+ * stays at one page, and the consumer works on the first page while the
+ * next is fetched. A list that fails part way has emitted RELIST_BEGIN
+ * and some ITEMs but no SYNCED (see kube_reflector_fn). */
 static int relist(reflector *r, tt_error *err)
 {
     kube_list_opts lo = {r->opts.label_selector, r->opts.field_selector, r->opts.page_size, NULL};
-    json_t *list = kube_list(r->c, r->gvr, r->ns, &lo, err);
-    if (!list)
+    r->listing = false;
+    char *rv = NULL;
+    int rc = kube_list_items_rv(r->c, r->gvr, r->ns, &lo, on_list_item, r, &rv, err);
+    if (rc < 0)
         return -1;
-    mark_connected(r);
-    set_rv(r, object_rv(list));
-    emit(r, KUBE_REFLECT_RELIST_BEGIN, NULL);
-    size_t i;
-    const json_t *item;
-    json_array_foreach(json_object_get(list, "items"), i, item)
-        emit(r, KUBE_REFLECT_ITEM, item);
+    if (r->stop) {
+        free(rv);
+        return 0;
+    }
+    if (!r->listing) { /* an empty list */
+        mark_connected(r);
+        emit(r, KUBE_REFLECT_RELIST_BEGIN, NULL);
+    }
+    set_rv(r, rv);
+    free(rv);
     emit(r, KUBE_REFLECT_SYNCED, NULL);
-    json_decref(list);
     r->expired = false;
     return 0;
 }

@@ -81,8 +81,8 @@ int kube_watch(kube_client *c, const kube_gvr *gvr, const char *ns,
 /* ---- reflector -------------------------------------------------------- */
 
 typedef enum kube_reflector_event_type {
-    KUBE_REFLECT_RELIST_BEGIN, /* a full list follows: forget what you had */
-    KUBE_REFLECT_ITEM,         /* one object of the list */
+    KUBE_REFLECT_RELIST_BEGIN, /* a full list follows (see below) */
+    KUBE_REFLECT_ITEM,         /* one object of the list, as its page arrives */
     KUBE_REFLECT_SYNCED,       /* the list is complete (you have every object) */
     KUBE_REFLECT_ADDED,        /* then live changes from the watch */
     KUBE_REFLECT_MODIFIED,
@@ -94,7 +94,9 @@ typedef enum kube_reflector_event_type {
 typedef struct kube_reflector_event {
     kube_reflector_event_type type;
     const json_t *object;          /* ITEM/ADDED/MODIFIED/DELETED, borrowed */
-    const char *resource_version;  /* the latest RV seen */
+    const char *resource_version;  /* where a watch would resume: the latest RV seen;
+                                    * during a list the one from before it (NULL at
+                                    * first), from SYNCED on the list's */
     long retry_in_ms;              /* RETRYING */
     const tt_error *error;         /* RETRYING: the failure */
 } kube_reflector_event;
@@ -113,7 +115,13 @@ typedef struct kube_reflector_opts {
 
 /*
  * List (emitting RELIST_BEGIN, ITEM..., SYNCED), then watch from the
- * list's resourceVersion; an ERROR 410 (or HTTP 410) relists; a watch the
+ * list's resourceVersion. The list is handed on page by page as it is
+ * decoded (memory stays at one page), so a list can fail part way: then
+ * RELIST_BEGIN and some ITEMs came but no SYNCED, and the next attempt
+ * starts again with RELIST_BEGIN. Items are current objects, so a
+ * consumer may show them at once as upserts, but must forget objects it
+ * had before RELIST_BEGIN only at SYNCED (those the list did not name). A
+ * list that fails at its first page emits nothing; an ERROR 410 (or HTTP 410) relists; a watch the
  * server ends re-watches from the last RV seen (bookmarks included);
  * failures (connection refused or broken, error answers) retry with
  * exponential backoff and jitter, reported as RETRYING, then relist (the

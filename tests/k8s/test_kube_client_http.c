@@ -28,6 +28,7 @@ typedef struct srv {
     unsigned port;
     pthread_mutex_t mu;
     int hits_secret;      /* requests to the 401-then-200 secret */
+    int hits_torn;        /* second pages of the torn list */
     int watches;          /* watch requests seen */
     char last_query[512]; /* of the last watch/apply request */
     char last_ctype[128];
@@ -197,6 +198,26 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         return reply(conn, 410, "application/json",
                      "{\"kind\":\"Status\",\"reason\":\"Expired\",\"code\":410,\"message\":"
                      "\"The provided continue parameter is too old\"}");
+    }
+    if (strcmp(url, "/api/v1/namespaces/torn/configmaps") == 0) {
+        /* a list whose second page fails the first time (then a quiet watch) */
+        if (watch)
+            return reply_stream(conn, nothing, true);
+        if (!arg(conn, "continue"))
+            return reply(conn, 200, "application/json",
+                         "{\"kind\":\"ConfigMapList\",\"metadata\":{\"resourceVersion\":\"5\","
+                         "\"continue\":\"next\"},\"items\":[{\"metadata\":{\"name\":\"a\"}},"
+                         "{\"metadata\":{\"name\":\"b\"}}]}");
+        pthread_mutex_lock(&S.mu);
+        int nth = ++S.hits_torn;
+        pthread_mutex_unlock(&S.mu);
+        if (nth == 1)
+            return reply(conn, 500, "application/json",
+                         "{\"kind\":\"Status\",\"reason\":\"InternalError\",\"message\":"
+                         "\"etcd is busy\",\"code\":500}");
+        return reply(conn, 200, "application/json",
+                     "{\"kind\":\"ConfigMapList\",\"metadata\":{\"resourceVersion\":\"5\"},"
+                     "\"items\":[{\"metadata\":{\"name\":\"c\"}}]}");
     }
     if (strcmp(url, "/api/v1/namespaces/n/secrets/flaky") == 0) {
         pthread_mutex_lock(&S.mu);
@@ -582,6 +603,7 @@ static void cancel_stops_a_quiet_watch_quickly(void **state)
 typedef struct rseen {
     char log[1024];
     int synced;
+    int cancel_at; /* cancel at this SYNCED (0: the second) */
     atomic_int *cancel;
 } rseen;
 
@@ -593,9 +615,25 @@ static int on_reflect(const kube_reflector_event *ev, void *ud)
     size_t n = strlen(r->log);
     snprintf(r->log + n, sizeof r->log - n, "%s%s@%s", n ? " " : "", names[ev->type],
              ev->resource_version ? ev->resource_version : "-");
-    if (ev->type == KUBE_REFLECT_SYNCED && ++r->synced == 2)
+    if (ev->type == KUBE_REFLECT_SYNCED && ++r->synced == (r->cancel_at ? r->cancel_at : 2))
         atomic_store(r->cancel, 1);
     return 0;
+}
+
+/* The list is handed on page by page; one that fails part way has given
+ * RELIST_BEGIN and the first page's items but no SYNCED, and the retry
+ * starts again with RELIST_BEGIN. */
+static void reflector_list_failing_part_way_is_begun_again(void **state)
+{
+    atomic_int cancel = 0;
+    rseen r = {.cancel = &cancel, .cancel_at = 1};
+    tt_error err;
+    kube_reflector_opts o = {.page_size = 2, .backoff_initial_ms = 10};
+    assert_int_equal(kube_reflector_run(*state, &KUBE_GVR_CONFIGMAPS, "torn", &o, on_reflect, &r,
+                                        &cancel, &err),
+                     0);
+    assert_string_equal(r.log, "BEGIN@- ITEM@- ITEM@- RETRYING@- "
+                               "CONNECTED@- BEGIN@- ITEM@- ITEM@- ITEM@- SYNCED@5");
 }
 
 static void reflector_lists_watches_and_relists_on_expired(void **state)
@@ -603,13 +641,15 @@ static void reflector_lists_watches_and_relists_on_expired(void **state)
     atomic_int cancel = 0;
     rseen r = {.cancel = &cancel};
     tt_error err;
-    /* list (RV 12) → watch from 12: ADDED, MODIFIED, BOOKMARK 20, end →
-     * watch from 20: ERROR 410 → relist → synced twice → cancelled. */
+    /* list (RV 12; its items come before the reflector may resume from it)
+     * → watch from 12: ADDED, MODIFIED, BOOKMARK 20, end → watch from 20:
+     * ERROR 410 → relist (items while 20 is still the last RV) → synced
+     * twice → cancelled. */
     kube_reflector_opts o = {.watch_timeout_seconds = 5};
     assert_int_equal(kube_reflector_run(*state, &KUBE_GVR_CONFIGMAPS, NULL, &o, on_reflect, &r,
                                         &cancel, &err), 0);
-    assert_string_equal(r.log, "BEGIN@12 ITEM@12 SYNCED@12 ADDED@11 MODIFIED@12 "
-                               "BEGIN@12 ITEM@12 SYNCED@12");
+    assert_string_equal(r.log, "BEGIN@- ITEM@- SYNCED@12 ADDED@11 MODIFIED@12 "
+                               "BEGIN@20 ITEM@20 SYNCED@12");
 }
 
 static int stop_on_retry(const kube_reflector_event *ev, void *ud)
@@ -647,6 +687,7 @@ int main(void)
         T(get_returns_the_object),
         T(get_of_a_missing_object_is_404_not_found),
         T(list_follows_continue_and_merges_pages),
+        T(reflector_list_failing_part_way_is_begun_again),
         T(list_pages_stops_when_asked),
         T(html_answer_is_reported_with_its_url),
         T(non_json_success_is_a_protocol_error),

@@ -2,7 +2,7 @@
  * kube_list_items (k8s/kube_client.h): a List decoded one item at a time,
  * against a small scripted server in this process (libmicrohttpd): items
  * in order across pages, any layout and key order of the List, stopping
- * early, and lists that are not Lists.
+ * early, lists that are not Lists, and the list's resourceVersion.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -225,6 +225,26 @@ static void items_are_the_same_as_kube_list_gives(void **state)
     json_decref(whole);
 }
 
+static void the_lists_resource_version_is_given_back(void **state)
+{
+    kube_list_opts o = {.page_size = 2};
+    const char *ns[] = {"n", "pretty", "empty", "denied"};
+    const char *want[] = {"12", "7", NULL, NULL}; /* metadata first, last, without, failed */
+    for (int i = 0; i < 4; i++) {
+        names n = {0};
+        tt_error err;
+        char *rv = (char *)"unset";
+        int rc = kube_list_items_rv(*state, &KUBE_GVR_CONFIGMAPS, ns[i], &o, collect, &n, &rv,
+                                    &err);
+        assert_int_equal(rc, i == 3 ? -1 : 0);
+        if (want[i])
+            assert_string_equal(rv, want[i]);
+        else
+            assert_null(rv);
+        free(rv);
+    }
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -239,6 +259,7 @@ int main(void)
         T(text_after_the_list_is_a_protocol_error),
         T(a_status_answer_is_the_error),
         T(items_are_the_same_as_kube_list_gives),
+        T(the_lists_resource_version_is_given_back),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
