@@ -178,11 +178,11 @@ bench_tui() { # bench_tui MODELS
   local seen_ms="" limit=12000
   for _ in $(seq 1 "$limit"); do
     if [ -s "$tmp/first-paint" ]; then done_how=report; break; fi
-    if [ -z "$seen_ms" ] && screen | grep -qE "(^|[^0-9])$n models"; then
+    if [ -z "$seen_ms" ] && screen | grep -cE "(^|[^0-9])$n models" >/dev/null; then
       seen_ms=$(ms_since "$t0")
       log "dashboard: '$n models' on screen after $seen_ms ms (tmux poll); waiting for the report"
     fi
-    if [ -z "$seen_ms" ] && screen | grep -qi "not wired"; then done_how=notwired; break; fi
+    if [ -z "$seen_ms" ] && screen | grep -ci "not wired" >/dev/null; then done_how=notwired; break; fi
     kill -0 "$pid" 2>/dev/null || { done_how=exited; break; }
     sleep 0.01
   done
@@ -192,7 +192,7 @@ bench_tui() { # bench_tui MODELS
     report) R[tui_first_$n]=$(tr -dc '0-9.' <"$tmp/first-paint"); R[tui_first_how_$n]="process start to first fully synced frame, reported by the TUI" ;;
     screen) R[tui_first_$n]=$seen_ms; R[tui_first_how_$n]="launch to '$n models' on screen (tmux poll, no report)" ;;
     notwired) R[tui_state_$n]="the dashboard is not connected to clusters in this build"; ;;
-    exited) R[tui_state_$n]="the dashboard exited: $(screen | head -3 | tr '\n' ' ')" ;;
+    exited) R[tui_state_$n]="the dashboard exited: $(screen | sed -n 1,3p | tr '\n' ' ')" ;;
     *) R[tui_state_$n]="no complete dashboard within 120 s" ;;
   esac
   if [ "${R[tui_state_$n]}" != ok ]; then
@@ -224,12 +224,12 @@ bench_tui() { # bench_tui MODELS
     # A change on the cluster to its row on screen: delete the first model
     # shown (its namespace turns Terminating at once), poll every 10 ms.
     local model line0 t3 changed=0
-    model=$(screen | grep -oE 'model-[0-9]+' | head -1)
-    line0=$(screen | grep -F "$model" | head -1)
+    model=$(screen | grep -m1 -oE 'model-[0-9]+')
+    line0=$(screen | grep -m1 -F "$model")
     t3=$(now_ns)
     curl -sf -X DELETE "$url/api/v1/namespaces/$model" >/dev/null
     for _ in $(seq 1 500); do
-      if [ "$(screen | grep -F "$model" | head -1)" != "$line0" ]; then changed=1; break; fi
+      if [ "$(screen | grep -m1 -F "$model")" != "$line0" ]; then changed=1; break; fi
       sleep 0.01
     done
     if [ "$changed" = 1 ]; then R[tui_change_$n]=$(ms_since "$t3"); else R[tui_change_$n]=">5000"; fi

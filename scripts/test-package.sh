@@ -62,7 +62,7 @@ field() { dpkg-deb -f "$deb" "$1"; }
 [ "$(field Version)" = "$(sed -n 's/^project(ttstui VERSION \([0-9.]*\).*/\1/p' CMakeLists.txt)" ] \
   || fail "Version '$(field Version)' is not the project version"
 [ -n "$(field Maintainer)" ] || fail "no Maintainer"
-field Suggests | grep -qw jsonnet || fail "Suggests does not name jsonnet: '$(field Suggests)'"
+field Suggests | grep -cw jsonnet >/dev/null || fail "Suggests does not name jsonnet: '$(field Suggests)'"
 depends=$(field Depends)
 [ -n "$depends" ] || fail "no Depends: dpkg-shlibdeps did not run (CPACK_DEBIAN_PACKAGE_SHLIBDEPS)"
 case "$depends" in *kubectl* | *jsonnet\ * | *jsonnet,*) fail "Depends names a tool ttstui does not need: $depends" ;; esac
@@ -80,7 +80,7 @@ for lib in $(objdump -p "$bin" | awk '$1 == "NEEDED" { print $2 }'); do
   pkg=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | awk -F: 'NR == 1 { print $1 }') \
     || pkg=$(dpkg -S "$path" 2>/dev/null | awk -F: 'NR == 1 { print $1 }') || pkg=""
   [ -n "$pkg" ] || { fail "no package owns $path ($lib)"; continue; }
-  printf '%s\n' "$depends" | tr ',' '\n' | grep -qE "^ *$pkg( |$)" \
+  printf '%s\n' "$depends" | tr ',' '\n' | grep -cE "^ *$pkg( |$)" >/dev/null \
     || fail "$lib comes from $pkg, which Depends does not name"
 done
 ok "Depends covers every NEEDED library"
@@ -91,9 +91,9 @@ for f in ./usr/bin/ttstui ./usr/share/man/man1/ttstui.1.gz ./usr/share/man/man5/
          ./usr/share/ttstui/themes/dark.yaml ./usr/share/ttstui/themes/light.yaml \
          ./usr/share/ttstui/themes/mono.yaml ./usr/share/bash-completion/completions/ttstui \
          ./usr/share/zsh/vendor-completions/_ttstui ./usr/share/doc/ttstui/README.md; do
-  printf '%s\n' "$contents" | grep -qx -- "$f" || fail "the package lacks $f"
+  printf '%s\n' "$contents" | grep -cx -- "$f" >/dev/null || fail "the package lacks $f"
 done
-printf '%s\n' "$contents" | grep -q 'demo-cluster\|/usr/local/' \
+printf '%s\n' "$contents" | grep -c 'demo-cluster\|/usr/local/' >/dev/null \
   && fail "the package holds test infrastructure or /usr/local paths: $(printf '%s\n' "$contents" | grep 'demo-cluster\|/usr/local/')"
 ok "contents"
 
@@ -109,7 +109,7 @@ for page in usr/share/man/man1/ttstui.1.gz usr/share/man/man5/ttstui-config.5.gz
   warnings=$(MANWIDTH=80 LC_ALL=C.UTF-8 man --warnings -l "$tmp/root/$page" 2>&1 >/dev/null) \
     || fail "man -l $page failed"
   [ -z "$warnings" ] || fail "man -l $page warns: $warnings"
-  MANWIDTH=80 man -l "$tmp/root/$page" 2>/dev/null | grep -qx 'NAME' || fail "man -l $page shows no NAME"
+  MANWIDTH=80 man -l "$tmp/root/$page" 2>/dev/null | grep -cx 'NAME' >/dev/null || fail "man -l $page shows no NAME"
 done
 ok "man pages render"
 

@@ -57,7 +57,7 @@ pass "differing keys refused, naming the keys and the form field"
 # Back to the form: policy merge.
 keys Escape
 wait_gone "set API-key policy to replace or merge in the form"
-for _ in 1 2 3; do capture | grep -qF "Deploy a release to" && break; keys Escape; sleep 0.5; done
+for _ in 1 2 3; do screen_has "Deploy a release to" && break; keys Escape; sleep 0.5; done
 wait_for "Deploy a release to"
 keys m
 wait_match 'API-key policy +< merge >'

@@ -30,7 +30,7 @@ export XDG_CONFIG_HOME="$E2E_TMP/config"
 AUDIT_LOG="$XDG_STATE_HOME/ttstui/audit.log"
 CAPTURES="$E2E_TMP/captures.log"
 : >"$CAPTURES"
-if nm "$TTSTUI_BIN" 2>/dev/null | grep -q __asan_init; then
+if nm "$TTSTUI_BIN" 2>/dev/null | grep -c __asan_init >/dev/null; then # -c: reads all (pipefail)
   E2E_SLOW=${E2E_SLOW:-3}
 else
   E2E_SLOW=${E2E_SLOW:-1}
@@ -55,6 +55,12 @@ capture() {
   printf '%s\n' "$s" >>"$CAPTURES"
   printf '%s\n' "$s"
 }
+
+# The screen holds TEXT / a line matching EXTENDED-REGEX. Not `capture |
+# grep -q`: grep stops reading at the first match and, under pipefail, the
+# writer's SIGPIPE would turn a match into a failure.
+screen_has() { local s; s=$(capture); grep -qF -- "$1" <<<"$s"; }
+screen_matches() { local s; s=$(capture); grep -qE -- "$1" <<<"$s"; }
 
 fail() {
   echo "FAIL: $*" >&2
@@ -138,7 +144,7 @@ wait_for() { # wait_for TEXT [SECONDS]
   local text=$1 secs=${2:-15}
   local end=$(( $(date +%s%N) / 1000000 + secs * 1000 * E2E_SLOW ))
   while :; do
-    capture | grep -qF -- "$text" && return 0
+    screen_has "$text" && return 0
     [ "$(( $(date +%s%N) / 1000000 ))" -lt "$end" ] || fail "'$text' did not appear within $((secs * E2E_SLOW)) s"
     sleep 0.1
   done
@@ -148,7 +154,7 @@ wait_gone() { # wait_gone TEXT [SECONDS]
   local text=$1 secs=${2:-15}
   local end=$(( $(date +%s%N) / 1000000 + secs * 1000 * E2E_SLOW ))
   while :; do
-    capture | grep -qF -- "$text" || return 0
+    screen_has "$text" || return 0
     [ "$(( $(date +%s%N) / 1000000 ))" -lt "$end" ] || fail "'$text' still shown after $((secs * E2E_SLOW)) s"
     sleep 0.1
   done
@@ -158,7 +164,7 @@ wait_match() { # wait_match EXTENDED-REGEX [SECONDS]
   local re=$1 secs=${2:-15}
   local end=$(( $(date +%s%N) / 1000000 + secs * 1000 * E2E_SLOW ))
   while :; do
-    capture | grep -qE -- "$re" && return 0
+    screen_matches "$re" && return 0
     [ "$(( $(date +%s%N) / 1000000 ))" -lt "$end" ] || fail "nothing matched /$re/ within $((secs * E2E_SLOW)) s"
     sleep 0.1
   done
@@ -166,10 +172,10 @@ wait_match() { # wait_match EXTENDED-REGEX [SECONDS]
 
 # A capture may catch a frame half drawn: an assertion waits a little.
 assert_screen() { wait_for "$1" 3; }
-refute_screen() { ! capture | grep -qF -- "$1" || fail "not expected on the screen: $1"; }
+refute_screen() { ! screen_has "$1" || fail "not expected on the screen: $1"; }
 
 # The dashboard line of a model (first match).
-model_line() { capture | grep -E "^$1 " | head -n 1; }
+model_line() { local s; s=$(capture); grep -m1 -E "^$1 " <<<"$s" || true; }
 
 # tui_pid: the ttstui process in the pane.
 tui_pid() { pgrep -P "$(tm display-message -p -t "$E2E_SESSION" '#{pane_pid}')" -x ttstui || true; }

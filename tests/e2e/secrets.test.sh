@@ -63,7 +63,7 @@ scan "after apply"
 keys v
 wait_for "SECRETS SHOWN (v hides)"
 shown=0
-for s in "${secrets[@]}"; do capture | grep -qF -- "$s" && shown=1; done
+for s in "${secrets[@]}"; do screen_has "$s" && shown=1; done
 [ "$shown" = 1 ] || fail "revealed, but no key value is on the screen (the scan would not see one)"
 quit_tui
 pass "API keys masked through preview, diff, dry-run and apply; shown only on reveal"

@@ -1,33 +1,26 @@
-# A slow cluster (every response 2 s late): keys are still answered at
-# once, e.g. ? opens the help within 300 ms while a request hangs.
+# A slow cluster (every response 2 s late, more under sanitizers): keys
+# are answered while requests hang. The help opens, and closes again, while
+# the fleet's lists are still in flight (the header still says connecting),
+# and likewise while a model's details are still loading.
 . "$(dirname "$0")/lib.sh"
-start_cluster --latency-ms 2000
+start_cluster --latency-ms $((2000 * E2E_SLOW))
 start_tui 140 40
 wait_for "connecting"
-limit=$((300 * E2E_SLOW))
-# Answered within LIMIT ms: the time from send-keys to the text on screen.
-timed_key() { # timed_key KEY TEXT
-  local t0 t1
-  t0=$(date +%s%N)
-  keys "$1"
-  for _ in $(seq 1 500); do
-    tm capture-pane -p -t "$E2E_SESSION" | grep -qF -- "$2" && break
-    sleep 0.01
-  done
-  t1=$(date +%s%N)
-  capture | grep -qF -- "$2" || fail "'$2' did not appear within $(( (t1 - t0) / 1000000 )) ms of $1"
-  echo $(( (t1 - t0) / 1000000 ))
-}
-ms=$(timed_key '?' "Keys of the models view")
-[ "$ms" -le "$limit" ] || fail "help took $ms ms while the fleet list hung (limit $limit)"
-refute_screen "viacom"   # the list is still in flight
+keys '?'
+wait_for "Keys of the models view"
+assert_screen "connecting"
 keys q
+wait_gone "Keys of the models view"
+assert_screen "connecting"
+refute_screen "viacom"   # the list is still in flight
 wait_for "viacom" 30
 open_model v10
 wait_for "loading..."
-ms2=$(timed_key '?' "Keys of the model view")
-[ "$ms2" -le "$limit" ] || fail "help took $ms2 ms while the model's details loaded (limit $limit)"
+keys '?'
+wait_for "Keys of the model view"
 keys q
-wait_for "Recent events"
+wait_gone "Keys of the model view"
+assert_screen "loading..."
+wait_for "Recent events" 30
 quit_tui
-pass "keys answered in $ms and $ms2 ms while requests took 2 s"
+pass "keys answered while the fleet's lists and a model's details were in flight"

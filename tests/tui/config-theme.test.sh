@@ -5,7 +5,7 @@
 "$TTSTUI_BIN" --print-keys >"$out/keys"
 grep -qP '^deploy\td\tmodels,model\t' "$out/keys" || { echo "FAIL: --print-keys" >&2; cat "$out/keys" >&2; exit 1; }
 grep -qP '^quit\tQ\t' "$out/keys" || { echo "FAIL: --print-keys has no quit" >&2; exit 1; }
-"$TTSTUI_BIN" --help | grep -qF -- "--fake-backend FILE" || { echo "FAIL: --help" >&2; exit 1; }
+"$TTSTUI_BIN" --help | grep -cF -- "--fake-backend FILE" >/dev/null || { echo "FAIL: --help" >&2; exit 1; }
 if "$TTSTUI_BIN" --no-such-flag 2>"$out/err"; then echo "FAIL: unknown flag accepted" >&2; exit 1; fi
 grep -qF "unknown option --no-such-flag" "$out/err" || { echo "FAIL: unknown flag message" >&2; cat "$out/err" >&2; exit 1; }
 

@@ -16,7 +16,7 @@ capture() { tm capture-pane -p -t "$session"; }
 wait_for() { # wait_for TEXT [tries]
   local tries=${2:-100}
   for _ in $(seq 1 "$tries"); do
-    capture | grep -qF -- "$1" && return 0
+    capture | grep -cF -- "$1" >/dev/null && return 0 # -c reads all (pipefail)
     sleep 0.1
   done
   echo "FAIL: '$1' did not appear:" >&2
@@ -32,7 +32,7 @@ wait_for 'smoke$'
 
 tm send-keys -t "$session" "$TTSTUI_BIN --fake-backend=$TTSTUI_TEST_DATA/tui/fleet-basic.json" Enter
 wait_for "lincoln"
-capture | grep -qF "● connected" || { echo "FAIL: no connection state" >&2; capture >&2; exit 1; }
+capture | grep -cF "● connected" >/dev/null || { echo "FAIL: no connection state" >&2; capture >&2; exit 1; }
 [ "$(tm display-message -p -t "$session" '#{alternate_on}')" = 1 ] ||
   { echo "FAIL: the dashboard is not on the alternate screen" >&2; exit 1; }
 
