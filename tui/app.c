@@ -274,10 +274,14 @@ static long long process_age_ms(void)
     return hz > 0 ? now - (long long)(start * 1000 / (unsigned long long)hz) : -1;
 }
 
+/* The dashboard is complete once services, namespaces and the pin have
+ * been listed: every column comes from them (image and scale from the
+ * template of a settled service, see fleet_service_serving). Revision
+ * objects, 20 per service, matter only to the views of one model. */
 static void report_first_paint(tui_app *app)
 {
-    const unsigned all = (1u << FLEET_KIND_SERVICE) | (1u << FLEET_KIND_REVISION) |
-                         (1u << FLEET_KIND_NAMESPACE) | (1u << FLEET_KIND_PIN);
+    const unsigned all = (1u << FLEET_KIND_SERVICE) | (1u << FLEET_KIND_NAMESPACE) |
+                         (1u << FLEET_KIND_PIN);
     if (app->first_paint_done || !app->opts.first_paint_report || (app->synced_kinds & all) != all)
         return;
     app->first_paint_done = true;
@@ -324,7 +328,10 @@ size_t tui_app_process_messages(tui_app *app)
     tui_msg *m;
     while ((m = tui_queue_pop(app->queue))) {
         dispatch_message(app, m);
-        tui_msg_free(m);
+        if (m->type == TUI_MSG_FLEET)
+            tui_backend_dispose(app->backend, m); /* thousands of objects: not here */
+        else
+            tui_msg_free(m);
         n++;
     }
     return n;

@@ -22,6 +22,14 @@ void tui_backend_post(tui_backend *b, int type, unsigned long req, void *payload
     tui_queue_push(b->queue, m);
 }
 
+void tui_backend_dispose(tui_backend *b, tui_msg *m)
+{
+    if (b && b->ops->dispose)
+        b->ops->dispose(b, m);
+    else
+        tui_msg_free(m);
+}
+
 void tui_backend_destroy(tui_backend *b)
 {
     if (b)

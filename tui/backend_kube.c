@@ -88,6 +88,7 @@ struct kb {
     tui_backend *b;
     pthread_mutex_t lock; /* everything below unless noted */
     pthread_cond_t cond;  /* wakes the flusher */
+    pthread_cond_t listed; /* a reflector's first list ended (see reflector_main) */
     bool stop;
     const config *cfg;    /* borrowed */
     bool readonly;
@@ -99,6 +100,7 @@ struct kb {
     job *jobs;
     tui_fleet_batch *pending;
     long long pending_since;
+    tui_msg *garbage;     /* messages the UI is done with, for the flusher to free */
     kind_state kinds[N_KINDS];
     tui_conn_state last_state;
     char *last_message;
@@ -185,9 +187,10 @@ static void job_done(job *j, const tt_error *err)
 /* ---- connection state ------------------------------------------------------- */
 
 /* Under k->lock: works out the header's state from the four kinds and
- * posts it when it changed. */
+ * posts it when it changed; wakes a reflector waiting on another's list. */
 static void conn_update_locked(kb *k)
 {
+    pthread_cond_broadcast(&k->listed); /* a kind's state may have changed */
     tui_conn_state st = TUI_CONN_CONNECTED;
     const char *msg = NULL;
     int worst = 1;
@@ -265,6 +268,9 @@ static int on_reflect(const kube_reflector_event *ev, void *ud)
         break;
     case KUBE_REFLECT_SYNCED:
         pending_add_locked(k, TUI_FLEET_SWEEP, ks->kind, NULL);
+        /* A complete list: nothing of it is still to come, so no reason
+         * to hold it for the flusher's FLUSH_MS. */
+        flush_fleet_locked(k);
         /* Fall through: a complete list means connected. */
         /* FALLTHROUGH */
     case KUBE_REFLECT_CONNECTED:
@@ -298,6 +304,15 @@ static int on_reflect(const kube_reflector_event *ev, void *ud)
     return stop;
 }
 
+/* Under k->lock: the services' first list has ended (listed, or failed). */
+static bool services_listed_locked(const kb *k)
+{
+    for (int i = 0; i < N_KINDS; i++)
+        if (k->kinds[i].kind == FLEET_KIND_SERVICE)
+            return k->kinds[i].state != 0;
+    return true;
+}
+
 static void *reflector_main(void *arg)
 {
     reflector *r = arg;
@@ -305,6 +320,12 @@ static void *reflector_main(void *arg)
     tt_error err;
     tt_error_clear(&err);
     pthread_mutex_lock(&k->lock);
+    /* Revisions (20 per service: most of the bytes) start once the
+     * services have been listed, so they do not compete with the lists
+     * that make the dashboard complete (see fleet_service_serving). */
+    if (k->kinds[r->index].kind == FLEET_KIND_REVISION)
+        while (!atomic_load(&k->refl_cancel) && !services_listed_locked(k))
+            pthread_cond_wait(&k->listed, &k->lock);
     kube_rest_config *rc = k->rc ? kube_rest_config_dup(k->rc) : NULL;
     pthread_mutex_unlock(&k->lock);
     kube_client *c = client_for(k, rc, NULL, &err);
@@ -371,6 +392,9 @@ static void reflectors_stop(kb *k)
 {
     atomic_store(&k->refl_cancel, 1);
     wake_set(k->refl_wake);
+    pthread_mutex_lock(&k->lock);
+    pthread_cond_broadcast(&k->listed);
+    pthread_mutex_unlock(&k->lock);
     for (int i = 0; i < N_KINDS; i++)
         if (k->refl[i].running) {
             pthread_join(k->refl[i].thread, NULL);
@@ -402,11 +426,39 @@ static void flush_logs_locked(kb *k, long long now, long long *next_due)
     }
 }
 
+/* Under k->lock: frees the garbage with the lock released. */
+static void free_messages_unlocked(kb *k)
+{
+    tui_msg *m = k->garbage;
+    k->garbage = NULL;
+    pthread_mutex_unlock(&k->lock);
+    while (m) {
+        tui_msg *next = m->next;
+        tui_msg_free(m);
+        m = next;
+    }
+    pthread_mutex_lock(&k->lock);
+}
+
+static void kube_dispose(tui_backend *b, tui_msg *m)
+{
+    kb *k = impl(b);
+    pthread_mutex_lock(&k->lock);
+    m->next = k->garbage;
+    k->garbage = m;
+    pthread_cond_signal(&k->cond);
+    pthread_mutex_unlock(&k->lock);
+}
+
 static void *flusher_main(void *arg)
 {
     kb *k = arg;
     pthread_mutex_lock(&k->lock);
     while (!k->stop) {
+        if (k->garbage) {
+            free_messages_unlocked(k);
+            continue;
+        }
         long long now = tt_now_ms(), next_due = 0;
         if (k->pending && k->pending->n) {
             long long due = k->pending_since + FLUSH_MS;
@@ -1374,6 +1426,9 @@ static void kube_destroy(tui_backend *b)
     pthread_cond_signal(&k->cond);
     pthread_mutex_unlock(&k->lock);
     pthread_join(k->flusher, NULL);
+    pthread_mutex_lock(&k->lock);
+    free_messages_unlocked(k);
+    pthread_mutex_unlock(&k->lock);
     tui_fleet_batch_free(k->pending);
     for (int i = 0; i < N_KINDS; i++)
         free(k->kinds[i].message);
@@ -1386,6 +1441,7 @@ static void kube_destroy(tui_backend *b)
     if (k->refl_wake >= 0)
         close(k->refl_wake);
     pthread_cond_destroy(&k->cond);
+    pthread_cond_destroy(&k->listed);
     pthread_mutex_destroy(&k->lock);
     pthread_mutex_destroy(&k->refl_lock);
     free(k);
@@ -1408,6 +1464,7 @@ static const tui_backend_ops kube_ops = {
     .list_contexts = kube_list_contexts,
     .switch_context = kube_switch_context,
     .destroy = kube_destroy,
+    .dispose = kube_dispose,
 };
 
 tui_backend *tui_backend_kube_new(tui_queue *q, const tui_kube_options *o, tt_error *err)
@@ -1450,6 +1507,7 @@ tui_backend *tui_backend_kube_new(tui_queue *q, const tui_kube_options *o, tt_er
     pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
     pthread_cond_init(&k->cond, &ca);
     pthread_condattr_destroy(&ca);
+    pthread_cond_init(&k->listed, NULL);
     tui_backend *b = tt_calloc(1, sizeof(*b));
     b->ops = &kube_ops;
     b->queue = q;
@@ -1461,6 +1519,7 @@ tui_backend *tui_backend_kube_new(tui_queue *q, const tui_kube_options *o, tt_er
         if (k->refl_wake >= 0)
             close(k->refl_wake);
         pthread_cond_destroy(&k->cond);
+        pthread_cond_destroy(&k->listed);
         pthread_mutex_destroy(&k->lock);
         pthread_mutex_destroy(&k->refl_lock);
         kube_rest_config_free(k->rc);
