@@ -226,15 +226,18 @@ int kube_list_items_rv(kube_client *c, const kube_gvr *gvr, const char *ns,
     if (!opts)
         opts = &none;
     char *cont = NULL;
+    int rc;
     do {
         char *path = list_page_path(c, gvr, ns, opts, cont);
         free(cont);
         cont = NULL;
         kube_response resp;
-        int rc = kube_client_request(c, "GET", path, NULL, NULL, 0, &resp, err);
+        rc = kube_client_request(c, "GET", path, NULL, NULL, 0, &resp, err);
         free(path);
-        if (rc != 0)
-            return -1;
+        if (rc != 0) {
+            rc = -1;
+            break;
+        }
         list_text t = {resp.body.data ? resp.body.data : "", resp.body.len, 0};
         bool saw_items;
         rc = list_page_items(&t, fn, ud, &cont, resource_version, &saw_items);
@@ -243,23 +246,20 @@ int kube_list_items_rv(kube_client *c, const kube_gvr *gvr, const char *ns,
         if (rc == 0 && !saw_items) {
             tt_error_set(err, TT_EPROTO, "the server's list of %s has no items array",
                          gvr->resource);
-            rc = -2;
+            rc = -1;
         } else if (rc == -1) {
             tt_error_set(err, TT_EPROTO,
                          "the server's list of %s is not a JSON List (at byte %zu of %zu)",
                          gvr->resource, t.pos, t.len);
         }
         kube_response_free(&resp);
-        if (rc != 0) {
-            free(cont);
-            if (rc != 1 && resource_version) {
-                free(*resource_version);
-                *resource_version = NULL;
-            }
-            return rc == 1 ? 1 : -1;
-        }
-    } while (cont);
-    return 0;
+    } while (rc == 0 && cont);
+    free(cont);
+    if (rc < 0 && resource_version) {
+        free(*resource_version);
+        *resource_version = NULL;
+    }
+    return rc;
 }
 
 static int collect_page(const json_t *page, void *ud)
