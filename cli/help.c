@@ -39,7 +39,8 @@ static const char exit_statuses[] =
     "  0  done (diff: nothing would change)\n"
     "  1  diff: something would change; apply --wait: the rollout did not become Ready\n"
     "     (failed, partial or timed out); delete --wait: timed out\n"
-    "  2  bad flags or values, invalid parameters, unreadable files\n"
+    "  2  bad flags or values, invalid parameters, unreadable files, an unusable\n"
+    "     kubeconfig (a credential plugin that is missing or fails)\n"
     "  3  refused: a safety rule, read-only, not confirmed, or no terminal to confirm on\n"
     "  4  the cluster answered an error or could not be reached\n";
 
