@@ -323,6 +323,20 @@ static json_t *configmap(const char *name)
                      "ConfigMap", "metadata", "name", name, "namespace", "w", "data", "v", name);
 }
 
+/* The namespace the test's ConfigMaps live in. */
+static void create_namespace_w(kube_client *c)
+{
+    tt_error err;
+    tt_error_clear(&err);
+    json_t *ns = json_pack("{s:s, s:s, s:{s:s}}", "apiVersion", "v1", "kind", "Namespace",
+                           "metadata", "name", "w");
+    json_t *res = kube_create(c, &KUBE_GVR_NAMESPACES, NULL, ns, NULL, &err);
+    json_decref(ns);
+    if (!res)
+        fail_msg("creating namespace w: %s", err.message);
+    json_decref(res);
+}
+
 /* Creates a ConfigMap; returns its resourceVersion (caller frees). */
 static char *create_cm(kube_client *c, const char *name)
 {
@@ -352,15 +366,7 @@ static void delete_cm(kube_client *c, const char *name)
  * resourceVersion (caller frees). */
 static char *write_history(kube_client *c)
 {
-    tt_error err;
-    tt_error_clear(&err);
-    json_t *ns = json_pack("{s:s, s:s, s:{s:s}}", "apiVersion", "v1", "kind", "Namespace",
-                           "metadata", "name", "w");
-    json_t *res = kube_create(c, &KUBE_GVR_NAMESPACES, NULL, ns, NULL, &err);
-    json_decref(ns);
-    if (!res)
-        fail_msg("creating namespace w: %s", err.message);
-    json_decref(res);
+    create_namespace_w(c);
     free(create_cm(c, "a"));
     return create_cm(c, "b");
 }
@@ -496,15 +502,7 @@ static void reflector_relists_after_an_outage_even_when_history_was_lost(void **
     int relists = counter(&f->v, &f->v.relists);
 
     demo_start(&f->d, port, replayable);
-    tt_error err;
-    tt_error_clear(&err);
-    json_t *ns = json_pack("{s:s, s:s, s:{s:s}}", "apiVersion", "v1", "kind", "Namespace",
-                           "metadata", "name", "w");
-    json_t *res = kube_create(f->writer, &KUBE_GVR_NAMESPACES, NULL, ns, NULL, &err);
-    json_decref(ns);
-    if (!res)
-        fail_msg("creating namespace w: %s", err.message);
-    json_decref(res);
+    create_namespace_w(f->writer);
     char *rv_c = create_cm(f->writer, "c");
     /* the new history is shorter: c's resourceVersion is below b's */
     assert_true(strtoull(rv_c, NULL, 10) < strtoull(rv_b, NULL, 10));
@@ -550,19 +548,13 @@ static void a_restarted_cluster_refuses_the_old_runs_resource_versions(void **st
     demo_start(&f->d, port, NULL);
     kube_client_free(f->writer);
     f->writer = client_for(f->d.kubeconfig);
-    tt_error err;
-    tt_error_clear(&err);
-    json_t *ns = json_pack("{s:s, s:s, s:{s:s}}", "apiVersion", "v1", "kind", "Namespace",
-                           "metadata", "name", "w");
-    json_t *res = kube_create(f->writer, &KUBE_GVR_NAMESPACES, NULL, ns, NULL, &err);
-    json_decref(ns);
-    if (!res)
-        fail_msg("creating namespace w: %s", err.message);
-    json_decref(res);
+    create_namespace_w(f->writer);
     char *rv_c = create_cm(f->writer, "c");
     assert_true(strtoull(rv_c, NULL, 10) > strtoull(rv_b, NULL, 10));
 
     first_event fe = {0};
+    tt_error err;
+    tt_error_clear(&err);
     kube_watch_opts wo = {.resource_version = rv_b, .timeout_seconds = 5};
     int rc = kube_watch(f->writer, &KUBE_GVR_CONFIGMAPS, "w", &wo, keep_first, &fe, &err);
     assert_int_equal(rc, 1);
