@@ -24,6 +24,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -100,7 +102,9 @@ struct kb {
     job *jobs;
     tui_fleet_batch *pending;
     long long pending_since;
-    tui_msg *garbage;     /* messages the UI is done with, for the flusher to free */
+    tui_msg *garbage;     /* messages the UI is done with, for the reaper to free */
+    pthread_cond_t reap;  /* wakes the reaper */
+    pthread_t reaper;
     kind_state kinds[N_KINDS];
     tui_conn_state last_state;
     char *last_message;
@@ -120,6 +124,13 @@ static kb *impl(tui_backend *b)
 }
 
 /* ---- small helpers -------------------------------------------------------- */
+
+/* The calling thread yields to the others (nice +10): for bulk work that
+ * nobody waits on, so it never slows the UI or the lists it shows. */
+static void lower_priority(void)
+{
+    (void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10);
+}
 
 static char *one_line(const char *s)
 {
@@ -321,11 +332,14 @@ static void *reflector_main(void *arg)
     tt_error_clear(&err);
     pthread_mutex_lock(&k->lock);
     /* Revisions (20 per service: most of the bytes) start once the
-     * services have been listed, so they do not compete with the lists
-     * that make the dashboard complete (see fleet_service_serving). */
-    if (k->kinds[r->index].kind == FLEET_KIND_REVISION)
+     * services have been listed, and below the others' priority, so they
+     * do not compete with the lists that make the dashboard complete (see
+     * fleet_service_serving) or with the UI. */
+    if (k->kinds[r->index].kind == FLEET_KIND_REVISION) {
         while (!atomic_load(&k->refl_cancel) && !services_listed_locked(k))
             pthread_cond_wait(&k->listed, &k->lock);
+        lower_priority(); /* their list and watch need no hurry */
+    }
     kube_rest_config *rc = k->rc ? kube_rest_config_dup(k->rc) : NULL;
     pthread_mutex_unlock(&k->lock);
     kube_client *c = client_for(k, rc, NULL, &err);
@@ -446,8 +460,23 @@ static void kube_dispose(tui_backend *b, tui_msg *m)
     pthread_mutex_lock(&k->lock);
     m->next = k->garbage;
     k->garbage = m;
-    pthread_cond_signal(&k->cond);
+    pthread_cond_signal(&k->reap);
     pthread_mutex_unlock(&k->lock);
+}
+
+static void *reaper_main(void *arg)
+{
+    kb *k = arg;
+    lower_priority();
+    pthread_mutex_lock(&k->lock);
+    while (!k->stop) {
+        if (k->garbage)
+            free_messages_unlocked(k);
+        else
+            pthread_cond_wait(&k->reap, &k->lock);
+    }
+    pthread_mutex_unlock(&k->lock);
+    return NULL;
 }
 
 static void *flusher_main(void *arg)
@@ -455,10 +484,6 @@ static void *flusher_main(void *arg)
     kb *k = arg;
     pthread_mutex_lock(&k->lock);
     while (!k->stop) {
-        if (k->garbage) {
-            free_messages_unlocked(k);
-            continue;
-        }
         long long now = tt_now_ms(), next_due = 0;
         if (k->pending && k->pending->n) {
             long long due = k->pending_since + FLUSH_MS;
@@ -1398,6 +1423,40 @@ static unsigned long kube_switch_context(tui_backend *b, const char *context)
     return model_job(b, JOB_SWITCH, context, NULL); /* model holds the context name */
 }
 
+/* Stops the flusher and the reaper (those that run) and frees k. */
+static void kb_free(kb *k, bool flusher, bool reaper)
+{
+    pthread_mutex_lock(&k->lock);
+    k->stop = true;
+    pthread_cond_signal(&k->cond);
+    pthread_cond_signal(&k->reap);
+    pthread_mutex_unlock(&k->lock);
+    if (flusher)
+        pthread_join(k->flusher, NULL);
+    if (reaper)
+        pthread_join(k->reaper, NULL);
+    pthread_mutex_lock(&k->lock);
+    free_messages_unlocked(k);
+    pthread_mutex_unlock(&k->lock);
+    tui_fleet_batch_free(k->pending);
+    for (int i = 0; i < N_KINDS; i++)
+        free(k->kinds[i].message);
+    kube_rest_config_free(k->rc);
+    free(k->kubeconfig);
+    free(k->ns_override);
+    free(k->context);
+    free(k->init_error);
+    free(k->last_message);
+    if (k->refl_wake >= 0)
+        close(k->refl_wake);
+    pthread_cond_destroy(&k->cond);
+    pthread_cond_destroy(&k->listed);
+    pthread_cond_destroy(&k->reap);
+    pthread_mutex_destroy(&k->lock);
+    pthread_mutex_destroy(&k->refl_lock);
+    free(k);
+}
+
 static void kube_destroy(tui_backend *b)
 {
     kb *k = impl(b);
@@ -1421,30 +1480,7 @@ static void kube_destroy(tui_backend *b)
     if (k->watching)
         reflectors_stop(k);
     pthread_mutex_unlock(&k->refl_lock);
-    pthread_mutex_lock(&k->lock);
-    k->stop = true;
-    pthread_cond_signal(&k->cond);
-    pthread_mutex_unlock(&k->lock);
-    pthread_join(k->flusher, NULL);
-    pthread_mutex_lock(&k->lock);
-    free_messages_unlocked(k);
-    pthread_mutex_unlock(&k->lock);
-    tui_fleet_batch_free(k->pending);
-    for (int i = 0; i < N_KINDS; i++)
-        free(k->kinds[i].message);
-    kube_rest_config_free(k->rc);
-    free(k->kubeconfig);
-    free(k->ns_override);
-    free(k->context);
-    free(k->init_error);
-    free(k->last_message);
-    if (k->refl_wake >= 0)
-        close(k->refl_wake);
-    pthread_cond_destroy(&k->cond);
-    pthread_cond_destroy(&k->listed);
-    pthread_mutex_destroy(&k->lock);
-    pthread_mutex_destroy(&k->refl_lock);
-    free(k);
+    kb_free(k, true, true);
     free(b);
 }
 
@@ -1508,26 +1544,18 @@ tui_backend *tui_backend_kube_new(tui_queue *q, const tui_kube_options *o, tt_er
     pthread_cond_init(&k->cond, &ca);
     pthread_condattr_destroy(&ca);
     pthread_cond_init(&k->listed, NULL);
+    pthread_cond_init(&k->reap, NULL);
     tui_backend *b = tt_calloc(1, sizeof(*b));
     b->ops = &kube_ops;
     b->queue = q;
     b->impl = k;
     k->b = b;
     int rc = pthread_create(&k->flusher, NULL, flusher_main, k);
-    if (rc != 0) {
-        tt_error_set(err, TT_EIO, "cannot start the backend thread: %s", strerror(rc));
-        if (k->refl_wake >= 0)
-            close(k->refl_wake);
-        pthread_cond_destroy(&k->cond);
-        pthread_cond_destroy(&k->listed);
-        pthread_mutex_destroy(&k->lock);
-        pthread_mutex_destroy(&k->refl_lock);
-        kube_rest_config_free(k->rc);
-        free(k->kubeconfig);
-        free(k->ns_override);
-        free(k->context);
-        free(k->init_error);
-        free(k);
+    int rr = rc == 0 ? pthread_create(&k->reaper, NULL, reaper_main, k) : 0;
+    if (rc != 0 || rr != 0) {
+        tt_error_set(err, TT_EIO, "cannot start the backend thread: %s",
+                     strerror(rc ? rc : rr));
+        kb_free(k, rc == 0, false);
         free(b);
         return NULL;
     }
