@@ -54,15 +54,21 @@ static strset *strset_new(void)
     return s;
 }
 
-static bool strset_has(const strset *s, const char *key)
+/* The set's own copy of key, or NULL. */
+static const char *strset_get(const strset *s, const char *key)
 {
     size_t i = str_hash(key) & (s->cap - 1);
     while (s->slots[i]) {
         if (strcmp(s->slots[i], key) == 0)
-            return true;
+            return s->slots[i];
         i = (i + 1) & (s->cap - 1);
     }
-    return false;
+    return NULL;
+}
+
+static bool strset_has(const strset *s, const char *key)
+{
+    return strset_get(s, key) != NULL;
 }
 
 static void strset_insert_owned(strset *s, char *key)
@@ -106,7 +112,23 @@ struct fleet {
     uint64_t generation;
     strset *seen[N_KINDS]; /* non-NULL while a relist of that kind runs */
     bool pin_seen;
+    strset *images; /* every image named, once: a model's 40 revisions share one or two */
 };
+
+/* The fleet's one copy of an image name (kept until fleet_free). */
+static const char *intern_image(fleet *f, const char *image)
+{
+    if (!image)
+        return NULL;
+    if (!f->images)
+        f->images = strset_new();
+    const char *have = strset_get(f->images, image);
+    if (have)
+        return have;
+    char *copy = tt_strdup(image);
+    strset_insert_owned(f->images, copy);
+    return copy;
+}
 
 /* ---- small JSON and time helpers ----------------------------------------- */
 
@@ -245,27 +267,27 @@ static const char *version_of(const char *revision, const char *service)
     return revision;
 }
 
-/* Copies name, image, reason and message (each may be NULL but name) into
- * one block starting with the name; version points into the name. */
-static void revision_strings(fleet_revision *r, const char *name, const char *image,
-                             const char *reason, const char *message, const char *service)
+/* Copies name, reason and message (each may be NULL but name) into one
+ * block starting with the name; version points into the name. */
+static void revision_strings(fleet_revision *r, const char *name, const char *reason,
+                             const char *message, const char *service)
 {
-    const char *src[4] = {name, image, reason, message};
-    size_t len[4], total = 0;
-    for (int i = 0; i < 4; i++) {
+    const char *src[3] = {name, reason, message};
+    size_t len[3], total = 0;
+    for (int i = 0; i < 3; i++) {
         len[i] = src[i] ? strlen(src[i]) + 1 : 0;
         total += len[i];
     }
     char *block = tt_malloc(total), *at = block;
-    char **dst[4] = {&r->name, &r->image, &r->reason, &r->message};
-    for (int i = 0; i < 4; i++) {
+    char **dst[3] = {&r->name, &r->reason, &r->message};
+    for (int i = 0; i < 3; i++) {
         *dst[i] = src[i] ? memcpy(at, src[i], len[i]) : NULL;
         at += len[i];
     }
     r->version = (char *)version_of(r->name, service);
 }
 
-static void revision_parse(fleet_revision *r, const json_t *obj, const char *service)
+static void revision_parse(fleet *f, fleet_revision *r, const json_t *obj, const char *service)
 {
     memset(r, 0, sizeof *r);
     const char *name = meta_str(obj, "name");
@@ -273,8 +295,8 @@ static void revision_parse(fleet_revision *r, const json_t *obj, const char *ser
     r->ready = cond_status(ready);
     const json_t *spec = json_object_get(obj, "spec");
     const json_t *c0 = json_array_get(json_object_get(spec, "containers"), 0);
-    revision_strings(r, name ? name : "", jstr(c0, "image"), jstr(ready, "reason"),
-                     jstr(ready, "message"), service);
+    revision_strings(r, name ? name : "", jstr(ready, "reason"), jstr(ready, "message"), service);
+    r->image = intern_image(f, jstr(c0, "image"));
     const json_t *ann = json_object_get(json_object_get(obj, "metadata"), "annotations");
     r->min_scale = scale_annotation(ann, "autoscaling.knative.dev/min-scale",
                                     "autoscaling.knative.dev/minScale");
@@ -374,7 +396,6 @@ static void service_clear_fields(fleet_service *s)
     free(s->latest_ready);
     free(s->url);
     free(s->template_name);
-    free(s->template_image);
     for (size_t i = 0; i < s->n_traffic; i++) {
         free(s->traffic[i].revision);
         free(s->traffic[i].tag);
@@ -397,7 +418,7 @@ static void service_free(fleet_service *s)
     service_clear_fields(s);
 }
 
-static void service_parse(fleet_service *s, const json_t *obj)
+static void service_parse(fleet *f, fleet_service *s, const json_t *obj)
 {
     memset(s, 0, sizeof *s);
     s->present = true;
@@ -413,8 +434,9 @@ static void service_parse(fleet_service *s, const json_t *obj)
     const json_t *tmpl = json_object_get(json_object_get(obj, "spec"), "template");
     const json_t *tmeta = json_object_get(tmpl, "metadata");
     s->template_name = tt_strdup(jstr(tmeta, "name"));
-    s->template_image = tt_strdup(jstr(
-        json_array_get(json_object_get(json_object_get(tmpl, "spec"), "containers"), 0), "image"));
+    s->template_image = intern_image(
+        f, jstr(json_array_get(json_object_get(json_object_get(tmpl, "spec"), "containers"), 0),
+                "image"));
     const json_t *tann = json_object_get(tmeta, "annotations");
     s->template_min_scale = scale_annotation(tann, "autoscaling.knative.dev/min-scale",
                                              "autoscaling.knative.dev/minScale");
@@ -581,7 +603,7 @@ static void apply_service(fleet *f, const json_t *obj, bool deleted)
     }
     mark_seen(f, FLEET_KIND_SERVICE, ns, name);
     fleet_service fresh;
-    service_parse(&fresh, obj);
+    service_parse(f, &fresh, obj);
     fleet_model *m = model_get_or_create(f, ns);
     fleet_service *s = model_slot(m, slot);
     if (service_fields_equal(s, &fresh)) {
@@ -621,7 +643,7 @@ static void apply_revision(fleet *f, const json_t *obj, bool deleted)
     }
     mark_seen(f, FLEET_KIND_REVISION, ns, name);
     fleet_revision fresh;
-    revision_parse(&fresh, obj, slot_name(slot));
+    revision_parse(f, &fresh, obj, slot_name(slot));
     fleet_model *m = model_get_or_create(f, ns);
     fleet_service *s = model_slot(m, slot);
     fresh.traffic_percent = traffic_percent_for(s, fresh.name);
@@ -824,6 +846,7 @@ void fleet_free(fleet *f)
     free(f->ns);
     for (int k = 0; k < N_KINDS; k++)
         strset_free(f->seen[k]);
+    strset_free(f->images);
     free(f->pin);
     free(f);
 }

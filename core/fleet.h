@@ -39,7 +39,7 @@ typedef struct fleet_revision {
     char *version;        /* name without "<service>-", e.g. 12 */
     char *reason;         /* Ready condition reason, may be NULL */
     char *message;        /* Ready condition message, may be NULL */
-    char *image;          /* container image (first container) */
+    const char *image;    /* container image (first container); the fleet's shared copy */
     int min_scale;        /* -1 when not set; hyphenated key wins */
     int max_scale;
     int actual_replicas;  /* -1 when unknown */
@@ -62,7 +62,7 @@ typedef struct fleet_service {
     size_t n_traffic;
     /* spec.template: what the next revision is made from */
     char *template_name;    /* metadata.name, e.g. stream-12; NULL if unnamed */
-    char *template_image;   /* first container's image */
+    const char *template_image; /* first container's image; the fleet's shared copy */
     int template_min_scale; /* -1 when not set */
     int template_max_scale;
     fleet_revision *revisions; /* newest first */

@@ -291,6 +291,26 @@ static void next_version_is_highest_numeric_plus_one(void **state)
     free(v);
 }
 
+/* An image named by many revisions (and templates) is held once. */
+static void revisions_share_one_copy_of_an_image(void **state)
+{
+    const fleet_model *m = fleet_find(*state, "v3");
+    const fleet_revision *s1 = find_rev(&m->stream, "stream-1");
+    const fleet_revision *v1 = find_rev(&m->validate, "validate-1");
+    const fleet_revision *s2 = find_rev(&m->stream, "stream-2");
+    const fleet_revision *v2 = find_rev(&m->validate, "validate-2");
+    assert_non_null(s1);
+    assert_non_null(v1);
+    assert_non_null(s2);
+    assert_non_null(v2);
+    assert_string_equal(s1->image, IMG1);
+    assert_ptr_equal(s1->image, v1->image);
+    assert_ptr_equal(s1->image, m->stream.template_image);
+    assert_ptr_equal(s1->image, m->validate.template_image);
+    assert_string_not_equal(s2->image, IMG1);
+    assert_ptr_equal(s2->image, v2->image);
+}
+
 /* Only services listed: what the dashboard has before any revision object. */
 static fleet *services_only(void)
 {
@@ -685,6 +705,7 @@ int main(void)
         cmocka_unit_test(revisions_arriving_before_service_get_traffic_later),
         cmocka_unit_test_setup_teardown(versions_differ_between_stream_and_validate, setup, teardown),
         cmocka_unit_test_setup_teardown(next_version_is_highest_numeric_plus_one, setup, teardown),
+        cmocka_unit_test_setup_teardown(revisions_share_one_copy_of_an_image, setup, teardown),
         cmocka_unit_test(serving_comes_from_a_settled_services_template),
         cmocka_unit_test(serving_during_a_rollout_waits_for_the_ready_revision),
         cmocka_unit_test(an_unnamed_template_serves_when_nothing_newer_was_created),
