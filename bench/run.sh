@@ -189,7 +189,7 @@ bench_tui() { # bench_tui MODELS
   R[tui_screen_$n]=${seen_ms:-}
   if [ -z "$done_how" ] && [ -n "$seen_ms" ]; then done_how=screen; fi
   case "$done_how" in
-    report) R[tui_first_$n]=$(tr -dc '0-9.' <"$tmp/first-paint"); R[tui_first_how_$n]="process start to first fully synced frame, reported by the TUI" ;;
+    report) R[tui_first_$n]=$(tr -dc '0-9.' <"$tmp/first-paint"); R[tui_first_how_$n]="process start to first complete frame, reported by the TUI" ;;
     screen) R[tui_first_$n]=$seen_ms; R[tui_first_how_$n]="launch to '$n models' on screen (tmux poll, no report)" ;;
     notwired) R[tui_state_$n]="the dashboard is not connected to clusters in this build"; ;;
     exited) R[tui_state_$n]="the dashboard exited: $(screen | sed -n 1,3p | tr '\n' ' ')" ;;
