@@ -6,6 +6,7 @@
 
 #include "audit.h"
 #include "cli_internal.h"
+#include "health.h"
 
 #define POLL_MS 1000
 
@@ -33,9 +34,11 @@ static int wait_gone(const delete_ctx *d, tt_error *err)
 {
     long long start = tt_now_ms();
     char last[64] = "";
+    char *blockers = NULL; /* what holds it, as last printed */
     for (;;) {
         json_t *ns = kube_get(d->s->client, &KUBE_GVR_NAMESPACES, NULL, d->model, err);
         if (!ns) {
+            free(blockers);
             if (err->code == 404) {
                 tt_error_clear(err);
                 printf("namespace/%s gone\n", d->model);
@@ -46,15 +49,22 @@ static int wait_gone(const delete_ctx *d, tt_error *err)
         const char *phase = phase_of(ns);
         if (strcmp(phase, last) != 0) {
             printf("namespace/%s phase %s\n", d->model, phase);
-            fflush(stdout);
             tt_strlcpy(last, phase, sizeof(last));
         }
+        char *now = health_namespace_blockers(ns);
+        if (now && !tt_streq(now, blockers))
+            printf("namespace/%s waiting: %s\n", d->model, now);
+        free(blockers);
+        blockers = now;
+        fflush(stdout);
         json_decref(ns);
         if (tt_now_ms() - start >= d->s->o->timeout_ms) {
             tt_error_set(err, TT_ETIMEDOUT,
-                         "timed out after %llds waiting for namespace %s to go (still %s); "
+                         "timed out after %llds waiting for namespace %s to go (still %s%s%s); "
                          "the deletion goes on in the cluster",
-                         d->s->o->timeout_ms / 1000, d->model, last);
+                         d->s->o->timeout_ms / 1000, d->model, last, blockers ? ": " : "",
+                         blockers ? blockers : "");
+            free(blockers);
             return -1;
         }
         struct timespec ts = {POLL_MS / 1000, (POLL_MS % 1000) * 1000000L};

@@ -393,3 +393,36 @@ void health_conditions_free(health_condition *c, size_t n)
     }
     free(c);
 }
+
+char *health_namespace_blockers(const json_t *ns)
+{
+    const json_t *conds = conditions_of(ns);
+    tt_buf b = TT_BUF_INIT;
+    /* Finalizers first: they are what someone has to act on. */
+    for (int pass = 0; pass < 2; pass++) {
+        size_t i;
+        const json_t *c;
+        json_array_foreach(conds, i, c) {
+            if (!tt_streq(jstr(c, "status"), "True"))
+                continue;
+            bool finalizers = tt_streq(jstr(c, "type"), "NamespaceFinalizersRemaining");
+            if (finalizers != (pass == 0))
+                continue;
+            const char *what = jstr(c, "message");
+            if (!what || !*what)
+                what = jstr(c, "reason");
+            if (!what || !*what)
+                what = jstr(c, "type");
+            if (!what || !*what)
+                continue;
+            if (b.len)
+                tt_buf_puts(&b, "; ");
+            tt_buf_puts(&b, what);
+        }
+    }
+    if (!b.len) {
+        tt_buf_free(&b);
+        return NULL;
+    }
+    return tt_buf_steal(&b);
+}

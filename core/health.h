@@ -126,4 +126,12 @@ typedef struct health_condition {
 health_condition *health_conditions(const json_t *obj, size_t *n);
 void health_conditions_free(health_condition *c, size_t n);
 
+/* What holds a Terminating namespace: the messages (else reasons, else
+ * types) of its conditions with status True (NamespaceContentRemaining,
+ * NamespaceFinalizersRemaining, NamespaceDeletion*Failure), finalizers
+ * first, joined with "; ", e.g. "Some content in the namespace has
+ * finalizers remaining: example.com/f in 1 resource instances". NULL when
+ * none. Caller frees. */
+char *health_namespace_blockers(const json_t *ns);
+
 #endif

@@ -31,6 +31,7 @@
 
 #include "backend.h"
 #include "backend_kube.h"
+#include "health.h"
 #include "kube_config.h"
 #include "kube_watch.h"
 #include "manifest_yaml.h"
@@ -1099,13 +1100,20 @@ static void run_delete(job *j)
             break;
         }
         const char *phase = json_string_value(json_object_get(json_object_get(cur, "status"), "phase"));
-        job_progress(j, step, TUI_STEP_RUNNING, phase ? phase : "Terminating");
+        char *blockers = health_namespace_blockers(cur); /* e.g. finalizers remaining */
+        char *state = tt_asprintf("%s%s%s", phase ? phase : "Terminating", blockers ? ": " : "",
+                                  blockers ? blockers : "");
+        job_progress(j, step, TUI_STEP_RUNNING, state);
         json_decref(cur);
+        free(blockers);
         if (tt_now_ms() - start > DELETE_TIMEOUT_MS) {
-            tt_error_set(&err, TT_ETIMEDOUT, "namespace %s is still terminating after %llds; the "
-                         "deletion goes on in the cluster", j->model, DELETE_TIMEOUT_MS / 1000);
+            tt_error_set(&err, TT_ETIMEDOUT, "namespace %s is still %s after %llds; the "
+                         "deletion goes on in the cluster", j->model, state,
+                         DELETE_TIMEOUT_MS / 1000);
+            free(state);
             break;
         }
+        free(state);
         sleep_cancellable(j, 1000);
         if (atomic_load(&j->cancel)) {
             result = AUDIT_OK;

@@ -209,6 +209,40 @@ static void conditions_put_ready_first(void **state)
     health_conditions_free(c, n);
 }
 
+/* A namespace stuck Terminating says what holds it, finalizers first. */
+static void namespace_blockers_name_the_finalizers_first(void **state)
+{
+    (void)state;
+    json_t *ns = json_loads(
+        "{\"kind\":\"Namespace\",\"status\":{\"phase\":\"Terminating\",\"conditions\":["
+        "{\"type\":\"NamespaceDeletionDiscoveryFailure\",\"status\":\"False\","
+        "\"reason\":\"ResourcesDiscovered\",\"message\":\"All resources discovered\"},"
+        "{\"type\":\"NamespaceContentRemaining\",\"status\":\"True\","
+        "\"reason\":\"SomeResourcesRemain\",\"message\":\"Some resources are remaining: "
+        "configmaps. has 1 resource instances\"},"
+        "{\"type\":\"NamespaceDeletionContentFailure\",\"status\":\"True\","
+        "\"reason\":\"ContentDeletionFailed\"},"
+        "{\"type\":\"NamespaceFinalizersRemaining\",\"status\":\"True\","
+        "\"reason\":\"SomeFinalizersRemain\",\"message\":\"Some content in the namespace has "
+        "finalizers remaining: example.com/f in 1 resource instances\"}]}}",
+        0, NULL);
+    assert_non_null(ns);
+    char *b = health_namespace_blockers(ns);
+    assert_string_equal(b, "Some content in the namespace has finalizers remaining: "
+                           "example.com/f in 1 resource instances; Some resources are "
+                           "remaining: configmaps. has 1 resource instances; "
+                           "ContentDeletionFailed");
+    free(b);
+    json_decref(ns);
+    /* nothing True: nothing holds it (yet) */
+    ns = json_loads("{\"status\":{\"phase\":\"Terminating\",\"conditions\":[{\"type\":"
+                    "\"NamespaceContentRemaining\",\"status\":\"False\"}]}}",
+                    0, NULL);
+    assert_null(health_namespace_blockers(ns));
+    json_decref(ns);
+    assert_null(health_namespace_blockers(NULL));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -223,6 +257,7 @@ int main(void)
         cmocka_unit_test(ages_use_the_largest_unit),
         cmocka_unit_test(pod_summary_counts_ready_and_restarts),
         cmocka_unit_test(conditions_put_ready_first),
+        cmocka_unit_test(namespace_blockers_name_the_finalizers_first),
     };
     return cmocka_run_group_tests(tests, load, unload);
 }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fault: a namespace stuck Terminating (demo --stuck-namespaces: content
-# with a finalizer that never clears). delete --wait prints the phase, stops
-# at --timeout with a message naming the phase, exits 1 (timed out), and the
+# with a finalizer that never clears). delete --wait prints the phase and
+# what holds it (the namespace's conditions: the finalizer first), stops
+# at --timeout with a message naming both, exits 1 (timed out), and the
 # audit log records it; a second delete says it is already being deleted.
 source "$(dirname "$0")/lib.sh"
 
@@ -11,7 +12,8 @@ assert_rc 1 "delete --wait on a namespace that never goes"
 assert_contains "$OUT" "namespace/usp deleted"
 assert_contains "$OUT" "namespace/usp phase Terminating"
 assert_lines "$ERR" 1 "stderr"
-assert_contains "$ERR" "ttstui delete: timed out after 3s waiting for namespace usp to go (still Terminating)"
+assert_contains "$OUT" "namespace/usp waiting: Some content in the namespace has finalizers remaining: demo.example.com/never in 1 resource instances; Some resources are remaining: configmaps."
+assert_contains "$ERR" "ttstui delete: timed out after 3s waiting for namespace usp to go (still Terminating: Some content in the namespace has finalizers remaining: demo.example.com/never in 1 resource instances;"
 assert_le "$SECS" 6 "delete --wait --timeout 3s took (s)"
 assert_contains "$(last_audit)" '"action":"delete"'
 assert_contains "$(last_audit)" '"result":"failed"'
