@@ -47,6 +47,7 @@ struct tui_app {
     char *conn_message;
     unsigned synced_kinds; /* bit per fleet kind whose list has completed */
     bool first_paint_done;
+    int status_rows;       /* rows of the status line at the last render (1 to 3) */
 };
 
 tui_view *tui_view_new(const tui_view_ops *ops, void *data)
@@ -397,7 +398,7 @@ static void hints_for(tui_app *app, char *buf, size_t size)
 
 static void draw_status(tui_app *app)
 {
-    int y = LINES - 1;
+    int y = LINES - app->status_rows;
     if (app->prompt != PROMPT_NONE) {
         const char *lead = app->prompt == PROMPT_COMMAND ? ":" : "/";
         tui_draw_fill(stdscr, y, 0, COLS, TUI_ROLE_NORMAL);
@@ -408,7 +409,7 @@ static void draw_status(tui_app *app)
     }
     char hints[256];
     hints_for(app, hints, sizeof(hints));
-    tui_status_draw(&app->status, stdscr, y, 0, COLS, hints);
+    tui_status_draw(&app->status, stdscr, y, 0, COLS, app->status_rows, hints);
 }
 
 static void draw_too_small(void)
@@ -432,7 +433,7 @@ static void draw_view(tui_app *app, tui_view *v)
 {
     if (v->ops->overlay && v->below)
         draw_view(app, v->below);
-    v->ops->draw(v, app, stdscr, 1, 0, LINES - 2, COLS);
+    v->ops->draw(v, app, stdscr, 1, 0, LINES - 1 - app->status_rows, COLS);
 }
 
 void tui_app_render(tui_app *app)
@@ -440,6 +441,14 @@ void tui_app_render(tui_app *app)
     if (!app->dirty_header && !app->dirty_body && !app->dirty_status && !app->clear)
         return;
     app->cursor_y = app->cursor_x = -1;
+    /* A message too long for the line takes up to 3 rows from the body
+     * (a safety refusal must be readable at any width). */
+    int max_rows = LINES / 4 < 1 ? 1 : LINES / 4 > 3 ? 3 : LINES / 4;
+    int rows = app->prompt != PROMPT_NONE ? 1 : tui_status_rows(&app->status, COLS, max_rows);
+    if (rows != app->status_rows) {
+        app->status_rows = rows;
+        app->clear = true;
+    }
     if (too_small()) {
         draw_too_small();
     } else {

@@ -123,6 +123,33 @@ size_t tui_utf8_fit(const char *s, int max_cells, int *cells)
     return i;
 }
 
+const char *tui_wrap_line(const char *s, int max_cells, size_t *n, const char **rest)
+{
+    while (s && *s == ' ')
+        s++;
+    if (!s || !*s) {
+        *n = 0;
+        *rest = s;
+        return NULL;
+    }
+    size_t len = strlen(s);
+    size_t end = max_cells > 0 ? tui_utf8_fit(s, max_cells, NULL) : 0;
+    if (end < len && s[end] != ' ') {
+        size_t sp = end;
+        while (sp > 0 && s[sp - 1] != ' ')
+            sp--;
+        if (sp > 0)
+            end = sp; /* the word that does not fit goes to the next line */
+    }
+    if (end == 0)
+        end = tui_utf8_next(s, len, 0); /* at least one character: no endless loop */
+    *rest = s + end;
+    while (end > 0 && s[end - 1] == ' ')
+        end--;
+    *n = end;
+    return s;
+}
+
 /* ---- symbols ------------------------------------------------------------ */
 
 static const char *const sym_utf8[TUI_SYM_COUNT] = {"●", "✓", "✗", "…", "▲", "▼", "─"};

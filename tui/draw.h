@@ -28,6 +28,11 @@ int tui_cp_width(int cp);
 int tui_utf8_width(const char *s, size_t n);
 /* How many bytes of s fit in max_cells; *cells gets their width. */
 size_t tui_utf8_fit(const char *s, int max_cells, int *cells);
+/* Word wrap, one line at a time: the start of s's next line in max_cells
+ * (leading spaces skipped) with its length in *n (a break after the last
+ * word that fits, else mid-word; no trailing spaces), and in *rest where
+ * the following line starts. NULL when nothing but spaces is left. */
+const char *tui_wrap_line(const char *s, int max_cells, size_t *n, const char **rest);
 
 /* ---- symbols ----------------------------------------------------------- */
 typedef enum tui_sym {

@@ -26,7 +26,13 @@ void tui_status_clear(tui_status *s);
 /* Clears an expired message; returns true if it did (a redraw is due). */
 bool tui_status_expire(tui_status *s, long long now_ms);
 bool tui_status_active(const tui_status *s);
-/* Draws the message, or hints when there is none. */
-void tui_status_draw(const tui_status *s, WINDOW *w, int y, int x, int width, const char *hints);
+/* Rows the message needs at width, word-wrapped, from 1 to max_rows (1
+ * without a message: the hints take one row). */
+int tui_status_rows(const tui_status *s, int width, int max_rows);
+/* Draws the message word-wrapped over rows rows from y (a message longer
+ * than that ends with an ellipsis), or the hints on one row when there is
+ * none. */
+void tui_status_draw(const tui_status *s, WINDOW *w, int y, int x, int width, int rows,
+                     const char *hints);
 
 #endif

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "draw.h"
+#include "w_status.h"
 #include "w_text.h"
 
 static void the_ring_keeps_only_the_newest_lines(void **state)
@@ -117,6 +118,48 @@ static void width_counts_wide_characters_as_two_cells(void **state)
     assert_int_equal(bytes, 3);
 }
 
+/* The lines of s wrapped at width, joined with '|'. */
+static void wrapped(const char *s, int width, char *out, size_t size)
+{
+    out[0] = '\0';
+    size_t n, used = 0;
+    const char *rest;
+    for (const char *line; (line = tui_wrap_line(s, width, &n, &rest)); s = rest)
+        used += (size_t)snprintf(out + used, size - used, "%s%.*s", used ? "|" : "", (int)n, line);
+}
+
+static void wrap_breaks_between_words_and_inside_a_word_too_long(void **state)
+{
+    (void)state;
+    char out[256];
+    wrapped("refused: prod needs a gke_*_prod context", 16, out, sizeof out);
+    assert_string_equal(out, "refused: prod|needs a|gke_*_prod|context");
+    wrapped("  abcdefghij  kl ", 4, out, sizeof out);
+    assert_string_equal(out, "abcd|efgh|ij|kl");
+    wrapped("日本語のテキスト", 5, out, sizeof out); /* two cells a character */
+    assert_string_equal(out, "日本|語の|テキ|スト");
+    wrapped("   ", 10, out, sizeof out);
+    assert_string_equal(out, "");
+    wrapped("日", 1, out, sizeof out); /* wider than the line: still progresses */
+    assert_string_equal(out, "日");
+}
+
+static void a_long_status_message_takes_up_to_the_rows_allowed(void **state)
+{
+    (void)state;
+    tui_status st = {0};
+    assert_int_equal(tui_status_rows(&st, 40, 3), 1); /* hints */
+    tui_status_set(&st, TUI_STATUS_ERROR, 0, 0, "%s", "short");
+    assert_int_equal(tui_status_rows(&st, 40, 3), 1);
+    tui_status_set(&st, TUI_STATUS_ERROR, 0, 0, "%s",
+                   "settings: environment prod is only for contexts gke_*_prod, "
+                   "not demo; switch context (c) or choose another environment");
+    assert_int_equal(tui_status_rows(&st, 120, 3), 1);
+    assert_int_equal(tui_status_rows(&st, 60, 3), 2);
+    assert_int_equal(tui_status_rows(&st, 30, 3), 3); /* 5 lines: capped */
+    assert_int_equal(tui_status_rows(&st, 30, 1), 1);
+}
+
 static void ascii_mode_replaces_symbols(void **state)
 {
     (void)state;
@@ -148,6 +191,8 @@ int main(void)
         cmocka_unit_test(diff_lines_get_add_remove_and_hunk_roles),
         cmocka_unit_test(width_counts_wide_characters_as_two_cells),
         cmocka_unit_test(ascii_mode_replaces_symbols),
+        cmocka_unit_test(wrap_breaks_between_words_and_inside_a_word_too_long),
+        cmocka_unit_test(a_long_status_message_takes_up_to_the_rows_allowed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,16 @@
+# A status message longer than the line wraps onto up to 3 rows at the
+# bottom (the body gives them up), so a refusal is readable at any width.
+. "$(dirname "$0")/headless-lib.sh"
+
+printf 'readonly_contexts: ["demo-staging"]\n' >"$out/settings.yaml"
+run_script wrap fleet-basic.json 80x24 --settings "$out/settings.yaml" <<'KEYS'
+:wait-for "lincoln"
+x
+:wait-for "is disabled"
+KEYS
+# 24 rows: the message takes the last two, whole, and the list is still there
+[ "$(tail -n 2 "$out/wrap.screen" | tr -s ' \n' '  ')" = \
+  "Read-only: the settings ($out/settings.yaml) mark context demo-staging / env staging read-only; 'delete' is disabled " ] ||
+  { echo "FAIL: the refusal is not wrapped whole over the last two rows:" >&2; cat "$out/wrap.screen" >&2; exit 1; }
+expect wrap "3 models"
+expect_line wrap '^v3 '
