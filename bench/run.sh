@@ -235,12 +235,14 @@ bench_tui() { # bench_tui MODELS
     # A change on the cluster to its row on screen: delete the first model
     # shown (its namespace turns Terminating at once), poll every 10 ms.
     local model line0 t3 changed=0
-    model=$(screen | grep -m1 -oE 'model-[0-9]+')
-    line0=$(screen | grep -m1 -F "$model")
+    local shot; shot=$(screen) # whole, then filtered: no early-exit reader under pipefail
+    model=$(grep -oE 'model-[0-9]+' <<<"$shot" | sed -n 1p)
+    line0=$(grep -F "$model" <<<"$shot" | sed -n 1p)
     t3=$(now_ns)
     curl -sf -X DELETE "$url/api/v1/namespaces/$model" >/dev/null
     for _ in $(seq 1 500); do
-      if [ "$(screen | grep -m1 -F "$model")" != "$line0" ]; then changed=1; break; fi
+      shot=$(screen)
+      if [ "$(grep -F "$model" <<<"$shot" | sed -n 1p)" != "$line0" ]; then changed=1; break; fi
       sleep 0.01
     done
     if [ "$changed" = 1 ]; then R[tui_change_$n]=$(ms_since "$t3"); else R[tui_change_$n]=">5000"; fi

@@ -47,7 +47,8 @@ out=$($K get ns nope 2>&1 || true)
 expect_contains "$out" 'Error from server (NotFound): namespaces "nope" not found' "ns not found"
 pass "NotFound errors use the Kubernetes message form"
 
-pod=$($K get pods -n v10 -o name | grep -m1 stream-10)
+pods=$($K get pods -n v10 -o name) # whole, then filtered: no early-exit reader under pipefail
+pod=$(grep stream-10 <<<"$pods" | sed -n 1p)
 [ -n "$pod" ] || fail "no stream-10 pod in v10"
 out=$($K logs -n v10 "$pod" -c app)
 expect_contains "$out" "Starting gunicorn" "logs"
@@ -61,7 +62,8 @@ n1=$(timeout 3.5 $K logs -f -n v10 "$pod" -c app | wc -l || true)
 [ "$n1" -gt "$n0" ] || fail "logs -f streamed no new lines ($n0 then $n1)"
 pass "logs -f keeps streaming new lines until the client leaves"
 
-cpod=$($K get pods -n happify -o name | grep -m1 stream-4)
+pods=$($K get pods -n happify -o name)
+cpod=$(grep stream-4 <<<"$pods" | sed -n 1p)
 out=$($K get -n happify "$cpod")
 expect_contains "$out" "CrashLoopBackOff" "crashloop pod status"
 out=$($K get events -n happify)
