@@ -5,10 +5,7 @@
 start_cluster --stuck-namespaces
 start_tui 200 45
 wait_for "viacom"
-keys /
-type_text usp
-keys Enter
-wait_match '^usp '
+filter_models usp
 keys x
 wait_for "Type usp to confirm"
 type_text usp

@@ -4,10 +4,7 @@
 start_cluster
 start_tui 150 45
 wait_for "viacom"
-keys /
-type_text usp
-keys Enter
-wait_match '^usp '
+filter_models usp
 keys x
 wait_for "Delete usp?"
 wait_for "Type usp to confirm"

@@ -13,6 +13,8 @@
 #   wait_for TEXT [SECONDS]                  until the pane shows TEXT
 #   wait_gone TEXT [SECONDS]                 until the pane no longer shows TEXT
 #   assert_screen TEXT / refute_screen TEXT
+#   screen_has TEXT / screen_matches REGEX   a test of the pane, no waiting
+#   filter_models NAME / open_model NAME     the dashboard filtered to NAME / its view
 # Waits are bounded; E2E_SLOW (default 1, 3 under ASan) scales them.
 set -euo pipefail
 : "${TTSTUI_BIN:?run through ctest}" "${TTSTUI_BUILD_DIR:?run through ctest}"
@@ -181,11 +183,16 @@ model_line() { local s; s=$(capture); grep -m1 -E "^$1 " <<<"$s" || true; }
 tui_pid() { pgrep -P "$(tm display-message -p -t "$E2E_SESSION" '#{pane_pid}')" -x ttstui || true; }
 
 # Opens a model from the dashboard with the filter.
-open_model() {
+# filter_models NAME: the dashboard filtered to NAME, its row on screen.
+filter_models() {
   keys /
   type_text "$1"
   keys Enter
-  wait_for "$1"
+  wait_match "^$1 "
+}
+
+open_model() {
+  filter_models "$1"
   keys Enter
   wait_for "Models > $1"
 }

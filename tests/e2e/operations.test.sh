@@ -21,10 +21,7 @@ wait_match '^stream +stream-5 .*100%'
 wait_match '^validate +validate-5 .*100%'
 keys Escape
 wait_for "35 models"
-keys /
-type_text v8
-keys Enter
-wait_match '^v8 '
+filter_models v8
 keys p
 wait_for "Pin latest v8?"
 keys Right Enter

@@ -40,10 +40,7 @@ YAML
 start_tui 160 40
 wait_for "viacom"
 refute_screen "[read-only]"
-keys /
-type_text v8
-keys Enter
-wait_match '^v8 '
+filter_models v8
 keys d
 wait_for "Ready: Enter shows the preview"
 keys BTab BTab BTab Space

@@ -15,10 +15,7 @@ scan() { # scan WHAT: no secret in any capture so far
 }
 start_tui 150 45
 wait_for "viacom"
-keys /
-type_text v10-eia
-keys Enter
-wait_match '^v10-eia '
+filter_models v10-eia
 keys d
 wait_for "Deploy > v10-eia"
 keys Tab Tab Space
