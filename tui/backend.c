@@ -255,6 +255,19 @@ tui_model_details *tui_model_details_from_json(const char *model, const json_t *
     return d;
 }
 
+int tui_model_details_take(tui_msg *m, unsigned long *req, tui_model_details **details)
+{
+    if (m->type != TUI_MSG_MODEL_DETAILS || !*req || m->req != *req)
+        return 0;
+    *req = 0;
+    if (m->err.code)
+        return -1;
+    tui_model_details_free(*details);
+    *details = m->payload;
+    m->payload = NULL;
+    return 1;
+}
+
 void tui_model_details_free(void *p)
 {
     tui_model_details *d = p;

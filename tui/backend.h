@@ -156,6 +156,11 @@ typedef struct tui_model_details {
 tui_model_details *tui_model_details_from_json(const char *model, const json_t *revisions,
                                                const json_t *pods, const json_t *events);
 void tui_model_details_free(void *p);
+/* For a view waiting on load_model request *req: 0 when m is not its
+ * answer; 1 when it is and *details now holds its payload (the old one
+ * freed, m keeps nothing); -1 when the request failed (m->err says why).
+ * Either answer clears *req. */
+int tui_model_details_take(tui_msg *m, unsigned long *req, tui_model_details **details);
 const tui_revision_detail *tui_model_details_revision(const tui_model_details *d,
                                                       const char *name);
 

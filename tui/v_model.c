@@ -275,17 +275,11 @@ static bool mouse(tui_view *v, tui_app *app, int y, int x, tui_mouse_kind kind)
 static void message(tui_view *v, tui_app *app, tui_msg *m)
 {
     model_view *mv = v->data;
-    if (m->type != TUI_MSG_MODEL_DETAILS || m->req != mv->details_req)
-        return;
-    mv->details_req = 0;
-    if (m->err.code) {
+    int got = tui_model_details_take(m, &mv->details_req, &mv->details);
+    if (got < 0)
         tui_app_message(app, TUI_STATUS_ERROR, "Loading %s: %s", mv->model, m->err.message);
-        return;
-    }
-    tui_model_details_free(mv->details);
-    mv->details = m->payload;
-    m->payload = NULL; /* the view keeps it */
-    tui_app_dirty(app);
+    else if (got > 0)
+        tui_app_dirty(app);
 }
 
 static void fleet_changed(tui_view *v, tui_app *app)

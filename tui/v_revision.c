@@ -172,19 +172,14 @@ static bool mouse(tui_view *v, tui_app *app, int y, int x, tui_mouse_kind kind)
 static void message(tui_view *v, tui_app *app, tui_msg *m)
 {
     revision_view *rv = v->data;
-    if (m->type != TUI_MSG_MODEL_DETAILS || m->req != rv->req)
-        return;
-    rv->req = 0;
-    if (m->err.code) {
+    int got = tui_model_details_take(m, &rv->req, &rv->details);
+    if (got < 0) {
         tui_app_message(app, TUI_STATUS_ERROR, "Loading %s: %s", rv->revision, m->err.message);
-        return;
+    } else if (got > 0) {
+        index_pods(rv);
+        tui_list_refresh(rv->list);
+        tui_app_dirty(app);
     }
-    tui_model_details_free(rv->details);
-    rv->details = m->payload;
-    m->payload = NULL;
-    index_pods(rv);
-    tui_list_refresh(rv->list);
-    tui_app_dirty(app);
 }
 
 /* Conditions and pods change with the revision's readiness and
