@@ -17,7 +17,7 @@ assert_contains "$ERR" "ttstui status: cannot connect to the Kubernetes API serv
 assert_contains "$ERR" "is the cluster running"
 assert_le "$SECS" 5 "status with the cluster down took (s)"
 
-run_tt apply $(release down 1) --yes
+run_tt apply $(release_flags down 1) --yes
 assert_rc 4 "apply with the cluster down"
 assert_lines "$ERR" 1 "apply stderr"
 assert_contains "$ERR" "ttstui apply: "
@@ -33,14 +33,14 @@ assert_rc 4 "delete with the cluster down"
 assert_lines "$ERR" 1 "delete stderr"
 assert_contains "$ERR" "$server"
 
-run_tt diff $(release down 1)
+run_tt diff $(release_flags down 1)
 assert_rc 4 "diff with the cluster down"
 assert_contains "$ERR" "$server"
 
 # An address that never answers the TCP handshake: bounded by the connect
 # timeout (10 s), not hanging. A listening socket with a full backlog that
 # never accepts plays that part locally.
-python3 - "$FT_TMP/blackhole.port" <<'PY' &
+python3 - "$TT_TMP/blackhole.port" <<'PY' &
 import socket, sys, time
 s = socket.socket()
 s.bind(("127.0.0.1", 0))
@@ -56,10 +56,10 @@ for _ in range(8):
 time.sleep(60)
 PY
 bh_pid=$!
-for _ in $(seq 1 50); do [[ -s "$FT_TMP/blackhole.port" ]] && break; sleep 0.1; done
-port=$(cat "$FT_TMP/blackhole.port")
-sed "s#$server#http://127.0.0.1:$port#" "$KC" >"$FT_TMP/kc-blackhole"
-run_bare --kubeconfig "$FT_TMP/kc-blackhole" status
+for _ in $(seq 1 50); do [[ -s "$TT_TMP/blackhole.port" ]] && break; sleep 0.1; done
+port=$(cat "$TT_TMP/blackhole.port")
+sed "s#$server#http://127.0.0.1:$port#" "$KC" >"$TT_TMP/kc-blackhole"
+run_bare --kubeconfig "$TT_TMP/kc-blackhole" status
 kill "$bh_pid" 2>/dev/null || true
 wait "$bh_pid" 2>/dev/null || true
 assert_rc 4 "status against a server that never accepts"

@@ -10,7 +10,7 @@ source "$(dirname "$0")/lib.sh"
 start_demo --ssa-conflicts
 before="$(kc get ksvc -n usp stream -o jsonpath='{.metadata.resourceVersion}')"
 
-run_tt apply $(release usp 4) --yes
+run_tt apply $(release_flags usp 4) --yes
 assert_rc 4 "apply over fields kubectl owns"
 assert_contains "$ERR" "Apply failed with"
 assert_contains "$ERR" "with \"kubectl\" using serving.knative.dev/v1"
@@ -23,7 +23,7 @@ assert_contains "$(last_audit)" 'Apply failed with'
 after="$(kc get ksvc -n usp stream -o jsonpath='{.metadata.resourceVersion}')"
 check; [[ "$before" == "$after" ]] || fail "a refused apply changed the service ($before -> $after)"
 
-run_tt apply $(release usp 4) --yes --force-conflicts --wait --timeout 1m
+run_tt apply $(release_flags usp 4) --yes --force-conflicts --wait --timeout 1m
 assert_rc 0 "apply --force-conflicts"
 assert_contains "$OUT" "service.serving.knative.dev/stream configured"
 assert_contains "$OUT" "rollout ready"
@@ -32,7 +32,7 @@ check
     fail "--force-conflicts did not take over spec.template"
 
 # the fields are ttstui's now: the next release needs no force
-run_tt apply $(release usp 5) --yes
+run_tt apply $(release_flags usp 5) --yes
 assert_rc 0 "the next apply, without force"
 assert_contains "$OUT" "service.serving.knative.dev/stream configured"
 pass

@@ -13,19 +13,19 @@ start_demo --no-seed
 # maxScale pinned to 1: with --min-scale 5 the service is inverted (the
 # parameters themselves are valid, so only the server can see it)
 sed "s/'autoscaling.knative.dev\/maxScale': maxScale/'autoscaling.knative.dev\/maxScale': '1'/" \
-    "$TEMPLATE" >"$FT_TMP/inverted.jsonnet"
+    "$TEMPLATE" >"$TT_TMP/inverted.jsonnet"
 # KongIngress names that are not RFC 1123 subdomains
 sed "s/local kongIngress = 'route-' + s.name + '-configuration';/local kongIngress = 'Route_' + s.name + '_Configuration';/" \
-    "$TEMPLATE" >"$FT_TMP/badname.jsonnet"
-check; ! cmp -s "$TEMPLATE" "$FT_TMP/inverted.jsonnet" || fail "template edit (scale) did not apply"
-check; ! cmp -s "$TEMPLATE" "$FT_TMP/badname.jsonnet" || fail "template edit (name) did not apply"
+    "$TEMPLATE" >"$TT_TMP/badname.jsonnet"
+check; ! cmp -s "$TEMPLATE" "$TT_TMP/inverted.jsonnet" || fail "template edit (scale) did not apply"
+check; ! cmp -s "$TEMPLATE" "$TT_TMP/badname.jsonnet" || fail "template edit (name) did not apply"
 
-run_tt apply $(release inv 1) --yes --wait --timeout 1m
+run_tt apply $(release_flags inv 1) --yes --wait --timeout 1m
 assert_rc 0 "first release"
 state_before="$(kc get ksvc,kongingress -n inv -o jsonpath='{range .items[*]}{.metadata.name}={.metadata.resourceVersion} {end}')"
 
 # 400 from the Knative webhook, caught by the dry run
-run_tt apply $(release inv 2) --min-scale 5 --template "$FT_TMP/inverted.jsonnet" --yes
+run_tt apply $(release_flags inv 2) --min-scale 5 --template "$TT_TMP/inverted.jsonnet" --yes
 assert_rc 4 "apply with an inverted scale"
 assert_lines "$ERR" 1 "stderr"
 assert_contains "$ERR" "server-side dry run of service.serving.knative.dev/"
@@ -36,7 +36,7 @@ assert_not_contains "$OUT" " configured" "stdout"
 assert_contains "$(last_audit)" '"result":"failed"'
 
 # 422 Invalid with its cause (field and reason), caught by the dry run
-run_tt apply $(release inv 2) --template "$FT_TMP/badname.jsonnet" --yes
+run_tt apply $(release_flags inv 2) --template "$TT_TMP/badname.jsonnet" --yes
 assert_rc 4 "apply with an invalid name"
 assert_lines "$ERR" 1 "stderr"
 assert_contains "$ERR" "kongingress.configuration.konghq.com/Route_validate_Configuration"
@@ -48,7 +48,7 @@ check; [[ "$state_before" == "$state_after" ]] || fail "a rejected apply changed
 
 # A new model: no namespace, so no dry run for its objects; the apply stops
 # at the first rejected object and says what landed.
-run_tt apply $(release fresh 1) --template "$FT_TMP/badname.jsonnet" --yes
+run_tt apply $(release_flags fresh 1) --template "$TT_TMP/badname.jsonnet" --yes
 assert_rc 4 "apply of a new model with an invalid name"
 assert_contains "$ERR" "applying kongingress.configuration.konghq.com/Route_validate_Configuration"
 assert_contains "$ERR" "metadata.name: Invalid value"

@@ -10,7 +10,7 @@ rv() { kc get "$@" -o jsonpath='{.metadata.resourceVersion}'; }
 ing_before="$(rv ingress -n usp route-validate)"
 svc_before="$(rv ksvc -n usp stream)"
 
-run_tt apply $(release usp 4) --yes
+run_tt apply $(release_flags usp 4) --yes
 assert_rc 4 "apply with KongIngress writes failing"
 assert_contains "$ERR" "ttstui apply: applying kongingress.configuration.konghq.com/route-validate-configuration"
 assert_contains "$ERR" "injected failure for KongIngress writes"

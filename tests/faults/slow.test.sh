@@ -9,7 +9,7 @@ run_tt status
 assert_rc 0 "status, 150 ms per response"
 assert_contains "$OUT" "v10" "status table"
 
-run_tt apply $(release slowmodel 1) --yes --wait --timeout 2m
+run_tt apply $(release_flags slowmodel 1) --yes --wait --timeout 2m
 assert_rc 0 "apply --wait, 150 ms per response"
 assert_contains "$OUT" "rollout ready" "apply stdout"
 
