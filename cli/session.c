@@ -44,24 +44,29 @@ void cli_error(const char *cmd, const tt_error *err)
                     "rerun with --force-conflicts to take the fields over from that manager");
 }
 
-void cli_errorf(const char *cmd, const char *fmt, ...)
+static void print_linesv(const char *cmd, const char *prefix, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+static void print_linesv(const char *cmd, const char *prefix, const char *fmt, va_list ap)
 {
     char msg[4096];
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    print_lines(cmd, prefix, msg);
+}
+
+void cli_errorf(const char *cmd, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    print_linesv(cmd, "", fmt, ap);
     va_end(ap);
-    print_lines(cmd, "", msg);
 }
 
 void cli_warn(const char *cmd, const char *fmt, ...)
 {
-    char msg[4096];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
+    print_linesv(cmd, "warning: ", fmt, ap);
     va_end(ap);
-    print_lines(cmd, "warning: ", msg);
 }
 
 int cli_fail(const char *cmd, const tt_error *err)
