@@ -788,38 +788,56 @@ static int plan_of(job *j, kube_client **c, ops_release *r, ops_plan *p, tt_erro
     return ops_plan_build(&t, r, OPS_PLAN_DIFF, p, err);
 }
 
-static void run_diff(job *j)
+/* The diff as the preview shows it; always presentable. */
+static bool diff_text(const ops_plan *p, tt_buf *b)
 {
-    tt_error err;
-    tt_error_clear(&err);
-    ops_release r;
-    ops_plan p;
-    kube_client *c;
-    if (plan_of(j, &c, &r, &p, &err) < 0) {
-        job_post(j, TUI_MSG_DIFF, NULL, NULL, &err);
-    } else {
-        tt_buf b = TT_BUF_INIT;
-        char *refusal = refusal_of(&p);
-        if (refusal)
-            tt_buf_printf(&b, "# apply would refuse: %s\n", refusal);
-        free(refusal);
-        for (size_t i = 0; i < p.n_items; i++)
-            if (p.items[i].dry_error)
-                tt_buf_printf(&b, "# the server refused the dry run of %s (shown as rendered): %s\n",
-                              p.items[i].label, p.items[i].dry_error);
-        char *text = diff_result_render(p.diff, false);
-        tt_buf_puts(&b, text);
-        free(text);
-        job_post(j, TUI_MSG_DIFF, tui_text_result_new(true, b.data ? b.data : ""),
-                 tui_text_result_free, NULL);
-        tt_buf_free(&b);
-    }
-    ops_plan_clear(&p);
-    ops_release_clear(&r);
-    kube_client_free(c);
+    char *refusal = refusal_of(p);
+    if (refusal)
+        tt_buf_printf(b, "# apply would refuse: %s\n", refusal);
+    free(refusal);
+    for (size_t i = 0; i < p->n_items; i++)
+        if (p->items[i].dry_error)
+            tt_buf_printf(b, "# the server refused the dry run of %s (shown as rendered): %s\n",
+                          p->items[i].label, p->items[i].dry_error);
+    char *text = diff_result_render(p->diff, false);
+    tt_buf_puts(b, text);
+    free(text);
+    return true;
 }
 
-static void run_dry_run(job *j)
+/* The dry run's verdict per object; true when apply would go ahead. */
+static bool dry_run_text(const ops_plan *p, tt_buf *b)
+{
+    char *refusal = refusal_of(p);
+    const ops_plan_item *rejected = ops_plan_rejected(p);
+    if (refusal)
+        tt_buf_printf(b, "apply would refuse: %s\n\n", refusal);
+    if (rejected)
+        tt_buf_printf(b, "server-side dry run of %s: %s\n\n", rejected->label,
+                      rejected->dry_error);
+    size_t n = p->diff ? diff_result_count(p->diff) : 0;
+    for (size_t i = 0; i < n && i < p->n_items; i++) {
+        const diff_object *d = diff_result_object(p->diff, i);
+        tt_buf_printf(b, "%s %s%s\n", p->items[i].label,
+                      d->status == DIFF_ADDED     ? "would be created"
+                      : d->status == DIFF_CHANGED ? "would be configured"
+                                                  : "unchanged",
+                      p->items[i].dry_skipped ? " (not dry-run: its namespace does not exist yet)"
+                                              : "");
+    }
+    for (size_t i = 0; i < p->n_version_notes; i++)
+        tt_buf_printf(b, "%s%s\n", i ? "" : "\n", p->version_notes[i]);
+    char *note = ops_plan_dry_run_note(p);
+    tt_buf_printf(b, "\n%s", note);
+    free(note);
+    bool ok = !refusal && !rejected;
+    free(refusal);
+    return ok;
+}
+
+/* Diff and dry run: plan the release (a server-side dry run of each
+ * object) and post the plan as text of message type. */
+static void run_plan_text(job *j, int type, bool (*text)(const ops_plan *p, tt_buf *b))
 {
     tt_error err;
     tt_error_clear(&err);
@@ -827,34 +845,12 @@ static void run_dry_run(job *j)
     ops_plan p;
     kube_client *c;
     if (plan_of(j, &c, &r, &p, &err) < 0) {
-        job_post(j, TUI_MSG_DRY_RUN, NULL, NULL, &err);
+        job_post(j, type, NULL, NULL, &err);
     } else {
         tt_buf b = TT_BUF_INIT;
-        char *refusal = refusal_of(&p);
-        const ops_plan_item *rejected = ops_plan_rejected(&p);
-        if (refusal)
-            tt_buf_printf(&b, "apply would refuse: %s\n\n", refusal);
-        if (rejected)
-            tt_buf_printf(&b, "server-side dry run of %s: %s\n\n", rejected->label,
-                          rejected->dry_error);
-        size_t n = p.diff ? diff_result_count(p.diff) : 0;
-        for (size_t i = 0; i < n && i < p.n_items; i++) {
-            const diff_object *d = diff_result_object(p.diff, i);
-            tt_buf_printf(&b, "%s %s%s\n", p.items[i].label,
-                          d->status == DIFF_ADDED     ? "would be created"
-                          : d->status == DIFF_CHANGED ? "would be configured"
-                                                      : "unchanged",
-                          p.items[i].dry_skipped ? " (not dry-run: its namespace does not exist yet)"
-                                                 : "");
-        }
-        for (size_t i = 0; i < p.n_version_notes; i++)
-            tt_buf_printf(&b, "%s%s\n", i ? "" : "\n", p.version_notes[i]);
-        char *note = ops_plan_dry_run_note(&p);
-        tt_buf_printf(&b, "\n%s", note);
-        free(note);
-        job_post(j, TUI_MSG_DRY_RUN, tui_text_result_new(!refusal && !rejected, b.data),
-                 tui_text_result_free, NULL);
-        free(refusal);
+        bool ok = text(&p, &b);
+        job_post(j, type, tui_text_result_new(ok, b.data ? b.data : ""), tui_text_result_free,
+                 NULL);
         tt_buf_free(&b);
     }
     ops_plan_clear(&p);
@@ -1326,8 +1322,8 @@ static void *job_main(void *arg)
     case JOB_LOAD_MODEL: run_load_model(j); break;
     case JOB_LOGS: run_logs(j); break;
     case JOB_RENDER: run_render(j); break;
-    case JOB_DIFF: run_diff(j); break;
-    case JOB_DRY_RUN: run_dry_run(j); break;
+    case JOB_DIFF: run_plan_text(j, TUI_MSG_DIFF, diff_text); break;
+    case JOB_DRY_RUN: run_plan_text(j, TUI_MSG_DRY_RUN, dry_run_text); break;
     case JOB_APPLY: run_apply(j); break;
     case JOB_DELETE: run_delete(j); break;
     case JOB_ROLLBACK: run_rollback(j); break;
