@@ -158,7 +158,7 @@ bool cli_print_command_help(cli_cmd cmd, FILE *out)
                   false);
         return true;
     case CLI_CMD_STATUS:
-        usage_cmd(out, "status [MODEL] [-o table|json]",
+        usage_cmd(out, "status [MODEL] [-o table|json] [--all-contexts | --contexts A,B]",
                   "Lists the models with a fixed number of requests (one paged list per\n"
                   "resource type across all namespaces; per namespace only when that is\n"
                   "forbidden, which is said).\n"
@@ -170,7 +170,21 @@ bool cli_print_command_help(cli_cmd cmd, FILE *out)
                   "Accept-Version: latest goes here), NOTES (traffic pinned away from the latest\n"
                   "revision; stream and validate serving different versions).\n"
                   "\n"
-                  "  -o, --output table|json   json: an array of models (schema in the man page)\n",
+                  "\n"
+                  "Across clusters (--all-contexts, --contexts): one row per model and per\n"
+                  "context its VERSION (labelled with the context's environment when each maps\n"
+                  "to its own, else the context name), READY and DIGEST, then NOTES on how they\n"
+                  "differ (one ahead of another, the same version with different digests, a\n"
+                  "model missing in one, not Ready in one). Each context is asked on its own;\n"
+                  "one that has not answered within --timeout (default 10s) is named on stderr,\n"
+                  "the others are shown, and the exit status is 4.\n"
+                  "\n"
+                  "  -o, --output table|json   json: an array of models (schema in the man page);\n"
+                  "                            across clusters each object has context and env\n"
+                  "  --all-contexts            the settings' contexts (in that order), else every\n"
+                  "                            context of the kubeconfig\n"
+                  "  --contexts A,B            these contexts, in this order\n"
+                  "  --timeout D               across clusters: how long to wait (default 10s)\n",
                   false);
         return true;
     case CLI_CMD_PIN:

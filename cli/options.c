@@ -40,7 +40,7 @@ typedef enum opt_id {
     OPT_KUBECONFIG, OPT_CONTEXT, OPT_NAMESPACE, OPT_SETTINGS, OPT_READONLY, OPT_NO_COLOR,
     OPT_HELP, OPT_RELEASE, OPT_CONFIG, OPT_OUTPUT, OPT_SHOW_SECRETS, OPT_REPORT, OPT_YES,
     OPT_WAIT, OPT_TIMEOUT, OPT_FORCE_CONFLICTS, OPT_DRY_RUN, OPT_KEYS_POLICY, OPT_SERVICE,
-    OPT_TO_VERSION, OPT_TO_REVISION, OPT_COUNT,
+    OPT_TO_VERSION, OPT_TO_REVISION, OPT_COUNT, OPT_ALL_CONTEXTS, OPT_CONTEXTS,
 } opt_id;
 
 typedef struct opt_def {
@@ -76,7 +76,8 @@ static const opt_def opt_table[] = {
     {"report", 0, true, B(CLI_CMD_DIFF) | B(CLI_CMD_APPLY), OPT_REPORT, NULL},
     {"yes", 'y', false, CHANGE_CMDS, OPT_YES, NULL},
     {"wait", 0, false, B(CLI_CMD_APPLY) | B(CLI_CMD_DELETE), OPT_WAIT, NULL},
-    {"timeout", 0, true, B(CLI_CMD_APPLY) | B(CLI_CMD_DELETE), OPT_TIMEOUT, NULL},
+    {"timeout", 0, true, B(CLI_CMD_APPLY) | B(CLI_CMD_DELETE) | B(CLI_CMD_STATUS), OPT_TIMEOUT,
+     NULL},
     {"force-conflicts", 0, false, B(CLI_CMD_APPLY) | B(CLI_CMD_PIN), OPT_FORCE_CONFLICTS, NULL},
     {"dry-run", 0, true, CHANGE_CMDS, OPT_DRY_RUN, NULL},
     {"api-keys-policy", 0, true, B(CLI_CMD_DIFF) | B(CLI_CMD_APPLY), OPT_KEYS_POLICY, NULL},
@@ -84,6 +85,8 @@ static const opt_def opt_table[] = {
     {"to-version", 0, true, B(CLI_CMD_ROLLBACK), OPT_TO_VERSION, NULL},
     {"to-revision", 0, true, B(CLI_CMD_ROLLBACK), OPT_TO_REVISION, NULL},
     {"count", 0, true, B(CLI_CMD_AUDIT), OPT_COUNT, NULL},
+    {"all-contexts", 0, false, B(CLI_CMD_STATUS), OPT_ALL_CONTEXTS, NULL},
+    {"contexts", 0, true, B(CLI_CMD_STATUS), OPT_CONTEXTS, NULL},
 };
 
 /* The dashboard's flags that take a value (tui/tui.c), so that their
@@ -220,6 +223,32 @@ static int parse_count(const char *flag, const char *text, long *out, tt_error *
     return 0;
 }
 
+/* --contexts a,b: names in order, none empty, none twice. */
+static int parse_contexts(const char *flag, const char *v, cli_opts *o, tt_error *err)
+{
+    const char *p = v;
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        if (len == 0) {
+            tt_error_set(err, TT_EINVAL, "%s: '%s' has an empty context name (use a,b)", flag, v);
+            return -1;
+        }
+        char *name = tt_strndup(p, len);
+        for (size_t i = 0; i < o->n_contexts; i++)
+            if (strcmp(o->contexts[i], name) == 0) {
+                tt_error_set(err, TT_EINVAL, "%s: context '%s' is named twice", flag, name);
+                free(name);
+                return -1;
+            }
+        o->contexts = tt_realloc(o->contexts, (o->n_contexts + 1) * sizeof(char *));
+        o->contexts[o->n_contexts++] = name;
+        if (!comma)
+            return 0;
+        p = comma + 1;
+    }
+}
+
 static int set_value(cli_opts *o, const opt_def *d, const char *flag, const char *v,
                      tt_error *err)
 {
@@ -251,7 +280,10 @@ static int set_value(cli_opts *o, const opt_def *d, const char *flag, const char
         }
         break;
     case OPT_TIMEOUT:
+        o->timeout_set = true;
         return cli_parse_duration(flag, v, &o->timeout_ms, err);
+    case OPT_CONTEXTS:
+        return parse_contexts(flag, v, o, err);
     case OPT_COUNT:
         return parse_count(flag, v, &o->count, err);
     case OPT_DRY_RUN:
@@ -308,6 +340,7 @@ static void set_switch(cli_opts *o, const opt_def *d)
     case OPT_YES: o->yes = true; break;
     case OPT_WAIT: o->wait = true; break;
     case OPT_FORCE_CONFLICTS: o->force_conflicts = true; break;
+    case OPT_ALL_CONTEXTS: o->all_contexts = true; break;
     default: break;
     }
 }
@@ -372,6 +405,16 @@ static int check_command(cli_opts *o, tt_error *err)
         tt_error_set(err, TT_EINVAL,
                      "--report: a review report is written by 'apply --dry-run=server --report "
                      "FILE' or 'diff --report FILE', not by a real apply");
+        return -1;
+    }
+    if (o->all_contexts && o->n_contexts) {
+        tt_error_set(err, TT_EINVAL, "--all-contexts and --contexts: use one of them");
+        return -1;
+    }
+    if ((o->all_contexts || o->n_contexts) && o->context) {
+        tt_error_set(err, TT_EINVAL,
+                     "--context names one context; --all-contexts and --contexts name several: "
+                     "use one of them");
         return -1;
     }
     if (o->dry_run && o->wait) {
@@ -473,6 +516,11 @@ void cli_opts_clear(cli_opts *o)
 {
     free(o->release);
     free(o->args);
+    for (size_t i = 0; i < o->n_contexts; i++)
+        free(o->contexts[i]);
+    free(o->contexts);
+    o->contexts = NULL;
+    o->n_contexts = 0;
     o->release = NULL;
     o->args = NULL;
     o->n_release = o->n_args = 0;

@@ -20,7 +20,7 @@ _ttstui_command_flags() {
     apply) echo "$_ttstui_release_flags -y --yes --wait --timeout --dry-run=server --report
                 --api-keys-policy --force-conflicts" ;;
     delete) echo "-y --yes --wait --timeout --dry-run=server" ;;
-    status) echo "-o --output" ;;
+    status) echo "-o --output --all-contexts --contexts --timeout" ;;
     pin-latest) echo "-y --yes --dry-run=server --force-conflicts" ;;
     rollback) echo "--service --to-version --to-revision -y --yes --dry-run=server" ;;
     audit) echo "-n --count" ;;
@@ -33,7 +33,7 @@ _ttstui_takes_value() {
     --kubeconfig | --context | -n | --namespace | --settings | --config | --env | --model | \
       --version | --image | --image-entrypoint | --include-image-api-keys | --min-scale | \
       --max-scale | --api-keys | --template | -o | --output | --report | --timeout | \
-      --api-keys-policy | --service | --to-version | --to-revision | --count | --theme | \
+      --api-keys-policy | --service | --to-version | --to-revision | --count | --theme | --contexts | \
       --fake-backend | --headless-script | --headless-size | --headless-dump | --dry-run)
       return 0 ;;
   esac
@@ -166,6 +166,11 @@ _ttstui_complete() {
       --fake-backend | --headless-script | --headless-dump)
       _ttstui_files "$cur"; return ;;
     --context) COMPREPLY=($(compgen -W "$(_ttstui_contexts)" -- "$cur")); return ;;
+    --contexts)
+      # A comma-separated list: complete the name after the last comma.
+      local done="" last="$cur"
+      [[ "$cur" == *,* ]] && done="${cur%,*}," last="${cur##*,}"
+      COMPREPLY=($(compgen -P "$done" -W "$(_ttstui_contexts)" -- "$last")); return ;;
     --env) COMPREPLY=($(compgen -W "$(_ttstui_envs)" -- "$cur")); return ;;
     -o | --output)
       if [[ $cmd == render ]]; then
