@@ -26,6 +26,7 @@ typedef enum cli_cmd {
     CLI_CMD_STATUS,
     CLI_CMD_PIN,
     CLI_CMD_ROLLBACK,
+    CLI_CMD_TRAFFIC,
     CLI_CMD_AUDIT,
     CLI_CMD_HELP,
     CLI_CMD_COUNT_,
@@ -77,7 +78,9 @@ typedef struct cli_opts {
     long long timeout_ms; /* --timeout; default 10 minutes */
     bool timeout_set;     /* --timeout was given */
     safety_keys_policy keys_policy;
-    const char *service; /* rollback: stream | validate | both */
+    const char *service; /* rollback, traffic: stream | validate | both */
+    const char **tags;   /* traffic --tag VERSION=TAG, in order (borrowed from argv) */
+    size_t n_tags;
     const char *to_version;
     const char *to_revision;
     long count; /* audit -n; default 20 */

@@ -5,7 +5,7 @@
 # policies, files), kube contexts (kubectl if present, else the kubeconfig)
 # and model names (`ttstui status -o json`, 3 s at most).
 
-_ttstui_commands="render diff apply delete status pin-latest rollback audit help"
+_ttstui_commands="render diff apply delete status pin-latest rollback traffic audit help"
 _ttstui_global_flags="--kubeconfig --context -n --namespace --settings --readonly --no-color -h --help"
 _ttstui_release_flags="--config --env --model --version --image --image-entrypoint
   --include-image-api-keys --min-scale --max-scale --api-keys --template"
@@ -23,6 +23,7 @@ _ttstui_command_flags() {
     status) echo "-o --output --all-contexts --contexts --timeout" ;;
     pin-latest) echo "-y --yes --dry-run=server --force-conflicts" ;;
     rollback) echo "--service --to-version --to-revision -y --yes --dry-run=server" ;;
+    traffic) echo "--service --tag -y --yes --dry-run=server" ;;
     audit) echo "-n --count" ;;
   esac
 }
@@ -33,7 +34,7 @@ _ttstui_takes_value() {
     --kubeconfig | --context | -n | --namespace | --settings | --config | --env | --model | \
       --version | --image | --image-entrypoint | --include-image-api-keys | --min-scale | \
       --max-scale | --api-keys | --template | -o | --output | --report | --timeout | \
-      --api-keys-policy | --service | --to-version | --to-revision | --count | --theme | --contexts | \
+      --api-keys-policy | --service | --to-version | --to-revision | --count | --theme | --contexts | --tag | \
       --fake-backend | --headless-script | --headless-size | --headless-dump | --dry-run)
       return 0 ;;
   esac
@@ -214,7 +215,7 @@ _ttstui_complete() {
   fi
 
   case $cmd in
-    delete | status | rollback | pin-latest)
+    delete | status | rollback | pin-latest | traffic)
       # One model, the first positional word after the command.
       local n=0
       for ((i = i + 1; i < COMP_CWORD; i++)); do
