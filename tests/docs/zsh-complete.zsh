@@ -8,8 +8,11 @@ shift
 zpty z 'PS1="> " TERM=dumb zsh -f -i'
 zpty -w z "fpath=(${(q)dir} \$fpath); autoload -U compinit; compinit -u -D"
 zpty -w z "stty rows 200 columns 160; LINES=200; COLUMNS=160; compdef _ttstui ttstui; zstyle ':completion:*' list-prompt ''; LISTMAX=0"
-sleep 1
+# compinit can take seconds on a busy machine: wait until the shell has
+# run everything above (the marker is printed, never typed as such).
+zpty -w z 'print -r -- "@@set""up@@"'
 local chunk line out
+zpty -r z out '*@@setup@@*' || exit 1
 while zpty -r -t z chunk; do :; done
 for line in "$@"; do
   zpty -w -n z "$line"$'\t'
