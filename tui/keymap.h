@@ -74,7 +74,7 @@ const char *tui_view_name(unsigned view);
     X(FIRST, "first", "<Home> g", "Go to the first line", TUI_VIEW_NAV, 0)                       \
     X(LAST, "last", "<End> G", "Go to the last line", TUI_VIEW_NAV, 0)                           \
     X(OPEN, "open", "<Enter>", "Open the selected item", TUI_VIEW_LISTS, 0)                      \
-    X(BACK, "back", "<Esc> q", "Go back (on the dashboard: quit)", TUI_VIEW_ALL, 0)              \
+    X(BACK, "back", "<Esc> q", "Go back (dashboard: Esc clears the filter, q quits)", TUI_VIEW_ALL, 0)              \
     X(QUIT, "quit", "Q", "Quit ttstui", TUI_VIEW_ALL, 0)                                        \
     X(HELP, "help", "? <F1>", "Show the keys of the current view", TUI_VIEW_ALL, 0)             \
     X(COMMAND, "command", ":", "Enter a command (:ctx, :deploy, :q ...)", TUI_VIEW_NAV, 0)      \

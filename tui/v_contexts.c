@@ -143,7 +143,7 @@ static void close_view(tui_view *v, tui_app *app)
 
 static const tui_view_ops ops = {
     .id = TUI_VIEW_CONTEXTS,
-    .hints = "Enter switch  / filter  Esc back",
+    .hints = "{open} switch  {filter} filter  {back} back",
     .title = title,
     .draw = draw,
     .key = key,

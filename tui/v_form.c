@@ -258,7 +258,7 @@ static void close_view(tui_view *v, tui_app *app)
 static const tui_view_ops ops = {
     .id = TUI_VIEW_FORM,
     .text_entry = true,
-    .hints = "Tab/Shift-Tab move  Ctrl-A/E/K/U/W edit  Space toggles  Enter preview  Esc back  F1 help",
+    .hints = "{next-field}/{prev-field} move  C-a/e/k/u/w edit  Space toggles  {submit} preview  {back} back  {help} help",
     .title = title,
     .draw = draw,
     .key = key,

@@ -313,8 +313,7 @@ static void close_view(tui_view *v, tui_app *app)
 
 static const tui_view_ops ops = {
     .id = TUI_VIEW_MODEL,
-    .hints = "Enter revision  r rollback  d deploy  x delete  p pin  / filter  ? help  Esc back",
-    .hints_readonly = "Enter revision  / filter  ? help  Esc back",
+    .hints = "{open} revision  {rollback} rollback  {deploy} deploy  {delete} delete  {pin-latest} pin  {filter} filter  {help} help  {back} back",
     .title = title,
     .draw = draw,
     .key = key,

@@ -183,6 +183,17 @@ static bool key(tui_view *v, tui_app *app, tui_key k, tui_action act)
     case TUI_ACT_OPEN:
         open_selected(mv, app);
         return true;
+    case TUI_ACT_BACK:
+        /* Esc on the dashboard clears the filter, and never quits (q does):
+         * an Esc too many after a deploy must not drop the operator into
+         * the shell. */
+        if (k != TUI_KEY_ESC)
+            return false;
+        if (*tui_list_filter(mv->list))
+            tui_list_set_filter(mv->list, "");
+        else
+            tui_app_message(app, TUI_STATUS_INFO, "On the dashboard: q quits");
+        return true;
     case TUI_ACT_SORT: {
         int c = tui_list_sort_column(mv->list) + 1;
         tui_list_set_sort(mv->list, c >= N_COLS ? -1 : c, false);
@@ -253,8 +264,7 @@ static void close_view(tui_view *v, tui_app *app)
 
 static const tui_view_ops ops = {
     .id = TUI_VIEW_MODELS,
-    .hints = "Enter open  / filter  s sort  d deploy  x delete  p pin  c contexts  : command  ? help  q quit",
-    .hints_readonly = "Enter open  / filter  s sort  c contexts  : command  ? help  q quit",
+    .hints = "{open} open  {filter} filter  {sort} sort  {deploy} deploy  {delete} delete  {pin-latest} pin  {contexts} contexts  {command} command  {help} help  {back:text} quit",
     .title = title,
     .draw = draw,
     .key = key,

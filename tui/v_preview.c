@@ -220,8 +220,7 @@ static void close_view(tui_view *v, tui_app *app)
 
 static const tui_view_ops ops = {
     .id = TUI_VIEW_PREVIEW,
-    .hints = "v reveal secrets  d diff  t dry-run  a apply  / search  Esc back",
-    .hints_readonly = "v reveal secrets  d diff  t dry-run  / search  Esc back",
+    .hints = "{reveal} reveal secrets  {diff} diff  {dry-run} dry-run  {apply} apply  {search} search  {back} back",
     .title = title,
     .draw = draw,
     .key = key,

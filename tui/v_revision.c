@@ -234,7 +234,7 @@ static void close_view(tui_view *v, tui_app *app)
 
 static const tui_view_ops ops = {
     .id = TUI_VIEW_REVISION,
-    .hints = "l/Enter logs of the pod  ? help  Esc back",
+    .hints = "{logs}/{open} logs of the pod  {help} help  {back} back",
     .title = title,
     .draw = draw,
     .key = key,
