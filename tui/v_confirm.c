@@ -243,6 +243,8 @@ static void message(tui_view *v, tui_app *app, tui_msg *m)
         cv->failed = m->err.code != 0;
         cv->result = tt_strdup(cv->failed ? m->err.message : "");
         cv->op_req = 0;
+        if (!cv->failed && cv->kind == TUI_CONFIRM_APPLY)
+            tui_view_preview_mark_applied(v->below);
     }
     tui_app_dirty(app);
 }

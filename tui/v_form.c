@@ -8,6 +8,7 @@
 #include "draw.h"
 #include "release_params.h"
 #include "safety.h"
+#include "w_dialog.h"
 #include "w_form.h"
 
 #define DEFAULT_ENTRYPOINT "run.deploy.worker:app"
@@ -17,6 +18,8 @@ typedef struct form_view {
     tui_form *form;
     char *model; /* the model it was opened for, may be NULL */
     release_diags diags; /* the core's verdict on the current values */
+    char **initial;      /* each field's value as prefilled */
+    size_t n_initial;
 } form_view;
 
 /* Form field id -> release parameter name (core/release_params.h). */
@@ -212,10 +215,103 @@ static void submit(form_view *fv, tui_app *app)
     tui_app_push(app, tui_view_preview_new(app, &req));
 }
 
+/* Some field differs from what the form was opened with. */
+static bool changed(const form_view *fv)
+{
+    for (size_t i = 0; i < fv->n_initial; i++)
+        if (!tt_streq(fv->initial[i], tui_form_value(fv->form, tui_form_id(fv->form, i))))
+            return true;
+    return false;
+}
+
+/* ---- "discard changes?" over a changed form ------------------------------ */
+
+static void discard_draw(tui_view *v, tui_app *app, WINDOW *w, int y, int x, int h, int width)
+{
+    int cy, cx;
+    tui_dialog_draw(v->data, w, y, x, h, width, &cy, &cx);
+    (void)app;
+}
+
+static void discard_title(tui_view *v, char *buf, size_t size)
+{
+    (void)v;
+    snprintf(buf, size, "Discard changes?");
+}
+
+static bool discard_key(tui_view *v, tui_app *app, tui_key k, tui_action act)
+{
+    bool refused = false;
+    switch (tui_dialog_key(v->data, k, act, &refused)) {
+    case TUI_DIALOG_CANCEL:
+        tui_app_pop(app); /* keep editing */
+        return true;
+    case TUI_DIALOG_CONFIRM:
+        tui_app_pop(app);
+        tui_app_pop(app); /* the form */
+        tui_app_message(app, TUI_STATUS_INFO, "Changes discarded");
+        return true;
+    case TUI_DIALOG_NONE:
+        return true; /* modal */
+    }
+    return true;
+}
+
+static bool discard_mouse(tui_view *v, tui_app *app, int y, int x, tui_mouse_kind kind)
+{
+    if (kind != TUI_MOUSE_CLICK)
+        return false;
+    tui_dialog_result r = tui_dialog_click(v->data, y, x);
+    if (r == TUI_DIALOG_CANCEL) {
+        tui_app_pop(app);
+    } else if (r == TUI_DIALOG_CONFIRM) {
+        tui_app_pop(app);
+        tui_app_pop(app);
+    }
+    return true;
+}
+
+static void discard_close(tui_view *v, tui_app *app)
+{
+    (void)app;
+    tui_dialog_free(v->data);
+}
+
+static const tui_view_ops discard_ops = {
+    .id = TUI_VIEW_CONFIRM,
+    .overlay = true,
+    .text_entry = true,
+    .hints = "{next-field} switch button  {submit} press  {back} keep editing",
+    .title = discard_title,
+    .draw = discard_draw,
+    .key = discard_key,
+    .mouse = discard_mouse,
+    .close = discard_close,
+};
+
+static void ask_discard(form_view *fv, tui_app *app)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < fv->n_initial; i++)
+        if (!tt_streq(fv->initial[i], tui_form_value(fv->form, tui_form_id(fv->form, i))))
+            n++;
+    tui_dialog *d = tui_dialog_new("Discard changes?", "Discard", NULL);
+    tui_dialog_set_cancel_label(d, "Keep editing");
+    char line[128];
+    snprintf(line, sizeof(line), "%zu field%s changed in the deploy form.", n, n == 1 ? "" : "s");
+    tui_dialog_add_line(d, TUI_ROLE_NORMAL, line);
+    tui_app_push(app, tui_view_new(&discard_ops, d));
+}
+
 static bool key(tui_view *v, tui_app *app, tui_key k, tui_action act)
 {
     form_view *fv = v->data;
     switch (act) {
+    case TUI_ACT_BACK:
+        if (!changed(fv))
+            return false; /* the app goes back */
+        ask_discard(fv, app);
+        return true;
     case TUI_ACT_NEXT_FIELD: tui_form_focus_next(fv->form); return true;
     case TUI_ACT_PREV_FIELD: tui_form_focus_prev(fv->form); return true;
     case TUI_ACT_SUBMIT: submit(fv, app); return true;
@@ -251,6 +347,9 @@ static void close_view(tui_view *v, tui_app *app)
     form_view *fv = v->data;
     tui_form_free(fv->form);
     release_diags_free(&fv->diags);
+    for (size_t i = 0; i < fv->n_initial; i++)
+        free(fv->initial[i]);
+    free(fv->initial);
     free(fv->model);
     free(fv);
 }
@@ -275,5 +374,9 @@ tui_view *tui_view_form_new(tui_app *app, const char *model)
     fv->form = tui_form_new();
     fv->diags = (release_diags)RELEASE_DIAGS_INIT;
     prefill(fv, app);
+    fv->n_initial = tui_form_count(fv->form);
+    fv->initial = tt_calloc(fv->n_initial ? fv->n_initial : 1, sizeof(char *));
+    for (size_t i = 0; i < fv->n_initial; i++)
+        fv->initial[i] = tt_strdup(tui_form_value(fv->form, tui_form_id(fv->form, i)));
     return tui_view_new(&ops, fv);
 }

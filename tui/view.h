@@ -68,6 +68,9 @@ tui_view *tui_view_logs_new(tui_app *app, const char *model, const char *pod,
 /* model NULL: a new model; else prefilled from what is live. */
 tui_view *tui_view_form_new(tui_app *app, const char *model);
 tui_view *tui_view_preview_new(tui_app *app, const tui_release_req *req);
+/* After a successful apply from it (no-op for another view): marked
+ * applied, apply refused, back goes to the model. */
+void tui_view_preview_mark_applied(tui_view *v);
 tui_view *tui_view_help_new(tui_app *app, const tui_view *for_view);
 tui_view *tui_view_contexts_new(tui_app *app);
 

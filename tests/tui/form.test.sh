@@ -84,3 +84,50 @@ a
 KEYS
 expect_line policy-merge 'Secret api-keys \(merge\)'
 expect_not policy-merge "formSecretQ4"
+
+# Esc on a changed form asks before throwing the changes away.
+run_script discard-ask fleet-basic.json 110x30 <<'KEYS'
+:wait-for "lincoln"
+/v3<Enter>
+d
+<C-u>gcr.io/x/worker@sha256:abc
+<Esc>
+:expect "Discard changes?"
+:expect "1 field changed"
+<Esc>
+:expect-not "Discard changes?"
+:expect "gcr.io/x/worker@sha256:abc"
+<Esc>
+<Tab><Enter>
+KEYS
+expect discard-ask "Changes discarded"
+expect discard-ask "3 models"
+# An unchanged form goes back at once.
+run_script discard-none fleet-basic.json 110x30 <<'KEYS'
+:wait-for "lincoln"
+/v3<Enter>
+d
+<Esc>
+KEYS
+expect_not discard-none "Discard changes?"
+expect discard-none "3 models"
+
+# After an apply, the preview is marked applied, refuses a second apply,
+# and Esc goes to the model, not back into the form.
+run_script applied fleet-basic.json 110x30 <<'KEYS'
+:wait-for "lincoln"
+/v3<Enter>
+d
+<Enter>
+:wait-for "kind: Namespace"
+a
+<Tab><Enter>
+:wait-for "Done"
+<Esc>
+:expect "applied (Esc: the model)"
+a
+:expect "already applied"
+<Esc>
+KEYS
+expect applied "Models > v3"
+expect_not applied "Deploy a release to"
