@@ -508,17 +508,36 @@ static bool valid_entrypoint(const char *s)
     return is_dotted(attr, len);
 }
 
-/* A non-negative integer of at most 9 digits. */
-static bool parse_scale(const char *s, long *out)
+/* Knative reads the scale annotations as 32-bit integers; 9 digits keep
+ * every accepted value below that. */
+#define SCALE_MAX_DIGITS 9
+#define SCALE_MAX 999999999L
+
+/* A non-negative integer of at most SCALE_MAX_DIGITS digits: 0, else -1
+ * for not an integer, -2 for one above SCALE_MAX. */
+static int parse_scale(const char *s, long *out)
 {
     size_t len = s ? strlen(s) : 0;
-    if (len == 0 || len > 9)
-        return false;
+    if (len == 0)
+        return -1;
     for (size_t i = 0; i < len; i++)
         if (!isdigit((unsigned char)s[i]))
-            return false;
+            return -1;
+    if (len > SCALE_MAX_DIGITS)
+        return -2;
     *out = strtol(s, NULL, 10);
-    return true;
+    return 0;
+}
+
+static void scale_diag(release_diags *out, const char *field, const char *value, int rc)
+{
+    char v[80];
+    if (rc == -2)
+        diag_add(out, RELEASE_ERROR, field, "%s \"%s\": at most %ld", field,
+                 shown(value, v, sizeof v), SCALE_MAX);
+    else
+        diag_add(out, RELEASE_ERROR, field, "%s \"%s\": must be a non-negative integer", field,
+                 shown(value, v, sizeof v));
 }
 
 /* ---- API-key file ---------------------------------------------------- */
@@ -637,14 +656,12 @@ static void check_image(const char *image, release_diags *out)
 static void check_scales(const char *min_s, const char *max_s, release_diags *out)
 {
     long min = 0, max = 0;
-    char v[80];
-    bool min_ok = parse_scale(min_s, &min), max_ok = parse_scale(max_s, &max);
+    int min_rc = parse_scale(min_s, &min), max_rc = parse_scale(max_s, &max);
+    bool min_ok = min_rc == 0, max_ok = max_rc == 0;
     if (!min_ok)
-        diag_add(out, RELEASE_ERROR, RELEASE_MIN_SCALE,
-                 "minScale \"%s\": must be a non-negative integer", shown(min_s ? min_s : "", v, sizeof v));
+        scale_diag(out, RELEASE_MIN_SCALE, min_s ? min_s : "", min_rc);
     if (!max_ok)
-        diag_add(out, RELEASE_ERROR, RELEASE_MAX_SCALE,
-                 "maxScale \"%s\": must be a non-negative integer", shown(max_s ? max_s : "", v, sizeof v));
+        scale_diag(out, RELEASE_MAX_SCALE, max_s ? max_s : "", max_rc);
     if (!min_ok || !max_ok)
         return;
     if (max == 0)

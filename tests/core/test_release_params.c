@@ -316,6 +316,15 @@ static void scales_are_non_negative_integers(void **state)
     check_field("minScale", "", RELEASE_ERROR, "must be a non-negative integer");
 }
 
+/* A number too large says what the limit is, not "not an integer". */
+static void a_scale_too_large_names_the_limit(void **state)
+{
+    (void)state;
+    check_field("maxScale", "999999999", -1, NULL);
+    check_field("maxScale", "1000000000", RELEASE_ERROR, "maxScale \"1000000000\": at most 999999999");
+    check_field("minScale", "99999999999", RELEASE_ERROR, "minScale \"99999999999\": at most 999999999");
+}
+
 static void min_scale_above_max_scale_names_both(void **state)
 {
     (void)state;
@@ -548,6 +557,7 @@ int main(void)
         cmocka_unit_test(entrypoint_is_module_colon_attribute),
         cmocka_unit_test(include_api_keys_is_true_or_false),
         cmocka_unit_test(scales_are_non_negative_integers),
+        cmocka_unit_test(a_scale_too_large_names_the_limit),
         cmocka_unit_test(min_scale_above_max_scale_names_both),
         cmocka_unit_test(max_scale_zero_is_unlimited_and_a_warning),
         cmocka_unit_test(keys_on_needs_an_api_key_file),
