@@ -189,6 +189,9 @@ json_t *ops_rollback_patch(const char *revision);
 json_t *ops_get_pin(kube_client *c, tt_error *err);
 /* The model the pin sends `latest` to, or NULL. */
 const char *ops_pinned_model(const json_t *kcp);
+/* What deleting the pinned model does to `latest`, in words (both faces). */
+#define OPS_PIN_DELETE_WARNING \
+    "`Accept-Version: latest` is pinned to this model: after the delete, latest leads nowhere"
 /* 0 when model has a Knative service stream or validate (*ready gets how
  * many of them are Ready), -1 with err (TT_EREFUSED when it has none). */
 int ops_check_pin_model(kube_client *c, const char *model, const char *context, size_t *ready,

@@ -6,6 +6,7 @@
 
 #include "app.h"
 #include "draw.h"
+#include "ops.h"
 #include "w_dialog.h"
 
 typedef struct step {
@@ -25,6 +26,7 @@ typedef struct confirm_view {
     unsigned long op_req;
     step *steps;
     size_t n_steps;
+    bool pinned; /* `latest` is pinned to the model (delete warns) */
     bool done;
     bool failed;
     char *result;
@@ -85,6 +87,8 @@ static void build_dialog(confirm_view *cv)
     case TUI_CONFIRM_DELETE:
         snprintf(line, sizeof(line), "Deletes namespace %s and everything in it.", cv->model);
         tui_dialog_add_line(cv->dialog, TUI_ROLE_ERROR, line);
+        if (cv->pinned)
+            tui_dialog_add_line(cv->dialog, TUI_ROLE_WARNING, "! " OPS_PIN_DELETE_WARNING);
         break;
     case TUI_CONFIRM_ROLLBACK:
         snprintf(line, sizeof(line), "Sends 100%% of stream and validate traffic to version %s.",
@@ -291,6 +295,8 @@ tui_view *tui_view_confirm_new(tui_app *app, tui_confirm_kind kind, const char *
     cv->req = req ? tui_release_req_dup(req) : NULL;
     cv->env = tt_strdup(req && req->env ? req->env : tui_app_env(app));
     cv->context = tt_strdup(tui_app_context(app));
+    const fleet_model *fm = model ? fleet_find(tui_app_fleet(app), model) : NULL;
+    cv->pinned = fm && fm->pinned_latest;
     if (kind == TUI_CONFIRM_APPLY && !cv->req) {
         tui_release_req empty = {0};
         cv->req = tui_release_req_dup(&empty);

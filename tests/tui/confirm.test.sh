@@ -114,3 +114,19 @@ KEYS
 expect_line fails '✓ done +rollout validate-3 +Ready'
 expect_line fails '✗ FAILED +rollout stream-3 +ExitCode1: Container failed'
 expect fails "Failed: rollout stream-3: ExitCode1"
+
+# Deleting the model `latest` is pinned to warns in words; another does not.
+run_script delete-pinned fleet-basic.json 120x30 <<'KEYS'
+:wait-for "lincoln"
+/v3<Enter>
+x
+KEYS
+expect delete-pinned "Delete v3?"
+expect delete-pinned "after the delete, latest leads nowhere"
+run_script delete-unpinned fleet-basic.json 120x30 <<'KEYS'
+:wait-for "lincoln"
+/lincoln<Enter>
+x
+KEYS
+expect delete-unpinned "Delete lincoln?"
+expect_not delete-unpinned "latest leads nowhere"
