@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "app.h"
+#include "change_summary.h"
+#include "config.h"
 #include "draw.h"
 #include "ops.h"
 #include "w_dialog.h"
@@ -27,6 +29,7 @@ typedef struct confirm_view {
     step *steps;
     size_t n_steps;
     bool pinned; /* `latest` is pinned to the model (delete warns) */
+    release_changes changes; /* apply: what changes beyond the version */
     bool done;
     bool failed;
     char *result;
@@ -83,6 +86,15 @@ static void build_dialog(confirm_view *cv)
                  : cv->req->keys_policy == SAFETY_KEYS_REPLACE ? "   API keys included (replace)"
                                                                 : "   API keys included");
         tui_dialog_add_line(cv->dialog, TUI_ROLE_DIM, line);
+        if (cv->changes.n)
+            tui_dialog_add_line(cv->dialog, TUI_ROLE_NORMAL, "Changes beyond the version:");
+        for (size_t i = 0; i < cv->changes.n; i++) {
+            snprintf(line, sizeof(line), "%s %s", cv->changes.items[i].warning ? "!" : " ",
+                     cv->changes.items[i].text);
+            tui_dialog_add_line(cv->dialog,
+                                cv->changes.items[i].warning ? TUI_ROLE_WARNING : TUI_ROLE_NORMAL,
+                                line);
+        }
         break;
     case TUI_CONFIRM_DELETE:
         snprintf(line, sizeof(line), "Deletes namespace %s and everything in it.", cv->model);
@@ -269,6 +281,7 @@ static void close_view(tui_view *v, tui_app *app)
     free(cv->context);
     free(cv->result);
     tui_release_req_free(cv->req);
+    release_changes_free(&cv->changes);
     free(cv);
 }
 
@@ -284,6 +297,47 @@ static const tui_view_ops dialog_ops = {
     .message = message,
     .close = close_view,
 };
+
+static const char *hostname_of(tui_app *app, const char *env)
+{
+    const config_env *e = env ? config_find_env(tui_app_config(app), env) : NULL;
+    return e ? e->hostname : NULL;
+}
+
+/* The live side from the fleet (what the stream service, else validate,
+ * runs; the hostname of the context's environment), the next from the
+ * request. */
+static void compute_changes(confirm_view *cv, tui_app *app, const fleet_model *m)
+{
+    release_facts live, next;
+    release_facts_init(&live);
+    release_facts_init(&next);
+    live.hostname = hostname_of(app, tui_app_env(app));
+    next.hostname = hostname_of(app, cv->req->env);
+    const fleet_service *svcs[CHANGE_SERVICES] = {m ? &m->stream : NULL, m ? &m->validate : NULL};
+    for (int s = 0; s < CHANGE_SERVICES; s++) {
+        const fleet_service *sv = svcs[s];
+        if (sv && sv->present) {
+            fleet_serving r = {NULL, -1, -1};
+            if (!fleet_service_serving(sv, &r))
+                r = (fleet_serving){sv->template_image, sv->template_min_scale,
+                                    sv->template_max_scale};
+            live.image[s] = r.image;
+            live.min_scale[s] = r.min_scale;
+            live.max_scale[s] = r.max_scale;
+            live.entrypoint[s] = sv->template_entrypoint;
+            live.api_keys[s] = sv->template_api_keys;
+        }
+        next.image[s] = cv->req->image;
+        next.entrypoint[s] = cv->req->entrypoint;
+        next.api_keys[s] = cv->req->include_api_keys;
+        next.min_scale[s] = cv->req->min_scale;
+        next.max_scale[s] = cv->req->max_scale;
+    }
+    if (!m)
+        live.hostname = NULL; /* a new model: nothing moves */
+    release_changes_compute(&live, &next, &cv->changes);
+}
 
 tui_view *tui_view_confirm_new(tui_app *app, tui_confirm_kind kind, const char *model,
                                const char *version, const tui_release_req *req)
@@ -301,6 +355,8 @@ tui_view *tui_view_confirm_new(tui_app *app, tui_confirm_kind kind, const char *
         tui_release_req empty = {0};
         cv->req = tui_release_req_dup(&empty);
     }
+    if (kind == TUI_CONFIRM_APPLY)
+        compute_changes(cv, app, fm);
     build_dialog(cv);
     return tui_view_new(&dialog_ops, cv);
 }

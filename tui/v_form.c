@@ -126,16 +126,31 @@ static safety_keys_policy keys_policy_of(const tui_form *f)
                                   : SAFETY_KEYS_NONE;
 }
 
+/* The service the form starts from: stream, else validate. */
+static const fleet_service *live_service(const fleet_model *m)
+{
+    if (!m)
+        return NULL;
+    const fleet_service *s = m->stream.present ? &m->stream : &m->validate;
+    return s->present ? s : NULL;
+}
+
 static void prefill(form_view *fv, tui_app *app)
 {
     const fleet_model *m = fv->model ? fleet_find(tui_app_fleet(app), fv->model) : NULL;
     fleet_serving r = live_spec(m);
+    const fleet_service *ls = live_service(m);
     char *next = m ? fleet_next_version(m) : tt_strdup("1");
     char min[16] = "0", max[16] = "32";
     if (r.min_scale >= 0)
         snprintf(min, sizeof(min), "%d", r.min_scale);
     if (r.max_scale >= 0)
         snprintf(max, sizeof(max), "%d", r.max_scale);
+    /* What is live: a scale-only change must not move the model to
+     * another entry point or environment. */
+    const char *entrypoint = ls && ls->template_entrypoint ? ls->template_entrypoint
+                                                           : DEFAULT_ENTRYPOINT;
+    const char *with_keys = ls && ls->template_api_keys ? "true" : "false";
     const char *env = tui_app_env(app);
     tui_form *f = fv->form;
     size_t i = tui_form_add(f, "env", "Environment", TUI_FIELD_CHOICE,
@@ -147,8 +162,8 @@ static void prefill(form_view *fv, tui_app *app)
     tui_form_set_hint(f, i, "the revision is <service>-<version>; must be new");
     i = tui_form_add(f, "image", "Image", TUI_FIELD_TEXT, r.image ? r.image : "", NULL);
     tui_form_set_hint(f, i, "registry/name@sha256:<digest>");
-    tui_form_add(f, "entrypoint", "Entry point", TUI_FIELD_TEXT, DEFAULT_ENTRYPOINT, NULL);
-    i = tui_form_add(f, "include_api_keys", "Include API keys", TUI_FIELD_BOOL, "false", NULL);
+    tui_form_add(f, "entrypoint", "Entry point", TUI_FIELD_TEXT, entrypoint, NULL);
+    i = tui_form_add(f, "include_api_keys", "Include API keys", TUI_FIELD_BOOL, with_keys, NULL);
     tui_form_set_hint(f, i, "legacy images only; Space toggles");
     i = tui_form_add(f, "api_key_file", "API-key file", TUI_FIELD_TEXT, "", NULL);
     tui_form_set_hint(f, i, "JSON object of API keys (apikeys.json); only with API keys included");

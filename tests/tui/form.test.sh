@@ -131,3 +131,39 @@ a
 KEYS
 expect applied "Models > v3"
 expect_not applied "Deploy a release to"
+
+# The form starts from the live release: entry point and API keys as the
+# live template has them, not the defaults.
+jq '(.objects[] | select(.kind == "Service" and .metadata.namespace == "v3")
+     | .spec.template.spec.containers[0]) |= (. + {
+       "args": ["venv/bin/gunicorn", "src.service.worker:app", "--bind=0.0.0.0:8000"],
+       "envFrom": [{"secretRef": {"name": "api-keys"}}]})' \
+  "$data/fleet-basic.json" >"$out/live-entry.json"
+run_script live-prefill "$out/live-entry.json" 110x40 <<'KEYS'
+:wait-for "lincoln"
+/v3<Enter>
+d
+KEYS
+expect_line live-prefill 'Entry point +src\.service\.worker:app'
+expect_not live-prefill "run.deploy.worker:app"
+expect_line live-prefill 'Include API keys +\[x\] true'
+
+# The apply confirmation lists what changes beyond the version; a move of
+# environment (hostname) is a warning. Here: env and maxScale.
+run_script changes "$out/live-entry.json" 130x45 <<'KEYS'
+:wait-for "lincoln"
+/v3<Enter>
+d
+<S-Tab><S-Tab><S-Tab><Space>
+<Tab><Tab><Tab><Tab><Tab><Space>
+<Tab><Tab><Tab><C-u>40
+<Enter>
+:wait-for "kind: Namespace"
+a
+KEYS
+expect changes "Changes beyond the version:"
+expect changes "! hostname staging.tts.wellsaidlabs.com → tts.wellsaidlabs.com"
+expect changes "maxScale 32 → 40"
+expect changes "includeImageApiKeys true → false"
+expect_not changes "entry point"
+expect_not changes "image gcr.io"
