@@ -261,7 +261,12 @@ void tui_list_scroll(tui_list *l, int lines)
     move_by(l, lines);
 }
 
-/* Column widths: minimums, then spare cells shared by flex. */
+/* The narrowest a flexible column gets before columns are dropped. */
+#define FLEX_FLOOR 6
+
+/* Column widths: minimums, then spare cells shared by flex. Too narrow for
+ * the minimums: the flexible columns (names) shrink to FLEX_FLOOR first,
+ * then whole columns go from the right (0: not drawn), never half of one. */
 static void layout(const tui_list *l, int width, int *w)
 {
     int used = 0, flex = 0;
@@ -270,11 +275,23 @@ static void layout(const tui_list *l, int width, int *w)
         used += w[c] + (c ? 1 : 0);
         flex += l->cols[c].flex;
     }
+    for (int c = 0; c < l->n_cols && used > width; c++) {
+        if (!l->cols[c].flex || w[c] <= FLEX_FLOOR)
+            continue;
+        int cut = used - width < w[c] - FLEX_FLOOR ? used - width : w[c] - FLEX_FLOOR;
+        w[c] -= cut;
+        used -= cut;
+    }
+    for (int c = l->n_cols - 1; c > 0 && used > width; c--) {
+        used -= w[c] + 1;
+        w[c] = 0;
+        flex -= l->cols[c].flex;
+    }
     int spare = width - used;
     if (spare > 0 && flex > 0) {
         int given = 0, last = -1;
         for (int c = 0; c < l->n_cols; c++) {
-            if (!l->cols[c].flex)
+            if (!l->cols[c].flex || !w[c])
                 continue;
             int add = spare * l->cols[c].flex / flex;
             w[c] += add;
@@ -307,6 +324,8 @@ void tui_list_draw(tui_list *l, WINDOW *w, int y, int x, int height, int width)
     tui_draw_fill(w, y, x, width, TUI_ROLE_COLUMN_HEADER);
     int cx = x;
     for (int c = 0; c < n_cols && cx < x + width; c++) {
+        if (!widths[c])
+            continue;
         char title[128];
         if (c == l->sort_col)
             snprintf(title, sizeof(title), "%s%s", l->cols[c].title,
@@ -340,6 +359,8 @@ void tui_list_draw(tui_list *l, WINDOW *w, int y, int x, int height, int width)
         tui_draw_fill(w, ry, x, width, sel ? TUI_ROLE_SELECTION : TUI_ROLE_NORMAL);
         cx = x;
         for (int c = 0; c < n_cols && cx < x + width; c++) {
+            if (!widths[c])
+                continue;
             char buf[CELL_MAX];
             tui_role role = TUI_ROLE_NORMAL;
             buf[0] = '\0';
