@@ -82,6 +82,10 @@ const char *tui_view_name(unsigned view);
     X(SEARCH, "search", "/", "Search the text", TUI_VIEW_TEXTS, 0)                               \
     X(SEARCH_NEXT, "search-next", "n", "Next search match", TUI_VIEW_TEXTS, 0)                   \
     X(SEARCH_PREV, "search-prev", "N", "Previous search match", TUI_VIEW_TEXTS, 0)               \
+    X(WRAP, "wrap", "w", "Wrap long lines, or cut them at the edge (toggle)", TUI_VIEW_NAV, 0)    \
+    X(SCROLL_LEFT, "scroll-left", "<Left>", "Scroll the text left", TUI_VIEW_TEXTS, 0)            \
+    X(SCROLL_RIGHT, "scroll-right", "<Right>", "Scroll the text right (long lines)",             \
+      TUI_VIEW_TEXTS, 0)                                                                         \
     X(SORT, "sort", "s", "Sort by the next column", TUI_VIEW_MODELS, 0)                          \
     X(SORT_REVERSE, "sort-reverse", "S", "Reverse the sort order", TUI_VIEW_MODELS, 0)          \
     X(DEPLOY, "deploy", "d", "Deploy a release (opens the form)",                                \

@@ -120,10 +120,14 @@ static void draw(tui_view *v, tui_app *app, WINDOW *w, int y, int x, int h, int 
             int cx = x + 1;
             cx += tui_draw_textf(w, cy, cx, 20, TUI_ROLE_NORMAL, "%-20s", c->type ? c->type : "?");
             cx += tui_draw_textf(w, cy, cx, 12, role, "%-12s", st);
-            tui_draw_textf(w, cy, cx + 1, width - cx - 1, val == 0 ? TUI_ROLE_STATUS_FAIL : TUI_ROLE_NORMAL,
-                           "%s%s%s", c->reason ? c->reason : "", c->message ? ": " : "",
-                           c->message ? c->message : "");
-            cy++;
+            char *text = tt_asprintf("%s%s%s", c->reason ? c->reason : "", c->message ? ": " : "",
+                                     c->message ? c->message : "");
+            tui_role trole = val == 0 ? TUI_ROLE_STATUS_FAIL : TUI_ROLE_NORMAL;
+            if (tui_list_wrap(rv->list)) /* w: the whole message */
+                cy += tui_draw_wrapped(w, cy, cx + 1, width - cx - 1, y + h / 2 - cy, trole, text);
+            else
+                tui_draw_text(w, cy++, cx + 1, width - cx - 1, trole, text, false);
+            free(text);
         }
     }
     cy++;
