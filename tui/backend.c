@@ -356,6 +356,9 @@ tui_release_req *tui_release_req_dup(const tui_release_req *r)
     c->keys_policy = r->keys_policy;
     c->min_scale = r->min_scale;
     c->max_scale = r->max_scale;
+    c->validate_apart = r->validate_apart;
+    c->validate_min_scale = r->validate_min_scale;
+    c->validate_max_scale = r->validate_max_scale;
     return c;
 }
 

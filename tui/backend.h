@@ -188,8 +188,13 @@ typedef struct tui_release_req {
     /* With API keys included and a live Secret api-keys whose keys differ:
      * NONE refuses (naming the keys), REPLACE or MERGE (core/safety.h). */
     safety_keys_policy keys_policy;
-    int min_scale;
+    int min_scale;  /* both services, unless validate_apart */
     int max_scale;
+    /* validate's own bounds (validateMinScale/validateMaxScale) when they
+     * differ from stream's; false: validate takes min/max_scale too. */
+    bool validate_apart;
+    int validate_min_scale;
+    int validate_max_scale;
 } tui_release_req;
 
 tui_release_req *tui_release_req_dup(const tui_release_req *r);

@@ -80,7 +80,12 @@ static void build_dialog(confirm_view *cv)
     case TUI_CONFIRM_APPLY:
         snprintf(line, sizeof(line), "Image:    %s", cv->req->image);
         tui_dialog_add_line(cv->dialog, TUI_ROLE_DIM, line);
-        snprintf(line, sizeof(line), "Scale:    %d-%d%s", cv->req->min_scale, cv->req->max_scale,
+        char vscale[48] = "";
+        if (cv->req->validate_apart)
+            snprintf(vscale, sizeof(vscale), " (validate %d-%d)", cv->req->validate_min_scale,
+                     cv->req->validate_max_scale);
+        snprintf(line, sizeof(line), "Scale:    %d-%d%s%s", cv->req->min_scale, cv->req->max_scale,
+                 vscale,
                  !cv->req->include_api_keys                       ? ""
                  : cv->req->keys_policy == SAFETY_KEYS_MERGE   ? "   API keys included (merge)"
                  : cv->req->keys_policy == SAFETY_KEYS_REPLACE ? "   API keys included (replace)"
@@ -331,8 +336,9 @@ static void compute_changes(confirm_view *cv, tui_app *app, const fleet_model *m
         next.image[s] = cv->req->image;
         next.entrypoint[s] = cv->req->entrypoint;
         next.api_keys[s] = cv->req->include_api_keys;
-        next.min_scale[s] = cv->req->min_scale;
-        next.max_scale[s] = cv->req->max_scale;
+        bool apart = s == CHANGE_VALIDATE && cv->req->validate_apart;
+        next.min_scale[s] = apart ? cv->req->validate_min_scale : cv->req->min_scale;
+        next.max_scale[s] = apart ? cv->req->validate_max_scale : cv->req->max_scale;
     }
     if (!m)
         live.hostname = NULL; /* a new model: nothing moves */

@@ -36,6 +36,8 @@ static const struct {
     {"api_key_file", RELEASE_API_KEYS_FILE},
     {"min_scale", RELEASE_MIN_SCALE},
     {"max_scale", RELEASE_MAX_SCALE},
+    {"validate_min_scale", RELEASE_VALIDATE_MIN_SCALE},
+    {"validate_max_scale", RELEASE_VALIDATE_MAX_SCALE},
 };
 
 /* Runs the core's validation of the whole release once per change (the
@@ -97,15 +99,21 @@ static bool validate(void *ctx, const tui_form *f, size_t i, char *msg, size_t s
     return false;
 }
 
-/* What to start the form from: what the latest ready revision runs, else
- * (nothing ready yet) what the service's template asks for. */
-static fleet_serving live_spec(const fleet_model *m)
+/* What one service runs: its latest ready revision, else (nothing ready
+ * yet) what its template asks for. */
+static fleet_serving service_spec(const fleet_service *s)
 {
     fleet_serving sv = {NULL, -1, -1};
-    const fleet_service *s = m ? (m->stream.present ? &m->stream : &m->validate) : NULL;
     if (s && s->present && !fleet_service_serving(s, &sv))
         sv = (fleet_serving){s->template_image, s->template_min_scale, s->template_max_scale};
     return sv;
+}
+
+/* What to start the form from: stream, else validate. */
+static fleet_serving live_spec(const fleet_model *m)
+{
+    const fleet_service *s = m ? (m->stream.present ? &m->stream : &m->validate) : NULL;
+    return service_spec(s);
 }
 
 /* The API-key policy applies only with API keys included. */
@@ -146,6 +154,15 @@ static void prefill(form_view *fv, tui_app *app)
         snprintf(min, sizeof(min), "%d", r.min_scale);
     if (r.max_scale >= 0)
         snprintf(max, sizeof(max), "%d", r.max_scale);
+    /* validate's own, as live (else stream's) */
+    fleet_serving vr = m && m->validate.present ? service_spec(&m->validate) : r;
+    char vmin[16], vmax[16];
+    snprintf(vmin, sizeof(vmin), "%s", min);
+    snprintf(vmax, sizeof(vmax), "%s", max);
+    if (vr.min_scale >= 0)
+        snprintf(vmin, sizeof(vmin), "%d", vr.min_scale);
+    if (vr.max_scale >= 0)
+        snprintf(vmax, sizeof(vmax), "%d", vr.max_scale);
     /* What is live: a scale-only change must not move the model to
      * another entry point or environment. */
     const char *entrypoint = ls && ls->template_entrypoint ? ls->template_entrypoint
@@ -171,8 +188,12 @@ static void prefill(form_view *fv, tui_app *app)
                      "refuse|replace|merge");
     tui_form_set_hint(f, i,
                       "only with API keys included; if live keys differ: refuse, replace or merge");
-    tui_form_add(f, "min_scale", "Min scale", TUI_FIELD_TEXT, min, NULL);
-    tui_form_add(f, "max_scale", "Max scale", TUI_FIELD_TEXT, max, NULL);
+    i = tui_form_add(f, "min_scale", "Min scale", TUI_FIELD_TEXT, min, NULL);
+    tui_form_set_hint(f, i, "stream's (validate's below)");
+    i = tui_form_add(f, "max_scale", "Max scale", TUI_FIELD_TEXT, max, NULL);
+    tui_form_set_hint(f, i, "stream's (validate's below)");
+    tui_form_add(f, "validate_min_scale", "Validate min scale", TUI_FIELD_TEXT, vmin, NULL);
+    tui_form_add(f, "validate_max_scale", "Validate max scale", TUI_FIELD_TEXT, vmax, NULL);
     free(next);
     sync_enabled(f);
     tui_form_set_focus(f, fv->model ? tui_form_index(f, "image") : tui_form_index(f, "model"));
@@ -227,6 +248,10 @@ static void submit(form_view *fv, tui_app *app)
     req.keys_policy = keys_policy_of(f);
     req.min_scale = atoi(tui_form_value(f, "min_scale"));
     req.max_scale = atoi(tui_form_value(f, "max_scale"));
+    req.validate_min_scale = atoi(tui_form_value(f, "validate_min_scale"));
+    req.validate_max_scale = atoi(tui_form_value(f, "validate_max_scale"));
+    req.validate_apart =
+        req.validate_min_scale != req.min_scale || req.validate_max_scale != req.max_scale;
     tui_app_push(app, tui_view_preview_new(app, &req));
 }
 

@@ -16,7 +16,7 @@ enum { COL_MODEL, COL_LATEST, COL_STREAM, COL_VALIDATE, COL_VERSION, COL_TRAFFIC
 static const tui_list_column columns[N_COLS] = {
     {"MODEL", 12, 3, false},   {"LATEST", 8, 0, false},   {"STREAM", 11, 0, false},
     {"VALIDATE", 11, 0, false}, {"VERSION", 10, 0, false}, {"TRAFFIC", 9, 2, false},
-    {"IMAGE", 12, 0, false},   {"SCALE", 6, 0, false},    {"AGE", 4, 0, true},
+    {"IMAGE", 12, 0, false},   {"SCALE", 9, 0, false},    {"AGE", 4, 0, true},
 };
 
 typedef struct models_view {
@@ -81,8 +81,20 @@ static const char *src_cell(void *ctx, size_t row, int col, tui_role *role, char
         return buf;
     case COL_IMAGE:
         return tui_fmt_image_short(serving ? live.image : NULL, buf, size);
-    case COL_SCALE:
-        return serving ? tui_fmt_scale(live.min_scale, live.max_scale, buf, size) : "-";
+    case COL_SCALE: {
+        if (!serving)
+            return "-";
+        tui_fmt_scale(live.min_scale, live.max_scale, buf, size);
+        /* validate apart from stream: both, as `ttstui status` shows them */
+        fleet_serving vlive;
+        if (s == &m->stream && m->validate.present && fleet_service_serving(&m->validate, &vlive) &&
+            (vlive.min_scale != live.min_scale || vlive.max_scale != live.max_scale)) {
+            char v[32];
+            size_t n = strlen(buf);
+            snprintf(buf + n, size - n, "/%s", tui_fmt_scale(vlive.min_scale, vlive.max_scale, v, sizeof(v)));
+        }
+        return buf;
+    }
     case COL_AGE:
         return tui_fmt_age(m->created, (long long)time(NULL), buf, size);
     }

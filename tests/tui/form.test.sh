@@ -167,3 +167,29 @@ expect changes "maxScale 32 → 40"
 expect changes "includeImageApiKeys true → false"
 expect_not changes "entry point"
 expect_not changes "image gcr.io"
+
+# validate's scale apart from stream's: the dashboard shows both, the form
+# starts from each service's live bounds, and the confirmation says so.
+jq '(.objects[] | select(.metadata.namespace == "v3" and
+       ((.kind == "Revision" and .metadata.name == "validate-2") or
+        (.kind == "Service" and .metadata.name == "validate"))))
+     |= (if .kind == "Revision" then .metadata.annotations["autoscaling.knative.dev/maxScale"] = "8"
+         else .spec.template.metadata.annotations["autoscaling.knative.dev/maxScale"] = "8" end)' \
+  "$data/fleet-basic.json" >"$out/split-scale.json"
+run_script scale-dash "$out/split-scale.json" 140x20 <<'KEYS'
+:wait-for "lincoln"
+KEYS
+expect_line scale-dash '^v3 .* 0-32/0-8 '
+run_script scale-form "$out/split-scale.json" 120x45 <<'KEYS'
+:wait-for "lincoln"
+/v3<Enter>
+d
+:expect "Validate max scale"
+<S-Tab><S-Tab><S-Tab><Tab><Tab><Tab><Tab><Tab><Tab><Tab><Tab><Tab><Tab><C-u>4
+<Enter>
+:wait-for "kind: Namespace"
+a
+KEYS
+expect_line scale-form 'Scale: +0-32 \(validate 0-4\)'
+expect scale-form "validate maxScale 8 → 4"
+expect_not scale-form "stream maxScale"
