@@ -54,6 +54,38 @@ static void run_core_validation(form_view *fv, const tui_form *f)
     release_params_free(p);
 }
 
+static bool field_is_int(const tui_form *f, const char *id, int value)
+{
+    char buf[16];
+    snprintf(buf, sizeof(buf), "%d", value);
+    return value >= 0 && tt_streq(tui_form_value(f, id), buf);
+}
+
+/* The form holds exactly what the model's services run under version v:
+ * both templates are <service>-v and image, entry point, API keys and
+ * scales match them. */
+static bool same_as_live(const tui_form *f, const fleet_model *m, const char *v)
+{
+    static const char *const ids[2][2] = {{"min_scale", "max_scale"},
+                                          {"validate_min_scale", "validate_max_scale"}};
+    const fleet_service *svcs[2] = {&m->stream, &m->validate};
+    for (int k = 0; k < 2; k++) {
+        const fleet_service *s = svcs[k];
+        char want[128];
+        snprintf(want, sizeof(want), "%s-%s", k == 0 ? "stream" : "validate", v);
+        if (!s->present || !tt_streq(s->template_name, want) ||
+            !tt_streq(s->template_image, tui_form_value(f, "image")) ||
+            !tt_streq(s->template_entrypoint ? s->template_entrypoint : DEFAULT_ENTRYPOINT,
+                      tui_form_value(f, "entrypoint")) ||
+            !tt_streq(s->template_api_keys ? "true" : "false",
+                      tui_form_value(f, "include_api_keys")) ||
+            !field_is_int(f, ids[k][0], s->template_min_scale) ||
+            !field_is_int(f, ids[k][1], s->template_max_scale))
+            return false;
+    }
+    return true;
+}
+
 static bool validate(void *ctx, const tui_form *f, size_t i, char *msg, size_t size, bool *warn)
 {
     form_view *fv = ctx;
@@ -86,6 +118,15 @@ static bool validate(void *ctx, const tui_form *f, size_t i, char *msg, size_t s
     if (tt_streq(id, "version")) {
         const fleet_model *m = fleet_find(tui_app_fleet(fv->app), tui_form_value(f, "model"));
         const char *v = tui_form_value(f, "version");
+        if (fleet_model_has_version(m, v) && same_as_live(f, m, v)) {
+            /* As the CLI says it: applying what is live changes nothing. */
+            snprintf(msg, size,
+                     "nothing to do: %s version %s is live with these values; change a value "
+                     "under a new version to release",
+                     m->name, v);
+            *warn = true;
+            return true;
+        }
         if (fleet_model_has_version(m, v)) {
             char *next = fleet_next_version(m);
             snprintf(msg, size,

@@ -12,10 +12,21 @@ d
 
 <Backspace><Tab><C-u>2
 KEYS
-# the version is prefilled with the next free one, then edited to a taken one
-expect form "version 2 already exists for v3"
-expect form "next free: 3"
-expect form "1 field to fix before the preview"
+# the version is prefilled with the next free one, then edited to the live
+# one with the live values: nothing to do, as the CLI says (not an error)
+expect form "nothing to do: v3 version 2 is live with these values"
+expect form "Ready: Enter shows the preview"
+
+# a taken version with a changed value is refused, naming the next free one
+run_script form-changed fleet-basic.json 100x40 <<'KEYS'
+:wait-for "lincoln"
+/v3<Enter>
+d
+<S-Tab><C-u>2<Tab><Tab><Tab><Tab><Tab><Tab><C-u>40
+KEYS
+expect form-changed "version 2 already exists for v3"
+expect form-changed "next free: 3"
+expect form-changed "1 field to fix before the preview"
 
 run_script typing fleet-basic.json 100x30 <<'KEYS'
 :wait-for "lincoln"
