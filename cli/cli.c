@@ -28,6 +28,7 @@ static cmd_fn command_fn(cli_cmd c)
     case CLI_CMD_STATUS: return cli_cmd_status;
     case CLI_CMD_PIN: return cli_cmd_pin;
     case CLI_CMD_ROLLBACK: return cli_cmd_rollback;
+    case CLI_CMD_TRAFFIC: return cli_cmd_traffic;
     case CLI_CMD_AUDIT: return cli_cmd_audit;
     default: return NULL;
     }

@@ -144,6 +144,24 @@ void cli_audit(const cli_session *s, const char *action, const char *env, const 
 int cli_wait_rollout(cli_session *s, const char *ns, const char *const *services,
                      const char *const *revisions, size_t n, long long timeout_ms, char **summary);
 
+/* ---- traffic changes (cli/traffic.c) ------------------------------------------ */
+
+struct traffic_split;
+typedef struct cli_traffic_change {
+    const char *action;        /* audit action: "rollback", "traffic" */
+    const char *verb;          /* "Rolling back", "Splitting the traffic of" */
+    const char *model;
+    const char *service;       /* stream | validate | both */
+    const struct traffic_split *split;
+    const char *audit_version; /* the audit entry's version */
+} cli_traffic_change;
+
+/* Checks every target revision (exists, belongs to the service, Ready),
+ * shows the split before and after and the server's dry-run diff, asks
+ * (unless --yes), patches spec.traffic of each service, audits. Returns
+ * the exit status. */
+int cli_traffic_run(cli_session *s, const cli_traffic_change *ch);
+
 /* ---- subcommands ------------------------------------------------------------ */
 
 int cli_cmd_render(cli_session *s);
@@ -153,6 +171,7 @@ int cli_cmd_delete(cli_session *s);
 int cli_cmd_status(cli_session *s);
 int cli_cmd_pin(cli_session *s);
 int cli_cmd_rollback(cli_session *s);
+int cli_cmd_traffic(cli_session *s);
 int cli_cmd_audit(cli_session *s);
 
 /* Help texts (cli/help.c). */

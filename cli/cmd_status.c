@@ -1,8 +1,9 @@
 /*
  * ttstui status: the fleet as a table or JSON. A fixed number of requests
  * (one paged list per resource type across all namespaces, one GET for the
- * pin), fed page by page into core/fleet, so the whole list is never held
- * in memory and nothing is asked per model.
+ * pin, see ops_fleet_load), so nothing is asked per model. With
+ * --all-contexts or --contexts, one row per model and a column group per
+ * context, each context loaded on its own (ops_fleet_load_contexts).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -10,132 +11,19 @@
 
 #include "cli_internal.h"
 #include "fleet.h"
+#include "fleet_cross.h"
+#include "kube_config.h"
 #include "health.h"
 
-/* Small pages keep the peak memory low (a decoded page of revisions is
- * about ten times its JSON text) at a few more round trips. */
-#define STATUS_PAGE_SIZE 250
-
-typedef struct feed {
-    fleet *f;
-    fleet_kind kind;
-    char **names; /* namespace names, when collecting for the fallback */
-    size_t n_names;
-    bool collect;
-} feed;
-
-static int feed_item(const json_t *item, void *ud)
+static void warn_cli(const char *message, void *ud)
 {
-    feed *fd = ud;
-    fleet_apply(fd->f, fd->kind, item, false);
-    if (fd->collect) {
-        const char *n =
-            json_string_value(json_object_get(json_object_get(item, "metadata"), "name"));
-        if (n) {
-            fd->names = tt_realloc(fd->names, (fd->n_names + 1) * sizeof(char *));
-            fd->names[fd->n_names++] = tt_strdup(n);
-        }
-    }
-    return 0;
-}
-
-static int list_into(cli_session *s, feed *fd, const kube_gvr *gvr, const char *ns,
-                     fleet_kind kind, tt_error *err)
-{
-    kube_list_opts lo = {.page_size = STATUS_PAGE_SIZE};
-    fd->kind = kind;
-    return kube_list_items(s->client, gvr, ns, &lo, feed_item, fd, err) < 0 ? -1 : 0;
-}
-
-static void free_names(feed *fd)
-{
-    for (size_t i = 0; i < fd->n_names; i++)
-        free(fd->names[i]);
-    free(fd->names);
-    fd->names = NULL;
-    fd->n_names = 0;
-}
-
-/* Cluster-wide listing was Forbidden: one list per namespace instead. */
-static int list_per_namespace(cli_session *s, feed *fd, tt_error *err)
-{
-    fd->collect = true;
-    tt_error nerr;
-    tt_error_clear(&nerr);
-    if (list_into(s, fd, &KUBE_GVR_NAMESPACES, NULL, FLEET_KIND_NAMESPACE, &nerr) < 0) {
-        if (nerr.code != 403) {
-            *err = nerr;
-            return -1;
-        }
-        const char *own = kube_client_namespace(s->client);
-        cli_warn(s->cmd,
-                 "listing namespaces is forbidden too: showing only namespace %s (choose one "
-                 "with -n or MODEL)",
-                 own);
-        fd->names = tt_calloc(1, sizeof(char *));
-        fd->names[0] = tt_strdup(own);
-        fd->n_names = 1;
-    }
-    fd->collect = false;
-    for (size_t i = 0; i < fd->n_names; i++) {
-        if (list_into(s, fd, &KUBE_GVR_KSVC, fd->names[i], FLEET_KIND_SERVICE, err) < 0 ||
-            list_into(s, fd, &KUBE_GVR_REVISIONS, fd->names[i], FLEET_KIND_REVISION, err) < 0) {
-            if (err->code == 403) {
-                tt_error_clear(err);
-                continue; /* a namespace we may not read is not shown */
-            }
-            return -1;
-        }
-    }
-    return 0;
+    cli_warn(ud, "%s", message);
 }
 
 static int load_fleet(cli_session *s, fleet *f, const char *model, tt_error *err)
 {
-    feed fd = {.f = f};
-    int rc = 0;
-    if (model) {
-        json_t *ns = kube_get(s->client, &KUBE_GVR_NAMESPACES, NULL, model, err);
-        if (ns)
-            fleet_apply(f, FLEET_KIND_NAMESPACE, ns, false);
-        json_decref(ns);
-        if (!ns && err->code != 404 && err->code != 403)
-            return -1;
-        tt_error_clear(err);
-        if (list_into(s, &fd, &KUBE_GVR_KSVC, model, FLEET_KIND_SERVICE, err) < 0 ||
-            list_into(s, &fd, &KUBE_GVR_REVISIONS, model, FLEET_KIND_REVISION, err) < 0)
-            return -1;
-    } else if (list_into(s, &fd, &KUBE_GVR_KSVC, "", FLEET_KIND_SERVICE, err) < 0) {
-        if (err->code != 403)
-            return -1;
-        cli_warn(s->cmd,
-                 "listing Knative services across all namespaces is forbidden for this user "
-                 "(%s): listing per namespace instead, two requests per namespace",
-                 err->message);
-        tt_error_clear(err);
-        rc = list_per_namespace(s, &fd, err);
-        free_names(&fd);
-        if (rc < 0)
-            return -1;
-    } else if (list_into(s, &fd, &KUBE_GVR_REVISIONS, "", FLEET_KIND_REVISION, err) < 0) {
-        return -1;
-    } else if (list_into(s, &fd, &KUBE_GVR_NAMESPACES, NULL, FLEET_KIND_NAMESPACE, err) < 0) {
-        if (err->code != 403)
-            return -1;
-        /* Namespaces only tell which models are terminating. */
-        cli_warn(s->cmd, "listing namespaces is forbidden: terminating models are not marked");
-        tt_error_clear(err);
-    }
-    json_t *pin = kube_get(s->client, &KUBE_GVR_KONGCLUSTERPLUGINS, NULL, "latest-pinned-service",
-                           err);
-    if (pin)
-        fleet_apply(f, FLEET_KIND_PIN, pin, false);
-    else if (err->code == 404 || err->code == 403)
-        tt_error_clear(err); /* no pin (or no Kong CRD): nothing pinned */
-    else
-        return -1;
-    json_decref(pin);
-    return 0;
+    ops_fleet_load_opts lo = {.warn = warn_cli, .ud = (void *)s->cmd};
+    return ops_fleet_load(s->client, f, model, &lo, err);
 }
 
 /* ---- table ---------------------------------------------------------------- */
@@ -163,19 +51,6 @@ static const fleet_revision *find_revision(const fleet_service *sv, const char *
         if (tt_streq(sv->revisions[i].name, name))
             return &sv->revisions[i];
     return NULL;
-}
-
-static const char *ready_word(const fleet_model *m)
-{
-    if (m->terminating)
-        return "Terminating";
-    if (!m->stream.present || !m->validate.present)
-        return "Incomplete";
-    if (fleet_model_ready(m))
-        return "Ready";
-    if (m->stream.ready == FLEET_COND_FALSE || m->validate.ready == FLEET_COND_FALSE)
-        return "NotReady";
-    return "Pending";
 }
 
 /* "3", "2:50%,3:50%", "-" */
@@ -227,7 +102,7 @@ static void model_row(const fleet_model *m, long long now, char *cells[N_COLS])
     const fleet_revision *srev = find_revision(st, st->latest_ready);
     const fleet_revision *vrev = find_revision(va, va->latest_ready);
     cells[COL_MODEL] = tt_strdup(m->name);
-    cells[COL_READY] = tt_strdup(ready_word(m));
+    cells[COL_READY] = tt_strdup(fleet_model_ready_word(m));
     const char *sv = version_of(st->latest_ready, "stream");
     const char *vv = version_of(va->latest_ready, "validate");
     cells[COL_STREAM] = tt_strdup(sv ? sv : "-");
@@ -308,8 +183,12 @@ static int dump_stdout(const char *buf, size_t size, void *ud)
     return fwrite(buf, 1, size, ud) == size ? 0 : -1;
 }
 
+static int status_contexts(cli_session *s);
+
 int cli_cmd_status(cli_session *s)
 {
+    if (s->o->all_contexts || s->o->n_contexts)
+        return status_contexts(s);
     const char *model = s->o->n_args ? s->o->args[0] : s->o->namespace_;
     tt_error err;
     tt_error_clear(&err);
@@ -331,5 +210,246 @@ int cli_cmd_status(cli_session *s)
         print_table(f, model);
     }
     fleet_free(f);
+    return rc;
+}
+
+/* ---- across contexts ----------------------------------------------------------- */
+
+/* A context's load answers within this unless --timeout says otherwise. */
+#define STATUS_CONTEXTS_TIMEOUT_MS (10LL * 1000)
+
+/* The contexts to show: --contexts, else the settings' contexts, else
+ * every context of the kubeconfig; each must be in the kubeconfig. NULL
+ * (after printing why) on a usage error; *n gets the count. */
+static const char **pick_contexts(cli_session *s, kube_config *kc, size_t *n)
+{
+    char *const *names = s->o->contexts;
+    size_t count = s->o->n_contexts;
+    if (!count && s->cfg->n_contexts) {
+        names = s->cfg->contexts;
+        count = s->cfg->n_contexts;
+    }
+    const char **out = tt_calloc(count ? count : kube_config_context_count(kc) + 1,
+                                 sizeof(char *));
+    *n = 0;
+    if (!count) {
+        for (size_t i = 0; i < kube_config_context_count(kc); i++)
+            out[(*n)++] = kube_config_context_at(kc, i)->name;
+    } else {
+        for (size_t i = 0; i < count; i++) {
+            if (!kube_config_find_context(kc, names[i])) {
+                cli_errorf(s->cmd, "context %s is not in the kubeconfig (%s)", names[i],
+                           kube_config_file_count(kc) ? kube_config_file_at(kc, 0)
+                                                      : "no kubeconfig file found");
+                free(out);
+                return NULL;
+            }
+            out[(*n)++] = names[i];
+        }
+    }
+    if (*n == 0) {
+        cli_errorf(s->cmd, "the kubeconfig has no contexts to show");
+        free(out);
+        return NULL;
+    }
+    return out;
+}
+
+/* Column labels: the environments when each context maps to its own,
+ * else the context names. */
+static void pick_labels(const ops_context_fleet *cf, size_t n, const char **labels)
+{
+    bool envs = true;
+    for (size_t i = 0; i < n && envs; i++) {
+        envs = cf[i].env != NULL;
+        for (size_t j = 0; envs && j < i; j++)
+            envs = !tt_streq(cf[i].env, cf[j].env);
+    }
+    for (size_t i = 0; i < n; i++)
+        labels[i] = envs ? cf[i].env : cf[i].context;
+}
+
+/* The names of every model in any loaded context, sorted, once each. */
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static const char **model_union(const ops_context_fleet *cf, size_t n, const char *only,
+                                size_t *count)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++)
+        total += cf[i].fleet ? fleet_model_count(cf[i].fleet) : 0;
+    const char **names = tt_calloc(total ? total : 1, sizeof(char *));
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; cf[i].fleet && j < fleet_model_count(cf[i].fleet); j++) {
+            const char *name = fleet_model_at(cf[i].fleet, j)->name;
+            if (!only || tt_streq(name, only))
+                names[k++] = name;
+        }
+    qsort(names, k, sizeof(char *), cmp_str);
+    size_t u = 0;
+    for (size_t i = 0; i < k; i++)
+        if (u == 0 || strcmp(names[u - 1], names[i]) != 0)
+            names[u++] = names[i];
+    *count = u;
+    return names;
+}
+
+/* "sha256:1234…" (12 hex digits), "tag v12" for an image by tag, "-". */
+static char *digest_cell(const fleet_cross_cell *c)
+{
+    if (c->digest)
+        return tt_asprintf("%.19s", c->digest);
+    if (!c->image)
+        return tt_strdup("-");
+    const char *slash = strrchr(c->image, '/');
+    const char *colon = strrchr(slash ? slash : c->image, ':');
+    return tt_asprintf("tag %s", colon ? colon + 1 : "latest");
+}
+
+static void print_cross_table(const ops_context_fleet *cf, const size_t *live, size_t n_live,
+                              const char **labels, const char *const *models, size_t n_models)
+{
+    size_t ncols = 1 + 3 * n_live + 1;
+    char ***rows = tt_calloc(n_models + 1, sizeof(char **));
+    size_t *width = tt_calloc(ncols, sizeof(size_t));
+    rows[0] = tt_calloc(ncols, sizeof(char *));
+    rows[0][0] = tt_strdup("MODEL");
+    for (size_t c = 0; c < n_live; c++) {
+        rows[0][1 + 3 * c] = tt_strdup(labels[live[c]]);
+        rows[0][2 + 3 * c] = tt_strdup("READY");
+        rows[0][3 + 3 * c] = tt_strdup("DIGEST");
+    }
+    rows[0][ncols - 1] = tt_strdup("NOTES");
+    fleet_cross_cell *cells = tt_calloc(n_live ? n_live : 1, sizeof(*cells));
+    const char **clabels = tt_calloc(n_live ? n_live : 1, sizeof(char *));
+    for (size_t m = 0; m < n_models; m++) {
+        char **row = rows[m + 1] = tt_calloc(ncols, sizeof(char *));
+        row[0] = tt_strdup(models[m]);
+        for (size_t c = 0; c < n_live; c++) {
+            const ops_context_fleet *x = &cf[live[c]];
+            fleet_cross_cell_of(fleet_find(x->fleet, models[m]), &cells[c]);
+            clabels[c] = labels[live[c]];
+            row[1 + 3 * c] = tt_strdup(cells[c].version ? cells[c].version : "-");
+            row[2 + 3 * c] = tt_strdup(cells[c].ready);
+            row[3 + 3 * c] = digest_cell(&cells[c]);
+        }
+        row[ncols - 1] = fleet_cross_notes(cells, clabels, n_live);
+    }
+    for (size_t r = 0; r <= n_models; r++)
+        for (size_t c = 0; c < ncols; c++)
+            if (strlen(rows[r][c]) > width[c])
+                width[c] = strlen(rows[r][c]);
+    tt_buf line = TT_BUF_INIT;
+    for (size_t r = 0; r <= n_models; r++) {
+        tt_buf_reset(&line);
+        for (size_t c = 0; c < ncols; c++) {
+            if (c == ncols - 1)
+                tt_buf_puts(&line, rows[r][c]);
+            else
+                tt_buf_printf(&line, "%-*s   ", (int)width[c], rows[r][c]);
+        }
+        while (line.len && line.data[line.len - 1] == ' ')
+            line.data[--line.len] = '\0';
+        puts(line.data);
+    }
+    tt_buf_free(&line);
+    for (size_t r = 0; r <= n_models; r++) {
+        for (size_t c = 0; c < ncols; c++)
+            free(rows[r][c]);
+        free(rows[r]);
+    }
+    free(rows);
+    free(width);
+    free(cells);
+    free(clabels);
+}
+
+/* -o json: one object per model and context (a line each), as status -o
+ * json with "context" and "env" first; written one object at a time. */
+static void print_cross_json(const ops_context_fleet *cf, size_t n, const char *only)
+{
+    size_t shown = 0;
+    fputs("[", stdout);
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; cf[i].fleet && j < fleet_model_count(cf[i].fleet); j++) {
+            const fleet_model *m = fleet_model_at(cf[i].fleet, j);
+            if (only && !tt_streq(m->name, only))
+                continue;
+            json_t *row = json_object();
+            json_object_set_new(row, "context", json_string(cf[i].context));
+            json_object_set_new(row, "env", cf[i].env ? json_string(cf[i].env) : json_null());
+            json_t *body = fleet_model_json(m);
+            json_object_update(row, body);
+            json_decref(body);
+            fputs(shown++ ? ",\n  " : "\n  ", stdout);
+            json_dumpf(row, stdout, JSON_COMPACT);
+            json_decref(row);
+        }
+    }
+    fputs(shown ? "\n]\n" : "]\n", stdout);
+}
+
+static int status_contexts(cli_session *s)
+{
+    const char *model = s->o->n_args ? s->o->args[0] : s->o->namespace_;
+    tt_error err;
+    tt_error_clear(&err);
+    kube_config *kc = kube_config_load(s->o->kubeconfig, &err);
+    if (!kc) {
+        err.code = TT_EINVAL;
+        return cli_fail(s->cmd, &err);
+    }
+    size_t n = 0;
+    const char **names = pick_contexts(s, kc, &n);
+    if (!names) {
+        kube_config_free(kc);
+        return CLI_EXIT_USAGE;
+    }
+    ops_context_fleet *cf = tt_calloc(n, sizeof(*cf));
+    for (size_t i = 0; i < n; i++) {
+        cf[i].context = names[i];
+        cf[i].env = safety_env_of_context(s->cfg, names[i]);
+    }
+    long long timeout = s->o->timeout_set ? s->o->timeout_ms : STATUS_CONTEXTS_TIMEOUT_MS;
+    ops_fleet_load_contexts(s->o->kubeconfig, model, timeout, cf, n);
+
+    int rc = CLI_EXIT_OK;
+    size_t *live = tt_calloc(n, sizeof(size_t)), n_live = 0;
+    for (size_t i = 0; i < n; i++) {
+        for (size_t w = 0; w < cf[i].n_warnings; w++)
+            cli_warn(s->cmd, "context %s: %s", cf[i].context, cf[i].warnings[w]);
+        if (cf[i].fleet) {
+            live[n_live++] = i;
+        } else {
+            cli_errorf(s->cmd, "context %s is unreachable: %s", cf[i].context, cf[i].err.message);
+            rc = CLI_EXIT_FAILED;
+        }
+    }
+    const char **labels = tt_calloc(n, sizeof(char *));
+    pick_labels(cf, n, labels);
+    if (s->o->output == CLI_OUTPUT_JSON) {
+        print_cross_json(cf, n, model);
+    } else if (n_live) {
+        size_t n_models = 0;
+        const char **models = model_union(cf, n, model, &n_models);
+        if (model && n_models == 0) {
+            cli_errorf(s->cmd, "model %s not found in any of the reachable contexts", model);
+            rc = CLI_EXIT_FAILED;
+        } else {
+            print_cross_table(cf, live, n_live, labels, models, n_models);
+        }
+        free(models);
+    }
+    for (size_t i = 0; i < n; i++)
+        ops_context_fleet_clear(&cf[i]);
+    free(cf);
+    free(live);
+    free(labels);
+    free(names);
+    kube_config_free(kc);
     return rc;
 }

@@ -61,6 +61,7 @@ void cli_print_usage(FILE *out)
             "  status      the models, their readiness, versions and traffic\n"
             "  pin-latest  show or set the model `Accept-Version: latest` goes to\n"
             "  rollback    route a service's traffic to an earlier Ready revision\n"
+            "  traffic     split a model's traffic between Ready revisions\n"
             "  audit       the last entries of the audit log\n"
             "  help        this text, or ttstui help COMMAND\n"
             "\n%s\n%s",
@@ -160,7 +161,7 @@ bool cli_print_command_help(cli_cmd cmd, FILE *out)
                   false);
         return true;
     case CLI_CMD_STATUS:
-        usage_cmd(out, "status [MODEL] [-o table|json]",
+        usage_cmd(out, "status [MODEL] [-o table|json] [--all-contexts | --contexts A,B]",
                   "Lists the models with a fixed number of requests (one paged list per\n"
                   "resource type across all namespaces; per namespace only when that is\n"
                   "forbidden, which is said).\n"
@@ -172,7 +173,21 @@ bool cli_print_command_help(cli_cmd cmd, FILE *out)
                   "Accept-Version: latest goes here), NOTES (traffic pinned away from the latest\n"
                   "revision; stream and validate serving different versions).\n"
                   "\n"
-                  "  -o, --output table|json   json: an array of models (schema in the man page)\n",
+                  "\n"
+                  "Across clusters (--all-contexts, --contexts): one row per model and per\n"
+                  "context its VERSION (labelled with the context's environment when each maps\n"
+                  "to its own, else the context name), READY and DIGEST, then NOTES on how they\n"
+                  "differ (one ahead of another, the same version with different digests, a\n"
+                  "model missing in one, not Ready in one). Each context is asked on its own;\n"
+                  "one that has not answered within --timeout (default 10s) is named on stderr,\n"
+                  "the others are shown, and the exit status is 4.\n"
+                  "\n"
+                  "  -o, --output table|json   json: an array of models (schema in the man page);\n"
+                  "                            across clusters each object has context and env\n"
+                  "  --all-contexts            the settings' contexts (in that order), else every\n"
+                  "                            context of the kubeconfig\n"
+                  "  --contexts A,B            these contexts, in this order\n"
+                  "  --timeout D               across clusters: how long to wait (default 10s)\n",
                   false);
         return true;
     case CLI_CMD_PIN:
@@ -201,6 +216,26 @@ bool cli_print_command_help(cli_cmd cmd, FILE *out)
                   "  --to-version V       revision SERVICE-V\n"
                   "  --to-revision NAME   a revision by name (one service only)\n"
                   "  -y, --yes            roll back without asking\n"
+                  "  --dry-run=server     ask the server, change nothing\n",
+                  false);
+        return true;
+    case CLI_CMD_TRAFFIC:
+        usage_cmd(out,
+                  "traffic MODEL VERSION=PERCENT... [--service stream|validate|both]\n"
+                  "       [--tag VERSION=TAG]... [--yes] [--dry-run=server]",
+                  "Splits the traffic of the service(s) between Ready revisions (merge patch of\n"
+                  "spec.traffic), e.g. `ttstui traffic v3 3=90 4=10 --tag 4=canary`. The\n"
+                  "percentages are whole numbers adding up to 100; every revision SERVICE-VERSION\n"
+                  "must exist, belong to the service and be Ready. Shows the split before and\n"
+                  "after and the server's dry-run diff, and asks. A tag gives the revision a URL\n"
+                  "of its own (VERSION=0 tags a revision without sending it traffic). Where a\n"
+                  "service sets serving.knative.dev/rollout-duration, it is shown: Knative then\n"
+                  "moves the traffic gradually. The next apply routes traffic back to the\n"
+                  "latest revision. Audited.\n"
+                  "\n"
+                  "  --service S          stream, validate or both (default both)\n"
+                  "  --tag VERSION=TAG    tag a revision of the split (repeatable)\n"
+                  "  -y, --yes            change without asking\n"
                   "  --dry-run=server     ask the server, change nothing\n",
                   false);
         return true;

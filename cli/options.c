@@ -12,7 +12,7 @@
 static const char *const cmd_names[CLI_CMD_COUNT_] = {
     [CLI_CMD_NONE] = NULL,          [CLI_CMD_RENDER] = "render", [CLI_CMD_DIFF] = "diff",
     [CLI_CMD_APPLY] = "apply",      [CLI_CMD_DELETE] = "delete", [CLI_CMD_STATUS] = "status",
-    [CLI_CMD_PIN] = "pin-latest",   [CLI_CMD_ROLLBACK] = "rollback",
+    [CLI_CMD_PIN] = "pin-latest",   [CLI_CMD_ROLLBACK] = "rollback", [CLI_CMD_TRAFFIC] = "traffic",
     [CLI_CMD_AUDIT] = "audit",      [CLI_CMD_HELP] = "help",
 };
 
@@ -34,13 +34,14 @@ cli_cmd cli_cmd_from_name(const char *name)
 #define B(c) (1u << (c))
 #define ALL_CMDS (~0u)
 #define RELEASE_CMDS (B(CLI_CMD_RENDER) | B(CLI_CMD_DIFF) | B(CLI_CMD_APPLY))
-#define CHANGE_CMDS (B(CLI_CMD_APPLY) | B(CLI_CMD_DELETE) | B(CLI_CMD_PIN) | B(CLI_CMD_ROLLBACK))
+#define CHANGE_CMDS \
+    (B(CLI_CMD_APPLY) | B(CLI_CMD_DELETE) | B(CLI_CMD_PIN) | B(CLI_CMD_ROLLBACK) | B(CLI_CMD_TRAFFIC))
 
 typedef enum opt_id {
     OPT_KUBECONFIG, OPT_CONTEXT, OPT_NAMESPACE, OPT_SETTINGS, OPT_READONLY, OPT_NO_COLOR,
     OPT_HELP, OPT_RELEASE, OPT_CONFIG, OPT_OUTPUT, OPT_SHOW_SECRETS, OPT_REPORT, OPT_YES,
     OPT_WAIT, OPT_TIMEOUT, OPT_FORCE_CONFLICTS, OPT_DRY_RUN, OPT_KEYS_POLICY, OPT_SERVICE,
-    OPT_TO_VERSION, OPT_TO_REVISION, OPT_COUNT,
+    OPT_TO_VERSION, OPT_TO_REVISION, OPT_COUNT, OPT_ALL_CONTEXTS, OPT_CONTEXTS, OPT_TAG,
 } opt_id;
 
 typedef struct opt_def {
@@ -80,14 +81,18 @@ static const opt_def opt_table[] = {
     {"report", 0, true, B(CLI_CMD_DIFF) | B(CLI_CMD_APPLY), OPT_REPORT, NULL},
     {"yes", 'y', false, CHANGE_CMDS, OPT_YES, NULL},
     {"wait", 0, false, B(CLI_CMD_APPLY) | B(CLI_CMD_DELETE), OPT_WAIT, NULL},
-    {"timeout", 0, true, B(CLI_CMD_APPLY) | B(CLI_CMD_DELETE), OPT_TIMEOUT, NULL},
+    {"timeout", 0, true, B(CLI_CMD_APPLY) | B(CLI_CMD_DELETE) | B(CLI_CMD_STATUS), OPT_TIMEOUT,
+     NULL},
     {"force-conflicts", 0, false, B(CLI_CMD_APPLY) | B(CLI_CMD_PIN), OPT_FORCE_CONFLICTS, NULL},
     {"dry-run", 0, true, CHANGE_CMDS, OPT_DRY_RUN, NULL},
     {"api-keys-policy", 0, true, B(CLI_CMD_DIFF) | B(CLI_CMD_APPLY), OPT_KEYS_POLICY, NULL},
-    {"service", 0, true, B(CLI_CMD_ROLLBACK), OPT_SERVICE, NULL},
+    {"service", 0, true, B(CLI_CMD_ROLLBACK) | B(CLI_CMD_TRAFFIC), OPT_SERVICE, NULL},
+    {"tag", 0, true, B(CLI_CMD_TRAFFIC), OPT_TAG, NULL},
     {"to-version", 0, true, B(CLI_CMD_ROLLBACK), OPT_TO_VERSION, NULL},
     {"to-revision", 0, true, B(CLI_CMD_ROLLBACK), OPT_TO_REVISION, NULL},
     {"count", 0, true, B(CLI_CMD_AUDIT), OPT_COUNT, NULL},
+    {"all-contexts", 0, false, B(CLI_CMD_STATUS), OPT_ALL_CONTEXTS, NULL},
+    {"contexts", 0, true, B(CLI_CMD_STATUS), OPT_CONTEXTS, NULL},
 };
 
 /* The dashboard's flags that take a value (tui/tui.c), so that their
@@ -224,6 +229,32 @@ static int parse_count(const char *flag, const char *text, long *out, tt_error *
     return 0;
 }
 
+/* --contexts a,b: names in order, none empty, none twice. */
+static int parse_contexts(const char *flag, const char *v, cli_opts *o, tt_error *err)
+{
+    const char *p = v;
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t len = comma ? (size_t)(comma - p) : strlen(p);
+        if (len == 0) {
+            tt_error_set(err, TT_EINVAL, "%s: '%s' has an empty context name (use a,b)", flag, v);
+            return -1;
+        }
+        char *name = tt_strndup(p, len);
+        for (size_t i = 0; i < o->n_contexts; i++)
+            if (strcmp(o->contexts[i], name) == 0) {
+                tt_error_set(err, TT_EINVAL, "%s: context '%s' is named twice", flag, name);
+                free(name);
+                return -1;
+            }
+        o->contexts = tt_realloc(o->contexts, (o->n_contexts + 1) * sizeof(char *));
+        o->contexts[o->n_contexts++] = name;
+        if (!comma)
+            return 0;
+        p = comma + 1;
+    }
+}
+
 static int set_value(cli_opts *o, const opt_def *d, const char *flag, const char *v,
                      tt_error *err)
 {
@@ -255,7 +286,14 @@ static int set_value(cli_opts *o, const opt_def *d, const char *flag, const char
         }
         break;
     case OPT_TIMEOUT:
+        o->timeout_set = true;
         return cli_parse_duration(flag, v, &o->timeout_ms, err);
+    case OPT_CONTEXTS:
+        return parse_contexts(flag, v, o, err);
+    case OPT_TAG:
+        o->tags = tt_realloc(o->tags, (o->n_tags + 1) * sizeof(*o->tags));
+        o->tags[o->n_tags++] = v;
+        break;
     case OPT_COUNT:
         return parse_count(flag, v, &o->count, err);
     case OPT_DRY_RUN:
@@ -312,6 +350,7 @@ static void set_switch(cli_opts *o, const opt_def *d)
     case OPT_YES: o->yes = true; break;
     case OPT_WAIT: o->wait = true; break;
     case OPT_FORCE_CONFLICTS: o->force_conflicts = true; break;
+    case OPT_ALL_CONTEXTS: o->all_contexts = true; break;
     default: break;
     }
 }
@@ -340,6 +379,21 @@ static int check_command(cli_opts *o, tt_error *err)
     case CLI_CMD_HELP:
         if (o->n_args > 1)
             return unexpected_arg(o, o->args[1], err);
+        break;
+    case CLI_CMD_TRAFFIC:
+        if (o->n_args == 0 && !o->namespace_) {
+            tt_error_set(err, TT_EINVAL,
+                         "traffic needs the MODEL and its split, e.g. ttstui traffic v3 3=90 4=10");
+            return -1;
+        }
+        if (o->n_args < 2) {
+            tt_error_set(err, TT_EINVAL,
+                         "traffic needs the split after the MODEL: VERSION=PERCENT words adding up "
+                         "to 100, e.g. 3=90 4=10");
+            return -1;
+        }
+        if (!o->service)
+            o->service = "both";
         break;
     case CLI_CMD_DELETE:
     case CLI_CMD_ROLLBACK:
@@ -378,6 +432,16 @@ static int check_command(cli_opts *o, tt_error *err)
                      "FILE' or 'diff --report FILE', not by a real apply");
         return -1;
     }
+    if (o->all_contexts && o->n_contexts) {
+        tt_error_set(err, TT_EINVAL, "--all-contexts and --contexts: use one of them");
+        return -1;
+    }
+    if ((o->all_contexts || o->n_contexts) && o->context) {
+        tt_error_set(err, TT_EINVAL,
+                     "--context names one context; --all-contexts and --contexts name several: "
+                     "use one of them");
+        return -1;
+    }
     if (o->dry_run && o->wait) {
         tt_error_set(err, TT_EINVAL, "--wait: a dry run creates nothing to wait for");
         return -1;
@@ -397,7 +461,7 @@ int cli_parse(int argc, char **argv, cli_opts *o, tt_error *err)
         if (o->cmd == CLI_CMD_NONE) {
             tt_error_set(err, TT_EINVAL,
                          "'%s' is not a ttstui command (commands: render, diff, apply, delete, "
-                         "status, pin-latest, rollback, audit; see ttstui --help)",
+                         "status, pin-latest, rollback, traffic, audit; see ttstui --help)",
                          sub);
             return -1;
         }
@@ -477,6 +541,14 @@ void cli_opts_clear(cli_opts *o)
 {
     free(o->release);
     free(o->args);
+    free(o->tags);
+    o->tags = NULL;
+    o->n_tags = 0;
+    for (size_t i = 0; i < o->n_contexts; i++)
+        free(o->contexts[i]);
+    free(o->contexts);
+    o->contexts = NULL;
+    o->n_contexts = 0;
     o->release = NULL;
     o->args = NULL;
     o->n_release = o->n_args = 0;

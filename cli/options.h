@@ -5,8 +5,8 @@
  * tt_error values naming the flag (TT_EINVAL).
  *
  * Values are borrowed from argv (which outlives the parse); nothing here
- * allocates except the positional list and the release flag list, freed
- * by cli_opts_clear.
+ * allocates except the positional list, the release flag list and the
+ * --contexts names, freed by cli_opts_clear.
  */
 #ifndef CLI_OPTIONS_H
 #define CLI_OPTIONS_H
@@ -26,6 +26,7 @@ typedef enum cli_cmd {
     CLI_CMD_STATUS,
     CLI_CMD_PIN,
     CLI_CMD_ROLLBACK,
+    CLI_CMD_TRAFFIC,
     CLI_CMD_AUDIT,
     CLI_CMD_HELP,
     CLI_CMD_COUNT_,
@@ -75,11 +76,17 @@ typedef struct cli_opts {
     bool force_conflicts;
     bool dry_run; /* --dry-run=server */
     long long timeout_ms; /* --timeout; default 10 minutes */
+    bool timeout_set;     /* --timeout was given */
     safety_keys_policy keys_policy;
-    const char *service; /* rollback: stream | validate | both */
+    const char *service; /* rollback, traffic: stream | validate | both */
+    const char **tags;   /* traffic --tag VERSION=TAG, in order (borrowed from argv) */
+    size_t n_tags;
     const char *to_version;
     const char *to_revision;
     long count; /* audit -n; default 20 */
+    bool all_contexts; /* status --all-contexts */
+    char **contexts;   /* status --contexts a,b (owned) */
+    size_t n_contexts;
     /* positional arguments after the subcommand */
     const char **args;
     size_t n_args;

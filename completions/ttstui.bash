@@ -5,7 +5,7 @@
 # policies, files), kube contexts (kubectl if present, else the kubeconfig)
 # and model names (`ttstui status -o json`, 3 s at most).
 
-_ttstui_commands="render diff apply delete status pin-latest rollback audit help"
+_ttstui_commands="render diff apply delete status pin-latest rollback traffic audit help"
 _ttstui_global_flags="--kubeconfig --context -n --namespace --settings --readonly --no-color -h --help"
 _ttstui_release_flags="--config --env --model --version --image --image-entrypoint
   --include-image-api-keys --min-scale --max-scale --stream-min-scale --stream-max-scale
@@ -21,9 +21,10 @@ _ttstui_command_flags() {
     apply) echo "$_ttstui_release_flags -y --yes --wait --timeout --dry-run=server --report
                 --api-keys-policy --force-conflicts" ;;
     delete) echo "-y --yes --wait --timeout --dry-run=server" ;;
-    status) echo "-o --output" ;;
+    status) echo "-o --output --all-contexts --contexts --timeout" ;;
     pin-latest) echo "-y --yes --dry-run=server --force-conflicts" ;;
     rollback) echo "--service --to-version --to-revision -y --yes --dry-run=server" ;;
+    traffic) echo "--service --tag -y --yes --dry-run=server" ;;
     audit) echo "-n --count" ;;
   esac
 }
@@ -35,7 +36,7 @@ _ttstui_takes_value() {
       --version | --image | --image-entrypoint | --include-image-api-keys | --min-scale | \
       --max-scale | --stream-min-scale | --stream-max-scale | --validate-min-scale | \
       --validate-max-scale | --api-keys | --template | -o | --output | --report | --timeout | \
-      --api-keys-policy | --service | --to-version | --to-revision | --count | --theme | \
+      --api-keys-policy | --service | --to-version | --to-revision | --count | --theme | --contexts | --tag | \
       --fake-backend | --headless-script | --headless-size | --headless-dump | --dry-run)
       return 0 ;;
   esac
@@ -168,6 +169,11 @@ _ttstui_complete() {
       --fake-backend | --headless-script | --headless-dump)
       _ttstui_files "$cur"; return ;;
     --context) COMPREPLY=($(compgen -W "$(_ttstui_contexts)" -- "$cur")); return ;;
+    --contexts)
+      # A comma-separated list: complete the name after the last comma.
+      local done="" last="$cur"
+      [[ "$cur" == *,* ]] && done="${cur%,*}," last="${cur##*,}"
+      COMPREPLY=($(compgen -P "$done" -W "$(_ttstui_contexts)" -- "$last")); return ;;
     --env) COMPREPLY=($(compgen -W "$(_ttstui_envs)" -- "$cur")); return ;;
     -o | --output)
       if [[ $cmd == render ]]; then
@@ -212,7 +218,7 @@ _ttstui_complete() {
   fi
 
   case $cmd in
-    delete | status | rollback | pin-latest)
+    delete | status | rollback | pin-latest | traffic)
       # One model, the first positional word after the command.
       local n=0
       for ((i = i + 1; i < COMP_CWORD; i++)); do

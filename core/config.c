@@ -69,6 +69,7 @@ void config_free(config *c)
     free(c->path);
     free_envs(c);
     str_list_free(c->readonly_contexts, c->n_readonly_contexts);
+    str_list_free(c->contexts, c->n_contexts);
     free(c->theme);
     free(c->template_path);
     free(c->api_keys_path);
@@ -281,6 +282,8 @@ static int load_root(loader *l, const yaml_node_t *root)
         } else if (tt_streq(key, "readonly_contexts")) {
             rc = get_string_list(l, v, "readonly_contexts", &c->readonly_contexts,
                                  &c->n_readonly_contexts);
+        } else if (tt_streq(key, "contexts")) {
+            rc = get_string_list(l, v, "contexts", &c->contexts, &c->n_contexts);
         } else if (tt_streq(key, "theme")) {
             rc = get_string(l, v, "theme", &c->theme);
         } else if (tt_streq(key, "template") || tt_streq(key, "api_keys")) {

@@ -9,6 +9,7 @@
  *       contexts: [gke_voice_*_prod]       # kube contexts allowed (exact or glob)
  *       readonly: false                    # true: never write in this env
  *   readonly_contexts: ["*-readonly"]      # contexts never written to (globs)
+ *   contexts: [staging, prod]              # what `status --all-contexts` shows, in order
  *   theme: default
  *   template: ~/ops/tts.jsonnet            # default: the embedded template
  *   api_keys: ~/ops/apikeys.json
@@ -47,6 +48,8 @@ typedef struct config {
     size_t n_envs;
     char **readonly_contexts;
     size_t n_readonly_contexts;
+    char **contexts; /* the contexts shown side by side (exact names), in order */
+    size_t n_contexts;
     char *theme;         /* "default" */
     char *template_path; /* NULL = embedded template */
     char *api_keys_path; /* may be NULL */

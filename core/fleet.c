@@ -1110,7 +1110,7 @@ static json_t *service_json(const fleet_service *s)
     return o;
 }
 
-static json_t *model_json(const fleet_model *m)
+json_t *fleet_model_json(const fleet_model *m)
 {
     json_t *o = json_object();
     json_object_set_new(o, "model", json_string(m->name));
@@ -1132,11 +1132,11 @@ json_t *fleet_status_json(const fleet *f, const char *model)
     if (model) {
         const fleet_model *m = fleet_find(f, model);
         if (m)
-            json_array_append_new(arr, model_json(m));
+            json_array_append_new(arr, fleet_model_json(m));
         return arr;
     }
     for (size_t i = 0; i < f->n_models; i++)
-        json_array_append_new(arr, model_json(f->models[i]));
+        json_array_append_new(arr, fleet_model_json(f->models[i]));
     return arr;
 }
 
@@ -1178,7 +1178,7 @@ int fleet_status_json_dump(const fleet *f, const char *model, json_dump_callback
         return -1;
     indent_sink sink = {cb, data};
     for (size_t i = 0; i < n; i++) {
-        json_t *one = model_json(only ? only : f->models[i]);
+        json_t *one = fleet_model_json(only ? only : f->models[i]);
         int rc = json_dump_callback(one, indent_chunk, &sink, JSON_INDENT(2));
         json_decref(one);
         if (rc != 0 || dump_str(cb, data, i + 1 < n ? ",\n  " : "\n]") != 0)

@@ -159,6 +159,8 @@ bool fleet_model_versions_differ(const fleet_model *m);
  *               when the object had no creationTimestamp)}].
  * Key order is fixed as listed. New reference. */
 json_t *fleet_status_json(const fleet *f, const char *model);
+/* One model's object of that array. New reference. */
+json_t *fleet_model_json(const fleet_model *m);
 
 /* Writes exactly what json_dump_callback(fleet_status_json(f, model), cb,
  * data, JSON_INDENT(2)) writes, building one model's JSON at a time, so

@@ -358,6 +358,15 @@ bool safety_context_matches(const char *name, char *const *patterns, size_t n)
     return false;
 }
 
+const char *safety_env_of_context(const config *cfg, const char *context)
+{
+    for (size_t i = 0; cfg && context && i < cfg->n_envs; i++)
+        if (cfg->envs[i].n_contexts &&
+            safety_context_matches(context, cfg->envs[i].contexts, cfg->envs[i].n_contexts))
+            return cfg->envs[i].name;
+    return NULL;
+}
+
 int safety_check_env_context(const config *cfg, const char *env, const char *context, tt_error *err)
 {
     const config_env *e = config_find_env(cfg, env);

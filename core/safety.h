@@ -105,6 +105,9 @@ json_t *safety_resolve_keys(const json_t *file_keys, const json_t *live_secret,
 
 /* True when name matches one of the patterns (exact or fnmatch glob). */
 bool safety_context_matches(const char *name, char *const *patterns, size_t n);
+/* The first environment whose context patterns match context, or NULL
+ * (an environment without patterns matches no context here). Borrowed. */
+const char *safety_env_of_context(const config *cfg, const char *context);
 
 /*
  * May env be released through kube context `context`? Unknown env:

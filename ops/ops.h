@@ -21,6 +21,7 @@
 #include "audit.h"
 #include "config.h"
 #include "diff.h"
+#include "fleet.h"
 #include "health.h"
 #include "kube_client.h"
 #include "release_params.h"
@@ -168,6 +169,43 @@ int ops_wait_rollout(const ops_target *t, const char *ns, const char *const *ser
  * newest first, formatted one per line (at most max). Caller frees each
  * string and the array; *n gets the count. */
 char **ops_rollout_warnings(const json_t *events, const char *rev, size_t max, size_t *n);
+
+/* ---- the fleet of one or several clusters ------------------------------------ */
+
+typedef struct ops_fleet_load_opts {
+    /* A warning for the user (e.g. a Forbidden list fell back to one
+     * namespace). May be NULL. */
+    void (*warn)(const char *message, void *ud);
+    void *ud;
+} ops_fleet_load_opts;
+
+/* Fills f from the cluster: every model, or only model (non-NULL). A
+ * fixed number of requests: one paged list per kind across all namespaces
+ * and one GET for the pin (per namespace only when listing across them is
+ * Forbidden). o may be NULL. 0 or -1 with err. */
+int ops_fleet_load(kube_client *c, fleet *f, const char *model, const ops_fleet_load_opts *o,
+                   tt_error *err);
+
+/* One context of a multi-context load. The caller sets context (and env,
+ * for its own use); the load sets the rest. */
+typedef struct ops_context_fleet {
+    const char *context; /* borrowed */
+    const char *env;     /* borrowed; the settings' environment of the context, or NULL */
+    fleet *fleet;        /* the models, or NULL when the load failed */
+    tt_error err;        /* why it failed */
+    bool timed_out;      /* no answer before the deadline: cancelled */
+    char **warnings;     /* what ops_fleet_load warned about */
+    size_t n_warnings;
+} ops_context_fleet;
+
+/* Loads every context's fleet at once, each on its own thread with its
+ * own client (from kubeconfig: the --kubeconfig path or NULL for the
+ * default). Returns when all are done or timeout_ms has passed; loads
+ * still running then are cancelled (timed_out, err TT_ETIMEDOUT), so one
+ * slow cluster never holds up the others beyond the deadline. */
+void ops_fleet_load_contexts(const char *kubeconfig, const char *model, long long timeout_ms,
+                             ops_context_fleet *ctxs, size_t n);
+void ops_context_fleet_clear(ops_context_fleet *cf);
 
 /* ---- delete, rollback, pin ------------------------------------------------------ */
 

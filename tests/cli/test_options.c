@@ -339,6 +339,48 @@ static void test_flags_for_parameters(void **state)
     assert_string_equal(cli_flag_for_param("other"), "other");
 }
 
+static void test_status_across_contexts(void **state)
+{
+    (void)state;
+    cli_opts o;
+    tt_error err;
+    assert_int_equal(PARSE(&o, &err, "status", "--contexts", "gke_staging,gke_prod"), 0);
+    assert_int_equal(o.n_contexts, 2);
+    assert_string_equal(o.contexts[0], "gke_staging");
+    assert_string_equal(o.contexts[1], "gke_prod");
+    assert_false(o.all_contexts);
+    assert_false(o.timeout_set);
+    cli_opts_clear(&o);
+    assert_int_equal(PARSE(&o, &err, "status", "--contexts=one"), 0);
+    assert_int_equal(o.n_contexts, 1);
+    assert_string_equal(o.contexts[0], "one");
+    cli_opts_clear(&o);
+    assert_int_equal(PARSE(&o, &err, "status", "--all-contexts", "--timeout", "3s"), 0);
+    assert_true(o.all_contexts);
+    assert_true(o.timeout_set);
+    assert_int_equal(o.timeout_ms, 3000);
+    cli_opts_clear(&o);
+    /* A context named twice, an empty name at either end or between. */
+    expect_error(PARSE(&o, &err, "status", "--contexts", "a,b,a"), &err, "context 'a' is named twice");
+    cli_opts_clear(&o);
+    expect_error(PARSE(&o, &err, "status", "--contexts", "a,,b"), &err, "empty context name");
+    cli_opts_clear(&o);
+    expect_error(PARSE(&o, &err, "status", "--contexts", ",a"), &err, "empty context name");
+    cli_opts_clear(&o);
+    expect_error(PARSE(&o, &err, "status", "--contexts", "a,"), &err, "empty context name");
+    cli_opts_clear(&o);
+    expect_error(PARSE(&o, &err, "status", "--all-contexts", "--contexts", "a"), &err,
+                 "use one of them");
+    cli_opts_clear(&o);
+    expect_error(PARSE(&o, &err, "status", "--contexts", "a", "--context", "b"), &err,
+                 "--context names one context");
+    cli_opts_clear(&o);
+    /* Only status shows several contexts. */
+    expect_error(PARSE(&o, &err, "delete", "v3", "--all-contexts"), &err,
+                 "is not a flag of 'ttstui delete'");
+    cli_opts_clear(&o);
+}
+
 static void test_command_names_round_trip(void **state)
 {
     (void)state;
@@ -374,6 +416,7 @@ int main(void)
         cmocka_unit_test(test_contradictory_flags),
         cmocka_unit_test(test_help_and_version),
         cmocka_unit_test(test_flags_for_parameters),
+        cmocka_unit_test(test_status_across_contexts),
         cmocka_unit_test(test_command_names_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

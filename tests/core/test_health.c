@@ -68,6 +68,79 @@ static void one_ready_one_failed_is_partial(void **state)
     health_rollout_clear(&r);
 }
 
+/* Ready=False is a failure at once, whatever its reason (not only the
+ * reasons of the fast-fail list). */
+static void ready_false_with_an_unlisted_reason_fails_at_once(void **state)
+{
+    (void)state;
+    json_t *rev = json_deep_copy(O("rev_stream3_deploying"));
+    json_t *ready = json_array_get(json_object_get(json_object_get(rev, "status"), "conditions"), 0);
+    json_object_set_new(ready, "status", json_string("False"));
+    json_object_set_new(ready, "reason", json_string("SomethingNew"));
+    json_object_set_new(ready, "message", json_string("a reason no list knows"));
+    health_target t[] = {{"stream-3", rev, NULL, NULL}};
+    health_rollout r;
+    health_evaluate_rollout(NULL, t, 1, &r);
+    assert_int_equal(r.revisions[0].state, HEALTH_FAILED);
+    assert_string_equal(r.revisions[0].reason, "SomethingNew");
+    assert_int_equal(r.overall, HEALTH_ROLLOUT_FAILED);
+    health_rollout_clear(&r);
+    json_decref(rev);
+}
+
+/* An unlisted reason on Ready=Unknown keeps it progressing. */
+static void ready_unknown_with_an_unlisted_reason_progresses(void **state)
+{
+    (void)state;
+    json_t *rev = json_deep_copy(O("rev_stream3_deploying"));
+    json_t *ready = json_array_get(json_object_get(json_object_get(rev, "status"), "conditions"), 0);
+    json_object_set_new(ready, "reason", json_string("SomethingNew"));
+    health_target t[] = {{"stream-3", rev, NULL, NULL}};
+    health_rollout r;
+    health_evaluate_rollout(NULL, t, 1, &r);
+    assert_int_equal(r.revisions[0].state, HEALTH_PROGRESSING);
+    assert_int_equal(r.overall, HEALTH_ROLLOUT_IN_PROGRESS);
+    health_rollout_clear(&r);
+    json_decref(rev);
+}
+
+/* One revision Ready and the other still progressing: not Ready yet. */
+static void one_ready_one_progressing_is_in_progress(void **state)
+{
+    (void)state;
+    health_target t[] = {{"stream-3", O("rev_stream3_ready"), NULL, NULL},
+                         {"validate-3", O("rev_validate3_deploying"), NULL, NULL}};
+    health_rollout r;
+    health_evaluate_rollout(NULL, t, 2, &r);
+    assert_int_equal(r.revisions[0].state, HEALTH_READY);
+    assert_int_equal(r.revisions[1].state, HEALTH_PROGRESSING);
+    assert_int_equal(r.overall, HEALTH_ROLLOUT_IN_PROGRESS);
+    health_rollout_clear(&r);
+    /* and a revision object not created yet (pending) likewise */
+    health_target u[] = {{"stream-3", O("rev_stream3_ready"), NULL, NULL},
+                         {"validate-3", NULL, NULL, NULL}};
+    health_evaluate_rollout(NULL, u, 2, &r);
+    assert_int_equal(r.revisions[1].state, HEALTH_PENDING);
+    assert_int_equal(r.overall, HEALTH_ROLLOUT_IN_PROGRESS);
+    health_rollout_clear(&r);
+}
+
+/* Ready=True wins over a stale fatal reason on another condition. */
+static void ready_true_is_ready_despite_an_old_failed_condition(void **state)
+{
+    (void)state;
+    json_t *rev = json_deep_copy(O("rev_stream3_ready"));
+    json_array_append_new(json_object_get(json_object_get(rev, "status"), "conditions"),
+                          json_pack("{s:s, s:s, s:s}", "type", "ContainerHealthy", "status",
+                                    "False", "reason", "ExitCode1"));
+    health_target t[] = {{"stream-3", rev, NULL, NULL}};
+    health_rollout r;
+    health_evaluate_rollout(NULL, t, 1, &r);
+    assert_int_equal(r.revisions[0].state, HEALTH_READY);
+    health_rollout_clear(&r);
+    json_decref(rev);
+}
+
 static void image_pull_backoff_fails_fast_while_deploying(void **state)
 {
     (void)state;
@@ -248,6 +321,10 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(both_ready_is_ready),
         cmocka_unit_test(one_ready_one_failed_is_partial),
+        cmocka_unit_test(ready_false_with_an_unlisted_reason_fails_at_once),
+        cmocka_unit_test(ready_unknown_with_an_unlisted_reason_progresses),
+        cmocka_unit_test(one_ready_one_progressing_is_in_progress),
+        cmocka_unit_test(ready_true_is_ready_despite_an_old_failed_condition),
         cmocka_unit_test(image_pull_backoff_fails_fast_while_deploying),
         cmocka_unit_test(crash_loop_in_pod_status_fails_deploying_revision),
         cmocka_unit_test(warning_backoff_event_fails_deploying_revision),

@@ -162,6 +162,67 @@ static void template_without_name_is_an_error(void **state)
     json_decref(ksvc);
 }
 
+/* One change at a time from a template that matches the live revision:
+ * each must be a conflict naming exactly that field. */
+static void expect_single_conflict(json_t *ksvc, json_t *rev, const char *want)
+{
+    safety_version_check c;
+    tt_error err;
+    assert_int_equal(safety_check_version(ksvc, rev, &c, &err), 0);
+    assert_int_equal(c.verdict, SAFETY_VERSION_CONFLICT);
+    assert_int_equal(c.n_differences, 1);
+    if (!tt_str_has_prefix(c.differences[0], want))
+        fail_msg("difference '%s' does not start with '%s'", c.differences[0], want);
+    safety_version_check_clear(&c);
+    json_decref(ksvc);
+    json_decref(rev);
+}
+
+static void added_liveness_probe_is_a_conflict(void **state)
+{
+    (void)state;
+    json_t *ksvc = rendered_stream(), *rev = load_fixture("live-revision-stream-1.json");
+    json_object_set_new(container0(ksvc), "livenessProbe",
+                        json_pack("{s:{s:s}}", "httpGet", "path", "/healthy"));
+    expect_single_conflict(ksvc, rev, "livenessProbe: (unset) -> {");
+}
+
+static void added_scalars_the_live_revision_lacks_are_conflicts(void **state)
+{
+    (void)state;
+    static const char *const scalars[] = {"containerConcurrency", "timeoutSeconds"};
+    for (size_t i = 0; i < TT_ARRAY_LEN(scalars); i++) {
+        json_t *ksvc = rendered_stream(), *rev = load_fixture("live-revision-stream-1.json");
+        json_t *live_spec = json_object_get(rev, "spec");
+        json_t *value = json_incref(json_object_get(live_spec, scalars[i]));
+        assert_non_null(value);
+        /* The live revision lacks it; the template has the same value. */
+        json_object_del(live_spec, scalars[i]);
+        json_object_set(template_spec(ksvc), scalars[i], value);
+        json_decref(value);
+        char *want = tt_asprintf("%s: (unset) -> ", scalars[i]);
+        expect_single_conflict(ksvc, rev, want);
+        free(want);
+    }
+}
+
+static void one_changed_argument_is_a_conflict(void **state)
+{
+    (void)state;
+    json_t *ksvc = rendered_stream(), *rev = load_fixture("live-revision-stream-1.json");
+    json_t *args = json_object_get(container0(ksvc), "args");
+    json_array_set_new(args, 1, json_string("src.service.worker:app"));
+    expect_single_conflict(ksvc, rev, "args: ");
+}
+
+static void one_changed_scalar_is_a_conflict(void **state)
+{
+    (void)state;
+    json_t *ksvc = rendered_stream(), *rev = load_fixture("live-revision-stream-1.json");
+    json_object_set_new(template_spec(ksvc), "timeoutSeconds", json_integer(3601));
+    expect_single_conflict(ksvc, rev, "timeoutSeconds: 3600 -> 3601");
+}
+
 static void next_version_ignores_non_numeric(void **state)
 {
     (void)state;
@@ -238,6 +299,53 @@ static void keys_refused_without_a_policy(void **state)
 static const char *data_of(const json_t *secret, const char *key)
 {
     return json_string_value(json_object_get(json_object_get(secret, "data"), key));
+}
+
+/* Same key names, values that differ in one way each: refused. */
+static void one_changed_value_with_the_same_names_is_refused(void **state)
+{
+    (void)state;
+    static const char *const files[][2] = {
+        {"XXX", "XXY"},  /* one changed character */
+        {"XXX", "XXXX"}, /* the live value is a prefix of the file's */
+        {"XXX", "XX"},   /* the file's value is a prefix of the live one */
+        {"XXX", ""},     /* emptied */
+    };
+    for (size_t i = 0; i < TT_ARRAY_LEN(files); i++) {
+        char *live_b64 = tt_base64_encode(files[i][0], strlen(files[i][0]));
+        json_t *live = json_pack("{s:s, s:{s:s, s:s}}", "kind", "Secret", "data", "A_KEY", "WVlZ",
+                                 "B_KEY", live_b64);
+        json_t *file = json_pack("{s:s, s:s}", "A_KEY", "YYY", "B_KEY", files[i][1]);
+        safety_keys_diff d;
+        tt_error err;
+        assert_int_equal(safety_compare_keys(file, live, &d, &err), 0);
+        assert_int_equal(d.n_added, 0);
+        assert_int_equal(d.n_removed, 0);
+        assert_int_equal(d.n_changed, 1);
+        assert_string_equal(d.changed[0], "B_KEY");
+        assert_int_equal(d.n_same, 1);
+        assert_false(safety_keys_same(&d));
+        safety_keys_diff_clear(&d);
+        assert_null(safety_resolve_keys(file, live, SAFETY_KEYS_NONE, "v3", &err));
+        assert_int_equal(err.code, TT_EREFUSED);
+        assert_non_null(strstr(err.message, "changed: B_KEY"));
+        json_decref(file);
+        json_decref(live);
+        free(live_b64);
+    }
+}
+
+static void same_keys_and_values_need_no_policy(void **state)
+{
+    (void)state;
+    json_t *live = json_pack("{s:s, s:{s:s}}", "kind", "Secret", "data", "A_KEY", "WVlZ");
+    json_t *file = json_pack("{s:s}", "A_KEY", "YYY");
+    tt_error err;
+    json_t *s = safety_resolve_keys(file, live, SAFETY_KEYS_NONE, "v3", &err);
+    assert_non_null(s);
+    json_decref(s);
+    json_decref(file);
+    json_decref(live);
 }
 
 static void merge_keeps_live_keys_and_overrides_with_file(void **state)
@@ -335,6 +443,59 @@ static void env_guard_refuses_other_context_naming_everything(void **state)
     config_free(c);
 }
 
+/* A context whose name is a prefix of an allowed name, or has one as its
+ * prefix, is another context. */
+static void env_guard_refuses_prefixes_both_ways(void **state)
+{
+    (void)state;
+    config *c = test_config();
+    tt_error err;
+    const char *refused[] = {
+        "gke_voice-service-2-313121_us-central1_stagin",   /* a prefix of the exact name */
+        "gke_voice-service-2-313121_us-central1_staging2", /* the exact name is its prefix */
+        "kind",                                            /* a prefix of the glob kind-* */
+        "xkind-demo",                                      /* the glob anchors at the start */
+    };
+    for (size_t i = 0; i < TT_ARRAY_LEN(refused); i++) {
+        if (safety_check_env_context(c, "staging", refused[i], &err) != -1)
+            fail_msg("context '%s' was allowed for staging", refused[i]);
+        assert_int_equal(err.code, TT_EREFUSED);
+    }
+    /* prod* is a glob: its own prefix is not prod. */
+    assert_int_equal(safety_check_env_context(c, "prod", "gke_voice-service-2-313121_us-central1_pro", &err), -1);
+    config_free(c);
+}
+
+static void readonly_context_patterns_match_whole_names(void **state)
+{
+    (void)state;
+    config *c = test_config();
+    assert_true(safety_is_readonly(c, "staging", "x-readonly"));
+    assert_false(safety_is_readonly(c, "staging", "x-readonly2"));
+    assert_false(safety_is_readonly(c, "staging", "readonly"));
+    assert_true(safety_is_readonly(c, "staging", "audit-cluster"));
+    assert_false(safety_is_readonly(c, "staging", "audit-cluste"));
+    assert_false(safety_is_readonly(c, "staging", "audit-cluster2"));
+    /* The env alone makes it read-only, whatever the context. */
+    assert_true(safety_is_readonly(c, "prod", "kind-demo"));
+    assert_false(safety_is_readonly(c, NULL, "kind-demo"));
+    config_free(c);
+}
+
+static void env_of_context_follows_the_patterns(void **state)
+{
+    (void)state;
+    config *c = test_config();
+    assert_string_equal(safety_env_of_context(c, "kind-demo"), "staging");
+    assert_string_equal(safety_env_of_context(c, "gke_voice-service-2-313121_us-central1_prod-2"), "prod");
+    assert_null(safety_env_of_context(c, "kind"));
+    assert_null(safety_env_of_context(c, NULL));
+    config_free(c);
+    c = config_defaults(); /* environments without patterns name no context */
+    assert_null(safety_env_of_context(c, "anything"));
+    config_free(c);
+}
+
 static void env_without_patterns_allows_any_context(void **state)
 {
     (void)state;
@@ -372,15 +533,24 @@ int main(void)
         cmocka_unit_test(hyphenated_scale_on_revision_but_not_in_template_conflicts),
         cmocka_unit_test(env_differences_name_variables_not_values),
         cmocka_unit_test(template_without_name_is_an_error),
+        cmocka_unit_test(added_liveness_probe_is_a_conflict),
+        cmocka_unit_test(added_scalars_the_live_revision_lacks_are_conflicts),
+        cmocka_unit_test(one_changed_argument_is_a_conflict),
+        cmocka_unit_test(one_changed_scalar_is_a_conflict),
         cmocka_unit_test(next_version_ignores_non_numeric),
         cmocka_unit_test(key_compare_lists_names_only),
         cmocka_unit_test(keys_refused_without_a_policy),
+        cmocka_unit_test(one_changed_value_with_the_same_names_is_refused),
+        cmocka_unit_test(same_keys_and_values_need_no_policy),
         cmocka_unit_test(merge_keeps_live_keys_and_overrides_with_file),
         cmocka_unit_test(replace_uses_the_file_keys_exactly),
         cmocka_unit_test(no_live_secret_needs_no_policy),
         cmocka_unit_test(non_string_key_value_is_an_error_naming_the_key),
         cmocka_unit_test(env_guard_accepts_exact_and_glob),
         cmocka_unit_test(env_guard_refuses_other_context_naming_everything),
+        cmocka_unit_test(env_guard_refuses_prefixes_both_ways),
+        cmocka_unit_test(readonly_context_patterns_match_whole_names),
+        cmocka_unit_test(env_of_context_follows_the_patterns),
         cmocka_unit_test(env_without_patterns_allows_any_context),
         cmocka_unit_test(readonly_contexts_and_envs_refuse_writes),
     };

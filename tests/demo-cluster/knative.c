@@ -3,7 +3,7 @@
  * a Route; each new template makes a Revision, which runs as a Deployment,
  * a ReplicaSet and pods, and becomes Ready (or fails: images containing
  * "crashloop" crash, images containing "missing" cannot be pulled) after
- * --ready-delay-ms. Also the admission webhook (defaults and validation)
+ * --ready-delay-ms; images containing "progressing" stay Ready=Unknown. Also the admission webhook (defaults and validation)
  * and namespace termination. Runs in one thread under the store lock.
  */
 #include "dc.h"
@@ -212,7 +212,7 @@ static void emit_event(json_t *involved, const char *field_path, const char *typ
 
 /* ---- pods and deployments ---------------------------------------------- */
 
-typedef enum { IMG_OK, IMG_CRASH, IMG_MISSING } img_kind;
+typedef enum { IMG_OK, IMG_CRASH, IMG_MISSING, IMG_HOLD } img_kind;
 
 static img_kind image_kind(json_t *rev)
 {
@@ -221,6 +221,8 @@ static img_kind image_kind(json_t *rev)
         return IMG_CRASH;
     if (img && strstr(img, "missing"))
         return IMG_MISSING;
+    if (img && strstr(img, "progressing"))
+        return IMG_HOLD;
     return IMG_OK;
 }
 
@@ -519,6 +521,10 @@ static void revision_progress(const char *ns, const char *name)
     int minscale = rev_min_scale(rev);
     img_kind k = image_kind(rev);
     const char *img = dc_jstr(json_array_get(dc_jget(rev, "spec.containers"), 0), "image");
+    if (k == IMG_HOLD) {
+        json_decref(rev); /* never settles: Ready stays Unknown */
+        return;
+    }
     if (k == IMG_OK) {
         int replicas = kn_instant ? (rev_active(rev) ? minscale : 0) : (minscale > 0 ? minscale : 1);
         /* synthetic scale: no Deployments for the (many) seeded idle revisions */

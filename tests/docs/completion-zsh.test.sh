@@ -15,7 +15,7 @@ done
 for cmd in '' $(help_commands); do
   [ "$cmd" = help ] && continue
   for flag in $("$TTSTUI_BIN" $cmd --help | long_flags); do
-    grep -qE -- "['{,)]$flag([]=+[}']|\$)" "$comp" \
+    grep -qE -- "['{,)*]$flag([]=+[}']|\$)" "$comp" \
       || fail "$flag (ttstui $cmd --help) is not in completions/_ttstui"
   done
 done
