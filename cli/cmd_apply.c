@@ -51,11 +51,7 @@ static int refuse(const apply_ctx *a, const char *why)
 
 static char *result_line(const cli_plan *p)
 {
-    size_t add = diff_result_count_status(p->diff, DIFF_ADDED);
-    size_t chg = diff_result_count_status(p->diff, DIFF_CHANGED);
-    size_t same = diff_result_count_status(p->diff, DIFF_UNCHANGED);
-    return tt_asprintf("would create %zu, configure %zu, leave %zu unchanged; nothing was stored",
-                       add, chg, same);
+    return ops_plan_result_line(p); /* the dashboard's dry runs audit the same line */
 }
 
 static int dry_run(apply_ctx *a)

@@ -138,6 +138,10 @@ const ops_plan_item *ops_plan_rejected(const ops_plan *p);
 const char *ops_plan_outcome(const ops_plan *p, size_t i, bool created);
 /* What the server-side dry-run checked, one paragraph. Caller frees. */
 char *ops_plan_dry_run_note(const ops_plan *p);
+/* The dry run's outcome in one line, as both faces audit it ("would
+ * create 1, configure 2, leave 5 unchanged; nothing was stored"). Caller
+ * frees. */
+char *ops_plan_result_line(const ops_plan *p);
 /* The Knative Services of the plan and the revisions they will create, at
  * most max (borrowed strings, valid while p is). Returns the count. */
 size_t ops_plan_rollout_targets(const ops_plan *p, const char **services,
