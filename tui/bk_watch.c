@@ -1,0 +1,246 @@
+/*
+ * The dashboard's live fleet: four reflectors (namespaces, Knative
+ * services, revisions, the pin; one list+watch each across all
+ * namespaces, each with its own kube_client) feed one pending FLEET batch,
+ * and the connection state of the header is worked out from theirs.
+ * Revisions start after the services have been listed, at low priority.
+ * The flusher (backend_kube.c) posts the batch.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <unistd.h>
+
+#include "bk.h"
+#include "kube_watch.h"
+
+/* Under k->lock: works out the header's state from the four kinds and
+ * posts it when it changed; wakes a reflector waiting on another's list. */
+static void conn_update_locked(kb *k)
+{
+    pthread_cond_broadcast(&k->listed); /* a kind's state may have changed */
+    tui_conn_state st = TUI_CONN_CONNECTED;
+    const char *msg = NULL;
+    int worst = 1;
+    for (int i = 0; i < BK_N_KINDS; i++) {
+        int s = k->kinds[i].state;
+        int rank = s == 3 ? 4 : s == 2 ? 3 : s == 0 ? 2 : 1;
+        if (rank > worst) {
+            worst = rank;
+            msg = k->kinds[i].message;
+        }
+    }
+    if (worst == 4)
+        st = TUI_CONN_FAILED;
+    else if (worst == 3)
+        st = k->ever_connected ? TUI_CONN_RECONNECTING : TUI_CONN_FAILED;
+    else if (worst == 2)
+        st = k->ever_connected ? TUI_CONN_RECONNECTING : TUI_CONN_CONNECTING;
+    if (st == TUI_CONN_CONNECTED)
+        k->ever_connected = true;
+    if (st == k->last_state && tt_streq(msg, k->last_message))
+        return;
+    k->last_state = st;
+    free(k->last_message);
+    k->last_message = tt_strdup(msg);
+    tui_backend_post(k->b, TUI_MSG_CONN, 0,
+                     tui_conn_info_new(st, k->context, safety_env_of_context(k->cfg, k->context),
+                                       k->rc ? k->rc->server : NULL, msg),
+                     tui_conn_info_free, NULL);
+}
+
+void bk_flush_fleet_locked(kb *k)
+{
+    if (k->pending && k->pending->n) {
+        tui_backend_post(k->b, TUI_MSG_FLEET, 0, k->pending, tui_fleet_batch_free, NULL);
+        k->pending = NULL;
+    }
+}
+
+static void pending_add_locked(kb *k, tui_fleet_op op, fleet_kind kind, const json_t *obj)
+{
+    if (!k->pending) {
+        k->pending = tui_fleet_batch_new();
+        k->pending_since = tt_now_ms();
+        pthread_cond_signal(&k->cond);
+    }
+    tui_fleet_batch_add(k->pending, op, kind, (json_t *)obj);
+    if (k->pending->n >= BK_BATCH_CAP)
+        bk_flush_fleet_locked(k);
+}
+
+static int on_reflect(const kube_reflector_event *ev, void *ud)
+{
+    reflector *r = ud;
+    kb *k = r->kb;
+    kind_state *ks = &k->kinds[r->index];
+    int stop = 0;
+    pthread_mutex_lock(&k->lock);
+    if (atomic_load(&k->refl_cancel)) {
+        pthread_mutex_unlock(&k->lock);
+        return 1; /* a context switch: nothing from the old one any more */
+    }
+    switch (ev->type) {
+    case KUBE_REFLECT_RELIST_BEGIN:
+        pending_add_locked(k, TUI_FLEET_BEGIN_RELIST, ks->kind, NULL);
+        break;
+    case KUBE_REFLECT_ITEM:
+    case KUBE_REFLECT_ADDED:
+    case KUBE_REFLECT_MODIFIED:
+        pending_add_locked(k, TUI_FLEET_APPLY, ks->kind, ev->object);
+        break;
+    case KUBE_REFLECT_DELETED:
+        pending_add_locked(k, TUI_FLEET_DELETE, ks->kind, ev->object);
+        break;
+    case KUBE_REFLECT_SYNCED:
+        pending_add_locked(k, TUI_FLEET_SWEEP, ks->kind, NULL);
+        /* A complete list: nothing of it is still to come, so no reason
+         * to hold it for the flusher's BK_FLUSH_MS. */
+        bk_flush_fleet_locked(k);
+        /* Fall through: a complete list means connected. */
+        /* FALLTHROUGH */
+    case KUBE_REFLECT_CONNECTED:
+        ks->state = 1;
+        free(ks->message);
+        ks->message = NULL;
+        conn_update_locked(k);
+        break;
+    case KUBE_REFLECT_RETRYING: {
+        free(ks->message);
+        char *why = bk_one_line(ev->error ? ev->error->message : "failed");
+        if (ev->error && ev->error->code == 403) {
+            /* Retrying will not help; say what the dashboard needs. */
+            ks->state = 3;
+            ks->message = tt_asprintf("not allowed to list and watch %s in all namespaces (403 "
+                                      "Forbidden); the dashboard needs cluster-wide list/watch "
+                                      "of it: %s",
+                                      ks->what, why);
+            stop = 1;
+        } else {
+            ks->state = 2;
+            long secs = (ev->retry_in_ms + 999) / 1000;
+            ks->message = tt_asprintf("retrying in %lds: %s", secs, why);
+        }
+        free(why);
+        conn_update_locked(k);
+        break;
+    }
+    }
+    pthread_mutex_unlock(&k->lock);
+    return stop;
+}
+
+/* Under k->lock: the services' first list has ended (listed, or failed). */
+static bool services_listed_locked(const kb *k)
+{
+    for (int i = 0; i < BK_N_KINDS; i++)
+        if (k->kinds[i].kind == FLEET_KIND_SERVICE)
+            return k->kinds[i].state != 0;
+    return true;
+}
+
+static void *reflector_main(void *arg)
+{
+    reflector *r = arg;
+    kb *k = r->kb;
+    tt_error err;
+    tt_error_clear(&err);
+    pthread_mutex_lock(&k->lock);
+    /* Revisions (20 per service: most of the bytes) start once the
+     * services have been listed, and below the others' priority, so they
+     * do not compete with the lists that make the dashboard complete (see
+     * fleet_service_serving) or with the UI. */
+    if (k->kinds[r->index].kind == FLEET_KIND_REVISION) {
+        while (!atomic_load(&k->refl_cancel) && !services_listed_locked(k))
+            pthread_cond_wait(&k->listed, &k->lock);
+        bk_lower_priority(); /* their list and watch need no hurry */
+    }
+    kube_rest_config *rc = k->rc ? kube_rest_config_dup(k->rc) : NULL;
+    pthread_mutex_unlock(&k->lock);
+    kube_client *c = bk_client_for(k, rc, NULL, &err);
+    if (c && k->refl_wake >= 0)
+        kube_client_set_cancel_fd(c, k->refl_wake); /* a quiet watch sleeps, no polling */
+    if (!c) {
+        pthread_mutex_lock(&k->lock);
+        kind_state *ks = &k->kinds[r->index];
+        ks->state = 3;
+        free(ks->message);
+        ks->message = bk_one_line(err.message);
+        conn_update_locked(k);
+        pthread_mutex_unlock(&k->lock);
+    } else {
+        kube_reflector_opts ro = {0};
+        kube_reflector_run(c, k->kinds[r->index].gvr, "", &ro, on_reflect, r, &k->refl_cancel,
+                           &err);
+        kube_client_free(c);
+    }
+    kube_rest_config_free(rc);
+    return NULL;
+}
+
+/* Under refl_lock. */
+void bk_reflectors_start(kb *k)
+{
+    atomic_store(&k->refl_cancel, 0);
+    pthread_mutex_lock(&k->lock);
+    for (int i = 0; i < BK_N_KINDS; i++) {
+        k->kinds[i].state = 0;
+        free(k->kinds[i].message);
+        k->kinds[i].message = NULL;
+    }
+    k->ever_connected = false;
+    k->last_state = TUI_CONN_NOT_WIRED; /* so the next update is posted */
+    conn_update_locked(k);
+    pthread_mutex_unlock(&k->lock);
+    for (int i = 0; i < BK_N_KINDS; i++) {
+        k->refl[i].kb = k;
+        k->refl[i].index = i;
+        k->refl[i].running = pthread_create(&k->refl[i].thread, NULL, reflector_main, &k->refl[i]) == 0;
+    }
+    k->watching = true;
+}
+
+/* The reflectors' wake descriptor: readable from a stop until the next
+ * start, so their idle watches return at once (see kube_client_set_cancel_fd). */
+static void wake_set(int fd)
+{
+    uint64_t one = 1;
+    while (fd >= 0 && write(fd, &one, sizeof one) < 0 && errno == EINTR) {
+    }
+}
+
+static void wake_clear(int fd)
+{
+    uint64_t v;
+    while (fd >= 0 && read(fd, &v, sizeof v) < 0 && errno == EINTR) {
+    }
+}
+
+/* Under refl_lock: stops and joins the reflectors, drops what they left. */
+void bk_reflectors_stop(kb *k)
+{
+    atomic_store(&k->refl_cancel, 1);
+    wake_set(k->refl_wake);
+    pthread_mutex_lock(&k->lock);
+    pthread_cond_broadcast(&k->listed);
+    pthread_mutex_unlock(&k->lock);
+    for (int i = 0; i < BK_N_KINDS; i++)
+        if (k->refl[i].running) {
+            pthread_join(k->refl[i].thread, NULL);
+            k->refl[i].running = false;
+        }
+    wake_clear(k->refl_wake);
+    pthread_mutex_lock(&k->lock);
+    tui_fleet_batch_free(k->pending);
+    k->pending = NULL;
+    pthread_mutex_unlock(&k->lock);
+    k->watching = false;
+}
+
+void bk_watch_fleet(tui_backend *b)
+{
+    kb *k = bk_impl(b);
+    pthread_mutex_lock(&k->refl_lock);
+    if (!k->watching)
+        bk_reflectors_start(k);
+    pthread_mutex_unlock(&k->refl_lock);
+}
