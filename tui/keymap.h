@@ -155,8 +155,9 @@ const char *tui_keymap_keys_text(const tui_keymap *km, tui_action a, bool text_k
 size_t tui_keymap_key_count(const tui_keymap *km, tui_action a);
 tui_key tui_keymap_key_at(const tui_keymap *km, tui_action a, size_t i);
 
-/* The whole default table as text, one action a line:
- * "name<TAB>keys<TAB>views<TAB>help" (for `--print-keys` and the man page).
+/* The whole table with km's keys (the defaults, or as the settings bind
+ * them), one action a line: "name<TAB>keys<TAB>views<TAB>help" (for
+ * `--print-keys` and the man page).
  * Caller frees. */
 char *tui_keymap_table_text(const tui_keymap *km);
 

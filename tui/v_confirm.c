@@ -9,6 +9,7 @@
 #include "config.h"
 #include "draw.h"
 #include "ops.h"
+#include "v_common.h"
 #include "w_dialog.h"
 
 typedef struct step {
@@ -29,6 +30,8 @@ typedef struct confirm_view {
     step *steps;
     size_t n_steps;
     bool pinned; /* `latest` is pinned to the model (delete warns) */
+    unsigned services;       /* rollback: TUI_SERVICE_* bits */
+    char *traffic[2];        /* rollback: "now → after" per service, NULL when unchanged */
     release_changes changes; /* apply: what changes beyond the version */
     bool done;
     bool failed;
@@ -108,9 +111,21 @@ static void build_dialog(confirm_view *cv)
             tui_dialog_add_line(cv->dialog, TUI_ROLE_WARNING, "! " OPS_PIN_DELETE_WARNING);
         break;
     case TUI_CONFIRM_ROLLBACK:
-        snprintf(line, sizeof(line), "Sends 100%% of stream and validate traffic to version %s.",
+        snprintf(line, sizeof(line), "Sends 100%% of %s traffic to version %s:",
+                 cv->services == TUI_SERVICE_BOTH     ? "stream and validate"
+                 : cv->services == TUI_SERVICE_STREAM ? "stream"
+                                                      : "validate",
                  cv->version);
         tui_dialog_add_line(cv->dialog, TUI_ROLE_NORMAL, line);
+        for (int s = 0; s < 2; s++) {
+            snprintf(line, sizeof(line), "  %-9s %s", s == 0 ? "stream" : "validate",
+                     cv->traffic[s] ? cv->traffic[s] : "");
+            tui_dialog_add_line(cv->dialog,
+                                cv->services & (s == 0 ? TUI_SERVICE_STREAM : TUI_SERVICE_VALIDATE)
+                                    ? TUI_ROLE_NORMAL
+                                    : TUI_ROLE_DIM,
+                                line);
+        }
         break;
     case TUI_CONFIRM_PIN:
         snprintf(line, sizeof(line), "Requests for version 'latest' will go to %s.", cv->model);
@@ -132,7 +147,9 @@ static void start(confirm_view *cv, tui_app *app)
     switch (cv->kind) {
     case TUI_CONFIRM_APPLY: cv->op_req = b->ops->apply(b, cv->req); break;
     case TUI_CONFIRM_DELETE: cv->op_req = b->ops->delete_model(b, cv->model); break;
-    case TUI_CONFIRM_ROLLBACK: cv->op_req = b->ops->rollback(b, cv->model, cv->version); break;
+    case TUI_CONFIRM_ROLLBACK:
+        cv->op_req = b->ops->rollback(b, cv->model, cv->version, cv->services);
+        break;
     case TUI_CONFIRM_PIN: cv->op_req = b->ops->pin_latest(b, cv->model); break;
     }
 }
@@ -287,6 +304,8 @@ static void close_view(tui_view *v, tui_app *app)
     free(cv->result);
     tui_release_req_free(cv->req);
     release_changes_free(&cv->changes);
+    free(cv->traffic[0]);
+    free(cv->traffic[1]);
     free(cv);
 }
 
@@ -317,7 +336,7 @@ static void compute_changes(confirm_view *cv, tui_app *app, const fleet_model *m
     release_facts live, next;
     release_facts_init(&live);
     release_facts_init(&next);
-    live.hostname = hostname_of(app, tui_app_env(app));
+    live.hostname = cv->req->live_host ? cv->req->live_host : hostname_of(app, tui_app_env(app));
     next.hostname = hostname_of(app, cv->req->env);
     const fleet_service *svcs[CHANGE_SERVICES] = {m ? &m->stream : NULL, m ? &m->validate : NULL};
     for (int s = 0; s < CHANGE_SERVICES; s++) {
@@ -345,8 +364,37 @@ static void compute_changes(confirm_view *cv, tui_app *app, const fleet_model *m
     release_changes_compute(&live, &next, &cv->changes);
 }
 
+/* "2:100% → 1:100%" for a service moved to version, "2:100% (unchanged)"
+ * for one left alone. */
+static char *traffic_move(const fleet_service *s, const char *version, bool moved)
+{
+    char now[256];
+    tui_fmt_traffic(s, now, sizeof(now));
+    return moved ? tt_asprintf("%s → %s:100%%", now, version)
+                 : tt_asprintf("%s (unchanged)", now);
+}
+
+static confirm_view *confirm_data(tui_app *app, tui_confirm_kind kind, const char *model,
+                                  const char *version, const tui_release_req *req,
+                                  unsigned services);
+
+tui_view *tui_view_rollback_new(tui_app *app, const char *model, const char *version,
+                                unsigned services)
+{
+    confirm_view *cv =
+        confirm_data(app, TUI_CONFIRM_ROLLBACK, model, version, NULL, services ? services : TUI_SERVICE_BOTH);
+    return tui_view_new(&dialog_ops, cv);
+}
+
 tui_view *tui_view_confirm_new(tui_app *app, tui_confirm_kind kind, const char *model,
                                const char *version, const tui_release_req *req)
+{
+    return tui_view_new(&dialog_ops, confirm_data(app, kind, model, version, req, TUI_SERVICE_BOTH));
+}
+
+static confirm_view *confirm_data(tui_app *app, tui_confirm_kind kind, const char *model,
+                                  const char *version, const tui_release_req *req,
+                                  unsigned services)
 {
     confirm_view *cv = tt_calloc(1, sizeof(*cv));
     cv->kind = kind;
@@ -357,6 +405,11 @@ tui_view *tui_view_confirm_new(tui_app *app, tui_confirm_kind kind, const char *
     cv->context = tt_strdup(tui_app_context(app));
     const fleet_model *fm = model ? fleet_find(tui_app_fleet(app), model) : NULL;
     cv->pinned = fm && fm->pinned_latest;
+    cv->services = services;
+    if (kind == TUI_CONFIRM_ROLLBACK && fm) {
+        cv->traffic[0] = traffic_move(&fm->stream, version, services & TUI_SERVICE_STREAM);
+        cv->traffic[1] = traffic_move(&fm->validate, version, services & TUI_SERVICE_VALIDATE);
+    }
     if (kind == TUI_CONFIRM_APPLY && !cv->req) {
         tui_release_req empty = {0};
         cv->req = tui_release_req_dup(&empty);
@@ -364,5 +417,5 @@ tui_view *tui_view_confirm_new(tui_app *app, tui_confirm_kind kind, const char *
     if (kind == TUI_CONFIRM_APPLY)
         compute_changes(cv, app, fm);
     build_dialog(cv);
-    return tui_view_new(&dialog_ops, cv);
+    return cv;
 }

@@ -10,8 +10,8 @@
 enum { COL_CURRENT, COL_NAME, COL_CLUSTER, COL_NAMESPACE, COL_ENV, N_COLS };
 
 static const tui_list_column columns[N_COLS] = {
-    {"", 9, 0, false}, {"CONTEXT", 20, 2, false}, {"CLUSTER", 16, 2, false},
-    {"NAMESPACE", 10, 1, false}, {"ENV", 8, 0, false},
+    {"", 9, 0, false, false}, {"CONTEXT", 20, 2, false, false}, {"CLUSTER", 16, 2, false, false},
+    {"NAMESPACE", 10, 1, false, false}, {"ENV", 8, 0, false, false},
 };
 
 typedef struct contexts_view {

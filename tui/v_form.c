@@ -20,6 +20,8 @@ typedef struct form_view {
     release_diags diags; /* the core's verdict on the current values */
     char **initial;      /* each field's value as prefilled */
     size_t n_initial;
+    unsigned long live_req; /* load_model: the live Ingress host gives the env */
+    char *live_host;        /* that host, once known */
 } form_view;
 
 /* Form field id -> release parameter name (core/release_params.h). */
@@ -287,6 +289,7 @@ static void submit(form_view *fv, tui_app *app)
     req.include_api_keys = tt_streq(tui_form_value(f, "include_api_keys"), "true");
     req.api_key_file = (char *)tui_form_value(f, "api_key_file");
     req.keys_policy = keys_policy_of(f);
+    req.live_host = fv->live_host;
     req.min_scale = atoi(tui_form_value(f, "min_scale"));
     req.max_scale = atoi(tui_form_value(f, "max_scale"));
     req.validate_min_scale = atoi(tui_form_value(f, "validate_min_scale"));
@@ -422,10 +425,44 @@ static void fleet_changed(tui_view *v, tui_app *app)
     tui_form_validate(((form_view *)v->data)->form); /* a version may be taken now */
 }
 
+/* The environment whose hostname (settings) is the live Ingress host. */
+static const char *env_of_host(const config *cfg, const char *host)
+{
+    for (size_t i = 0; cfg && host && i < cfg->n_envs; i++)
+        if (cfg->envs[i].hostname && tt_streq(cfg->envs[i].hostname, host))
+            return cfg->envs[i].name;
+    return NULL;
+}
+
+static void message(tui_view *v, tui_app *app, tui_msg *m)
+{
+    form_view *fv = v->data;
+    tui_model_details *d = NULL;
+    if (tui_model_details_take(m, &fv->live_req, &d) <= 0)
+        return;
+    free(fv->live_host);
+    fv->live_host = tt_strdup(d->ingress_host);
+    const char *env = env_of_host(tui_app_config(app), d->ingress_host);
+    size_t i = tui_form_index(fv->form, "env");
+    /* Only while the field is as prefilled: never over what was chosen. */
+    if (env && i < fv->n_initial && tt_streq(tui_form_value(fv->form, "env"), fv->initial[i]) &&
+        (tt_streq(env, "staging") || tt_streq(env, "prod"))) {
+        tui_form_set_value(fv->form, "env", env);
+        free(fv->initial[i]);
+        fv->initial[i] = tt_strdup(env);
+        tui_form_validate(fv->form);
+        tui_app_dirty(app);
+    }
+    tui_model_details_free(d);
+}
+
 static void close_view(tui_view *v, tui_app *app)
 {
-    (void)app;
     form_view *fv = v->data;
+    tui_backend *b = tui_app_backend(app);
+    if (b && fv->live_req)
+        b->ops->cancel(b, fv->live_req);
+    free(fv->live_host);
     tui_form_free(fv->form);
     release_diags_free(&fv->diags);
     for (size_t i = 0; i < fv->n_initial; i++)
@@ -444,6 +481,7 @@ static const tui_view_ops ops = {
     .key = key,
     .mouse = mouse,
     .fleet_changed = fleet_changed,
+    .message = message,
     .close = close_view,
 };
 
@@ -459,5 +497,8 @@ tui_view *tui_view_form_new(tui_app *app, const char *model)
     fv->initial = tt_calloc(fv->n_initial ? fv->n_initial : 1, sizeof(char *));
     for (size_t i = 0; i < fv->n_initial; i++)
         fv->initial[i] = tt_strdup(tui_form_value(fv->form, tui_form_id(fv->form, i)));
+    tui_backend *b = tui_app_backend(app);
+    if (b && model && fleet_find(tui_app_fleet(app), model))
+        fv->live_req = b->ops->load_model(b, model);
     return tui_view_new(&ops, fv);
 }

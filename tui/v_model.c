@@ -13,9 +13,9 @@ enum { COL_SERVICE, COL_REVISION, COL_READY, COL_REASON, COL_REPLICAS, COL_IMAGE
        COL_CREATED, COL_TRAFFIC, N_COLS };
 
 static const tui_list_column columns[N_COLS] = {
-    {"SERVICE", 8, 0, false},  {"REVISION", 12, 1, false}, {"READY", 11, 0, false},
-    {"REASON", 10, 2, false},  {"REPLICAS", 8, 0, true},   {"IMAGE", 12, 0, false},
-    {"SCALE", 6, 0, false},    {"CREATED", 7, 0, true},    {"TRAFFIC", 7, 0, true},
+    {"SERVICE", 8, 0, false, false},  {"REVISION", 12, 1, false, false}, {"READY", 11, 0, false, false},
+    {"REASON", 10, 2, false, false},  {"REPLICAS", 8, 0, true, false},   {"IMAGE", 12, 0, false, true},
+    {"SCALE", 6, 0, false, true},    {"CREATED", 7, 0, true, false},    {"TRAFFIC", 7, 0, true, false},
 };
 
 typedef struct row {
@@ -270,8 +270,11 @@ static bool key(tui_view *v, tui_app *app, tui_key k, tui_action act)
         return true;
     case TUI_ACT_ROLLBACK:
         if (rev)
-            tui_app_push(app, tui_view_confirm_new(app, TUI_CONFIRM_ROLLBACK, mv->model,
-                                                   rev->version, NULL));
+            tui_app_push(app, tui_view_rollback_choose_new(
+                                  app, mv->model, rev->version,
+                                  mv->rows[tui_list_selected(mv->list)].service == 0
+                                      ? TUI_SERVICE_STREAM
+                                      : TUI_SERVICE_VALIDATE));
         return true;
     default:
         return false;

@@ -14,9 +14,9 @@ enum { COL_MODEL, COL_LATEST, COL_STREAM, COL_VALIDATE, COL_VERSION, COL_TRAFFIC
        COL_SCALE, COL_AGE, N_COLS };
 
 static const tui_list_column columns[N_COLS] = {
-    {"MODEL", 12, 3, false},   {"LATEST", 8, 0, false},   {"STREAM", 11, 0, false},
-    {"VALIDATE", 11, 0, false}, {"VERSION", 10, 0, false}, {"TRAFFIC", 9, 2, false},
-    {"IMAGE", 12, 0, false},   {"SCALE", 9, 0, false},    {"AGE", 4, 0, true},
+    {"MODEL", 12, 3, false, false},   {"LATEST", 8, 0, false, false},   {"STREAM", 11, 0, false, false},
+    {"VALIDATE", 11, 0, false, false}, {"VERSION", 10, 0, false, false}, {"TRAFFIC", 7, 2, false, false},
+    {"IMAGE", 12, 0, false, true}, {"SCALE", 9, 0, false, true}, {"AGE", 4, 0, true, true},
 };
 
 typedef struct models_view {

@@ -12,8 +12,8 @@
 enum { COL_POD, COL_STATUS, COL_READY, COL_RESTARTS, COL_AGE, N_COLS };
 
 static const tui_list_column columns[N_COLS] = {
-    {"POD", 24, 3, false}, {"STATUS", 16, 1, false}, {"READY", 5, 0, true},
-    {"RESTARTS", 8, 0, true}, {"AGE", 5, 0, true},
+    {"POD", 24, 3, false, false}, {"STATUS", 16, 1, false, false}, {"READY", 5, 0, true, false},
+    {"RESTARTS", 8, 0, true, false}, {"AGE", 5, 0, true, false},
 };
 
 typedef struct revision_view {

@@ -279,8 +279,9 @@ void tui_list_scroll(tui_list *l, int lines)
 #define FLEX_FLOOR 6
 
 /* Column widths: minimums, then spare cells shared by flex. Too narrow for
- * the minimums: the flexible columns (names) shrink to FLEX_FLOOR first,
- * then whole columns go from the right (0: not drawn), never half of one. */
+ * the minimums: optional columns go first (from the right), then the
+ * flexible columns (names) shrink to FLEX_FLOOR, then whole columns go
+ * from the right (0: not drawn); never is half a column drawn. */
 static void layout(const tui_list *l, int width, int *w)
 {
     int used = 0, flex = 0;
@@ -288,6 +289,13 @@ static void layout(const tui_list *l, int width, int *w)
         w[c] = l->cols[c].width;
         used += w[c] + (c ? 1 : 0);
         flex += l->cols[c].flex;
+    }
+    for (int c = l->n_cols - 1; c > 0 && used > width; c--) {
+        if (!l->cols[c].optional)
+            continue;
+        used -= w[c] + 1;
+        w[c] = 0;
+        flex -= l->cols[c].flex;
     }
     for (int c = 0; c < l->n_cols && used > width; c++) {
         if (!l->cols[c].flex || w[c] <= FLEX_FLOOR)
@@ -297,6 +305,8 @@ static void layout(const tui_list *l, int width, int *w)
         used -= cut;
     }
     for (int c = l->n_cols - 1; c > 0 && used > width; c--) {
+        if (!w[c])
+            continue;
         used -= w[c] + 1;
         w[c] = 0;
         flex -= l->cols[c].flex;

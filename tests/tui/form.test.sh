@@ -204,3 +204,38 @@ KEYS
 expect_line scale-form 'Scale: +0-32 \(validate 0-4\)'
 expect scale-form "validate maxScale 8 → 4"
 expect_not scale-form "stream maxScale"
+
+# The environment comes from the live Ingress host (the settings'
+# hostnames), not the context's, so a scale-only change stays on prod.
+jq '.details.v3.ingress_host = "tts.wellsaidlabs.com"' "$data/fleet-basic.json" >"$out/prod-host.json"
+run_script env-live "$out/prod-host.json" 110x40 <<'KEYS'
+:wait-for "lincoln"
+/v3<Enter>
+d
+:wait-for "< prod >"
+<Enter>
+:wait-for "kind: Namespace"
+a
+KEYS
+expect_line env-live 'Env: +prod'
+expect_not env-live "hostname tts.wellsaidlabs.com → staging"
+run_script env-ctx fleet-basic.json 110x40 <<'KEYS'
+:wait-for "lincoln"
+/v3<Enter>
+d
+:sleep 100
+KEYS
+expect_line env-ctx 'Environment +< staging >'
+expect_not env-live "hostname"
+# and a move away from the live host is named with the live host
+run_script env-move "$out/prod-host.json" 110x40 <<'KEYS'
+:wait-for "lincoln"
+/v3<Enter>
+d
+:wait-for "< prod >"
+<S-Tab><S-Tab><S-Tab><Space>
+<Enter>
+:wait-for "kind: Namespace"
+a
+KEYS
+expect env-move "! hostname tts.wellsaidlabs.com → staging.tts.wellsaidlabs.com"

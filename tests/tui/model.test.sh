@@ -63,8 +63,8 @@ run_script dash-wrap fleet-basic.json 60x15 <<'KEYS'
 :wait-for "lincoln"
 w
 KEYS
-expect_line dash-wrap '^five9-d '
-expect_line dash-wrap '^e-de *$'
+expect_line dash-wrap '^five9-de '
+expect_line dash-wrap '^-de *$'
 
 run_script logs-side "$out/long.json" 80x30 <<'KEYS'
 :wait-for "lincoln"

@@ -33,5 +33,6 @@ KEYS
 expect_line sixty '^MODEL +LATEST +STREAM +VALIDATE +VERSION +TRAFFIC *$'
 expect_not sixty "IMAGE"
 expect_not sixty "AGE"
-expect_line sixty '^five9-…'
+expect_line sixty '^five9-d… '
+expect_line sixty '^lincoln '
 expect_line sixty '^v3 +● pinned'
