@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "change_summary.h"
 #include "cli_internal.h"
 
 typedef struct apply_ctx {
@@ -50,11 +51,7 @@ static int refuse(const apply_ctx *a, const char *why)
 
 static char *result_line(const cli_plan *p)
 {
-    size_t add = diff_result_count_status(p->diff, DIFF_ADDED);
-    size_t chg = diff_result_count_status(p->diff, DIFF_CHANGED);
-    size_t same = diff_result_count_status(p->diff, DIFF_UNCHANGED);
-    return tt_asprintf("would create %zu, configure %zu, leave %zu unchanged; nothing was stored",
-                       add, chg, same);
+    return ops_plan_result_line(p); /* the dashboard's dry runs audit the same line */
 }
 
 static int dry_run(apply_ctx *a)
@@ -83,6 +80,30 @@ static int dry_run(apply_ctx *a)
     audit(a, AUDIT_OK, result);
     free(result);
     return CLI_EXIT_OK;
+}
+
+/* What changes beyond the version, in words (core/change_summary.h): a
+ * move of environment or hostname is a warning as well. */
+static void print_changes(apply_ctx *a)
+{
+    release_facts live, next;
+    release_facts_init(&live);
+    release_facts_init(&next);
+    for (size_t i = 0; i < a->p->n_items; i++) {
+        if (a->p->items[i].live)
+            release_facts_add_object(&live, a->p->items[i].live);
+        release_facts_add_object(&next, a->p->items[i].desired);
+    }
+    release_changes c = {0};
+    release_changes_compute(&live, &next, &c);
+    if (c.n)
+        printf("changes beyond the version:\n");
+    for (size_t i = 0; i < c.n; i++) {
+        printf("  %s%s\n", c.items[i].warning ? "! " : "", c.items[i].text);
+        if (c.items[i].warning)
+            cli_warn(a->s->cmd, "%s", c.items[i].text);
+    }
+    release_changes_free(&c);
 }
 
 static int confirm(apply_ctx *a)
@@ -234,6 +255,7 @@ static int run(apply_ctx *a)
            param(a, RELEASE_MODEL), param(a, RELEASE_VERSION), param(a, RELEASE_ENV),
            cli_context_name(s));
     cli_plan_print_summary(a->p, stdout);
+    print_changes(a);
     fflush(stdout);
     if (s->o->dry_run)
         return dry_run(a);

@@ -101,6 +101,12 @@ static int run(delete_ctx *d)
                "routes) on context %s\n",
                s->o->dry_run ? "Dry run of deleting" : "Deleting", d->model, d->model,
                cli_context_name(s));
+        tt_error pin_err;
+        tt_error_clear(&pin_err);
+        json_t *pin = ops_get_pin(s->client, &pin_err); /* unreadable: nothing to warn of */
+        if (pin && tt_streq(ops_pinned_model(pin), d->model))
+            cli_warn(s->cmd, "%s", OPS_PIN_DELETE_WARNING);
+        json_decref(pin);
         if (!s->o->yes && !s->o->dry_run) {
             char *q = tt_asprintf("Type the model name (%s) to delete it", d->model);
             int c = cli_confirm(q, d->model, &err);

@@ -29,6 +29,8 @@ static const char release_flags[] =
     "  --image-entrypoint MOD:APP     gunicorn entry point (default run.deploy.worker:app)\n"
     "  --include-image-api-keys BOOL  true|false: inject the API keys (default false)\n"
     "  --min-scale N, --max-scale N   instance bounds (default 0 and 32)\n"
+    "  --stream-min-scale N, --stream-max-scale N, --validate-min-scale N,\n"
+    "  --validate-max-scale N         one service's bounds (default: the ones above)\n"
     "  --api-keys FILE                API-key file {\"NAME\": \"value\", ...}\n"
     "  --template FILE                jsonnet template (default: the embedded one)\n"
     "Invalid parameters are listed one per line naming the flag; warnings (e.g. an image\n"

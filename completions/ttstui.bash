@@ -8,7 +8,8 @@
 _ttstui_commands="render diff apply delete status pin-latest rollback traffic audit help"
 _ttstui_global_flags="--kubeconfig --context -n --namespace --settings --readonly --no-color -h --help"
 _ttstui_release_flags="--config --env --model --version --image --image-entrypoint
-  --include-image-api-keys --min-scale --max-scale --api-keys --template"
+  --include-image-api-keys --min-scale --max-scale --stream-min-scale --stream-max-scale
+  --validate-min-scale --validate-max-scale --api-keys --template"
 _ttstui_dashboard_flags="--theme --ascii --print-keys --fake-backend --headless-script
   --headless-size --headless-dump --version"
 
@@ -33,7 +34,8 @@ _ttstui_takes_value() {
   case $1 in
     --kubeconfig | --context | -n | --namespace | --settings | --config | --env | --model | \
       --version | --image | --image-entrypoint | --include-image-api-keys | --min-scale | \
-      --max-scale | --api-keys | --template | -o | --output | --report | --timeout | \
+      --max-scale | --stream-min-scale | --stream-max-scale | --validate-min-scale | \
+      --validate-max-scale | --api-keys | --template | -o | --output | --report | --timeout | \
       --api-keys-policy | --service | --to-version | --to-revision | --count | --theme | --contexts | --tag | \
       --fake-backend | --headless-script | --headless-size | --headless-dump | --dry-run)
       return 0 ;;
@@ -194,6 +196,7 @@ _ttstui_complete() {
       COMPREPLY=($(compgen -W "$(_ttstui_models)" -- "$cur")); return ;;
     --namespace | --model) COMPREPLY=($(compgen -W "$(_ttstui_models)" -- "$cur")); return ;;
     --image | --image-entrypoint | --version | --min-scale | --max-scale | --to-version | \
+      --stream-min-scale | --stream-max-scale | --validate-min-scale | --validate-max-scale | \
       --to-revision | --count | --headless-size)
       return ;;
   esac

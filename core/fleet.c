@@ -112,7 +112,7 @@ struct fleet {
     uint64_t generation;
     strset *seen[N_KINDS]; /* non-NULL while a relist of that kind runs */
     bool pin_seen;
-    strset *images; /* every image named, once: a model's 40 revisions share one or two */
+    strset *images; /* every image (and entry point) named, once: a model's 40 revisions share one or two */
 };
 
 /* The fleet's one copy of an image name (kept until fleet_free). */
@@ -434,9 +434,22 @@ static void service_parse(fleet *f, fleet_service *s, const json_t *obj)
     const json_t *tmpl = json_object_get(json_object_get(obj, "spec"), "template");
     const json_t *tmeta = json_object_get(tmpl, "metadata");
     s->template_name = tt_strdup(jstr(tmeta, "name"));
-    s->template_image = intern_image(
-        f, jstr(json_array_get(json_object_get(json_object_get(tmpl, "spec"), "containers"), 0),
-                "image"));
+    const json_t *c0 =
+        json_array_get(json_object_get(json_object_get(tmpl, "spec"), "containers"), 0);
+    s->template_image = intern_image(f, jstr(c0, "image"));
+    const json_t *args = json_object_get(c0, "args");
+    for (size_t i = 1; i < json_array_size(args); i++) {
+        const char *a = json_string_value(json_array_get(args, i));
+        if (a && *a && a[0] != '-') {
+            s->template_entrypoint = intern_image(f, a);
+            break;
+        }
+    }
+    const json_t *env_from = json_object_get(c0, "envFrom");
+    for (size_t i = 0; i < json_array_size(env_from); i++)
+        if (tt_streq(jstr(json_object_get(json_array_get(env_from, i), "secretRef"), "name"),
+                     "api-keys"))
+            s->template_api_keys = true;
     const json_t *tann = json_object_get(tmeta, "annotations");
     s->template_min_scale = scale_annotation(tann, "autoscaling.knative.dev/min-scale",
                                              "autoscaling.knative.dev/minScale");
@@ -472,7 +485,9 @@ static bool service_fields_equal(const fleet_service *a, const fleet_service *b)
         !tt_streq(a->template_name, b->template_name) ||
         !tt_streq(a->template_image, b->template_image) ||
         a->template_min_scale != b->template_min_scale ||
-        a->template_max_scale != b->template_max_scale)
+        a->template_max_scale != b->template_max_scale ||
+        !tt_streq(a->template_entrypoint, b->template_entrypoint) ||
+        a->template_api_keys != b->template_api_keys)
         return false;
     for (size_t i = 0; i < a->n_traffic; i++) {
         const fleet_traffic *x = &a->traffic[i], *y = &b->traffic[i];

@@ -65,6 +65,11 @@ typedef struct fleet_service {
     const char *template_image; /* first container's image; the fleet's shared copy */
     int template_min_scale; /* -1 when not set */
     int template_max_scale;
+    /* The gunicorn application (first container's first argument after
+     * the program that does not start with '-', e.g. src.service.worker:app);
+     * the fleet's shared copy, NULL when there is none. */
+    const char *template_entrypoint;
+    bool template_api_keys; /* the container takes envFrom the Secret api-keys */
     fleet_revision *revisions; /* newest first */
     size_t n_revisions;
 } fleet_service;

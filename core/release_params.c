@@ -20,6 +20,10 @@ enum {
     P_INCLUDE_KEYS,
     P_MIN_SCALE,
     P_MAX_SCALE,
+    P_STREAM_MIN_SCALE,
+    P_STREAM_MAX_SCALE,
+    P_VALIDATE_MIN_SCALE,
+    P_VALIDATE_MAX_SCALE,
     P_API_KEYS_FILE,
     P_TEMPLATE_FILE,
     P_COUNT
@@ -28,12 +32,15 @@ enum {
 static const char *const param_names[P_COUNT] = {
     RELEASE_ENV,           RELEASE_MODEL,          RELEASE_VERSION,   RELEASE_IMAGE,
     RELEASE_IMAGE_ENTRYPOINT, RELEASE_INCLUDE_API_KEYS, RELEASE_MIN_SCALE, RELEASE_MAX_SCALE,
-    RELEASE_API_KEYS_FILE, RELEASE_TEMPLATE_FILE,
+    RELEASE_STREAM_MIN_SCALE, RELEASE_STREAM_MAX_SCALE, RELEASE_VALIDATE_MIN_SCALE,
+    RELEASE_VALIDATE_MAX_SCALE, RELEASE_API_KEYS_FILE, RELEASE_TEMPLATE_FILE,
 };
 
 /* NULL: no default (required, or an optional path). */
 static const char *const param_defaults[P_COUNT] = {
-    NULL, NULL, NULL, NULL, "run.deploy.worker:app", "false", "0", "32", NULL, NULL,
+    NULL, NULL, NULL, NULL, "run.deploy.worker:app", "false", "0", "32",
+    NULL, NULL, NULL, NULL, /* per service: unset means the flat value */
+    NULL, NULL,
 };
 
 #define DNS_LABEL_MAX 63
@@ -508,17 +515,36 @@ static bool valid_entrypoint(const char *s)
     return is_dotted(attr, len);
 }
 
-/* A non-negative integer of at most 9 digits. */
-static bool parse_scale(const char *s, long *out)
+/* Knative reads the scale annotations as 32-bit integers; 9 digits keep
+ * every accepted value below that. */
+#define SCALE_MAX_DIGITS 9
+#define SCALE_MAX 999999999L
+
+/* A non-negative integer of at most SCALE_MAX_DIGITS digits: 0, else -1
+ * for not an integer, -2 for one above SCALE_MAX. */
+static int parse_scale(const char *s, long *out)
 {
     size_t len = s ? strlen(s) : 0;
-    if (len == 0 || len > 9)
-        return false;
+    if (len == 0)
+        return -1;
     for (size_t i = 0; i < len; i++)
         if (!isdigit((unsigned char)s[i]))
-            return false;
+            return -1;
+    if (len > SCALE_MAX_DIGITS)
+        return -2;
     *out = strtol(s, NULL, 10);
-    return true;
+    return 0;
+}
+
+static void scale_diag(release_diags *out, const char *field, const char *value, int rc)
+{
+    char v[80];
+    if (rc == -2)
+        diag_add(out, RELEASE_ERROR, field, "%s \"%s\": at most %ld", field,
+                 shown(value, v, sizeof v), SCALE_MAX);
+    else
+        diag_add(out, RELEASE_ERROR, field, "%s \"%s\": must be a non-negative integer", field,
+                 shown(value, v, sizeof v));
 }
 
 /* ---- API-key file ---------------------------------------------------- */
@@ -637,14 +663,12 @@ static void check_image(const char *image, release_diags *out)
 static void check_scales(const char *min_s, const char *max_s, release_diags *out)
 {
     long min = 0, max = 0;
-    char v[80];
-    bool min_ok = parse_scale(min_s, &min), max_ok = parse_scale(max_s, &max);
+    int min_rc = parse_scale(min_s, &min), max_rc = parse_scale(max_s, &max);
+    bool min_ok = min_rc == 0, max_ok = max_rc == 0;
     if (!min_ok)
-        diag_add(out, RELEASE_ERROR, RELEASE_MIN_SCALE,
-                 "minScale \"%s\": must be a non-negative integer", shown(min_s ? min_s : "", v, sizeof v));
+        scale_diag(out, RELEASE_MIN_SCALE, min_s ? min_s : "", min_rc);
     if (!max_ok)
-        diag_add(out, RELEASE_ERROR, RELEASE_MAX_SCALE,
-                 "maxScale \"%s\": must be a non-negative integer", shown(max_s ? max_s : "", v, sizeof v));
+        scale_diag(out, RELEASE_MAX_SCALE, max_s ? max_s : "", max_rc);
     if (!min_ok || !max_ok)
         return;
     if (max == 0)
@@ -653,6 +677,31 @@ static void check_scales(const char *min_s, const char *max_s, release_diags *ou
     else if (min > max)
         diag_add(out, RELEASE_ERROR, RELEASE_MIN_SCALE,
                  "minScale %ld is greater than maxScale %ld", min, max);
+}
+
+/* One service's bounds over the flat ones: each given value an integer,
+ * and the service's own min <= max (what it ends up with). */
+static void check_service_scales(const release_params *p, int imin, int imax, release_diags *out)
+{
+    const char *min_s = p->values[imin], *max_s = p->values[imax];
+    if (!min_s && !max_s)
+        return;
+    long min = 0, max = 0;
+    int min_rc = parse_scale(min_s ? min_s : p->values[P_MIN_SCALE], &min);
+    int max_rc = parse_scale(max_s ? max_s : p->values[P_MAX_SCALE], &max);
+    if (min_s && min_rc)
+        scale_diag(out, param_names[imin], min_s, min_rc);
+    if (max_s && max_rc)
+        scale_diag(out, param_names[imax], max_s, max_rc);
+    if (min_rc || max_rc)
+        return;
+    if (max_s && max == 0)
+        diag_add(out, RELEASE_WARNING, param_names[imax],
+                 "%s 0 means no upper limit to Knative", param_names[imax]);
+    else if (max != 0 && min > max)
+        diag_add(out, RELEASE_ERROR, param_names[min_s ? imin : imax],
+                 "%s %ld is greater than %s %ld", min_s ? param_names[imin] : RELEASE_MIN_SCALE,
+                 min, max_s ? param_names[imax] : RELEASE_MAX_SCALE, max);
 }
 
 static void check_api_keys(const release_params *p, release_diags *out)
@@ -708,6 +757,8 @@ size_t release_params_validate(const release_params *p, const release_validate_o
                  shown(inc ? inc : "", v, sizeof v));
 
     check_scales(p->values[P_MIN_SCALE], p->values[P_MAX_SCALE], out);
+    check_service_scales(p, P_STREAM_MIN_SCALE, P_STREAM_MAX_SCALE, out);
+    check_service_scales(p, P_VALIDATE_MIN_SCALE, P_VALIDATE_MAX_SCALE, out);
 
     if (!o->skip_files) {
         const char *tpl = p->values[P_TEMPLATE_FILE];

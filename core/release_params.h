@@ -30,11 +30,17 @@
 #define RELEASE_INCLUDE_API_KEYS "includeImageApiKeys"
 #define RELEASE_MIN_SCALE "minScale"
 #define RELEASE_MAX_SCALE "maxScale"
+/* Per service, over minScale/maxScale; unset (NULL) = the flat value, and
+ * not passed to the template (so a template without them still renders). */
+#define RELEASE_STREAM_MIN_SCALE "streamMinScale"
+#define RELEASE_STREAM_MAX_SCALE "streamMaxScale"
+#define RELEASE_VALIDATE_MIN_SCALE "validateMinScale"
+#define RELEASE_VALIDATE_MAX_SCALE "validateMaxScale"
 #define RELEASE_API_KEYS_FILE "apiKeysFile"
 #define RELEASE_TEMPLATE_FILE "templateFile"
 
-/* Number of TLAs (the first eight names above). */
-#define RELEASE_TLA_COUNT 8
+/* Number of TLAs (the first twelve names above). */
+#define RELEASE_TLA_COUNT 12
 
 typedef struct release_params release_params;
 
@@ -44,7 +50,7 @@ void release_params_free(release_params *p);
 /* A deep copy. Free with release_params_free. */
 release_params *release_params_clone(const release_params *p);
 
-/* True for the ten names above. */
+/* True for the fourteen names above. */
 bool release_params_is_known(const char *name);
 
 /*
@@ -59,7 +65,8 @@ int release_params_set(release_params *p, const char *name, const char *value, t
 const char *release_params_get(const release_params *p, const char *name);
 
 /* The TLA names in the README's order: env, model, version, image,
- * imageEntrypoint, includeImageApiKeys, minScale, maxScale. Static. */
+ * imageEntrypoint, includeImageApiKeys, minScale, maxScale, then the
+ * per-service scales. Static. */
 const char *const *release_params_tla_names(void);
 
 typedef struct release_tla {
@@ -132,7 +139,8 @@ typedef struct release_validate_options {
  * - imageEntrypoint is module:attribute (Python names);
  * - includeImageApiKeys is "true" or "false";
  * - minScale, maxScale are non-negative integers, min <= max (maxScale 0
- *   means "no limit" to Knative: a warning, and no comparison);
+ *   means "no limit" to Knative: a warning, and no comparison); so are the
+ *   per-service ones that are given, each service's bounds compared;
  * - templateFile, when set, is a readable file;
  * - with keys included, the API-key file (release_params_api_keys_path)
  *   is given, exists, and is a non-empty JSON object of strings; a file

@@ -138,6 +138,10 @@ const ops_plan_item *ops_plan_rejected(const ops_plan *p);
 const char *ops_plan_outcome(const ops_plan *p, size_t i, bool created);
 /* What the server-side dry-run checked, one paragraph. Caller frees. */
 char *ops_plan_dry_run_note(const ops_plan *p);
+/* The dry run's outcome in one line, as both faces audit it ("would
+ * create 1, configure 2, leave 5 unchanged; nothing was stored"). Caller
+ * frees. */
+char *ops_plan_result_line(const ops_plan *p);
 /* The Knative Services of the plan and the revisions they will create, at
  * most max (borrowed strings, valid while p is). Returns the count. */
 size_t ops_plan_rollout_targets(const ops_plan *p, const char **services,
@@ -227,6 +231,9 @@ json_t *ops_rollback_patch(const char *revision);
 json_t *ops_get_pin(kube_client *c, tt_error *err);
 /* The model the pin sends `latest` to, or NULL. */
 const char *ops_pinned_model(const json_t *kcp);
+/* What deleting the pinned model does to `latest`, in words (both faces). */
+#define OPS_PIN_DELETE_WARNING \
+    "`Accept-Version: latest` is pinned to this model: after the delete, latest leads nowhere"
 /* 0 when model has a Knative service stream or validate (*ready gets how
  * many of them are Ready), -1 with err (TT_EREFUSED when it has none). */
 int ops_check_pin_model(kube_client *c, const char *model, const char *context, size_t *ready,

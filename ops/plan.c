@@ -464,3 +464,12 @@ size_t ops_plan_rollout_targets(const ops_plan *p, const char **services,
     }
     return n;
 }
+
+char *ops_plan_result_line(const ops_plan *p)
+{
+    size_t add = diff_result_count_status(p->diff, DIFF_ADDED);
+    size_t chg = diff_result_count_status(p->diff, DIFF_CHANGED);
+    size_t same = diff_result_count_status(p->diff, DIFF_UNCHANGED);
+    return tt_asprintf("would create %zu, configure %zu, leave %zu unchanged; nothing was stored",
+                       add, chg, same);
+}

@@ -226,6 +226,11 @@ void tui_app_pop(tui_app *app)
 static void handle_conn(tui_app *app, const tui_conn_info *c)
 {
     app->conn = c->state;
+    /* Another context: its env (none known is none, not the old one's). */
+    if (c->context && !tt_streq(c->context, app->context)) {
+        free(app->env);
+        app->env = NULL;
+    }
     if (c->context) {
         free(app->context);
         app->context = tt_strdup(c->context);
@@ -386,6 +391,90 @@ static void draw_header(tui_app *app)
         tui_draw_text(stdscr, 0, w - cw - 1, cw, TUI_ROLE_HEADER, crumb, false);
 }
 
+/* The key an action shows in a footer: its first key (in a text-entry
+ * view its first non-printable one, as printable keys type; with prefer_text
+ * its first printable one when it has one), without angle brackets. False
+ * when the action has no key to show. */
+static bool hint_key(const tui_keymap *km, tui_action a, bool text_entry, bool prefer_text,
+                     char *buf, size_t size)
+{
+    size_t n = tui_keymap_key_count(km, a);
+    tui_key pick = -1;
+    for (size_t i = 0; i < n; i++) {
+        tui_key k = tui_keymap_key_at(km, a, i);
+        if (text_entry && tui_key_is_text(k))
+            continue;
+        if (pick < 0)
+            pick = k;
+        if (prefer_text && tui_key_is_text(k)) {
+            pick = k;
+            break;
+        }
+    }
+    if (pick < 0)
+        return false;
+    char name[32];
+    tui_key_name(pick, name, sizeof(name));
+    size_t len = strlen(name);
+    if (len > 2 && name[0] == '<' && name[len - 1] == '>')
+        snprintf(buf, size, "%.*s", (int)(len - 2), name + 1);
+    else
+        snprintf(buf, size, "%s", name);
+    return true;
+}
+
+void tui_hints_expand(const tui_keymap *km, const char *tmpl, bool text_entry, bool readonly,
+                      char *buf, size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    const char *p = tmpl ? tmpl : "";
+    while (*p) {
+        const char *end = strstr(p, "  ");
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        char item[160], out[160];
+        snprintf(item, sizeof(item), "%.*s", (int)n, p);
+        size_t o = 0;
+        bool keep = true;
+        for (const char *q = item; *q && keep && o + 1 < sizeof(out);) {
+            const char *close = *q == '{' ? strchr(q, '}') : NULL;
+            if (!close) {
+                out[o++] = *q++;
+                continue;
+            }
+            char name[64];
+            snprintf(name, sizeof(name), "%.*s", (int)(close - q - 1), q + 1);
+            char *colon = strchr(name, ':');
+            bool prefer_text = colon && tt_streq(colon + 1, "text");
+            if (colon)
+                *colon = '\0';
+            tui_action a = tui_action_by_name(name);
+            const tui_action_info *ai = tui_action_info_at(a);
+            char key[32];
+            if (!ai || (readonly && ai->mutating) ||
+                !hint_key(km, a, text_entry, prefer_text, key, sizeof(key))) {
+                keep = false;
+                break;
+            }
+            int w = snprintf(out + o, sizeof(out) - o, "%s", key);
+            o += w > 0 ? (size_t)w : 0;
+            if (o >= sizeof(out))
+                o = sizeof(out) - 1;
+            q = close + 1;
+        }
+        out[o] = '\0';
+        if (keep && o) {
+            int w = snprintf(buf + used, size - used, "%s%s", used ? "  " : "", out);
+            if (w < 0 || (size_t)w >= size - used)
+                break;
+            used += (size_t)w;
+        }
+        p += n;
+        while (*p == ' ')
+            p++;
+    }
+}
+
 static void hints_for(tui_app *app, char *buf, size_t size)
 {
     const tui_view_ops *ops = app->top ? app->top->ops : NULL;
@@ -393,7 +482,7 @@ static void hints_for(tui_app *app, char *buf, size_t size)
                     : tui_app_readonly(app) && ops->hints_readonly ? ops->hints_readonly
                     : ops->hints ? ops->hints
                                  : "";
-    snprintf(buf, size, "%s", h);
+    tui_hints_expand(app->keymap, h, ops && ops->text_entry, tui_app_readonly(app), buf, size);
 }
 
 static void draw_status(tui_app *app)

@@ -84,6 +84,14 @@ void tui_app_quit(tui_app *app);
 void tui_app_set_cursor(tui_app *app, int y, int x);
 /* Wakes the loop at deadline_ms (tt_now_ms clock) even without input. */
 void tui_app_wake_at(tui_app *app, long long deadline_ms);
+/* A footer from a view's hints template, with the live keymap's keys:
+ * items separated by two spaces, "{action-name} label" (or several
+ * {names} in one item, "{next-field}/{prev-field} move"); "{name:text}"
+ * prefers the action's printable key. An item whose action has no key to
+ * show (unbound; in a text-entry view only printable keys) or changes the
+ * cluster while read-only is left out. */
+void tui_hints_expand(const tui_keymap *km, const char *tmpl, bool text_entry, bool readonly,
+                      char *buf, size_t size);
 /* Runs a `:` command line ("ctx prod", "deploy v3", "q"). */
 void tui_app_command(tui_app *app, const char *line);
 

@@ -304,6 +304,7 @@ void tui_model_details_free(void *p)
     free(d->pods);
     free(d->events);
     free(d->model);
+    free(d->ingress_host);
     free(d);
 }
 
@@ -356,6 +357,10 @@ tui_release_req *tui_release_req_dup(const tui_release_req *r)
     c->keys_policy = r->keys_policy;
     c->min_scale = r->min_scale;
     c->max_scale = r->max_scale;
+    c->validate_apart = r->validate_apart;
+    c->validate_min_scale = r->validate_min_scale;
+    c->validate_max_scale = r->validate_max_scale;
+    c->live_host = tt_strdup(r->live_host);
     return c;
 }
 
@@ -370,6 +375,7 @@ void tui_release_req_free(tui_release_req *r)
     free(r->image);
     free(r->entrypoint);
     free(r->api_key_file);
+    free(r->live_host);
     free(r);
 }
 

@@ -148,6 +148,7 @@ typedef struct tui_model_details {
     size_t n_pods;
     tui_event *events; /* warnings first, then newest first */
     size_t n_events;
+    char *ingress_host; /* the public hostname (Ingress route-stream), NULL unknown */
 } tui_model_details;
 
 /* Builds details from Kubernetes JSON: revisions, pods and events are
@@ -188,8 +189,16 @@ typedef struct tui_release_req {
     /* With API keys included and a live Secret api-keys whose keys differ:
      * NONE refuses (naming the keys), REPLACE or MERGE (core/safety.h). */
     safety_keys_policy keys_policy;
-    int min_scale;
+    int min_scale;  /* both services, unless validate_apart */
     int max_scale;
+    /* validate's own bounds (validateMinScale/validateMaxScale) when they
+     * differ from stream's; false: validate takes min/max_scale too. */
+    bool validate_apart;
+    int validate_min_scale;
+    int validate_max_scale;
+    /* The live Ingress host when the form knew it (the confirmation's
+     * "hostname before"), else NULL. Not sent anywhere. */
+    char *live_host;
 } tui_release_req;
 
 tui_release_req *tui_release_req_dup(const tui_release_req *r);
@@ -246,6 +255,11 @@ void tui_contexts_add(tui_contexts *c, const char *name, const char *cluster, co
                       const char *env);
 void tui_contexts_free(void *p);
 
+/* Services of a model, as bits (rollback). */
+#define TUI_SERVICE_STREAM 1u
+#define TUI_SERVICE_VALIDATE 2u
+#define TUI_SERVICE_BOTH (TUI_SERVICE_STREAM | TUI_SERVICE_VALIDATE)
+
 /* ---- the backend -------------------------------------------------------------
  * All ops are called on the UI thread, return at once, and answer through
  * the queue. Returned ids are > 0 and unique per backend. */
@@ -271,8 +285,10 @@ typedef struct tui_backend_ops {
      * failure reason, then DONE. */
     unsigned long (*apply)(tui_backend *b, const tui_release_req *r);
     unsigned long (*delete_model)(tui_backend *b, const char *model);
-    /* Sends 100% of both services' traffic to <service>-<version>. */
-    unsigned long (*rollback)(tui_backend *b, const char *model, const char *version);
+    /* Sends 100% of the traffic of each service in `services`
+     * (TUI_SERVICE_* bits) to <service>-<version>. */
+    unsigned long (*rollback)(tui_backend *b, const char *model, const char *version,
+                              unsigned services);
     unsigned long (*pin_latest)(tui_backend *b, const char *model);
     unsigned long (*list_contexts)(tui_backend *b);
     /* CONN (connecting), a FLEET batch starting with RESET, DONE. */

@@ -221,6 +221,7 @@ static unsigned long fake_load_model(tui_backend *b, const char *model)
     tui_model_details *det = tui_model_details_from_json(model, revs, json_object_get(d, "pods"),
                                                          json_object_get(d, "events"));
     json_decref(revs);
+    det->ingress_host = tt_strdup(json_string_value(json_object_get(d, "ingress_host")));
     schedule(b, f->latency, req, TUI_MSG_MODEL_DETAILS, det, tui_model_details_free, NULL);
     return req;
 }
@@ -397,10 +398,15 @@ static unsigned long fake_delete_model(tui_backend *b, const char *model)
     return req;
 }
 
-static unsigned long fake_rollback(tui_backend *b, const char *model, const char *version)
+static unsigned long fake_rollback(tui_backend *b, const char *model, const char *version,
+                                   unsigned services)
 {
     (void)model;
-    char *s = tt_asprintf("traffic to version %s", version);
+    char *s = tt_asprintf("traffic of %s to version %s",
+                          services == TUI_SERVICE_BOTH     ? "stream and validate"
+                          : services == TUI_SERVICE_STREAM ? "stream"
+                                                           : "validate",
+                          version);
     unsigned long req = one_step(b, s);
     free(s);
     return req;

@@ -194,9 +194,14 @@ static unsigned long kube_delete_model(tui_backend *b, const char *model)
     return model_job(b, JOB_DELETE, model, NULL);
 }
 
-static unsigned long kube_rollback(tui_backend *b, const char *model, const char *version)
+static unsigned long kube_rollback(tui_backend *b, const char *model, const char *version,
+                                   unsigned services)
 {
-    return model_job(b, JOB_ROLLBACK, model, version);
+    job *j = bk_job_new(b, JOB_ROLLBACK);
+    j->model = tt_strdup(model);
+    j->version = tt_strdup(version);
+    j->services = services ? services : TUI_SERVICE_BOTH;
+    return bk_job_start(j);
 }
 
 static unsigned long kube_pin_latest(tui_backend *b, const char *model)

@@ -51,6 +51,7 @@ typedef struct job {
     char *context;        /* its context name (for rules and the audit) */
     tui_release_req *rreq;
     char *model, *pod, *container, *version;
+    unsigned services; /* rollback: TUI_SERVICE_* bits */
     bool follow;
     int tail;
     tui_log_lines *lines; /* pending log lines (under kb->lock) */
@@ -152,6 +153,10 @@ int bk_check_writable(job *j, const char *env, tt_error *err);
 void bk_audit(job *j, kube_client *c, const char *action, const char *env, const char *model,
               const char *version, char **objects, size_t n_objects, audit_result result,
               const char *message, const ops_release *r);
+/* The same for a dry run (the entry's dry_run true). */
+void bk_audit_dry_run(job *j, kube_client *c, const char *action, const char *env,
+                      const char *model, const char *version, char **objects, size_t n_objects,
+                      audit_result result, const char *message, const ops_release *r);
 
 /* ---- bk_job_release.c ---------------------------------------------------------- */
 

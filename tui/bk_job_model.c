@@ -1,4 +1,5 @@
-/* Job: a model's revisions, pods and events for the model view. */
+/* Job: a model's revisions, pods and events for the model view, and its
+ * public hostname for the deploy form. */
 #include "bk.h"
 
 static json_t *list_items(kube_client *c, const kube_gvr *gvr, const char *ns, tt_error *err)
@@ -21,6 +22,15 @@ void bk_run_load_model(job *j)
         (pods = list_items(c, &KUBE_GVR_PODS, j->model, &err)) &&
         (events = list_items(c, &KUBE_GVR_EVENTS, j->model, &err))) {
         tui_model_details *d = tui_model_details_from_json(j->model, revs, pods, events);
+        /* The public hostname tells the model's environment (the deploy
+         * form starts from it); no Ingress is no hostname, not an error. */
+        tt_error ierr;
+        tt_error_clear(&ierr);
+        json_t *ing = kube_get(c, &KUBE_GVR_INGRESSES, j->model, "route-stream", &ierr);
+        const json_t *rule =
+            json_array_get(json_object_get(json_object_get(ing, "spec"), "rules"), 0);
+        d->ingress_host = tt_strdup(json_string_value(json_object_get(rule, "host")));
+        json_decref(ing);
         bk_job_post(j, TUI_MSG_MODEL_DETAILS, d, tui_model_details_free, NULL);
     } else {
         bk_job_post(j, TUI_MSG_MODEL_DETAILS, NULL, NULL, &err);

@@ -36,6 +36,13 @@ int bk_release_from_req(kb *k, const tui_release_req *q, ops_release *r, tt_erro
     set_param(r->params, RELEASE_API_KEYS_FILE, q->api_key_file);
     set_param(r->params, RELEASE_MIN_SCALE, min);
     set_param(r->params, RELEASE_MAX_SCALE, max);
+    if (q->validate_apart) { /* only then: the flat values render as before */
+        char vmin[16], vmax[16];
+        snprintf(vmin, sizeof(vmin), "%d", q->validate_min_scale);
+        snprintf(vmax, sizeof(vmax), "%d", q->validate_max_scale);
+        set_param(r->params, RELEASE_VALIDATE_MIN_SCALE, vmin);
+        set_param(r->params, RELEASE_VALIDATE_MAX_SCALE, vmax);
+    }
     config *defaults = k->cfg ? NULL : config_defaults();
     const config *cfg = k->cfg ? k->cfg : defaults;
     ops_release_apply_settings(r, cfg);
@@ -166,6 +173,36 @@ static bool dry_run_text(const ops_plan *p, tt_buf *b)
     return ok;
 }
 
+/* A dry run is audited as the CLI's `apply --dry-run=server` is: action
+ * apply, dry_run true, the outcome in one line (ops_plan_result_line), or
+ * why it was refused or failed. */
+static void audit_dry_run(job *j, kube_client *c, const ops_release *r, const ops_plan *p,
+                          const tt_error *plan_err)
+{
+    const tui_release_req *q = j->rreq;
+    size_t n = r->objects ? json_array_size(r->objects) : 0;
+    char **objects = tt_calloc(n ? n : 1, sizeof(char *));
+    for (size_t i = 0; i < n; i++)
+        objects[i] = ops_object_kind_name(json_array_get(r->objects, i));
+    char *refusal = plan_err ? NULL : bk_refusal_of(p);
+    const ops_plan_item *rejected = plan_err ? NULL : ops_plan_rejected(p);
+    char *message = plan_err   ? tt_strdup(plan_err->message)
+                    : refusal  ? tt_asprintf("refused: %s; nothing was changed", refusal)
+                    : rejected ? tt_asprintf("server-side dry run of %s: %s", rejected->label,
+                                             rejected->dry_error)
+                               : ops_plan_result_line(p);
+    audit_result result = plan_err ? (plan_err->code == TT_EREFUSED ? AUDIT_REFUSED : AUDIT_FAILED)
+                          : refusal ? AUDIT_REFUSED
+                          : rejected ? AUDIT_FAILED
+                                     : AUDIT_OK;
+    bk_audit_dry_run(j, c, "apply", q->env, q->model, q->version, objects, n, result, message, r);
+    for (size_t i = 0; i < n; i++)
+        free(objects[i]);
+    free(objects);
+    free(message);
+    free(refusal);
+}
+
 /* Diff and dry run: plan the release (a server-side dry run of each
  * object) and post the plan as text of message type. */
 static void run_plan_text(job *j, int type, bool (*text)(const ops_plan *p, tt_buf *b))
@@ -176,8 +213,12 @@ static void run_plan_text(job *j, int type, bool (*text)(const ops_plan *p, tt_b
     ops_plan p;
     kube_client *c;
     if (plan_of(j, &c, &r, &p, &err) < 0) {
+        if (type == TUI_MSG_DRY_RUN)
+            audit_dry_run(j, c, &r, &p, &err);
         bk_job_post(j, type, NULL, NULL, &err);
     } else {
+        if (type == TUI_MSG_DRY_RUN)
+            audit_dry_run(j, c, &r, &p, NULL);
         tt_buf b = TT_BUF_INIT;
         bool ok = text(&p, &b);
         bk_job_post(j, type, tui_text_result_new(ok, b.data ? b.data : ""), tui_text_result_free,

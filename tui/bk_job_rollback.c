@@ -1,5 +1,5 @@
-/* Job: route both services' traffic to an earlier Ready revision,
- * audited. */
+/* Job: route the chosen services' traffic (j->services) to an earlier
+ * Ready revision, audited; a service not chosen is left alone. */
 #include "bk.h"
 
 void bk_run_rollback(job *j)
@@ -20,6 +20,8 @@ void bk_run_rollback(job *j)
     if (!c)
         goto out;
     for (int i = 0; i < 2; i++) {
+        if (!(j->services & (i == 0 ? TUI_SERVICE_STREAM : TUI_SERVICE_VALIDATE)))
+            continue; /* left alone */
         revs[i] = tt_asprintf("%s-%s", services[i], j->version);
         live[i] = kube_get(c, &KUBE_GVR_KSVC, j->model, services[i], &err);
         if (!live[i]) {
@@ -33,6 +35,8 @@ void bk_run_rollback(job *j)
         }
     }
     for (int i = 0; i < 2; i++) {
+        if (!revs[i])
+            continue;
         char *step = tt_asprintf("traffic of %s to %s", services[i], revs[i]);
         if (ops_already_routed(live[i], revs[i])) {
             bk_job_progress(j, step, TUI_STEP_OK, "already 100%");
@@ -51,7 +55,7 @@ void bk_run_rollback(job *j)
         if (!res) {
             bk_job_progress(j, step, TUI_STEP_FAILED, err.message);
             tt_error_prefix(&err, "routing traffic of %s to %s%s", services[i], revs[i],
-                            i > 0 ? " (the other service was already changed)" : "");
+                            i > 0 && revs[0] ? " (the other service was already changed)" : "");
             free(step);
             goto out;
         }
@@ -61,7 +65,11 @@ void bk_run_rollback(job *j)
     }
     result = AUDIT_OK;
 out:
-    bk_audit(j, c, "rollback", NULL, j->model, j->version, objs, 2, result,
+    size_t n_objs = 0;
+    for (int i = 0; i < 2; i++)
+        if (j->services & (i == 0 ? TUI_SERVICE_STREAM : TUI_SERVICE_VALIDATE))
+            objs[n_objs++] = i == 0 ? "Service/stream" : "Service/validate";
+    bk_audit(j, c, "rollback", NULL, j->model, j->version, objs, n_objs, result,
           result == AUDIT_OK ? "traffic routed" : err.message, NULL);
     bk_job_done(j, result == AUDIT_OK ? NULL : &err);
     for (int i = 0; i < 2; i++) {

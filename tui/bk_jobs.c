@@ -176,11 +176,13 @@ int bk_check_writable(job *j, const char *env, tt_error *err)
 }
 
 /* Appends the audit entry; a failure to write it shows as a failed step. */
-void bk_audit(job *j, kube_client *c, const char *action, const char *env, const char *model,
-              const char *version, char **objects, size_t n_objects, audit_result result,
-              const char *message, const ops_release *r)
+static void audit_write(job *j, kube_client *c, const char *action, const char *env,
+                        const char *model, const char *version, char **objects, size_t n_objects,
+                        audit_result result, bool dry_run, const char *message,
+                        const ops_release *r)
 {
     audit_entry e = {0};
+    e.dry_run = dry_run;
     e.user = (char *)(c ? kube_client_user(c) : NULL);
     e.context = j->context;
     e.env = (char *)env;
@@ -195,4 +197,18 @@ void bk_audit(job *j, kube_client *c, const char *action, const char *env, const
     tt_error_clear(&err);
     if (ops_audit(&e, r, &err) < 0)
         bk_job_progress(j, "audit log", TUI_STEP_FAILED, err.message);
+}
+
+void bk_audit(job *j, kube_client *c, const char *action, const char *env, const char *model,
+              const char *version, char **objects, size_t n_objects, audit_result result,
+              const char *message, const ops_release *r)
+{
+    audit_write(j, c, action, env, model, version, objects, n_objects, result, false, message, r);
+}
+
+void bk_audit_dry_run(job *j, kube_client *c, const char *action, const char *env,
+                      const char *model, const char *version, char **objects, size_t n_objects,
+                      audit_result result, const char *message, const ops_release *r)
+{
+    audit_write(j, c, action, env, model, version, objects, n_objects, result, true, message, r);
 }

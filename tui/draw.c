@@ -299,3 +299,17 @@ tui_role tui_readiness_text(int cond, char *buf, size_t size)
         return TUI_ROLE_STATUS_PENDING;
     }
 }
+
+int tui_draw_wrapped(WINDOW *w, int y, int x, int width, int max_rows, tui_role role,
+                     const char *s)
+{
+    if (max_rows <= 0 || width <= 0)
+        return 0;
+    int r = 0;
+    size_t n;
+    const char *rest;
+    for (const char *p = s ? tui_wrap_line(s, width, &n, &rest) : NULL; p && r < max_rows;
+         p = tui_wrap_line(rest, width, &n, &rest), r++)
+        tui_draw_span(w, y + r, x, width, role, p, n);
+    return r ? r : 1;
+}

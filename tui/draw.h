@@ -64,6 +64,10 @@ int tui_draw_textf(WINDOW *w, int y, int x, int width, tui_role role, const char
 /* Draws up to n bytes of s without truncation mark; returns cells drawn. */
 int tui_draw_span(WINDOW *w, int y, int x, int width, tui_role role, const char *s, size_t n);
 void tui_draw_fill(WINDOW *w, int y, int x, int width, tui_role role);
+/* Draws s word-wrapped in width cells on up to max_rows rows from (y, x);
+ * returns the rows used (at least 1 when max_rows > 0). */
+int tui_draw_wrapped(WINDOW *w, int y, int x, int width, int max_rows, tui_role role,
+                     const char *s);
 /* A horizontal rule. */
 void tui_draw_hline(WINDOW *w, int y, int x, int width, tui_role role);
 

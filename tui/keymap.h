@@ -74,7 +74,7 @@ const char *tui_view_name(unsigned view);
     X(FIRST, "first", "<Home> g", "Go to the first line", TUI_VIEW_NAV, 0)                       \
     X(LAST, "last", "<End> G", "Go to the last line", TUI_VIEW_NAV, 0)                           \
     X(OPEN, "open", "<Enter>", "Open the selected item", TUI_VIEW_LISTS, 0)                      \
-    X(BACK, "back", "<Esc> q", "Go back (on the dashboard: quit)", TUI_VIEW_ALL, 0)              \
+    X(BACK, "back", "<Esc> q", "Go back (dashboard: Esc clears the filter, q quits)", TUI_VIEW_ALL, 0)              \
     X(QUIT, "quit", "Q", "Quit ttstui", TUI_VIEW_ALL, 0)                                        \
     X(HELP, "help", "? <F1>", "Show the keys of the current view", TUI_VIEW_ALL, 0)             \
     X(COMMAND, "command", ":", "Enter a command (:ctx, :deploy, :q ...)", TUI_VIEW_NAV, 0)      \
@@ -82,6 +82,10 @@ const char *tui_view_name(unsigned view);
     X(SEARCH, "search", "/", "Search the text", TUI_VIEW_TEXTS, 0)                               \
     X(SEARCH_NEXT, "search-next", "n", "Next search match", TUI_VIEW_TEXTS, 0)                   \
     X(SEARCH_PREV, "search-prev", "N", "Previous search match", TUI_VIEW_TEXTS, 0)               \
+    X(WRAP, "wrap", "w", "Wrap long lines, or cut them at the edge (toggle)", TUI_VIEW_NAV, 0)    \
+    X(SCROLL_LEFT, "scroll-left", "<Left>", "Scroll the text left", TUI_VIEW_TEXTS, 0)            \
+    X(SCROLL_RIGHT, "scroll-right", "<Right>", "Scroll the text right (long lines)",             \
+      TUI_VIEW_TEXTS, 0)                                                                         \
     X(SORT, "sort", "s", "Sort by the next column", TUI_VIEW_MODELS, 0)                          \
     X(SORT_REVERSE, "sort-reverse", "S", "Reverse the sort order", TUI_VIEW_MODELS, 0)          \
     X(DEPLOY, "deploy", "d", "Deploy a release (opens the form)",                                \
@@ -151,8 +155,9 @@ const char *tui_keymap_keys_text(const tui_keymap *km, tui_action a, bool text_k
 size_t tui_keymap_key_count(const tui_keymap *km, tui_action a);
 tui_key tui_keymap_key_at(const tui_keymap *km, tui_action a, size_t i);
 
-/* The whole default table as text, one action a line:
- * "name<TAB>keys<TAB>views<TAB>help" (for `--print-keys` and the man page).
+/* The whole table with km's keys (the defaults, or as the settings bind
+ * them), one action a line: "name<TAB>keys<TAB>views<TAB>help" (for
+ * `--print-keys` and the man page).
  * Caller frees. */
 char *tui_keymap_table_text(const tui_keymap *km);
 

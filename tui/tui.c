@@ -230,13 +230,6 @@ int tui_main(int argc, char **argv)
     if (rc >= 0)
         return rc;
     tui_keymap *km = tui_keymap_new();
-    if (o.print_keys) {
-        char *t = tui_keymap_table_text(km);
-        fputs(t, stdout);
-        free(t);
-        tui_keymap_free(km);
-        return 0;
-    }
     tt_error err;
     tt_error_clear(&err);
     config *cfg = config_load(o.config, &err);
@@ -250,6 +243,14 @@ int tui_main(int argc, char **argv)
         config_free(cfg);
         tui_keymap_free(km);
         return 2;
+    }
+    if (o.print_keys) { /* the keys as bound: defaults, then the settings */
+        char *t = tui_keymap_table_text(km);
+        fputs(t, stdout);
+        free(t);
+        config_free(cfg);
+        tui_keymap_free(km);
+        return 0;
     }
     /* --theme wins over the config file; "default" means the built-in dark. */
     const char *theme_name = o.theme;

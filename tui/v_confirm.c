@@ -5,7 +5,11 @@
 #include <string.h>
 
 #include "app.h"
+#include "change_summary.h"
+#include "config.h"
 #include "draw.h"
+#include "ops.h"
+#include "v_common.h"
 #include "w_dialog.h"
 
 typedef struct step {
@@ -25,6 +29,10 @@ typedef struct confirm_view {
     unsigned long op_req;
     step *steps;
     size_t n_steps;
+    bool pinned; /* `latest` is pinned to the model (delete warns) */
+    unsigned services;       /* rollback: TUI_SERVICE_* bits */
+    char *traffic[2];        /* rollback: "now → after" per service, NULL when unchanged */
+    release_changes changes; /* apply: what changes beyond the version */
     bool done;
     bool failed;
     char *result;
@@ -75,21 +83,49 @@ static void build_dialog(confirm_view *cv)
     case TUI_CONFIRM_APPLY:
         snprintf(line, sizeof(line), "Image:    %s", cv->req->image);
         tui_dialog_add_line(cv->dialog, TUI_ROLE_DIM, line);
-        snprintf(line, sizeof(line), "Scale:    %d-%d%s", cv->req->min_scale, cv->req->max_scale,
+        char vscale[48] = "";
+        if (cv->req->validate_apart)
+            snprintf(vscale, sizeof(vscale), " (validate %d-%d)", cv->req->validate_min_scale,
+                     cv->req->validate_max_scale);
+        snprintf(line, sizeof(line), "Scale:    %d-%d%s%s", cv->req->min_scale, cv->req->max_scale,
+                 vscale,
                  !cv->req->include_api_keys                       ? ""
                  : cv->req->keys_policy == SAFETY_KEYS_MERGE   ? "   API keys included (merge)"
                  : cv->req->keys_policy == SAFETY_KEYS_REPLACE ? "   API keys included (replace)"
                                                                 : "   API keys included");
         tui_dialog_add_line(cv->dialog, TUI_ROLE_DIM, line);
+        if (cv->changes.n)
+            tui_dialog_add_line(cv->dialog, TUI_ROLE_NORMAL, "Changes beyond the version:");
+        for (size_t i = 0; i < cv->changes.n; i++) {
+            snprintf(line, sizeof(line), "%s %s", cv->changes.items[i].warning ? "!" : " ",
+                     cv->changes.items[i].text);
+            tui_dialog_add_line(cv->dialog,
+                                cv->changes.items[i].warning ? TUI_ROLE_WARNING : TUI_ROLE_NORMAL,
+                                line);
+        }
         break;
     case TUI_CONFIRM_DELETE:
         snprintf(line, sizeof(line), "Deletes namespace %s and everything in it.", cv->model);
         tui_dialog_add_line(cv->dialog, TUI_ROLE_ERROR, line);
+        if (cv->pinned)
+            tui_dialog_add_line(cv->dialog, TUI_ROLE_WARNING, "! " OPS_PIN_DELETE_WARNING);
         break;
     case TUI_CONFIRM_ROLLBACK:
-        snprintf(line, sizeof(line), "Sends 100%% of stream and validate traffic to version %s.",
+        snprintf(line, sizeof(line), "Sends 100%% of %s traffic to version %s:",
+                 cv->services == TUI_SERVICE_BOTH     ? "stream and validate"
+                 : cv->services == TUI_SERVICE_STREAM ? "stream"
+                                                      : "validate",
                  cv->version);
         tui_dialog_add_line(cv->dialog, TUI_ROLE_NORMAL, line);
+        for (int s = 0; s < 2; s++) {
+            snprintf(line, sizeof(line), "  %-9s %s", s == 0 ? "stream" : "validate",
+                     cv->traffic[s] ? cv->traffic[s] : "");
+            tui_dialog_add_line(cv->dialog,
+                                cv->services & (s == 0 ? TUI_SERVICE_STREAM : TUI_SERVICE_VALIDATE)
+                                    ? TUI_ROLE_NORMAL
+                                    : TUI_ROLE_DIM,
+                                line);
+        }
         break;
     case TUI_CONFIRM_PIN:
         snprintf(line, sizeof(line), "Requests for version 'latest' will go to %s.", cv->model);
@@ -111,7 +147,9 @@ static void start(confirm_view *cv, tui_app *app)
     switch (cv->kind) {
     case TUI_CONFIRM_APPLY: cv->op_req = b->ops->apply(b, cv->req); break;
     case TUI_CONFIRM_DELETE: cv->op_req = b->ops->delete_model(b, cv->model); break;
-    case TUI_CONFIRM_ROLLBACK: cv->op_req = b->ops->rollback(b, cv->model, cv->version); break;
+    case TUI_CONFIRM_ROLLBACK:
+        cv->op_req = b->ops->rollback(b, cv->model, cv->version, cv->services);
+        break;
     case TUI_CONFIRM_PIN: cv->op_req = b->ops->pin_latest(b, cv->model); break;
     }
 }
@@ -243,6 +281,8 @@ static void message(tui_view *v, tui_app *app, tui_msg *m)
         cv->failed = m->err.code != 0;
         cv->result = tt_strdup(cv->failed ? m->err.message : "");
         cv->op_req = 0;
+        if (!cv->failed && cv->kind == TUI_CONFIRM_APPLY)
+            tui_view_preview_mark_applied(v->below);
     }
     tui_app_dirty(app);
 }
@@ -263,6 +303,9 @@ static void close_view(tui_view *v, tui_app *app)
     free(cv->context);
     free(cv->result);
     tui_release_req_free(cv->req);
+    release_changes_free(&cv->changes);
+    free(cv->traffic[0]);
+    free(cv->traffic[1]);
     free(cv);
 }
 
@@ -270,7 +313,7 @@ static const tui_view_ops dialog_ops = {
     .id = TUI_VIEW_CONFIRM,
     .overlay = true,
     .text_entry = true,
-    .hints = "Tab switch button  Enter press  Esc cancel",
+    .hints = "{next-field} switch button  {submit} press  {back} cancel",
     .title = title,
     .draw = draw,
     .key = key,
@@ -279,8 +322,79 @@ static const tui_view_ops dialog_ops = {
     .close = close_view,
 };
 
+static const char *hostname_of(tui_app *app, const char *env)
+{
+    const config_env *e = env ? config_find_env(tui_app_config(app), env) : NULL;
+    return e ? e->hostname : NULL;
+}
+
+/* The live side from the fleet (what the stream service, else validate,
+ * runs; the hostname of the context's environment), the next from the
+ * request. */
+static void compute_changes(confirm_view *cv, tui_app *app, const fleet_model *m)
+{
+    release_facts live, next;
+    release_facts_init(&live);
+    release_facts_init(&next);
+    live.hostname = cv->req->live_host ? cv->req->live_host : hostname_of(app, tui_app_env(app));
+    next.hostname = hostname_of(app, cv->req->env);
+    const fleet_service *svcs[CHANGE_SERVICES] = {m ? &m->stream : NULL, m ? &m->validate : NULL};
+    for (int s = 0; s < CHANGE_SERVICES; s++) {
+        const fleet_service *sv = svcs[s];
+        if (sv && sv->present) {
+            fleet_serving r = {NULL, -1, -1};
+            if (!fleet_service_serving(sv, &r))
+                r = (fleet_serving){sv->template_image, sv->template_min_scale,
+                                    sv->template_max_scale};
+            live.image[s] = r.image;
+            live.min_scale[s] = r.min_scale;
+            live.max_scale[s] = r.max_scale;
+            live.entrypoint[s] = sv->template_entrypoint;
+            live.api_keys[s] = sv->template_api_keys;
+        }
+        next.image[s] = cv->req->image;
+        next.entrypoint[s] = cv->req->entrypoint;
+        next.api_keys[s] = cv->req->include_api_keys;
+        bool apart = s == CHANGE_VALIDATE && cv->req->validate_apart;
+        next.min_scale[s] = apart ? cv->req->validate_min_scale : cv->req->min_scale;
+        next.max_scale[s] = apart ? cv->req->validate_max_scale : cv->req->max_scale;
+    }
+    if (!m)
+        live.hostname = NULL; /* a new model: nothing moves */
+    release_changes_compute(&live, &next, &cv->changes);
+}
+
+/* "2:100% → 1:100%" for a service moved to version, "2:100% (unchanged)"
+ * for one left alone. */
+static char *traffic_move(const fleet_service *s, const char *version, bool moved)
+{
+    char now[256];
+    tui_fmt_traffic(s, now, sizeof(now));
+    return moved ? tt_asprintf("%s → %s:100%%", now, version)
+                 : tt_asprintf("%s (unchanged)", now);
+}
+
+static confirm_view *confirm_data(tui_app *app, tui_confirm_kind kind, const char *model,
+                                  const char *version, const tui_release_req *req,
+                                  unsigned services);
+
+tui_view *tui_view_rollback_new(tui_app *app, const char *model, const char *version,
+                                unsigned services)
+{
+    confirm_view *cv =
+        confirm_data(app, TUI_CONFIRM_ROLLBACK, model, version, NULL, services ? services : TUI_SERVICE_BOTH);
+    return tui_view_new(&dialog_ops, cv);
+}
+
 tui_view *tui_view_confirm_new(tui_app *app, tui_confirm_kind kind, const char *model,
                                const char *version, const tui_release_req *req)
+{
+    return tui_view_new(&dialog_ops, confirm_data(app, kind, model, version, req, TUI_SERVICE_BOTH));
+}
+
+static confirm_view *confirm_data(tui_app *app, tui_confirm_kind kind, const char *model,
+                                  const char *version, const tui_release_req *req,
+                                  unsigned services)
 {
     confirm_view *cv = tt_calloc(1, sizeof(*cv));
     cv->kind = kind;
@@ -289,10 +403,19 @@ tui_view *tui_view_confirm_new(tui_app *app, tui_confirm_kind kind, const char *
     cv->req = req ? tui_release_req_dup(req) : NULL;
     cv->env = tt_strdup(req && req->env ? req->env : tui_app_env(app));
     cv->context = tt_strdup(tui_app_context(app));
+    const fleet_model *fm = model ? fleet_find(tui_app_fleet(app), model) : NULL;
+    cv->pinned = fm && fm->pinned_latest;
+    cv->services = services;
+    if (kind == TUI_CONFIRM_ROLLBACK && fm) {
+        cv->traffic[0] = traffic_move(&fm->stream, version, services & TUI_SERVICE_STREAM);
+        cv->traffic[1] = traffic_move(&fm->validate, version, services & TUI_SERVICE_VALIDATE);
+    }
     if (kind == TUI_CONFIRM_APPLY && !cv->req) {
         tui_release_req empty = {0};
         cv->req = tui_release_req_dup(&empty);
     }
+    if (kind == TUI_CONFIRM_APPLY)
+        compute_changes(cv, app, fm);
     build_dialog(cv);
-    return tui_view_new(&dialog_ops, cv);
+    return cv;
 }

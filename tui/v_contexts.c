@@ -10,8 +10,8 @@
 enum { COL_CURRENT, COL_NAME, COL_CLUSTER, COL_NAMESPACE, COL_ENV, N_COLS };
 
 static const tui_list_column columns[N_COLS] = {
-    {"", 9, 0, false}, {"CONTEXT", 20, 2, false}, {"CLUSTER", 16, 2, false},
-    {"NAMESPACE", 10, 1, false}, {"ENV", 8, 0, false},
+    {"", 9, 0, false, false}, {"CONTEXT", 20, 2, false, false}, {"CLUSTER", 16, 2, false, false},
+    {"NAMESPACE", 10, 1, false, false}, {"ENV", 8, 0, false, false},
 };
 
 typedef struct contexts_view {
@@ -143,7 +143,7 @@ static void close_view(tui_view *v, tui_app *app)
 
 static const tui_view_ops ops = {
     .id = TUI_VIEW_CONTEXTS,
-    .hints = "Enter switch  / filter  Esc back",
+    .hints = "{open} switch  {filter} filter  {back} back",
     .title = title,
     .draw = draw,
     .key = key,

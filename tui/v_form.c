@@ -8,6 +8,7 @@
 #include "draw.h"
 #include "release_params.h"
 #include "safety.h"
+#include "w_dialog.h"
 #include "w_form.h"
 
 #define DEFAULT_ENTRYPOINT "run.deploy.worker:app"
@@ -17,6 +18,10 @@ typedef struct form_view {
     tui_form *form;
     char *model; /* the model it was opened for, may be NULL */
     release_diags diags; /* the core's verdict on the current values */
+    char **initial;      /* each field's value as prefilled */
+    size_t n_initial;
+    unsigned long live_req; /* load_model: the live Ingress host gives the env */
+    char *live_host;        /* that host, once known */
 } form_view;
 
 /* Form field id -> release parameter name (core/release_params.h). */
@@ -33,6 +38,8 @@ static const struct {
     {"api_key_file", RELEASE_API_KEYS_FILE},
     {"min_scale", RELEASE_MIN_SCALE},
     {"max_scale", RELEASE_MAX_SCALE},
+    {"validate_min_scale", RELEASE_VALIDATE_MIN_SCALE},
+    {"validate_max_scale", RELEASE_VALIDATE_MAX_SCALE},
 };
 
 /* Runs the core's validation of the whole release once per change (the
@@ -47,6 +54,38 @@ static void run_core_validation(form_view *fv, const tui_form *f)
     }
     release_params_validate(p, NULL, &fv->diags);
     release_params_free(p);
+}
+
+static bool field_is_int(const tui_form *f, const char *id, int value)
+{
+    char buf[16];
+    snprintf(buf, sizeof(buf), "%d", value);
+    return value >= 0 && tt_streq(tui_form_value(f, id), buf);
+}
+
+/* The form holds exactly what the model's services run under version v:
+ * both templates are <service>-v and image, entry point, API keys and
+ * scales match them. */
+static bool same_as_live(const tui_form *f, const fleet_model *m, const char *v)
+{
+    static const char *const ids[2][2] = {{"min_scale", "max_scale"},
+                                          {"validate_min_scale", "validate_max_scale"}};
+    const fleet_service *svcs[2] = {&m->stream, &m->validate};
+    for (int k = 0; k < 2; k++) {
+        const fleet_service *s = svcs[k];
+        char want[128];
+        snprintf(want, sizeof(want), "%s-%s", k == 0 ? "stream" : "validate", v);
+        if (!s->present || !tt_streq(s->template_name, want) ||
+            !tt_streq(s->template_image, tui_form_value(f, "image")) ||
+            !tt_streq(s->template_entrypoint ? s->template_entrypoint : DEFAULT_ENTRYPOINT,
+                      tui_form_value(f, "entrypoint")) ||
+            !tt_streq(s->template_api_keys ? "true" : "false",
+                      tui_form_value(f, "include_api_keys")) ||
+            !field_is_int(f, ids[k][0], s->template_min_scale) ||
+            !field_is_int(f, ids[k][1], s->template_max_scale))
+            return false;
+    }
+    return true;
 }
 
 static bool validate(void *ctx, const tui_form *f, size_t i, char *msg, size_t size, bool *warn)
@@ -81,6 +120,15 @@ static bool validate(void *ctx, const tui_form *f, size_t i, char *msg, size_t s
     if (tt_streq(id, "version")) {
         const fleet_model *m = fleet_find(tui_app_fleet(fv->app), tui_form_value(f, "model"));
         const char *v = tui_form_value(f, "version");
+        if (fleet_model_has_version(m, v) && same_as_live(f, m, v)) {
+            /* As the CLI says it: applying what is live changes nothing. */
+            snprintf(msg, size,
+                     "nothing to do: %s version %s is live with these values; change a value "
+                     "under a new version to release",
+                     m->name, v);
+            *warn = true;
+            return true;
+        }
         if (fleet_model_has_version(m, v)) {
             char *next = fleet_next_version(m);
             snprintf(msg, size,
@@ -94,15 +142,21 @@ static bool validate(void *ctx, const tui_form *f, size_t i, char *msg, size_t s
     return false;
 }
 
-/* What to start the form from: what the latest ready revision runs, else
- * (nothing ready yet) what the service's template asks for. */
-static fleet_serving live_spec(const fleet_model *m)
+/* What one service runs: its latest ready revision, else (nothing ready
+ * yet) what its template asks for. */
+static fleet_serving service_spec(const fleet_service *s)
 {
     fleet_serving sv = {NULL, -1, -1};
-    const fleet_service *s = m ? (m->stream.present ? &m->stream : &m->validate) : NULL;
     if (s && s->present && !fleet_service_serving(s, &sv))
         sv = (fleet_serving){s->template_image, s->template_min_scale, s->template_max_scale};
     return sv;
+}
+
+/* What to start the form from: stream, else validate. */
+static fleet_serving live_spec(const fleet_model *m)
+{
+    const fleet_service *s = m ? (m->stream.present ? &m->stream : &m->validate) : NULL;
+    return service_spec(s);
 }
 
 /* The API-key policy applies only with API keys included. */
@@ -123,16 +177,40 @@ static safety_keys_policy keys_policy_of(const tui_form *f)
                                   : SAFETY_KEYS_NONE;
 }
 
+/* The service the form starts from: stream, else validate. */
+static const fleet_service *live_service(const fleet_model *m)
+{
+    if (!m)
+        return NULL;
+    const fleet_service *s = m->stream.present ? &m->stream : &m->validate;
+    return s->present ? s : NULL;
+}
+
 static void prefill(form_view *fv, tui_app *app)
 {
     const fleet_model *m = fv->model ? fleet_find(tui_app_fleet(app), fv->model) : NULL;
     fleet_serving r = live_spec(m);
+    const fleet_service *ls = live_service(m);
     char *next = m ? fleet_next_version(m) : tt_strdup("1");
     char min[16] = "0", max[16] = "32";
     if (r.min_scale >= 0)
         snprintf(min, sizeof(min), "%d", r.min_scale);
     if (r.max_scale >= 0)
         snprintf(max, sizeof(max), "%d", r.max_scale);
+    /* validate's own, as live (else stream's) */
+    fleet_serving vr = m && m->validate.present ? service_spec(&m->validate) : r;
+    char vmin[16], vmax[16];
+    snprintf(vmin, sizeof(vmin), "%s", min);
+    snprintf(vmax, sizeof(vmax), "%s", max);
+    if (vr.min_scale >= 0)
+        snprintf(vmin, sizeof(vmin), "%d", vr.min_scale);
+    if (vr.max_scale >= 0)
+        snprintf(vmax, sizeof(vmax), "%d", vr.max_scale);
+    /* What is live: a scale-only change must not move the model to
+     * another entry point or environment. */
+    const char *entrypoint = ls && ls->template_entrypoint ? ls->template_entrypoint
+                                                           : DEFAULT_ENTRYPOINT;
+    const char *with_keys = ls && ls->template_api_keys ? "true" : "false";
     const char *env = tui_app_env(app);
     tui_form *f = fv->form;
     size_t i = tui_form_add(f, "env", "Environment", TUI_FIELD_CHOICE,
@@ -144,8 +222,8 @@ static void prefill(form_view *fv, tui_app *app)
     tui_form_set_hint(f, i, "the revision is <service>-<version>; must be new");
     i = tui_form_add(f, "image", "Image", TUI_FIELD_TEXT, r.image ? r.image : "", NULL);
     tui_form_set_hint(f, i, "registry/name@sha256:<digest>");
-    tui_form_add(f, "entrypoint", "Entry point", TUI_FIELD_TEXT, DEFAULT_ENTRYPOINT, NULL);
-    i = tui_form_add(f, "include_api_keys", "Include API keys", TUI_FIELD_BOOL, "false", NULL);
+    tui_form_add(f, "entrypoint", "Entry point", TUI_FIELD_TEXT, entrypoint, NULL);
+    i = tui_form_add(f, "include_api_keys", "Include API keys", TUI_FIELD_BOOL, with_keys, NULL);
     tui_form_set_hint(f, i, "legacy images only; Space toggles");
     i = tui_form_add(f, "api_key_file", "API-key file", TUI_FIELD_TEXT, "", NULL);
     tui_form_set_hint(f, i, "JSON object of API keys (apikeys.json); only with API keys included");
@@ -153,8 +231,12 @@ static void prefill(form_view *fv, tui_app *app)
                      "refuse|replace|merge");
     tui_form_set_hint(f, i,
                       "only with API keys included; if live keys differ: refuse, replace or merge");
-    tui_form_add(f, "min_scale", "Min scale", TUI_FIELD_TEXT, min, NULL);
-    tui_form_add(f, "max_scale", "Max scale", TUI_FIELD_TEXT, max, NULL);
+    i = tui_form_add(f, "min_scale", "Min scale", TUI_FIELD_TEXT, min, NULL);
+    tui_form_set_hint(f, i, "stream's (validate's below)");
+    i = tui_form_add(f, "max_scale", "Max scale", TUI_FIELD_TEXT, max, NULL);
+    tui_form_set_hint(f, i, "stream's (validate's below)");
+    tui_form_add(f, "validate_min_scale", "Validate min scale", TUI_FIELD_TEXT, vmin, NULL);
+    tui_form_add(f, "validate_max_scale", "Validate max scale", TUI_FIELD_TEXT, vmax, NULL);
     free(next);
     sync_enabled(f);
     tui_form_set_focus(f, fv->model ? tui_form_index(f, "image") : tui_form_index(f, "model"));
@@ -207,15 +289,113 @@ static void submit(form_view *fv, tui_app *app)
     req.include_api_keys = tt_streq(tui_form_value(f, "include_api_keys"), "true");
     req.api_key_file = (char *)tui_form_value(f, "api_key_file");
     req.keys_policy = keys_policy_of(f);
+    req.live_host = fv->live_host;
     req.min_scale = atoi(tui_form_value(f, "min_scale"));
     req.max_scale = atoi(tui_form_value(f, "max_scale"));
+    req.validate_min_scale = atoi(tui_form_value(f, "validate_min_scale"));
+    req.validate_max_scale = atoi(tui_form_value(f, "validate_max_scale"));
+    req.validate_apart =
+        req.validate_min_scale != req.min_scale || req.validate_max_scale != req.max_scale;
     tui_app_push(app, tui_view_preview_new(app, &req));
+}
+
+/* Some field differs from what the form was opened with. */
+static bool changed(const form_view *fv)
+{
+    for (size_t i = 0; i < fv->n_initial; i++)
+        if (!tt_streq(fv->initial[i], tui_form_value(fv->form, tui_form_id(fv->form, i))))
+            return true;
+    return false;
+}
+
+/* ---- "discard changes?" over a changed form ------------------------------ */
+
+static void discard_draw(tui_view *v, tui_app *app, WINDOW *w, int y, int x, int h, int width)
+{
+    int cy, cx;
+    tui_dialog_draw(v->data, w, y, x, h, width, &cy, &cx);
+    (void)app;
+}
+
+static void discard_title(tui_view *v, char *buf, size_t size)
+{
+    (void)v;
+    snprintf(buf, size, "Discard changes?");
+}
+
+static bool discard_key(tui_view *v, tui_app *app, tui_key k, tui_action act)
+{
+    bool refused = false;
+    switch (tui_dialog_key(v->data, k, act, &refused)) {
+    case TUI_DIALOG_CANCEL:
+        tui_app_pop(app); /* keep editing */
+        return true;
+    case TUI_DIALOG_CONFIRM:
+        tui_app_pop(app);
+        tui_app_pop(app); /* the form */
+        tui_app_message(app, TUI_STATUS_INFO, "Changes discarded");
+        return true;
+    case TUI_DIALOG_NONE:
+        return true; /* modal */
+    }
+    return true;
+}
+
+static bool discard_mouse(tui_view *v, tui_app *app, int y, int x, tui_mouse_kind kind)
+{
+    if (kind != TUI_MOUSE_CLICK)
+        return false;
+    tui_dialog_result r = tui_dialog_click(v->data, y, x);
+    if (r == TUI_DIALOG_CANCEL) {
+        tui_app_pop(app);
+    } else if (r == TUI_DIALOG_CONFIRM) {
+        tui_app_pop(app);
+        tui_app_pop(app);
+    }
+    return true;
+}
+
+static void discard_close(tui_view *v, tui_app *app)
+{
+    (void)app;
+    tui_dialog_free(v->data);
+}
+
+static const tui_view_ops discard_ops = {
+    .id = TUI_VIEW_CONFIRM,
+    .overlay = true,
+    .text_entry = true,
+    .hints = "{next-field} switch button  {submit} press  {back} keep editing",
+    .title = discard_title,
+    .draw = discard_draw,
+    .key = discard_key,
+    .mouse = discard_mouse,
+    .close = discard_close,
+};
+
+static void ask_discard(form_view *fv, tui_app *app)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < fv->n_initial; i++)
+        if (!tt_streq(fv->initial[i], tui_form_value(fv->form, tui_form_id(fv->form, i))))
+            n++;
+    tui_dialog *d = tui_dialog_new("Discard changes?", "Discard", NULL);
+    tui_dialog_set_cancel_label(d, "Keep editing");
+    char line[128];
+    snprintf(line, sizeof(line), "%zu field%s changed in the deploy form.", n, n == 1 ? "" : "s");
+    tui_dialog_add_line(d, TUI_ROLE_NORMAL, line);
+    tui_app_push(app, tui_view_new(&discard_ops, d));
 }
 
 static bool key(tui_view *v, tui_app *app, tui_key k, tui_action act)
 {
     form_view *fv = v->data;
     switch (act) {
+    case TUI_ACT_BACK:
+        if (!changed(fv))
+            return false; /* the app goes back */
+        ask_discard(fv, app);
+        return true;
     case TUI_ACT_NEXT_FIELD: tui_form_focus_next(fv->form); return true;
     case TUI_ACT_PREV_FIELD: tui_form_focus_prev(fv->form); return true;
     case TUI_ACT_SUBMIT: submit(fv, app); return true;
@@ -245,12 +425,49 @@ static void fleet_changed(tui_view *v, tui_app *app)
     tui_form_validate(((form_view *)v->data)->form); /* a version may be taken now */
 }
 
+/* The environment whose hostname (settings) is the live Ingress host. */
+static const char *env_of_host(const config *cfg, const char *host)
+{
+    for (size_t i = 0; cfg && host && i < cfg->n_envs; i++)
+        if (cfg->envs[i].hostname && tt_streq(cfg->envs[i].hostname, host))
+            return cfg->envs[i].name;
+    return NULL;
+}
+
+static void message(tui_view *v, tui_app *app, tui_msg *m)
+{
+    form_view *fv = v->data;
+    tui_model_details *d = NULL;
+    if (tui_model_details_take(m, &fv->live_req, &d) <= 0)
+        return;
+    free(fv->live_host);
+    fv->live_host = tt_strdup(d->ingress_host);
+    const char *env = env_of_host(tui_app_config(app), d->ingress_host);
+    size_t i = tui_form_index(fv->form, "env");
+    /* Only while the field is as prefilled: never over what was chosen. */
+    if (env && i < fv->n_initial && tt_streq(tui_form_value(fv->form, "env"), fv->initial[i]) &&
+        (tt_streq(env, "staging") || tt_streq(env, "prod"))) {
+        tui_form_set_value(fv->form, "env", env);
+        free(fv->initial[i]);
+        fv->initial[i] = tt_strdup(env);
+        tui_form_validate(fv->form);
+        tui_app_dirty(app);
+    }
+    tui_model_details_free(d);
+}
+
 static void close_view(tui_view *v, tui_app *app)
 {
-    (void)app;
     form_view *fv = v->data;
+    tui_backend *b = tui_app_backend(app);
+    if (b && fv->live_req)
+        b->ops->cancel(b, fv->live_req);
+    free(fv->live_host);
     tui_form_free(fv->form);
     release_diags_free(&fv->diags);
+    for (size_t i = 0; i < fv->n_initial; i++)
+        free(fv->initial[i]);
+    free(fv->initial);
     free(fv->model);
     free(fv);
 }
@@ -258,12 +475,13 @@ static void close_view(tui_view *v, tui_app *app)
 static const tui_view_ops ops = {
     .id = TUI_VIEW_FORM,
     .text_entry = true,
-    .hints = "Tab/Shift-Tab move  Ctrl-A/E/K/U/W edit  Space toggles  Enter preview  Esc back  F1 help",
+    .hints = "{next-field}/{prev-field} move  C-a/e/k/u/w edit  Space toggles  {submit} preview  {back} back  {help} help",
     .title = title,
     .draw = draw,
     .key = key,
     .mouse = mouse,
     .fleet_changed = fleet_changed,
+    .message = message,
     .close = close_view,
 };
 
@@ -275,5 +493,12 @@ tui_view *tui_view_form_new(tui_app *app, const char *model)
     fv->form = tui_form_new();
     fv->diags = (release_diags)RELEASE_DIAGS_INIT;
     prefill(fv, app);
+    fv->n_initial = tui_form_count(fv->form);
+    fv->initial = tt_calloc(fv->n_initial ? fv->n_initial : 1, sizeof(char *));
+    for (size_t i = 0; i < fv->n_initial; i++)
+        fv->initial[i] = tt_strdup(tui_form_value(fv->form, tui_form_id(fv->form, i)));
+    tui_backend *b = tui_app_backend(app);
+    if (b && model && fleet_find(tui_app_fleet(app), model))
+        fv->live_req = b->ops->load_model(b, model);
     return tui_view_new(&ops, fv);
 }

@@ -139,7 +139,7 @@ static void close_view(tui_view *v, tui_app *app)
 
 static const tui_view_ops ops = {
     .id = TUI_VIEW_HELP,
-    .hints = "/ search  Esc back",
+    .hints = "{search} search  {back} back",
     .title = title,
     .draw = draw,
     .key = key,

@@ -146,7 +146,7 @@ static void close_view(tui_view *v, tui_app *app)
 
 static const tui_view_ops ops = {
     .id = TUI_VIEW_LOGS,
-    .hints = "f follow  t app/queue-proxy  / search  n/N next/prev  g/G top/end  Esc back",
+    .hints = "{follow} follow  {container} app/queue-proxy  {search} search  {search-next}/{search-prev} next/prev  {first:text}/{last:text} top/end  {back} back",
     .title = title,
     .draw = draw,
     .key = key,

@@ -13,9 +13,9 @@ enum { COL_SERVICE, COL_REVISION, COL_READY, COL_REASON, COL_REPLICAS, COL_IMAGE
        COL_CREATED, COL_TRAFFIC, N_COLS };
 
 static const tui_list_column columns[N_COLS] = {
-    {"SERVICE", 8, 0, false},  {"REVISION", 12, 1, false}, {"READY", 11, 0, false},
-    {"REASON", 10, 2, false},  {"REPLICAS", 8, 0, true},   {"IMAGE", 12, 0, false},
-    {"SCALE", 6, 0, false},    {"CREATED", 7, 0, true},    {"TRAFFIC", 7, 0, true},
+    {"SERVICE", 8, 0, false, false},  {"REVISION", 12, 1, false, false}, {"READY", 11, 0, false, false},
+    {"REASON", 10, 2, false, false},  {"REPLICAS", 8, 0, true, false},   {"IMAGE", 12, 0, false, true},
+    {"SCALE", 6, 0, false, true},    {"CREATED", 7, 0, true, false},    {"TRAFFIC", 7, 0, true, false},
 };
 
 typedef struct row {
@@ -32,6 +32,7 @@ typedef struct model_view {
     tui_model_details *details;
     unsigned long details_req;
     char *signature; /* what the details were loaded for (see load) */
+    int list_y;      /* screen row of the revisions' column titles at the last draw */
 } model_view;
 
 static const fleet_service *service_of(const fleet_model *m, int s)
@@ -149,7 +150,8 @@ static void title(tui_view *v, char *buf, size_t size)
     snprintf(buf, size, "Models > %s", ((model_view *)v->data)->model);
 }
 
-static int draw_service_line(WINDOW *w, int y, int x, int width, const fleet_model *m, int s)
+static int draw_service_line(WINDOW *w, int y, int x, int width, const fleet_model *m, int s,
+                             bool wrap, int max_rows)
 {
     const fleet_service *sv = service_of(m, s);
     char ready[64];
@@ -164,10 +166,20 @@ static int draw_service_line(WINDOW *w, int y, int x, int width, const fleet_mod
     cx += tui_draw_textf(w, y, cx, width - cx, TUI_ROLE_NORMAL, " latest ready %s  traffic %s",
                          sv->latest_ready ? sv->latest_ready : "-",
                          tui_fmt_traffic(sv, traffic, sizeof(traffic)));
-    if (sv->reason && sv->ready != FLEET_COND_TRUE)
-        tui_draw_textf(w, y, cx, width - cx, sv->ready == FLEET_COND_FALSE ? TUI_ROLE_STATUS_FAIL
-                                                                           : TUI_ROLE_STATUS_PENDING,
-                       "  %s: %s", sv->reason, sv->message ? sv->message : "");
+    if (sv->reason && sv->ready != FLEET_COND_TRUE) {
+        tui_role role2 = sv->ready == FLEET_COND_FALSE ? TUI_ROLE_STATUS_FAIL : TUI_ROLE_STATUS_PENDING;
+        char *text = tt_asprintf("%s: %s", sv->reason, sv->message ? sv->message : "");
+        int used = 1;
+        if (wrap && max_rows > 1) { /* w: the whole reason, below the line */
+            for (int k = 1; k < max_rows; k++)
+                tui_draw_fill(w, y + k, x, width, TUI_ROLE_NORMAL);
+            used = 1 + tui_draw_wrapped(w, y + 1, x + 11, width - 11, max_rows - 1, role2, text);
+        } else {
+            tui_draw_textf(w, y, cx, width - cx, role2, "  %s", text);
+        }
+        free(text);
+        return y + used;
+    }
     return y + 1;
 }
 
@@ -175,9 +187,10 @@ static void draw_events(model_view *mv, WINDOW *w, int y, int x, int h, int widt
 {
     tui_draw_fill(w, y, x, width, TUI_ROLE_NORMAL);
     tui_draw_text(w, y, x + 1, width - 1, TUI_ROLE_TITLE, "Recent events (warnings first)", false);
-    for (int r = 1; r < h; r++) {
+    bool wrap = tui_list_wrap(mv->list);
+    size_t i = 0;
+    for (int r = 1; r < h; r++, i++) {
         tui_draw_fill(w, y + r, x, width, TUI_ROLE_NORMAL);
-        size_t i = (size_t)(r - 1);
         if (!mv->details) {
             if (r == 1)
                 tui_draw_text(w, y + r, x + 2, width - 2, TUI_ROLE_DIM,
@@ -194,9 +207,17 @@ static void draw_events(model_view *mv, WINDOW *w, int y, int x, int h, int widt
         int cx = x + 1;
         cx += tui_draw_textf(w, y + r, cx, width - cx, e->warning ? TUI_ROLE_WARNING : TUI_ROLE_DIM,
                              "%-8s", e->warning ? "Warning" : "Normal");
-        cx += tui_draw_textf(w, y + r, cx, width - cx, TUI_ROLE_NORMAL, " %5s %-18s %s: %s",
-                             tui_fmt_age(e->last_seen, (long long)time(NULL), age, sizeof(age)),
-                             e->reason ? e->reason : "", e->object, e->message ? e->message : "");
+        char *text = tt_asprintf(" %5s %-18s %s: %s",
+                                 tui_fmt_age(e->last_seen, (long long)time(NULL), age, sizeof(age)),
+                                 e->reason ? e->reason : "", e->object, e->message ? e->message : "");
+        if (wrap) { /* w: the whole message, on as many rows as it needs */
+            for (int k = r + 1; k < h; k++)
+                tui_draw_fill(w, y + k, x, width, TUI_ROLE_NORMAL);
+            r += tui_draw_wrapped(w, y + r, cx, width - cx, h - r, TUI_ROLE_NORMAL, text) - 1;
+        } else {
+            tui_draw_text(w, y + r, cx, width - cx, TUI_ROLE_NORMAL, text, false);
+        }
+        free(text);
     }
 }
 
@@ -215,9 +236,11 @@ static void draw(tui_view *v, tui_app *app, WINDOW *w, int y, int x, int h, int 
     tui_draw_textf(w, y, x + 1, width - 1, TUI_ROLE_TITLE, "Model %s%s%s", m->name,
                    m->pinned_latest ? "  (latest is pinned here)" : "",
                    m->terminating ? "  (being deleted)" : "");
-    int cy = draw_service_line(w, y + 1, x, width, m, 0);
-    cy = draw_service_line(w, cy, x, width, m, 1);
+    bool wrap = tui_list_wrap(mv->list);
+    int cy = draw_service_line(w, y + 1, x, width, m, 0, wrap, h / 4);
+    cy = draw_service_line(w, cy, x, width, m, 1, wrap, h / 4);
     int rest = h - (cy - y);
+    mv->list_y = cy;
     int events_h = rest >= 12 ? rest / 3 : (rest >= 6 ? 3 : 0);
     tui_list_draw(mv->list, w, cy, x, rest - events_h, width);
     if (events_h)
@@ -247,8 +270,11 @@ static bool key(tui_view *v, tui_app *app, tui_key k, tui_action act)
         return true;
     case TUI_ACT_ROLLBACK:
         if (rev)
-            tui_app_push(app, tui_view_confirm_new(app, TUI_CONFIRM_ROLLBACK, mv->model,
-                                                   rev->version, NULL));
+            tui_app_push(app, tui_view_rollback_choose_new(
+                                  app, mv->model, rev->version,
+                                  mv->rows[tui_list_selected(mv->list)].service == 0
+                                      ? TUI_SERVICE_STREAM
+                                      : TUI_SERVICE_VALIDATE));
         return true;
     default:
         return false;
@@ -259,7 +285,7 @@ static bool mouse(tui_view *v, tui_app *app, int y, int x, tui_mouse_kind kind)
 {
     (void)x;
     model_view *mv = v->data;
-    int first = 1 + 3 + 1; /* header, title, two services, column titles */
+    int first = mv->list_y ? mv->list_y + 1 : 1 + 3 + 1; /* below the column titles */
     switch (kind) {
     case TUI_MOUSE_WHEEL_UP: tui_list_scroll(mv->list, -3); return true;
     case TUI_MOUSE_WHEEL_DOWN: tui_list_scroll(mv->list, 3); return true;
@@ -313,8 +339,7 @@ static void close_view(tui_view *v, tui_app *app)
 
 static const tui_view_ops ops = {
     .id = TUI_VIEW_MODEL,
-    .hints = "Enter revision  r rollback  d deploy  x delete  p pin  / filter  ? help  Esc back",
-    .hints_readonly = "Enter revision  / filter  ? help  Esc back",
+    .hints = "{open} revision  {rollback} rollback  {deploy} deploy  {delete} delete  {pin-latest} pin  {filter} filter  {help} help  {back} back",
     .title = title,
     .draw = draw,
     .key = key,

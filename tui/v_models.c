@@ -14,9 +14,9 @@ enum { COL_MODEL, COL_LATEST, COL_STREAM, COL_VALIDATE, COL_VERSION, COL_TRAFFIC
        COL_SCALE, COL_AGE, N_COLS };
 
 static const tui_list_column columns[N_COLS] = {
-    {"MODEL", 12, 3, false},   {"LATEST", 8, 0, false},   {"STREAM", 11, 0, false},
-    {"VALIDATE", 11, 0, false}, {"VERSION", 10, 0, false}, {"TRAFFIC", 9, 2, false},
-    {"IMAGE", 12, 0, false},   {"SCALE", 6, 0, false},    {"AGE", 4, 0, true},
+    {"MODEL", 12, 3, false, false},   {"LATEST", 8, 0, false, false},   {"STREAM", 11, 0, false, false},
+    {"VALIDATE", 11, 0, false, false}, {"VERSION", 10, 0, false, false}, {"TRAFFIC", 7, 2, false, false},
+    {"IMAGE", 12, 0, false, true}, {"SCALE", 9, 0, false, true}, {"AGE", 4, 0, true, true},
 };
 
 typedef struct models_view {
@@ -81,8 +81,20 @@ static const char *src_cell(void *ctx, size_t row, int col, tui_role *role, char
         return buf;
     case COL_IMAGE:
         return tui_fmt_image_short(serving ? live.image : NULL, buf, size);
-    case COL_SCALE:
-        return serving ? tui_fmt_scale(live.min_scale, live.max_scale, buf, size) : "-";
+    case COL_SCALE: {
+        if (!serving)
+            return "-";
+        tui_fmt_scale(live.min_scale, live.max_scale, buf, size);
+        /* validate apart from stream: both, as `ttstui status` shows them */
+        fleet_serving vlive;
+        if (s == &m->stream && m->validate.present && fleet_service_serving(&m->validate, &vlive) &&
+            (vlive.min_scale != live.min_scale || vlive.max_scale != live.max_scale)) {
+            char v[32];
+            size_t n = strlen(buf);
+            snprintf(buf + n, size - n, "/%s", tui_fmt_scale(vlive.min_scale, vlive.max_scale, v, sizeof(v)));
+        }
+        return buf;
+    }
     case COL_AGE:
         return tui_fmt_age(m->created, (long long)time(NULL), buf, size);
     }
@@ -183,6 +195,17 @@ static bool key(tui_view *v, tui_app *app, tui_key k, tui_action act)
     case TUI_ACT_OPEN:
         open_selected(mv, app);
         return true;
+    case TUI_ACT_BACK:
+        /* Esc on the dashboard clears the filter, and never quits (q does):
+         * an Esc too many after a deploy must not drop the operator into
+         * the shell. */
+        if (k != TUI_KEY_ESC)
+            return false;
+        if (*tui_list_filter(mv->list))
+            tui_list_set_filter(mv->list, "");
+        else
+            tui_app_message(app, TUI_STATUS_INFO, "On the dashboard: q quits");
+        return true;
     case TUI_ACT_SORT: {
         int c = tui_list_sort_column(mv->list) + 1;
         tui_list_set_sort(mv->list, c >= N_COLS ? -1 : c, false);
@@ -253,8 +276,7 @@ static void close_view(tui_view *v, tui_app *app)
 
 static const tui_view_ops ops = {
     .id = TUI_VIEW_MODELS,
-    .hints = "Enter open  / filter  s sort  d deploy  x delete  p pin  c contexts  : command  ? help  q quit",
-    .hints_readonly = "Enter open  / filter  s sort  c contexts  : command  ? help  q quit",
+    .hints = "{open} open  {filter} filter  {sort} sort  {deploy} deploy  {delete} delete  {pin-latest} pin  {contexts} contexts  {command} command  {help} help  {back:text} quit",
     .title = title,
     .draw = draw,
     .key = key,

@@ -21,6 +21,7 @@ typedef struct preview_view {
     tui_text_result *dry_run;
     unsigned long render_req, diff_req, dry_req;
     char *error;
+    bool applied; /* the release was applied from here: what it shows is live */
 } preview_view;
 
 static void fill(preview_view *pv)
@@ -68,6 +69,9 @@ static void draw(tui_view *v, tui_app *app, WINDOW *w, int y, int x, int h, int 
     cx += tui_draw_textf(w, y, cx, width - cx, TUI_ROLE_NORMAL, "  %s/%s on %s (%s)",
                          pv->req->model, pv->req->version, pv->req->env,
                          pv->req->context ? pv->req->context : "-");
+    if (pv->applied)
+        cx += tui_draw_text(w, y, cx, width - cx, TUI_ROLE_STATUS_OK, "  applied (Esc: the model)",
+                            false);
     if (pv->mode == MODE_YAML)
         tui_draw_text(w, y, cx, width - cx, pv->revealed ? TUI_ROLE_WARNING : TUI_ROLE_DIM,
                       pv->revealed ? "  SECRETS SHOWN (v hides)" : "  secrets masked (v reveals)",
@@ -110,6 +114,25 @@ static void set_mode(preview_view *pv, tui_app *app, mode m)
     fill(pv);
 }
 
+/* After an apply the preview and the form behind it are history: back
+ * goes to the model (the one below the form, else a new model view). */
+static void leave_applied(preview_view *pv, tui_app *app)
+{
+    char *model = tt_strdup(pv->req->model); /* pv is freed by the pop */
+    tui_app_pop(app);
+    tui_view *top = tui_app_top(app);
+    if (top && top->ops->id == TUI_VIEW_FORM && top->below)
+        tui_app_pop(app);
+    top = tui_app_top(app);
+    char title[256] = "", want[256];
+    if (top && top->ops->title)
+        top->ops->title(top, title, sizeof(title));
+    snprintf(want, sizeof(want), "Models > %s", model);
+    if (!top || top->ops->id != TUI_VIEW_MODEL || !tt_streq(title, want))
+        tui_app_push(app, tui_view_model_new(app, model));
+    free(model);
+}
+
 static bool key(tui_view *v, tui_app *app, tui_key k, tui_action act)
 {
     (void)k;
@@ -135,7 +158,19 @@ static bool key(tui_view *v, tui_app *app, tui_key k, tui_action act)
         }
         set_mode(pv, app, MODE_DRY_RUN);
         return true;
+    case TUI_ACT_BACK:
+        if (!pv->applied)
+            return false;
+        leave_applied(pv, app);
+        return true;
     case TUI_ACT_APPLY:
+        if (pv->applied) {
+            tui_app_message(app, TUI_STATUS_INFO,
+                            "%s/%s is already applied: deploy again from the model for a new "
+                            "version",
+                            pv->req->model, pv->req->version);
+            return true;
+        }
         tui_app_push(app, tui_view_confirm_new(app, TUI_CONFIRM_APPLY, pv->req->model,
                                                pv->req->version, pv->req));
         return true;
@@ -218,10 +253,17 @@ static void close_view(tui_view *v, tui_app *app)
     free(pv);
 }
 
+static const tui_view_ops ops;
+
+void tui_view_preview_mark_applied(tui_view *v)
+{
+    if (v && v->ops == &ops)
+        ((preview_view *)v->data)->applied = true;
+}
+
 static const tui_view_ops ops = {
     .id = TUI_VIEW_PREVIEW,
-    .hints = "v reveal secrets  d diff  t dry-run  a apply  / search  Esc back",
-    .hints_readonly = "v reveal secrets  d diff  t dry-run  / search  Esc back",
+    .hints = "{reveal} reveal secrets  {diff} diff  {dry-run} dry-run  {apply} apply  {search} search  {back} back",
     .title = title,
     .draw = draw,
     .key = key,

@@ -12,8 +12,8 @@
 enum { COL_POD, COL_STATUS, COL_READY, COL_RESTARTS, COL_AGE, N_COLS };
 
 static const tui_list_column columns[N_COLS] = {
-    {"POD", 24, 3, false}, {"STATUS", 16, 1, false}, {"READY", 5, 0, true},
-    {"RESTARTS", 8, 0, true}, {"AGE", 5, 0, true},
+    {"POD", 24, 3, false, false}, {"STATUS", 16, 1, false, false}, {"READY", 5, 0, true, false},
+    {"RESTARTS", 8, 0, true, false}, {"AGE", 5, 0, true, false},
 };
 
 typedef struct revision_view {
@@ -120,10 +120,14 @@ static void draw(tui_view *v, tui_app *app, WINDOW *w, int y, int x, int h, int 
             int cx = x + 1;
             cx += tui_draw_textf(w, cy, cx, 20, TUI_ROLE_NORMAL, "%-20s", c->type ? c->type : "?");
             cx += tui_draw_textf(w, cy, cx, 12, role, "%-12s", st);
-            tui_draw_textf(w, cy, cx + 1, width - cx - 1, val == 0 ? TUI_ROLE_STATUS_FAIL : TUI_ROLE_NORMAL,
-                           "%s%s%s", c->reason ? c->reason : "", c->message ? ": " : "",
-                           c->message ? c->message : "");
-            cy++;
+            char *text = tt_asprintf("%s%s%s", c->reason ? c->reason : "", c->message ? ": " : "",
+                                     c->message ? c->message : "");
+            tui_role trole = val == 0 ? TUI_ROLE_STATUS_FAIL : TUI_ROLE_NORMAL;
+            if (tui_list_wrap(rv->list)) /* w: the whole message */
+                cy += tui_draw_wrapped(w, cy, cx + 1, width - cx - 1, y + h / 2 - cy, trole, text);
+            else
+                tui_draw_text(w, cy++, cx + 1, width - cx - 1, trole, text, false);
+            free(text);
         }
     }
     cy++;
@@ -234,7 +238,7 @@ static void close_view(tui_view *v, tui_app *app)
 
 static const tui_view_ops ops = {
     .id = TUI_VIEW_REVISION,
-    .hints = "l/Enter logs of the pod  ? help  Esc back",
+    .hints = "{logs}/{open} logs of the pod  {help} help  {back} back",
     .title = title,
     .draw = draw,
     .key = key,

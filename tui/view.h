@@ -68,6 +68,9 @@ tui_view *tui_view_logs_new(tui_app *app, const char *model, const char *pod,
 /* model NULL: a new model; else prefilled from what is live. */
 tui_view *tui_view_form_new(tui_app *app, const char *model);
 tui_view *tui_view_preview_new(tui_app *app, const tui_release_req *req);
+/* After a successful apply from it (no-op for another view): marked
+ * applied, apply refused, back goes to the model. */
+void tui_view_preview_mark_applied(tui_view *v);
 tui_view *tui_view_help_new(tui_app *app, const tui_view *for_view);
 tui_view *tui_view_contexts_new(tui_app *app);
 
@@ -78,8 +81,16 @@ typedef enum tui_confirm_kind {
     TUI_CONFIRM_PIN,
 } tui_confirm_kind;
 
-/* req: for APPLY (copied); version: for ROLLBACK. */
+/* req: for APPLY (copied); version: for ROLLBACK (both services). */
 tui_view *tui_view_confirm_new(tui_app *app, tui_confirm_kind kind, const char *model,
                                const char *version, const tui_release_req *req);
+/* Rollback of the services in `services` (TUI_SERVICE_* bits) to version. */
+tui_view *tui_view_rollback_new(tui_app *app, const char *model, const char *version,
+                                unsigned services);
+/* Asks which services to roll back (the one of the selected revision,
+ * both, or the other), showing each one's traffic now and after; then the
+ * confirmation. */
+tui_view *tui_view_rollback_choose_new(tui_app *app, const char *model, const char *version,
+                                       unsigned selected_service);
 
 #endif

@@ -13,6 +13,7 @@ typedef struct dline {
 struct tui_dialog {
     char *title;
     char *confirm_label;
+    char *cancel_label; /* NULL: "Cancel" */
     char *expected;
     char *banner;
     tui_role banner_role;
@@ -35,12 +36,19 @@ tui_dialog *tui_dialog_new(const char *title, const char *confirm_label, const c
     return d;
 }
 
+void tui_dialog_set_cancel_label(tui_dialog *d, const char *label)
+{
+    free(d->cancel_label);
+    d->cancel_label = tt_strdup(label);
+}
+
 void tui_dialog_free(tui_dialog *d)
 {
     if (!d)
         return;
     free(d->title);
     free(d->confirm_label);
+    free(d->cancel_label);
     free(d->expected);
     free(d->banner);
     for (size_t i = 0; i < d->n_lines; i++)
@@ -191,7 +199,7 @@ void tui_dialog_draw(tui_dialog *d, WINDOW *w, int y, int x, int height, int wid
     /* Buttons on the second to last row. */
     int bty = by + bh - 2;
     char cancel[32], confirm[64];
-    snprintf(cancel, sizeof(cancel), "[ Cancel ]");
+    snprintf(cancel, sizeof(cancel), "[ %s ]", d->cancel_label ? d->cancel_label : "Cancel");
     snprintf(confirm, sizeof(confirm), "[ %s ]", d->confirm_label);
     d->btn_cancel_w = tui_utf8_width(cancel, (size_t)-1);
     d->btn_confirm_w = tui_utf8_width(confirm, (size_t)-1);

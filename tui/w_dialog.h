@@ -26,6 +26,8 @@ typedef struct tui_dialog tui_dialog;
  * (NULL = none). Caller frees with tui_dialog_free. */
 tui_dialog *tui_dialog_new(const char *title, const char *confirm_label, const char *expected);
 void tui_dialog_free(tui_dialog *d);
+/* The cancel button's label (default "Cancel"; at most 26 bytes shown). */
+void tui_dialog_set_cancel_label(tui_dialog *d, const char *label);
 void tui_dialog_add_line(tui_dialog *d, tui_role role, const char *text);
 /* A banner line above the body (e.g. PRODUCTION with banner_prod). */
 void tui_dialog_set_banner(tui_dialog *d, tui_role role, const char *text);

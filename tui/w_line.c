@@ -88,7 +88,21 @@ static bool is_word_byte(char c)
     return c != ' ' && c != '\t' && c != '/' && c != '-' && c != '_' && c != '.' && c != ':';
 }
 
+static tui_line_result line_key(tui_line *l, tui_key key);
+
+/* Keys come in bursts (a paste, tmux) with no draw between them: the
+ * scroll offset must follow the cursor after each one, or a field cut to
+ * its start by Ctrl-U and typed again stays scrolled past its text. */
 tui_line_result tui_line_key(tui_line *l, tui_key key)
+{
+    tui_line_result r = line_key(l, key);
+    int cursor_cells = l->secret ? (int)l->cursor : tui_utf8_width(l->text, l->cursor);
+    if (cursor_cells < l->scroll)
+        l->scroll = cursor_cells;
+    return r;
+}
+
+static tui_line_result line_key(tui_line *l, tui_key key)
 {
     switch (key) {
     case TUI_KEY_CTRL('a'):

@@ -23,7 +23,12 @@ struct tui_list {
     char *sel_key;  /* key of the selected row when it was selected */
     int sort_col;
     bool sort_reverse;
+    bool wrap;          /* rows as tall as their longest cell (WRAP) */
+    size_t *line_row;   /* wrap: the row drawn on each body line at the last draw */
+    int n_line_row;
 };
+
+#define WRAP_MAX_LINES 8 /* a row never takes more lines than this */
 
 tui_list *tui_list_new(const tui_list_column *cols, int n_cols, const tui_list_source *src,
                        void *ctx)
@@ -47,6 +52,7 @@ void tui_list_free(tui_list *l)
     free(l->rows);
     free(l->filter);
     free(l->sel_key);
+    free(l->line_row);
     free(l);
 }
 
@@ -240,8 +246,14 @@ bool tui_list_action(tui_list *l, tui_action a)
     case TUI_ACT_PAGE_DOWN: move_by(l, page); return true;
     case TUI_ACT_FIRST: move_by(l, -(long)l->n_rows); return true;
     case TUI_ACT_LAST: move_by(l, (long)l->n_rows); return true;
+    case TUI_ACT_WRAP: l->wrap = !l->wrap; return true;
     default: return false;
     }
+}
+
+bool tui_list_wrap(const tui_list *l)
+{
+    return l->wrap;
 }
 
 bool tui_list_click(tui_list *l, int y)
@@ -249,6 +261,8 @@ bool tui_list_click(tui_list *l, int y)
     if (y < 0)
         return false;
     size_t i = l->top + (size_t)y;
+    if (l->wrap)
+        i = y < l->n_line_row ? l->line_row[y] : l->n_rows;
     if (i >= l->n_rows)
         return false;
     l->selected = i;
@@ -261,7 +275,13 @@ void tui_list_scroll(tui_list *l, int lines)
     move_by(l, lines);
 }
 
-/* Column widths: minimums, then spare cells shared by flex. */
+/* The narrowest a flexible column gets before columns are dropped. */
+#define FLEX_FLOOR 6
+
+/* Column widths: minimums, then spare cells shared by flex. Too narrow for
+ * the minimums: optional columns go first (from the right), then the
+ * flexible columns (names) shrink to FLEX_FLOOR, then whole columns go
+ * from the right (0: not drawn); never is half a column drawn. */
 static void layout(const tui_list *l, int width, int *w)
 {
     int used = 0, flex = 0;
@@ -270,11 +290,32 @@ static void layout(const tui_list *l, int width, int *w)
         used += w[c] + (c ? 1 : 0);
         flex += l->cols[c].flex;
     }
+    for (int c = l->n_cols - 1; c > 0 && used > width; c--) {
+        if (!l->cols[c].optional)
+            continue;
+        used -= w[c] + 1;
+        w[c] = 0;
+        flex -= l->cols[c].flex;
+    }
+    for (int c = 0; c < l->n_cols && used > width; c++) {
+        if (!l->cols[c].flex || w[c] <= FLEX_FLOOR)
+            continue;
+        int cut = used - width < w[c] - FLEX_FLOOR ? used - width : w[c] - FLEX_FLOOR;
+        w[c] -= cut;
+        used -= cut;
+    }
+    for (int c = l->n_cols - 1; c > 0 && used > width; c--) {
+        if (!w[c])
+            continue;
+        used -= w[c] + 1;
+        w[c] = 0;
+        flex -= l->cols[c].flex;
+    }
     int spare = width - used;
     if (spare > 0 && flex > 0) {
         int given = 0, last = -1;
         for (int c = 0; c < l->n_cols; c++) {
-            if (!l->cols[c].flex)
+            if (!l->cols[c].flex || !w[c])
                 continue;
             int add = spare * l->cols[c].flex / flex;
             w[c] += add;
@@ -296,6 +337,88 @@ static void draw_cell(WINDOW *w, int y, int x, int width, const tui_list_column 
     tui_draw_text(w, y, x + off, width - off, role, text, true);
 }
 
+/* Lines a row takes when its cells wrap in their columns. */
+static int row_height(tui_list *l, size_t i, const int *widths, int n_cols)
+{
+    int h = 1;
+    for (int c = 0; c < n_cols; c++) {
+        if (!widths[c])
+            continue;
+        char buf[CELL_MAX];
+        tui_role role = TUI_ROLE_NORMAL;
+        buf[0] = '\0';
+        const char *s = l->src.cell(l->ctx, l->rows[i], c, &role, buf, sizeof(buf));
+        int n = 0;
+        size_t len;
+        const char *rest;
+        for (const char *p = s ? tui_wrap_line(s, widths[c], &len, &rest) : NULL; p && n < WRAP_MAX_LINES;
+             p = tui_wrap_line(rest, widths[c], &len, &rest))
+            n++;
+        if (n > h)
+            h = n;
+    }
+    return h;
+}
+
+static void draw_wrapped(tui_list *l, WINDOW *w, int y, int x, int rows, int width,
+                         const int *widths, int n_cols)
+{
+    free(l->line_row);
+    l->line_row = tt_calloc(rows > 0 ? (size_t)rows : 1, sizeof(size_t));
+    l->n_line_row = 0;
+    if (rows <= 0)
+        return;
+    if (l->selected < l->top)
+        l->top = l->selected;
+    /* The selected row ends on screen: move top down until it does. */
+    for (;;) {
+        int used = 0;
+        for (size_t i = l->top; i <= l->selected && i < l->n_rows; i++)
+            used += row_height(l, i, widths, n_cols);
+        if (used <= rows || l->top >= l->selected)
+            break;
+        l->top++;
+    }
+    int r = 0;
+    size_t i = l->top;
+    for (; r < rows && i < l->n_rows; i++) {
+        bool sel = i == l->selected;
+        int h = row_height(l, i, widths, n_cols);
+        for (int k = 0; k < h && r + k < rows; k++) {
+            tui_draw_fill(w, y + r + k, x, width, sel ? TUI_ROLE_SELECTION : TUI_ROLE_NORMAL);
+            l->line_row[l->n_line_row++] = i;
+        }
+        int cx = x;
+        for (int c = 0; c < n_cols && cx < x + width; c++) {
+            if (!widths[c])
+                continue;
+            char buf[CELL_MAX];
+            tui_role role = TUI_ROLE_NORMAL;
+            buf[0] = '\0';
+            const char *s = l->src.cell(l->ctx, l->rows[i], c, &role, buf, sizeof(buf));
+            int cw = widths[c] < x + width - cx ? widths[c] : x + width - cx;
+            size_t len;
+            const char *rest;
+            int k = 0;
+            for (const char *p = s ? tui_wrap_line(s, cw, &len, &rest) : NULL; p && k < h && r + k < rows;
+                 p = tui_wrap_line(rest, cw, &len, &rest), k++) {
+                char piece[CELL_MAX];
+                snprintf(piece, sizeof(piece), "%.*s", (int)len, p);
+                draw_cell(w, y + r + k, cx, cw, &l->cols[c], sel ? TUI_ROLE_SELECTION : role, piece);
+            }
+            cx += widths[c] + 1;
+        }
+        r += h;
+    }
+    l->page = (int)(i - l->top) > 1 ? (int)(i - l->top) : 1;
+    for (; r < rows; r++) {
+        tui_draw_fill(w, y + r, x, width, TUI_ROLE_NORMAL);
+        if (l->n_rows == 0 && r == 0)
+            tui_draw_text(w, y + r, x + 1, width - 1, TUI_ROLE_DIM,
+                          l->filter ? "No rows match the filter" : "Nothing to show yet", false);
+    }
+}
+
 void tui_list_draw(tui_list *l, WINDOW *w, int y, int x, int height, int width)
 {
     if (height <= 0 || width <= 0)
@@ -307,6 +430,8 @@ void tui_list_draw(tui_list *l, WINDOW *w, int y, int x, int height, int width)
     tui_draw_fill(w, y, x, width, TUI_ROLE_COLUMN_HEADER);
     int cx = x;
     for (int c = 0; c < n_cols && cx < x + width; c++) {
+        if (!widths[c])
+            continue;
         char title[128];
         if (c == l->sort_col)
             snprintf(title, sizeof(title), "%s%s", l->cols[c].title,
@@ -318,6 +443,10 @@ void tui_list_draw(tui_list *l, WINDOW *w, int y, int x, int height, int width)
         cx += widths[c] + 1;
     }
     int rows = height - 1;
+    if (l->wrap) {
+        draw_wrapped(l, w, y + 1, x, rows, width, widths, n_cols);
+        return;
+    }
     l->page = rows > 0 ? rows : 1;
     if (l->selected < l->top)
         l->top = l->selected;
@@ -340,6 +469,8 @@ void tui_list_draw(tui_list *l, WINDOW *w, int y, int x, int height, int width)
         tui_draw_fill(w, ry, x, width, sel ? TUI_ROLE_SELECTION : TUI_ROLE_NORMAL);
         cx = x;
         for (int c = 0; c < n_cols && cx < x + width; c++) {
+            if (!widths[c])
+                continue;
             char buf[CELL_MAX];
             tui_role role = TUI_ROLE_NORMAL;
             buf[0] = '\0';

@@ -20,6 +20,7 @@ typedef struct tui_list_column {
     int width;    /* minimum cells */
     int flex;     /* share of spare width (0 = fixed) */
     bool right;   /* right-aligned */
+    bool optional; /* too narrow: dropped before names shrink */
 } tui_list_column;
 
 typedef struct tui_list_source {
@@ -57,7 +58,10 @@ size_t tui_list_selected_index(const tui_list *l);
 void tui_list_select_index(tui_list *l, size_t i);
 bool tui_list_select_key(tui_list *l, const char *key);
 
-/* Movement actions (MOVE_*, PAGE_*, FIRST, LAST); true if handled. */
+/* Wrap mode (the WRAP action): a row is as tall as its longest cell
+ * wrapped in its column (at most 8 lines), so nothing is cut at the edge. */
+bool tui_list_wrap(const tui_list *l);
+/* Movement actions (MOVE_*, PAGE_*, FIRST, LAST) and WRAP; true if handled. */
 bool tui_list_action(tui_list *l, tui_action a);
 /* Mouse: select the row drawn at body line y (0 = first data line). */
 bool tui_list_click(tui_list *l, int y);

@@ -21,6 +21,8 @@ struct tui_text {
     long match;   /* line of the current match or -1 */
     tui_text_highlight_fn highlight;
     void *highlight_ctx;
+    bool wrap;    /* long lines continue on the next rows */
+    int left;     /* cells scrolled off the left (not when wrapping) */
 };
 
 tui_text *tui_text_new(size_t max_lines)
@@ -194,10 +196,36 @@ void tui_text_scroll(tui_text *t, int lines)
     clamp_top(t);
 }
 
+void tui_text_set_wrap(tui_text *t, bool wrap)
+{
+    t->wrap = wrap;
+    t->left = 0;
+}
+
+bool tui_text_wrap(const tui_text *t)
+{
+    return t->wrap;
+}
+
+int tui_text_left(const tui_text *t)
+{
+    return t->left;
+}
+
+#define HSCROLL_STEP 8
+
 bool tui_text_action(tui_text *t, tui_action a)
 {
     int page = t->page > 1 ? t->page - 1 : 1;
     switch (a) {
+    case TUI_ACT_WRAP: tui_text_set_wrap(t, !t->wrap); return true;
+    case TUI_ACT_SCROLL_LEFT:
+        t->left = t->left > HSCROLL_STEP ? t->left - HSCROLL_STEP : 0;
+        return true;
+    case TUI_ACT_SCROLL_RIGHT:
+        if (!t->wrap && t->left < 100000)
+            t->left += HSCROLL_STEP;
+        return true;
     case TUI_ACT_MOVE_UP: tui_text_scroll(t, -1); return true;
     case TUI_ACT_MOVE_DOWN: tui_text_scroll(t, 1); return true;
     case TUI_ACT_PAGE_UP: tui_text_scroll(t, -page); return true;
@@ -211,8 +239,27 @@ bool tui_text_action(tui_text *t, tui_action a)
     }
 }
 
-/* Draws one line: highlight spans, then the search match on top. */
-static void draw_line(tui_text *t, WINDOW *w, int y, int x, int width, const char *line)
+/* Byte offset after the first `cells` cells of line (at most len). */
+static size_t skip_cells(const char *line, size_t len, int cells)
+{
+    size_t pos = 0;
+    int used = 0;
+    while (pos < len) {
+        int cp;
+        size_t n = tui_utf8_decode(line + pos, len - pos, &cp);
+        int cw = tui_cp_width(cp);
+        if (used + cw > cells)
+            break;
+        used += cw;
+        pos += n;
+    }
+    return pos;
+}
+
+/* Draws one row of a line from byte `from`: highlight spans, then the
+ * search match on top. Returns the byte offset where the row stopped. */
+static size_t draw_line(tui_text *t, WINDOW *w, int y, int x, int width, const char *line,
+                        size_t from)
 {
     tui_span spans[32];
     size_t n = t->highlight ? t->highlight(t->highlight_ctx, line, spans, 32) : 0;
@@ -221,7 +268,7 @@ static void draw_line(tui_text *t, WINDOW *w, int y, int x, int width, const cha
     const char *hit = t->needle ? strcasestr(line, t->needle) : NULL;
     size_t hs = hit ? (size_t)(hit - line) : len, he = hit ? hs + strlen(t->needle) : len;
     int used = 0;
-    size_t pos = 0, si = 0;
+    size_t pos = from, si = 0;
     while (pos < len && used < width) {
         tui_role role = TUI_ROLE_NORMAL;
         size_t end = len;
@@ -240,24 +287,36 @@ static void draw_line(tui_text *t, WINDOW *w, int y, int x, int width, const cha
         } else if (hs > pos && hs < end) {
             end = hs;
         }
-        used += tui_draw_span(w, y, x + used, width - used, role, line + pos, end - pos);
-        pos = end;
+        /* What fits of [pos, end) in the cells left. */
+        size_t fit = pos + skip_cells(line + pos, end - pos, width - used);
+        if (fit == pos)
+            break;
+        used += tui_draw_span(w, y, x + used, width - used, role, line + pos, fit - pos);
+        pos = fit;
     }
     if (used < width)
         tui_draw_fill(w, y, x + used, width - used, TUI_ROLE_NORMAL);
+    return pos;
 }
 
 void tui_text_draw(tui_text *t, WINDOW *w, int y, int x, int height, int width)
 {
     t->page = height > 0 ? height : 1;
     clamp_top(t);
-    for (int r = 0; r < height; r++) {
-        const char *line = tui_text_line(t, t->top + (size_t)r);
+    int r = 0;
+    for (size_t i = t->top; r < height; i++) {
+        const char *line = tui_text_line(t, i);
         if (!line) {
             tui_draw_fill(w, y + r, x, width, TUI_ROLE_NORMAL);
+            r++;
             continue;
         }
-        draw_line(t, w, y + r, x, width, line);
+        size_t len = strlen(line);
+        size_t pos = t->wrap ? 0 : skip_cells(line, len, t->left);
+        do {
+            pos = draw_line(t, w, y + r, x, width, line, pos);
+            r++;
+        } while (t->wrap && pos < len && r < height && width > 0);
     }
 }
 

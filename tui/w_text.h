@@ -51,6 +51,12 @@ long tui_text_search(tui_text *t, const char *needle);
 /* Next (dir 1) or previous (dir -1) match; -1 if none. */
 long tui_text_search_next(tui_text *t, int dir);
 
+/* Wrap long lines onto the next rows (off: they are cut at the edge and
+ * scroll sideways with SCROLL_LEFT/RIGHT). */
+void tui_text_set_wrap(tui_text *t, bool wrap);
+bool tui_text_wrap(const tui_text *t);
+int tui_text_left(const tui_text *t); /* cells scrolled off the left */
+/* Movement, WRAP and SCROLL_LEFT/RIGHT; true if handled. */
 bool tui_text_action(tui_text *t, tui_action a);
 void tui_text_scroll(tui_text *t, int lines);
 void tui_text_draw(tui_text *t, WINDOW *w, int y, int x, int height, int width);

@@ -18,6 +18,11 @@ function(
   includeImageApiKeys='false',
   minScale='0',
   maxScale='32',
+  // Per service, over minScale/maxScale ('' = the flat value).
+  streamMinScale='',
+  streamMaxScale='',
+  validateMinScale='',
+  validateMaxScale='',
 )
   local hostnames = {
     staging: 'staging.tts.wellsaidlabs.com',
@@ -64,9 +69,12 @@ function(
     ]);
     std.join('\n', lines(v, ''));
 
+  local orFlat(v, flat) = if v == '' then flat else v;
   local services = [
     {
       name: 'validate',
+      minScale: orFlat(validateMinScale, minScale),
+      maxScale: orFlat(validateMaxScale, maxScale),
       concurrency: 4,
       timeout: 10,
       restartTimeout: 10,
@@ -74,6 +82,8 @@ function(
     },
     {
       name: 'stream',
+      minScale: orFlat(streamMinScale, minScale),
+      maxScale: orFlat(streamMaxScale, maxScale),
       concurrency: 1,
       timeout: 3600,
       restartTimeout: 600,
@@ -104,8 +114,8 @@ function(
           // The Knative revision name: a changed template needs a new version.
           name: s.name + '-' + version,
           annotations: {
-            'autoscaling.knative.dev/minScale': minScale,
-            'autoscaling.knative.dev/maxScale': maxScale,
+            'autoscaling.knative.dev/minScale': s.minScale,
+            'autoscaling.knative.dev/maxScale': s.maxScale,
             'run.googleapis.com/ingress': 'internal',
           },
         },

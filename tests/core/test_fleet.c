@@ -355,6 +355,38 @@ static json_t *rolling_service(const char *template_name)
     return svc;
 }
 
+/* The template's gunicorn application and its use of the api-keys Secret:
+ * what the deploy form starts from. */
+static void a_template_gives_its_entry_point_and_api_key_use(void **state)
+{
+    (void)state;
+    fleet *f = fleet_new();
+    json_t *svc = rolling_service("stream-3");
+    json_t *c0 = json_array_get(
+        json_object_get(json_object_get(json_object_get(json_object_get(svc, "spec"), "template"),
+                                        "spec"),
+                        "containers"),
+        0);
+    fleet_apply(f, FLEET_KIND_SERVICE, svc, false);
+    const fleet_model *m = fleet_find(f, "roll");
+    assert_null(m->stream.template_entrypoint); /* no args */
+    assert_false(m->stream.template_api_keys);
+    json_object_set_new(c0, "args",
+                        json_pack("[s,s,s]", "venv/bin/gunicorn", "--preload",
+                                  "src.service.worker:app"));
+    json_object_set_new(c0, "envFrom", json_pack("[{s:{s:s}}]", "secretRef", "name", "other"));
+    fleet_apply(f, FLEET_KIND_SERVICE, svc, false);
+    m = fleet_find(f, "roll");
+    assert_string_equal(m->stream.template_entrypoint, "src.service.worker:app"); /* flags skipped */
+    assert_false(m->stream.template_api_keys); /* another Secret */
+    json_object_set_new(c0, "envFrom", json_pack("[{s:{s:s}}]", "secretRef", "name", "api-keys"));
+    fleet_apply(f, FLEET_KIND_SERVICE, svc, false);
+    m = fleet_find(f, "roll");
+    assert_true(m->stream.template_api_keys);
+    json_decref(svc);
+    fleet_free(f);
+}
+
 static void serving_during_a_rollout_waits_for_the_ready_revision(void **state)
 {
     (void)state;
@@ -707,6 +739,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(next_version_is_highest_numeric_plus_one, setup, teardown),
         cmocka_unit_test_setup_teardown(revisions_share_one_copy_of_an_image, setup, teardown),
         cmocka_unit_test(serving_comes_from_a_settled_services_template),
+        cmocka_unit_test(a_template_gives_its_entry_point_and_api_key_use),
         cmocka_unit_test(serving_during_a_rollout_waits_for_the_ready_revision),
         cmocka_unit_test(an_unnamed_template_serves_when_nothing_newer_was_created),
         cmocka_unit_test(versions_named_by_services_count_before_revisions_arrive),

@@ -124,12 +124,20 @@ static void tlas_come_in_the_readme_order(void **state)
     (void)state;
     release_params *p = valid_params();
     release_tla tlas[RELEASE_TLA_COUNT];
-    assert_int_equal(release_params_tlas(p, tlas), RELEASE_TLA_COUNT);
+    /* The per-service scales are unset: not passed at all. */
+    assert_int_equal(release_params_tlas(p, tlas), 8);
+    set(p, "validateMaxScale", "4");
+    set(p, "streamMinScale", "1");
+    assert_int_equal(release_params_tlas(p, tlas), 10);
+    assert_string_equal(tlas[8].name, "streamMinScale");
+    assert_string_equal(tlas[9].name, "validateMaxScale");
     const char *order[] = {"env", "model", "version", "image", "imageEntrypoint",
-                           "includeImageApiKeys", "minScale", "maxScale"};
-    for (size_t i = 0; i < RELEASE_TLA_COUNT; i++) {
-        assert_string_equal(tlas[i].name, order[i]);
+                           "includeImageApiKeys", "minScale", "maxScale", "streamMinScale",
+                           "streamMaxScale", "validateMinScale", "validateMaxScale"};
+    for (size_t i = 0; i < RELEASE_TLA_COUNT; i++)
         assert_string_equal(release_params_tla_names()[i], order[i]);
+    for (size_t i = 0; i < 8; i++) {
+        assert_string_equal(tlas[i].name, order[i]);
     }
     assert_string_equal(tlas[0].value, "staging");
     assert_string_equal(tlas[7].value, "32");
@@ -314,6 +322,47 @@ static void scales_are_non_negative_integers(void **state)
     check_field("maxScale", "ten", RELEASE_ERROR, "maxScale \"ten\": must be a non-negative integer");
     check_field("maxScale", "1.5", RELEASE_ERROR, "must be a non-negative integer");
     check_field("minScale", "", RELEASE_ERROR, "must be a non-negative integer");
+}
+
+/* Per-service scales: each given one checked on its own, and each
+ * service's own bounds (its value over the flat one) compared. */
+static void per_service_scales_are_checked_alone(void **state)
+{
+    (void)state;
+    check_field("validateMaxScale", "4", -1, NULL);
+    check_field("streamMinScale", "x", RELEASE_ERROR, "streamMinScale \"x\": must be a non-negative integer");
+    check_field("validateMaxScale", "1000000000", RELEASE_ERROR, "validateMaxScale \"1000000000\": at most 999999999");
+    check_field("validateMaxScale", "0", RELEASE_WARNING, "validateMaxScale 0 means no upper limit");
+    /* against the flat min (0 in valid_params): fine; against a set min: compared */
+    release_params *p = valid_params();
+    set(p, "minScale", "2");
+    set(p, "validateMaxScale", "1");
+    release_diags d = validate(p, false); /* frees p */
+    assert_diag(&d, "validateMaxScale", RELEASE_ERROR, "minScale 2 is greater than validateMaxScale 1");
+    release_diags_free(&d);
+    p = valid_params();
+    set(p, "minScale", "2");
+    set(p, "validateMaxScale", "1");
+    set(p, "validateMinScale", "0");
+    d = validate(p, false);
+    assert_null(release_diags_find(&d, "validateMaxScale"));
+    assert_null(release_diags_find(&d, "validateMinScale"));
+    release_diags_free(&d);
+    p = valid_params();
+    set(p, "streamMinScale", "40");
+    d = validate(p, false);
+    assert_diag(&d, "streamMinScale", RELEASE_ERROR, "streamMinScale 40 is greater than maxScale 32");
+    assert_null(release_diags_find(&d, "validateMinScale")); /* the other service is fine */
+    release_diags_free(&d);
+}
+
+/* A number too large says what the limit is, not "not an integer". */
+static void a_scale_too_large_names_the_limit(void **state)
+{
+    (void)state;
+    check_field("maxScale", "999999999", -1, NULL);
+    check_field("maxScale", "1000000000", RELEASE_ERROR, "maxScale \"1000000000\": at most 999999999");
+    check_field("minScale", "99999999999", RELEASE_ERROR, "minScale \"99999999999\": at most 999999999");
 }
 
 static void min_scale_above_max_scale_names_both(void **state)
@@ -548,6 +597,8 @@ int main(void)
         cmocka_unit_test(entrypoint_is_module_colon_attribute),
         cmocka_unit_test(include_api_keys_is_true_or_false),
         cmocka_unit_test(scales_are_non_negative_integers),
+        cmocka_unit_test(a_scale_too_large_names_the_limit),
+        cmocka_unit_test(per_service_scales_are_checked_alone),
         cmocka_unit_test(min_scale_above_max_scale_names_both),
         cmocka_unit_test(max_scale_zero_is_unlimited_and_a_warning),
         cmocka_unit_test(keys_on_needs_an_api_key_file),

@@ -337,6 +337,46 @@ static void check_against_jsonnet_cli(bool keys, size_t n_objects)
     release_params_free(p);
 }
 
+/* The annotations of the Knative Service `name` in docs. */
+static json_t *scale_annotations(json_t *docs, const char *name)
+{
+    for (size_t i = 0; i < json_array_size(docs); i++) {
+        json_t *o = json_array_get(docs, i);
+        if (tt_streq(json_string_value(json_object_get(o, "kind")), "Service") &&
+            tt_streq(json_string_value(json_object_get(json_object_get(o, "metadata"), "name")), name))
+            return json_object_get(
+                json_object_get(json_object_get(json_object_get(o, "spec"), "template"), "metadata"),
+                "annotations");
+    }
+    fail_msg("no Service %s", name);
+    return NULL;
+}
+
+/* Per-service scales: each service takes its own over the flat value, and
+ * the embedded template renders exactly what the jsonnet command renders
+ * from core/templates/tts.jsonnet. */
+static void embedded_template_takes_per_service_scales(void **state)
+{
+    (void)state;
+    release_params *p = reference_params(false);
+    set(p, "maxScale", "16");
+    set(p, "validateMaxScale", "4");
+    set(p, "streamMinScale", "1");
+    json_t *docs = release_render(p, NULL, NULL);
+    assert_non_null(docs);
+    json_t *sa = scale_annotations(docs, "stream"), *va = scale_annotations(docs, "validate");
+    assert_string_equal(json_string_value(json_object_get(sa, "autoscaling.knative.dev/minScale")), "1");
+    assert_string_equal(json_string_value(json_object_get(sa, "autoscaling.knative.dev/maxScale")), "16");
+    assert_string_equal(json_string_value(json_object_get(va, "autoscaling.knative.dev/minScale")), "0");
+    assert_string_equal(json_string_value(json_object_get(va, "autoscaling.knative.dev/maxScale")), "4");
+    set(p, "templateFile", "../../core/templates/tts.jsonnet");
+    json_t *expected = jsonnet_cli(p);
+    assert_docs_equal(expected, docs);
+    json_decref(expected);
+    json_decref(docs);
+    release_params_free(p);
+}
+
 static void template_file_matches_jsonnet_command_without_keys(void **state)
 {
     (void)state;
@@ -513,6 +553,7 @@ int main(void)
         cmocka_unit_test(missing_required_parameter_is_named),
         cmocka_unit_test(pin_renders_the_latest_pinned_service),
         cmocka_unit_test(default_template_source_is_embedded),
+        cmocka_unit_test(embedded_template_takes_per_service_scales),
         cmocka_unit_test(template_file_matches_jsonnet_command_without_keys),
         cmocka_unit_test(template_file_matches_jsonnet_command_with_folder_keys),
         cmocka_unit_test(api_keys_file_overrides_the_template_folder),

@@ -20,11 +20,18 @@ wait_for "Ready: Enter shows the preview"
 keys Enter
 wait_for "kind: Namespace"
 keys a
+# the model is live on prod (its Ingress host): the form starts there, so
+# the confirmation asks for the typed name
 wait_for "Apply v9/7?"
+wait_for "Type v9/7 to confirm"
+type_text v9/7
 keys Tab Enter
 wait_match '✗ FAILED +rollout (stream|validate)-7 .*(CrashLoopBackOff|ExitCode)' 90
 wait_match 'Failed: rollout (failed|partial)' 90
 keys Escape Escape Escape
+# the form holds a changed image: leaving it asks first
+wait_for "Discard changes?"
+keys Tab Enter
 wait_for "35 models"
 open_model v9
 wait_match '^stream +stream-7 +✗ Failed +(CrashLoopBackOff|ExitCode|[A-Za-z]+)'

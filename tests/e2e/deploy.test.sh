@@ -17,6 +17,9 @@ wait_for "Deploy > v8"
 wait_match 'Version +6$'
 wait_match 'Image +.*3c02aa6ac2d4|Image +[0-9a-f]+'
 wait_match 'Min scale +0'
+# v8's Ingress host is the prod hostname: the form starts on prod, not on
+# the context's (unknown) environment
+wait_match 'Environment +< prod >'
 wait_for "Ready: Enter shows the preview"
 keys Enter
 wait_for "kind: Namespace"
@@ -29,9 +32,16 @@ keys t
 wait_for "Dry-run accepted by the server"
 assert_screen "service.serving.knative.dev/stream would be configured"
 assert_screen "stream-6: new revision"
+# the dashboard's dry run is audited as the CLI's is
+grep -F '"action":"apply"' "$AUDIT_LOG" | grep -F '"model":"v8"' | grep -F '"version":"6"' |
+  grep -F '"dry_run":true' | grep -F '"result":"ok"' | grep -qF 'would create 0, configure' ||
+  fail "no dry-run audit entry for v8/6: $(cat "$AUDIT_LOG" 2>&1)"
 keys a
 wait_for "Apply v8/6?"
 assert_screen "[ Cancel ]"
+refute_screen "hostname"
+wait_for "Type v8/6 to confirm"
+type_text v8/6
 keys Tab Enter
 wait_match 'service\.serving\.knative\.dev/stream +configured'
 wait_match '… running +rollout stream-6 +progressing'
@@ -42,6 +52,6 @@ keys Escape Escape Escape
 wait_for "35 models"
 wait_match '^v8 .*✓ Ready +✓ Ready +6 +6:100%'
 grep -F '"action":"apply"' "$AUDIT_LOG" | grep -F '"model":"v8"' | grep -F '"version":"6"' |
-  grep -qF '"result":"ok"' || fail "no ok audit entry for the apply of v8/6: $(cat "$AUDIT_LOG" 2>&1)"
+  grep -F '"dry_run":false' | grep -qF '"result":"ok"' || fail "no ok audit entry for the apply of v8/6: $(cat "$AUDIT_LOG" 2>&1)"
 quit_tui
 pass "deploy v8/6 through form, preview, diff, dry-run, apply, rollout Ready"

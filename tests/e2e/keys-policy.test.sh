@@ -44,7 +44,11 @@ wait_for "Ready: Enter shows the preview"
 keys Enter
 wait_for "secrets masked (v reveals)"
 keys a
+# the model is live on prod (its Ingress host): the form starts there, so
+# the confirmation asks for the typed name
 wait_for "Apply v10-eia/4?"
+wait_for "Type v10-eia/4 to confirm"
+type_text v10-eia/4
 keys Tab Enter
 wait_for "set API-key policy to replace or merge in the form" 60
 assert_screen "added: NEIL_SPEECH_API_KEY; removed: OLD_SPEECH_API_KEY; changed: SAMS_SPEECH_API_KEY"
@@ -65,6 +69,8 @@ keys Enter
 wait_for "secrets masked (v reveals)"
 keys a
 wait_for "API keys included (merge)"
+wait_for "Type v10-eia/4 to confirm"
+type_text v10-eia/4
 keys Tab Enter
 wait_for "✓ Done" 60
 scan "merge apply"

@@ -10,8 +10,15 @@ wait_match '^stream +stream-6 .*100%'
 wait_match '^stream +stream-5 '
 keys Down
 keys r
+wait_for "Roll back v9 to version 5: which services?"
+wait_match '> stream only'
+keys Down
+wait_match '> stream and validate'
+keys Enter
 wait_for "Roll back v9/5?"
-wait_for "Sends 100% of stream and validate traffic to version 5."
+wait_for "Sends 100% of stream and validate traffic to version 5:"
+wait_match 'stream +6:100% → 5:100%'
+wait_match 'validate +6:100% → 5:100%'
 keys Tab Enter
 wait_match '✓ done +traffic of stream to stream-5'
 wait_match '✓ done +traffic of validate to validate-5'
@@ -19,6 +26,23 @@ wait_for "✓ Done"
 keys Escape
 wait_match '^stream +stream-5 .*100%'
 wait_match '^validate +validate-5 .*100%'
+# One service only: validate back to 6, stream stays on 5.
+keys /
+type_text validate-6
+keys Enter
+keys r
+wait_match '> validate only'
+wait_match 'stream +5:100% +\(unchanged\)'
+keys Enter
+wait_for "Sends 100% of validate traffic to version 6:"
+keys Tab Enter
+wait_match '✓ done +traffic of validate to validate-6'
+wait_for "✓ Done"
+refute_screen "traffic of stream to"
+keys Escape
+keys / C-u Enter
+wait_match '^validate +validate-6 .*100%'
+wait_match '^stream +stream-5 .*100%'
 keys Escape
 wait_for "35 models"
 filter_models v8

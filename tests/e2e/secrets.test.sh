@@ -39,7 +39,11 @@ keys t
 wait_match "Dry-run (accepted|refused)"
 scan "dry-run"
 keys a
+# the model is live on prod (its Ingress host): the form starts there, so
+# the confirmation asks for the typed name
 wait_for "Apply v10-eia/4?"
+wait_for "Type v10-eia/4 to confirm"
+type_text v10-eia/4
 keys Tab Enter
 wait_for "✓ Done" 60
 scan "apply"

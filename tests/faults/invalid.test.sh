@@ -12,7 +12,7 @@ TEMPLATE="${TTSTUI_SOURCE_DIR:?}/core/templates/tts.jsonnet"
 start_demo --no-seed
 # maxScale pinned to 1: with --min-scale 5 the service is inverted (the
 # parameters themselves are valid, so only the server can see it)
-sed "s/'autoscaling.knative.dev\/maxScale': maxScale/'autoscaling.knative.dev\/maxScale': '1'/" \
+sed "s/'autoscaling.knative.dev\/maxScale': s.maxScale/'autoscaling.knative.dev\/maxScale': '1'/" \
     "$TEMPLATE" >"$TT_TMP/inverted.jsonnet"
 # KongIngress names that are not RFC 1123 subdomains
 sed "s/local kongIngress = 'route-' + s.name + '-configuration';/local kongIngress = 'Route_' + s.name + '_Configuration';/" \

@@ -69,6 +69,10 @@ run_tt apply $(release_flags m1 2 "$IMG2") --yes --wait --timeout 1m
 assert_rc 0 "apply of version 2"
 assert_contains "$OUT" "service.serving.knative.dev/stream configured"
 assert_contains "$OUT" "kongingress.configuration.konghq.com/route-stream-configuration unchanged"
+# What changes beyond the version is said in words.
+assert_contains "$OUT" "changes beyond the version:"
+assert_contains "$OUT" "  image "
+assert_not_contains "$OUT" "hostname " "apply of version 2 (same env)"
 assert_eq "$(kc get ksvc -n m1 stream -o jsonpath='{.status.latestReadyRevisionName}')" "stream-2" "stream after version 2"
 
 # --dry-run=server of a further version stores nothing.
@@ -78,6 +82,14 @@ assert_rc 0 "dry run of version 3"
 assert_eq "$(ksvc_state m1 stream)" "$before_s" "stream after a dry run"
 N_CHECKS=$((N_CHECKS + 1))
 ! kc get revision -n m1 stream-3 >/dev/null 2>&1 || fail "dry run created revision stream-3"
+
+# A move to another environment is a warning, hostname before and after;
+# a changed scale shows on its own line.
+run_tt apply --env prod --model m1 --version 3 --image "$IMG2" --max-scale 40 --dry-run=server
+assert_contains "$OUT" "! hostname staging.tts.wellsaidlabs.com → tts.wellsaidlabs.com"
+assert_contains "$ERR" "warning: hostname staging.tts.wellsaidlabs.com → tts.wellsaidlabs.com"
+assert_contains "$OUT" "  maxScale 32 → 40"
+assert_not_contains "$OUT" "  image " "a dry run with the live image"
 
 # Bad --timeout values are usage errors naming the flag.
 run_tt apply $(release_flags m1 3) --yes --wait --timeout soon

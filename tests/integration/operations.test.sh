@@ -88,6 +88,11 @@ assert_no_secret "$TT_TMP/r3.txt" report-secret-1 report-secret-2
 # delete: needs the typed name or --yes; --wait until gone.
 run_tt delete o2
 assert_rc 3 "delete without a terminal or --yes"
+assert_not_contains "$ERR" "latest leads nowhere" "delete of a model latest is not pinned to"
+# Deleting the model `latest` is pinned to says so in words.
+run_tt delete o1 --dry-run=server
+assert_rc 0 "delete --dry-run of the pinned model"
+assert_contains "$ERR" "\`Accept-Version: latest\` is pinned to this model: after the delete, latest leads nowhere" "delete of the pinned model"
 kc get namespace o2 >/dev/null
 run_tt delete o2 --yes --wait --timeout 1m
 assert_rc 0 "delete --yes --wait"

@@ -24,6 +24,15 @@ assert_eq "$(jq -r '[.[].kind] | join(",")' "$TT_TMP/render.json")" \
 assert_eq "$(jq -r '[.[] | select(.kind=="Ingress") | .apiVersion] | unique | join(",")' "$TT_TMP/render.json")" \
     "networking.k8s.io/v1" "Ingress apiVersion"
 
+# Per-service scales: validate apart from stream; the flat flags still set the rest.
+run_bare render -o json "${REF_ARGS[@]}" --validate-min-scale 1 --validate-max-scale 4 --stream-max-scale 40
+assert_rc 0 "render with per-service scales"
+assert_eq "$(jq -r '.[] | select(.kind=="Service" and .metadata.name=="validate") | .spec.template.metadata.annotations | "\(.["autoscaling.knative.dev/minScale"])-\(.["autoscaling.knative.dev/maxScale"])"' <<<"$OUT")" "1-4" "validate scale"
+assert_eq "$(jq -r '.[] | select(.kind=="Service" and .metadata.name=="stream") | .spec.template.metadata.annotations | "\(.["autoscaling.knative.dev/minScale"])-\(.["autoscaling.knative.dev/maxScale"])"' <<<"$OUT")" "0-40" "stream scale"
+run_bare render "${REF_ARGS[@]}" --validate-max-scale lots
+assert_rc 2 "render with a bad per-service scale"
+assert_contains "$ERR" "--validate-max-scale"
+
 # The YAML stream reads back as the same objects (what kubectl apply -f - reads).
 run_bare render "${REF_ARGS[@]}" --include-image-api-keys true --api-keys "$KEYS"
 assert_rc 0 "render (yaml)"

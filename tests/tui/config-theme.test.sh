@@ -26,6 +26,35 @@ o
 KEYS
 expect rebind "Recent events"
 
+# A rebound key is what the footer, the help and --print-keys show.
+cat >"$out/apply-A.yaml" <<'YAML'
+keybindings:
+  apply: [A]
+  back: [Esc, B]
+YAML
+run_script rebound fleet-basic.json 110x30 --settings="$out/apply-A.yaml" <<'KEYS'
+:wait-for "lincoln"
+/v3<Enter>
+d
+<Enter>
+:wait-for "kind: Namespace"
+:expect "A apply"
+:expect-not "a apply"
+?
+:expect "A                     Apply the release"
+<Esc>
+A
+KEYS
+expect rebound "Apply v3/3?"
+run_script rebound-dash fleet-basic.json 140x20 --settings="$out/apply-A.yaml" <<'KEYS'
+:wait-for "lincoln"
+KEYS
+expect rebound-dash "B quit"
+expect_not rebound-dash "q quit"
+"$TTSTUI_BIN" --print-keys --settings="$out/apply-A.yaml" >"$out/keys-A"
+grep -qP '^apply\tA\tpreview\t' "$out/keys-A" ||
+  { echo "FAIL: --print-keys does not show the rebound key" >&2; cat "$out/keys-A" >&2; exit 1; }
+
 cat >"$out/bad-config.yaml" <<'YAML'
 keybindings:
   opne: [o]

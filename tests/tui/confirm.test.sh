@@ -82,12 +82,37 @@ run_script rollback fleet-basic.json 100x30 <<'KEYS'
 :wait-for "stream-1"
 <Down>
 r
+:expect "Roll back v3 to version 1: which services?"
+:expect "> stream only"
+:expect "(unchanged)"
+<Down>
+:expect "> stream and validate"
+<Up>
+<Enter>
 :expect "Roll back v3/1?"
-:expect "Sends 100% of stream and validate traffic to version 1."
+:expect "Sends 100% of stream traffic to version 1:"
+:expect "stream    2:100% → 1:100%"
+:expect "validate  2:100% (unchanged)"
 <Tab><Enter>
 :wait-for "Done"
 KEYS
-expect_line rollback '✓ done +traffic to version 1'
+expect_line rollback '✓ done +traffic of stream to version 1'
+
+# Both services, chosen in the same dialog.
+run_script rollback-both fleet-basic.json 100x30 <<'KEYS'
+:wait-for "lincoln"
+/v3<Enter>
+<Enter>
+:wait-for "validate-1"
+/validate-1<Enter>
+r
+:expect "> validate only"
+<Down><Enter>
+:expect "Sends 100% of stream and validate traffic to version 1:"
+<Tab><Enter>
+:wait-for "Done"
+KEYS
+expect_line rollback-both '✓ done +traffic of stream and validate to version 1'
 
 run_script pin fleet-basic.json 100x30 <<'KEYS'
 :wait-for "lincoln"
@@ -114,3 +139,19 @@ KEYS
 expect_line fails '✓ done +rollout validate-3 +Ready'
 expect_line fails '✗ FAILED +rollout stream-3 +ExitCode1: Container failed'
 expect fails "Failed: rollout stream-3: ExitCode1"
+
+# Deleting the model `latest` is pinned to warns in words; another does not.
+run_script delete-pinned fleet-basic.json 120x30 <<'KEYS'
+:wait-for "lincoln"
+/v3<Enter>
+x
+KEYS
+expect delete-pinned "Delete v3?"
+expect delete-pinned "after the delete, latest leads nowhere"
+run_script delete-unpinned fleet-basic.json 120x30 <<'KEYS'
+:wait-for "lincoln"
+/lincoln<Enter>
+x
+KEYS
+expect delete-unpinned "Delete lincoln?"
+expect_not delete-unpinned "latest leads nowhere"

@@ -44,7 +44,7 @@ run_script early-form "$out/services-only.json" 100x30 <<'KEYS'
 /v3<Enter>
 d
 :expect "Deploy a release to demo-staging"
-<S-Tab><C-u>2
+<S-Tab><C-u>2<Tab><Tab><Tab><Tab><Tab><Tab><C-u>40
 KEYS
 expect early-form "version 2 already exists for v3"
 expect early-form "next free: 3"

@@ -31,3 +31,56 @@ KEYS
 expect rev "stream-2-deployment-7d9f-abcde > logs"
 expect rev "probe ok"
 expect rev "following"
+
+# Long text can be read: w wraps the reasons, conditions and events, the
+# lists' cells; logs scroll sideways.
+long="Container failed with a very long explanation that goes on well past the edge of any screen END-OF-REASON"
+jq --arg m "$long" '
+  (.objects[] | select(.kind == "Service" and .metadata.namespace == "five9-de-de" and .metadata.name == "validate")
+   | .status.conditions[0].message) = $m
+  | .details["five9-de-de"].events[0].message = ("event " + $m)
+  | .logs["stream-2-deployment-7d9f-abcde/app"][0] = ("[INFO] " + $m)' \
+  "$data/fleet-basic.json" >"$out/long.json"
+run_script cut "$out/long.json" 80x30 <<'KEYS'
+:wait-for "lincoln"
+/five9<Enter>
+<Enter>
+:wait-for "InternalError"
+KEYS
+expect_not cut "END-OF-REASON"
+run_script wrapped "$out/long.json" 80x30 <<'KEYS'
+:wait-for "lincoln"
+/five9<Enter>
+<Enter>
+:wait-for "InternalError"
+w
+KEYS
+# both the service's reason and the event's message, whole
+[ "$(grep -c 'END-OF-REASON' "$out/wrapped.screen")" -ge 2 ] ||
+  { echo "FAIL: w does not show the whole reason and event" >&2; screen wrapped >&2; exit 1; }
+
+run_script dash-wrap fleet-basic.json 60x15 <<'KEYS'
+:wait-for "lincoln"
+w
+KEYS
+expect_line dash-wrap '^five9-de '
+expect_line dash-wrap '^-de *$'
+
+run_script logs-side "$out/long.json" 80x30 <<'KEYS'
+:wait-for "lincoln"
+/v3<Enter>
+<Enter>
+:wait-for "stream-2"
+<Enter>
+:wait-for "stream-2-deployment"
+l
+:wait-for "Listening at"
+:expect-not "END-OF-REASON"
+<Right><Right><Right><Right><Right><Right><Right><Right><Right><Right>
+:expect "END-OF-REASON"
+<Left><Left><Left><Left><Left><Left><Left><Left><Left><Left>
+:expect-not "END-OF-REASON"
+w
+KEYS
+expect logs-side "END-OF-REASON"
+expect logs-side "[INFO] Container failed"

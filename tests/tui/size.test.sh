@@ -24,3 +24,15 @@ run_script narrow fleet-basic.json 60x12 <<'KEYS'
 :wait-for "SERVICE"
 KEYS
 expect narrow "Model five9-de-de"
+
+# At 60x15 the dashboard keeps every column it draws whole: names shrink
+# first, then IMAGE, SCALE and AGE go; none is cut in half.
+run_script sixty fleet-basic.json 60x15 <<'KEYS'
+:wait-for "lincoln"
+KEYS
+expect_line sixty '^MODEL +LATEST +STREAM +VALIDATE +VERSION +TRAFFIC *$'
+expect_not sixty "IMAGE"
+expect_not sixty "AGE"
+expect_line sixty '^five9-d… '
+expect_line sixty '^lincoln '
+expect_line sixty '^v3 +● pinned'

@@ -32,6 +32,29 @@ static void typing_inserts_at_the_cursor(void **state)
     tui_line_free(&l);
 }
 
+/* A long value drawn scrolled to its end, then Ctrl-U and new text typed
+ * before the next draw (a burst of keys): the scroll follows the cursor
+ * back, so the new text is what the field shows. */
+static void ctrl_u_resets_the_scroll_before_the_next_draw(void **state)
+{
+    (void)state;
+    tui_line l;
+    tui_line_init(&l, 0);
+    tui_line_set(&l, "registry.example.com/team/worker@sha256:0123456789abcdef0123456789");
+    l.scroll = 50; /* as a 20-cell draw leaves it */
+    assert_int_equal(tui_line_key(&l, TUI_KEY_CTRL('u')), TUI_LINE_EDITED);
+    type(&l, "abc");
+    assert_string_equal(tui_line_text(&l), "abc");
+    assert_int_equal(l.scroll, 0);
+    /* Home then typing: the typed character stays in view. */
+    tui_line_set(&l, "registry.example.com/team/worker@sha256:0123456789abcdef0123456789");
+    l.scroll = 50;
+    tui_line_key(&l, TUI_KEY_FN(KEY_HOME));
+    tui_line_key(&l, 'x');
+    assert_int_equal(l.scroll, 0);
+    tui_line_free(&l);
+}
+
 static void ctrl_a_and_ctrl_e_go_to_start_and_end(void **state)
 {
     (void)state;
@@ -261,6 +284,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(typing_inserts_at_the_cursor),
+        cmocka_unit_test(ctrl_u_resets_the_scroll_before_the_next_draw),
         cmocka_unit_test(ctrl_a_and_ctrl_e_go_to_start_and_end),
         cmocka_unit_test(ctrl_b_and_ctrl_f_move_by_one_character),
         cmocka_unit_test(ctrl_k_kills_to_the_end_and_ctrl_y_yanks_it),

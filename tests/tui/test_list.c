@@ -27,7 +27,7 @@ static const char *cell(void *ctx, size_t r, int col, tui_role *role, char *buf,
     return col == 0 ? d->names[r] : d->counts[r];
 }
 
-static const tui_list_column cols[] = {{"NAME", 10, 1, false}, {"COUNT", 5, 0, true}};
+static const tui_list_column cols[] = {{"NAME", 10, 1, false, false}, {"COUNT", 5, 0, true, false}};
 static const tui_list_source src = {count, cell, key, NULL};
 
 static data sample(void)
