@@ -61,6 +61,34 @@ void kube_client_set_cancel_fd(kube_client *c, int fd);
 /* fieldManager for apply/create/update/patch (default "ttstui"). Copied. */
 void kube_client_set_field_manager(kube_client *c, const char *manager);
 
+/*
+ * Retries of idempotent requests (GET, HEAD and dry runs; never a watch, a
+ * followed log or a write that stores): an answer 429, 500, 502, 503 or 504
+ * or a connection that broke off is tried again, up to max_attempts in all,
+ * after an exponential backoff with jitter (initial_ms, doubled each time,
+ * plus up to half again at random, at most max_ms), or the server's
+ * Retry-After when that is longer (also at most max_ms). A write whose
+ * answer is lost is never sent again: its error says the outcome is
+ * unknown (kube_error_outcome_unknown).
+ */
+typedef struct kube_retry_policy {
+    int max_attempts; /* including the first; 1 = no retries; <= 0 = default 5 */
+    long initial_ms;  /* <= 0 = default 250 */
+    long max_ms;      /* <= 0 = default 10000 */
+    /* Waits ms between attempts. NULL = sleep, cut short by the cancel
+     * flag. Tests pass a recorder here so they never wait. */
+    void (*sleep)(long ms, void *ud);
+    void *sleep_ud;
+} kube_retry_policy;
+
+/* Copies p; NULL = the defaults. */
+void kube_client_set_retry(kube_client *c, const kube_retry_policy *p);
+
+/* err->reason of a write whose answer was lost (timeout once connected,
+ * connection broken off): the server may or may not have acted on it. */
+#define KUBE_REASON_OUTCOME_UNKNOWN "OutcomeUnknown"
+bool kube_error_outcome_unknown(const tt_error *err);
+
 /* ---- raw requests --------------------------------------------------- */
 
 typedef struct kube_response {

@@ -31,6 +31,8 @@ struct kube_client {
     int cancel_fd;          /* readable once cancel is set; -1 = none */
     char *field_manager;
     kube_discovery *discovery;
+    kube_retry_policy retry;
+    unsigned retry_seed;    /* jitter */
     char errbuf[CURL_ERROR_SIZE];
 };
 

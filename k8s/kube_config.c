@@ -954,6 +954,14 @@ static int fill_cluster(kube_rest_config *rc, const kcluster *c, tt_error *err)
         rc->server[--n] = '\0';
     char what[512];
     snprintf(what, sizeof what, "cluster \"%s\"", c->name);
+    if (c->insecure && (!empty(c->ca_data) || !empty(c->ca_file))) {
+        /* client-go's TLS config refuses this pair, so kubectl does. */
+        tt_error_set(err, TT_EINVAL,
+                     "%s: specifying a root certificates file with the insecure flag is not "
+                     "allowed (remove certificate-authority%s or insecure-skip-tls-verify)",
+                     what, !empty(c->ca_data) ? "-data" : "");
+        return -1;
+    }
     if (load_material(c->ca_data, c->ca_file, what, "certificate-authority", &rc->ca_pem,
                       &rc->ca_pem_len, err) != 0)
         return -1;

@@ -12,9 +12,13 @@
  * SNI then use tls-server-name, as client-go does; the Host header carries
  * it too, which API servers ignore.
  */
+#include <poll.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "kube_client_priv.h"
 #include "kube_user_agent.h"
@@ -125,6 +129,8 @@ kube_client *kube_client_new(const kube_rest_config *rc, tt_error *err)
     c->timeout_ms = DEFAULT_TIMEOUT_MS;
     c->field_manager = tt_strdup("ttstui");
     c->discovery = kube_discovery_new();
+    c->retry_seed = (unsigned)time(NULL) ^ (unsigned)getpid() ^ (unsigned)(uintptr_t)c;
+    kube_client_set_retry(c, NULL);
     return c;
 }
 
@@ -166,6 +172,23 @@ void kube_client_set_field_manager(kube_client *c, const char *manager)
     c->field_manager = tt_strdup(manager && manager[0] ? manager : "ttstui");
 }
 
+void kube_client_set_retry(kube_client *c, const kube_retry_policy *p)
+{
+    kube_retry_policy r = p ? *p : (kube_retry_policy){0};
+    if (r.max_attempts <= 0)
+        r.max_attempts = 5;
+    if (r.initial_ms <= 0)
+        r.initial_ms = 250;
+    if (r.max_ms <= 0)
+        r.max_ms = 10000;
+    c->retry = r;
+}
+
+bool kube_error_outcome_unknown(const tt_error *err)
+{
+    return err && strcmp(err->reason, KUBE_REASON_OUTCOME_UNKNOWN) == 0;
+}
+
 const char *kube_client_ns(const kube_client *c, const char *ns)
 {
     return ns ? ns : c->namespace_;
@@ -197,6 +220,7 @@ typedef struct xfer {
     tt_buf body;
     bool too_large;
     bool sink_stopped;
+    bool sink_fed; /* part of the answer went to the sink: no retry */
 } xfer;
 
 static bool is_2xx(long code)
@@ -216,6 +240,7 @@ static size_t on_write(char *data, size_t size, size_t nmemb, void *ud)
     long code = 0;
     curl_easy_getinfo(x->c->easy, CURLINFO_RESPONSE_CODE, &code);
     if (is_2xx(code) && x->req->sink) {
+        x->sink_fed = true;
         if (x->req->sink(data, n, x->req->sink_ud) != 0) {
             x->sink_stopped = true;
             return 0;
@@ -398,6 +423,77 @@ static CURLcode run_transfer(kube_client *c)
     return result;
 }
 
+/* ---- retries ------------------------------------------------------------ */
+
+/* A request that may be sent again without changing anything twice: reads
+ * and dry runs. Streams (watch, follow) are resumed by their callers. */
+static bool idempotent(const kube_http_req *req)
+{
+    if (req->streaming)
+        return false;
+    const char *m = req->method ? req->method : "GET";
+    if (strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0)
+        return true;
+    const char *q = strchr(req->path, '?');
+    for (const char *p = q; p; p = strchr(p + 1, '&'))
+        if (strncmp(p + 1, "dryRun=All", 10) == 0 && (p[11] == '&' || p[11] == '\0'))
+            return true;
+    return false;
+}
+
+static bool retryable_status(long status)
+{
+    return status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
+}
+
+/* The connection broke off after the request went out (or while it did):
+ * the server may have acted on it. */
+static bool broke_off(CURLcode cc)
+{
+    return cc == CURLE_RECV_ERROR || cc == CURLE_SEND_ERROR || cc == CURLE_GOT_NOTHING ||
+           cc == CURLE_PARTIAL_FILE;
+}
+
+static void sleep_cancellable(const kube_client *c, long ms)
+{
+    long long end = tt_now_ms() + ms;
+    while (!cancelled(c)) {
+        long long left = end - tt_now_ms();
+        if (left <= 0)
+            break;
+        int slice = left < 50 ? (int)left : 50;
+        if (c->cancel_fd >= 0) {
+            struct pollfd p = {.fd = c->cancel_fd, .events = POLLIN};
+            poll(&p, 1, slice);
+        } else {
+            struct timespec ts = {0, (long)slice * 1000000L};
+            nanosleep(&ts, NULL);
+        }
+    }
+}
+
+/* The wait before attempt number `attempt` + 1 (attempt >= 1): backoff
+ * with jitter, or the server's Retry-After (seconds) when longer. */
+static long retry_delay_ms(kube_client *c, int attempt, long retry_after_s)
+{
+    long base = c->retry.initial_ms;
+    for (int i = 1; i < attempt && base < c->retry.max_ms; i++)
+        base *= 2;
+    long delay = base + (long)(rand_r(&c->retry_seed) % (unsigned)(base / 2 + 1));
+    if (retry_after_s > 0 && retry_after_s <= c->retry.max_ms / 1000 + 1 &&
+        retry_after_s * 1000 > delay)
+        delay = retry_after_s * 1000;
+    return delay > c->retry.max_ms ? c->retry.max_ms : delay;
+}
+
+static void retry_wait(kube_client *c, long ms)
+{
+    if (c->retry.sleep)
+        c->retry.sleep(ms, c->retry.sleep_ud);
+    else
+        sleep_cancellable(c, ms);
+}
+
 static char *display_url(const kube_client *c, const char *path)
 {
     const char *q = strchr(path, '?');
@@ -415,7 +511,10 @@ int kube_http_do(kube_client *c, const kube_http_req *req, kube_response *resp, 
     kube_client_status_ctx(c, shown, &ctx);
     int rc = -1;
     bool refreshed = false;
+    bool may_retry = idempotent(req);
+    int attempt = 0;
     for (;;) {
+        attempt++;
         if (cancelled(c)) {
             tt_error_set(err, TT_ECANCELED, "request to %s cancelled", shown);
             break;
@@ -426,7 +525,7 @@ int kube_http_do(kube_client *c, const kube_http_req *req, kube_response *resp, 
             if (!cred)
                 break;
         }
-        xfer x = {c, req, TT_BUF_INIT, false, false};
+        xfer x = {c, req, TT_BUF_INIT, false, false, false};
         c->errbuf[0] = '\0';
         struct curl_slist *headers = configure(c, req, url, cred, &x);
         CURLcode cc = run_transfer(c);
@@ -445,6 +544,14 @@ int kube_http_do(kube_client *c, const kube_http_req *req, kube_response *resp, 
             if (status == 401 && !refreshed && c->auth && kube_auth_can_refresh(c->auth)) {
                 tt_buf_free(&x.body);
                 refreshed = true;
+                continue;
+            }
+            if (may_retry && retryable_status(status) && attempt < c->retry.max_attempts) {
+                curl_off_t after = 0;
+                if (curl_easy_getinfo(c->easy, CURLINFO_RETRY_AFTER, &after) != CURLE_OK)
+                    after = 0;
+                tt_buf_free(&x.body);
+                retry_wait(c, retry_delay_ms(c, attempt, (long)after));
                 continue;
             }
             kube_status_decode(status, ctype, x.body.data, x.body.len, &ctx, err);
@@ -472,9 +579,20 @@ int kube_http_do(kube_client *c, const kube_http_req *req, kube_response *resp, 
                 break;
             }
         }
+        if (broke_off(cc) && may_retry && !x.sink_fed && attempt < c->retry.max_attempts) {
+            tt_buf_free(&x.body);
+            retry_wait(c, retry_delay_ms(c, attempt, 0));
+            continue;
+        }
         if (cc != CURLE_OK) {
             long limit = req->streaming ? req->stream_timeout_ms : c->timeout_ms;
             kube_status_transport_error((int)cc, c->errbuf, &ctx, limit, err);
+            /* A write that went out and got no answer (timed out after the
+             * connection was made, or the connection broke off) may have
+             * been stored: the caller must look before saying either. */
+            if (!may_retry && !req->streaming && err &&
+                (broke_off(cc) || cc == CURLE_OPERATION_TIMEDOUT))
+                snprintf(err->reason, sizeof err->reason, "%s", KUBE_REASON_OUTCOME_UNKNOWN);
             tt_buf_free(&x.body);
             break;
         }

@@ -29,7 +29,7 @@ static struct MHD_Daemon *g_daemon;
 
 /* Requests served, by kind, for GET /debug/requests (bench/run.sh counts
  * what one refresh costs). Updated atomically from connection threads. */
-enum { RQ_TOTAL, RQ_LIST, RQ_LIST_CONTINUE, RQ_WATCH, RQ_GET, RQ_WRITE, RQ_N };
+enum { RQ_TOTAL, RQ_LIST, RQ_LIST_CONTINUE, RQ_WATCH, RQ_GET, RQ_WRITE, RQ_INJECTED, RQ_N };
 static unsigned long g_requests[RQ_N];
 
 static void count_request(int kind)
@@ -43,11 +43,12 @@ static json_t *requests_json(void)
     for (int i = 0; i < RQ_N; i++)
         v[i] = __atomic_load_n(&g_requests[i], __ATOMIC_RELAXED);
     unsigned long known = v[RQ_LIST] + v[RQ_LIST_CONTINUE] + v[RQ_WATCH] + v[RQ_GET] + v[RQ_WRITE];
-    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "total", (json_int_t)v[RQ_TOTAL],
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "total", (json_int_t)v[RQ_TOTAL],
                      "list", (json_int_t)v[RQ_LIST], "listContinue",
                      (json_int_t)v[RQ_LIST_CONTINUE], "watch", (json_int_t)v[RQ_WATCH], "get",
                      (json_int_t)v[RQ_GET], "write", (json_int_t)v[RQ_WRITE], "other",
-                     (json_int_t)(v[RQ_TOTAL] - known));
+                     (json_int_t)(v[RQ_TOTAL] - known), "injected",
+                     (json_int_t)v[RQ_INJECTED]);
 }
 static unsigned g_rand_state = 12345;
 static pthread_mutex_t g_rand_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -64,9 +65,14 @@ void dc_fail_set(dc_fail *f, int code, const char *reason, const char *fmt, ...)
 
 /* ---- responses ---------------------------------------------------------- */
 
+/* The status of the last answer queued on this thread (one thread per
+ * connection): --stall-kind holds only answers to stored writes. */
+static __thread int t_last_status;
+
 enum MHD_Result dc_send(struct MHD_Connection *c, int code, const char *ctype, char *body,
                         size_t len)
 {
+    t_last_status = code;
     struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
     MHD_add_response_header(r, "Content-Type", ctype);
     MHD_add_response_header(r, "Cache-Control", "no-cache, private");
@@ -1091,13 +1097,22 @@ static bool authenticated(struct MHD_Connection *c)
     return false;
 }
 
-static bool inject_failure(int *code)
+static bool inject_failure(const char *method, int *code)
 {
     if (g_cfg.fail_rate <= 0)
         return false;
+    if (g_cfg.fail_reads && strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+        return false;
+    /* its own sequence (--fail-seed), apart from generated names */
+    static unsigned state;
+    static bool seeded;
     pthread_mutex_lock(&g_rand_mu);
-    double x = (double)rand_r(&g_rand_state) / ((double)RAND_MAX + 1.0);
-    int which = rand_r(&g_rand_state) & 1;
+    if (!seeded) {
+        state = g_cfg.fail_seed ? g_cfg.fail_seed : 12345;
+        seeded = true;
+    }
+    double x = (double)rand_r(&state) / ((double)RAND_MAX + 1.0);
+    int which = rand_r(&state) & 1;
     pthread_mutex_unlock(&g_rand_mu);
     if (x >= g_cfg.fail_rate)
         return false;
@@ -1223,7 +1238,8 @@ static enum MHD_Result dispatch(struct MHD_Connection *c, const char *url, const
         goto out;
     }
     if (!truthy(arg(c, "watch")) && !(n >= 5 && strcmp(seg[n - 1], "log") == 0 && truthy(arg(c, "follow"))) &&
-        inject_failure(&fcode)) {
+        inject_failure(method, &fcode)) {
+        count_request(RQ_INJECTED);
         if (fcode == 500)
             ret = dc_send_status(c, 500, "InternalError",
                                  "Internal error occurred: injected failure (--fail-rate)");
@@ -1308,7 +1324,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         *upload_size = 0;
         return MHD_YES;
     }
-    return dispatch(c, url, method, rq);
+    t_last_status = 0;
+    enum MHD_Result ret = dispatch(c, url, method, rq);
+    dc_fault_stall_after_store(method, rq->body.data, rq->body.len,
+                               MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "dryRun"),
+                               (unsigned)t_last_status);
+    return ret;
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **ptr,

@@ -43,6 +43,10 @@ typedef struct dc_config {
     bool ssa_conflicts;
     const char *fail_kind;
     bool stuck_namespaces;
+    bool fail_reads;          /* --fail-rate applies to GET/HEAD only */
+    unsigned fail_seed;       /* --fail-seed: the injected failures' sequence */
+    const char *stall_kind;   /* --stall-kind: answers to stored writes held */
+    int stall_ms;
 } dc_config;
 
 extern dc_config g_cfg;
@@ -254,6 +258,12 @@ bool dc_fault_apply_conflicts(json_t *old_obj, json_t *applied, const char *mana
  * manager's managedFields entry of obj (about to be stored), as on a real
  * server. */
 void dc_fault_release_fields(json_t *obj, json_t *applied, const char *manager);
+/* --stall-kind: a (not dry-run) write whose body is an object of that kind
+ * and that the server answered 2xx (so it is stored): hold the answer for
+ * --stall-ms (default 40000) before it goes out, longer than a client's
+ * request limit. Returns once the time is up or the server stops. */
+void dc_fault_stall_after_store(const char *method, const char *body, size_t len, bool dry_run,
+                                unsigned status);
 /* --stuck-namespaces: the conditions of a namespace that never goes; sets
  * them on ns_obj (a copy about to be stored) and returns it. */
 json_t *dc_fault_stuck_namespace(json_t *ns_obj);

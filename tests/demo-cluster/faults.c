@@ -12,11 +12,17 @@
  *                          500, so an apply fails part way
  *   --stuck-namespaces     a deleted namespace stays Terminating for ever
  *                          (content with a finalizer that never clears)
+ *   --stall-kind KIND      a write of KIND (not a dry run) is stored, then its
+ *                          answer is held for --stall-ms (default 40 s):
+ *                          the client times out on a change that was made
+ *   --fail-reads           (with --fail-rate) only GET and HEAD fail;
+ *                          --fail-seed N fixes the sequence of failures
  */
 #include "dc.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 bool dc_fault_forbidden_list(dc_resource *r, const char *ns, bool watch, dc_fail *f)
 {
@@ -217,5 +223,25 @@ void dc_fault_release_fields(json_t *obj, json_t *applied, const char *manager)
         if (changed)
             json_array_set(mf, i, copy);
         json_decref(copy);
+    }
+}
+
+/* ---- answers held after the write was stored ----------------------------- */
+
+void dc_fault_stall_after_store(const char *method, const char *body, size_t len, bool dry_run,
+                                unsigned status)
+{
+    if (!g_cfg.stall_kind || dry_run || status < 200 || status > 299 || !body || !len ||
+        !strcmp(method, "GET") || !strcmp(method, "HEAD") || !strcmp(method, "DELETE"))
+        return;
+    json_t *obj = json_loadb(body, len, 0, NULL);
+    bool match = tt_streq(json_string_value(json_object_get(obj, "kind")), g_cfg.stall_kind);
+    json_decref(obj);
+    if (!match)
+        return;
+    long long end = tt_now_ms() + (g_cfg.stall_ms > 0 ? g_cfg.stall_ms : 40000);
+    while (!g_shutdown && tt_now_ms() < end) {
+        struct timespec ts = {0, 50 * 1000000L};
+        nanosleep(&ts, NULL);
     }
 }

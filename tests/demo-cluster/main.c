@@ -46,6 +46,8 @@ static void usage(FILE *out)
           "  --ready-delay-ms MS       time for a new revision to become Ready (default 1500)\n"
           "  --latency-ms MS           delay added to every response\n"
           "  --fail-rate P             fraction (0..1) of non-watch requests answered 500/503\n"
+          "  --fail-reads              (with --fail-rate) only GET and HEAD requests fail\n"
+          "  --fail-seed N             the sequence of injected failures (default 12345)\n"
           "  --drop-watches-every S    close watch streams after S seconds\n"
           "  --expire-rv               keep only a short watch history (--rv-window 50)\n"
           "  --rv-window N             resourceVersions older than the last N changes are 410 Gone\n"
@@ -59,6 +61,8 @@ static void usage(FILE *out)
           "                            would change fields another field manager owns\n"
           "  --fail-kind KIND          creates/updates/patches of KIND (not dry runs) answer 500\n"
           "  --stuck-namespaces        deleted namespaces stay Terminating (a finalizer never clears)\n"
+          "  --stall-kind KIND         writes of KIND (not dry runs) are stored, then the answer is\n"
+          "                            held for --stall-ms MS (default 40000): the client times out\n"
           "  --help                    this text\n"
           "Prints 'listening on http(s)://HOST:PORT' once it accepts connections.\n",
           out);
@@ -131,7 +135,8 @@ int main(int argc, char **argv)
 {
     enum { O_LISTEN = 256, O_KUBECONFIG, O_TLS, O_CCA, O_TOKEN, O_SEED, O_NOSEED, O_MODELS,
            O_REVS, O_DELAY, O_LAT, O_FAIL, O_DROP, O_EXPIRE, O_WINDOW, O_BOOKMARK, O_HELP,
-           O_FORBID, O_SSA, O_FAILKIND, O_STUCK, O_FIRSTRV };
+           O_FORBID, O_SSA, O_FAILKIND, O_STUCK, O_FIRSTRV, O_FAILREADS, O_FAILSEED,
+           O_STALLKIND, O_STALLMS };
     static const struct option opts[] = {
         {"listen", required_argument, NULL, O_LISTEN},
         {"kubeconfig-out", required_argument, NULL, O_KUBECONFIG},
@@ -155,6 +160,10 @@ int main(int argc, char **argv)
         {"fail-kind", required_argument, NULL, O_FAILKIND},
         {"stuck-namespaces", no_argument, NULL, O_STUCK},
         {"first-rv", required_argument, NULL, O_FIRSTRV},
+        {"fail-reads", no_argument, NULL, O_FAILREADS},
+        {"fail-seed", required_argument, NULL, O_FAILSEED},
+        {"stall-kind", required_argument, NULL, O_STALLKIND},
+        {"stall-ms", required_argument, NULL, O_STALLMS},
         {NULL, 0, NULL, 0},
     };
     bool window_set = false, expire = false;
@@ -174,6 +183,17 @@ int main(int argc, char **argv)
         case O_SSA: g_cfg.ssa_conflicts = true; break;
         case O_FAILKIND: g_cfg.fail_kind = optarg; break;
         case O_STUCK: g_cfg.stuck_namespaces = true; break;
+        case O_FAILREADS: g_cfg.fail_reads = true; break;
+        case O_STALLKIND: g_cfg.stall_kind = optarg; break;
+        case O_FAILSEED: case O_STALLMS:
+            if (!parse_int(optarg, 0, 100000000, &v)) {
+                fprintf(stderr, "ttstui-demo-cluster: --%s needs a whole number in range, not \"%s\"\n",
+                        o == O_FAILSEED ? "fail-seed" : "stall-ms", optarg);
+                return 2;
+            }
+            if (o == O_FAILSEED) g_cfg.fail_seed = (unsigned)v;
+            else g_cfg.stall_ms = (int)v;
+            break;
         case O_FIRSTRV: {
             char *end;
             errno = 0;

@@ -35,9 +35,51 @@ typedef struct srv {
     char last_body[4096];
     char last_method[16];
     atomic_int stop_streams;
+    int hits[8];          /* per retry scenario (enum scenario) */
 } srv;
 
 static srv S;
+
+/* The retry scenarios under /api/v1/namespaces/r/... */
+enum scenario {
+    SC_BUSY,      /* GET pods/busy: 503 once, then 200 */
+    SC_LIMITED,   /* GET pods/limited: 429 Retry-After: 2 once, then 200 */
+    SC_DOWN,      /* GET pods/down: always 503 */
+    SC_DROP,      /* GET pods/drop: connection closed without an answer once */
+    SC_WRITE,     /* POST/PATCH configmaps[/w]: 503 (dry run: once, then 201) */
+    SC_WRITE_DROP,/* PATCH configmaps/lost: connection closed without an answer */
+    SC_WATCH,     /* watch of configmaps: 503 */
+};
+
+static int hit(enum scenario sc)
+{
+    pthread_mutex_lock(&S.mu);
+    int n = ++S.hits[sc];
+    pthread_mutex_unlock(&S.mu);
+    return n;
+}
+
+static int hits(enum scenario sc)
+{
+    pthread_mutex_lock(&S.mu);
+    int n = S.hits[sc];
+    pthread_mutex_unlock(&S.mu);
+    return n;
+}
+
+/* The waits the client asked for between attempts (none really happen). */
+static struct {
+    int n;
+    long ms[16];
+} Slept;
+
+static void record_sleep(long ms, void *ud)
+{
+    (void)ud;
+    if (Slept.n < 16)
+        Slept.ms[Slept.n] = ms;
+    Slept.n++;
+}
 
 typedef struct stream {
     const char *const *chunks; /* NULL-terminated; "" = pause 50 ms */
@@ -164,6 +206,47 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     *con_cls = NULL;
 
     const char *watch = arg(conn, "watch");
+    if (tt_str_has_prefix(url, "/api/v1/namespaces/r/")) {
+        static const char *const status503 =
+            "{\"kind\":\"Status\",\"reason\":\"ServiceUnavailable\",\"message\":"
+            "\"the server is busy\",\"code\":503}";
+        static const char *const pod = "{\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\"}}";
+        bool dry = arg(conn, "dryRun") != NULL;
+        if (strcmp(url, "/api/v1/namespaces/r/pods/busy") == 0)
+            return hit(SC_BUSY) == 1 ? reply(conn, 503, "application/json", status503)
+                                     : reply(conn, 200, "application/json", pod);
+        if (strcmp(url, "/api/v1/namespaces/r/pods/limited") == 0) {
+            if (hit(SC_LIMITED) > 1)
+                return reply(conn, 200, "application/json", pod);
+            struct MHD_Response *r = MHD_create_response_from_buffer(
+                strlen(status503), (void *)status503, MHD_RESPMEM_PERSISTENT);
+            MHD_add_response_header(r, "Content-Type", "application/json");
+            MHD_add_response_header(r, "Retry-After", "2");
+            enum MHD_Result ret = MHD_queue_response(conn, 429, r);
+            MHD_destroy_response(r);
+            return ret;
+        }
+        if (strcmp(url, "/api/v1/namespaces/r/pods/down") == 0) {
+            hit(SC_DOWN);
+            return reply(conn, 503, "application/json", status503);
+        }
+        if (strcmp(url, "/api/v1/namespaces/r/pods/drop") == 0)
+            return hit(SC_DROP) == 1 ? MHD_NO : reply(conn, 200, "application/json", pod);
+        if (strcmp(url, "/api/v1/namespaces/r/configmaps/lost") == 0) {
+            hit(SC_WRITE_DROP);
+            return MHD_NO;
+        }
+        if (strcmp(url, "/api/v1/namespaces/r/configmaps") == 0 && watch) {
+            hit(SC_WATCH);
+            return reply(conn, 503, "application/json", status503);
+        }
+        if (tt_str_has_prefix(url, "/api/v1/namespaces/r/configmaps")) {
+            if (hit(SC_WRITE) == 1 || !dry)
+                return reply(conn, 503, "application/json", status503);
+            return reply(conn, 201, "application/json",
+                         "{\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"w\"}}");
+        }
+    }
     if (strcmp(url, "/api/v1/namespaces/n/configmaps") == 0 && watch) {
         pthread_mutex_lock(&S.mu);
         int nth = ++S.watches;
@@ -288,12 +371,15 @@ static kube_client *client_for(const char *token, const char *token_file)
     kube_client *c = kube_client_new(&rc, &err);
     if (!c)
         fail_msg("kube_client_new: %s", err.message);
+    kube_retry_policy retry = {.sleep = record_sleep};
+    kube_client_set_retry(c, &retry);
     return c;
 }
 
 static int setup(void **state)
 {
     server_start();
+    memset(&Slept, 0, sizeof Slept);
     *state = client_for(NULL, NULL);
     return 0;
 }
@@ -629,6 +715,7 @@ static void reflector_list_failing_part_way_is_begun_again(void **state)
     rseen r = {.cancel = &cancel, .cancel_at = 1};
     tt_error err;
     kube_reflector_opts o = {.page_size = 2, .backoff_initial_ms = 10};
+    kube_client_set_retry(*state, &(kube_retry_policy){.max_attempts = 1});
     assert_int_equal(kube_reflector_run(*state, &KUBE_GVR_CONFIGMAPS, "torn", &o, on_reflect, &r,
                                         &cancel, &err),
                      0);
@@ -679,6 +766,152 @@ static void reflector_reports_retrying_when_the_server_is_down(void **state)
     kube_client_free(c);
 }
 
+
+/* ---- retries of idempotent requests --------------------------------------- */
+
+static json_t *get_pod(kube_client *c, const char *name, tt_error *err)
+{
+    return kube_get(c, &KUBE_GVR_PODS, "r", name, err);
+}
+
+static void get_answered_503_then_200_is_retried(void **state)
+{
+    tt_error err;
+    json_t *pod = get_pod(*state, "busy", &err);
+    if (!pod)
+        fail_msg("%s", err.message);
+    json_decref(pod);
+    assert_int_equal(hits(SC_BUSY), 2);
+    assert_int_equal(Slept.n, 1);
+    /* the first backoff: 250 ms plus up to half again */
+    assert_true(Slept.ms[0] >= 250 && Slept.ms[0] <= 375);
+}
+
+static void retry_after_of_a_429_is_honoured(void **state)
+{
+    tt_error err;
+    json_t *pod = get_pod(*state, "limited", &err);
+    if (!pod)
+        fail_msg("%s", err.message);
+    json_decref(pod);
+    assert_int_equal(hits(SC_LIMITED), 2);
+    assert_int_equal(Slept.n, 1);
+    assert_int_equal(Slept.ms[0], 2000);
+}
+
+static void retries_are_bounded_with_growing_waits(void **state)
+{
+    tt_error err;
+    assert_null(get_pod(*state, "down", &err));
+    assert_int_equal(err.code, 503);
+    assert_string_equal(err.reason, "ServiceUnavailable");
+    assert_int_equal(hits(SC_DOWN), 5);
+    assert_int_equal(Slept.n, 4);
+    for (int i = 0; i < 4; i++) {
+        long base = 250L << i;
+        assert_true(Slept.ms[i] >= base && Slept.ms[i] <= base + base / 2);
+    }
+    /* a policy of one attempt does not retry */
+    kube_client_set_retry(*state, &(kube_retry_policy){.max_attempts = 1,
+                                                       .sleep = record_sleep});
+    assert_null(get_pod(*state, "down", &err));
+    assert_int_equal(hits(SC_DOWN), 6);
+}
+
+static void waits_are_capped(void **state)
+{
+    kube_client_set_retry(*state, &(kube_retry_policy){.max_attempts = 8, .initial_ms = 1000,
+                                                       .max_ms = 3000, .sleep = record_sleep});
+    tt_error err;
+    assert_null(get_pod(*state, "down", &err));
+    assert_int_equal(hits(SC_DOWN), 8);
+    for (int i = 0; i < Slept.n; i++)
+        assert_true(Slept.ms[i] >= 1000 && Slept.ms[i] <= 3000);
+    assert_int_equal(Slept.ms[6], 3000);
+}
+
+static void get_whose_connection_broke_off_is_retried(void **state)
+{
+    tt_error err;
+    json_t *pod = get_pod(*state, "drop", &err);
+    if (!pod)
+        fail_msg("%s", err.message);
+    json_decref(pod);
+    assert_int_equal(hits(SC_DROP), 2);
+}
+
+static json_t *configmap(void)
+{
+    return json_pack("{s:s, s:s, s:{s:s}}", "apiVersion", "v1", "kind", "ConfigMap", "metadata",
+                     "name", "w");
+}
+
+static void post_and_patch_that_store_are_not_retried(void **state)
+{
+    tt_error err;
+    json_t *cm = configmap();
+    assert_null(kube_create(*state, &KUBE_GVR_CONFIGMAPS, "r", cm, NULL, &err));
+    assert_int_equal(err.code, 503);
+    assert_int_equal(hits(SC_WRITE), 1);
+    json_t *patch = json_pack("{s:{s:s}}", "data", "k", "v");
+    assert_null(kube_patch_merge(*state, &KUBE_GVR_CONFIGMAPS, "r", "w", patch, NULL, &err));
+    assert_int_equal(err.code, 503);
+    assert_int_equal(hits(SC_WRITE), 2);
+    assert_null(kube_update(*state, &KUBE_GVR_CONFIGMAPS, "r", "w", cm, NULL, &err));
+    assert_int_equal(hits(SC_WRITE), 3);
+    assert_int_equal(Slept.n, 0);
+    /* an answer from the server is a known outcome */
+    assert_false(kube_error_outcome_unknown(&err));
+    json_decref(patch);
+    json_decref(cm);
+}
+
+static void dry_run_post_is_retried(void **state)
+{
+    tt_error err;
+    json_t *cm = configmap();
+    kube_write_opts dry = {.dry_run = true};
+    json_t *out = kube_create(*state, &KUBE_GVR_CONFIGMAPS, "r", cm, &dry, &err);
+    if (!out)
+        fail_msg("%s", err.message);
+    assert_int_equal(hits(SC_WRITE), 2);
+    assert_int_equal(Slept.n, 1);
+    json_decref(out);
+    json_decref(cm);
+}
+
+static void write_whose_answer_is_lost_is_not_retried_and_unknown(void **state)
+{
+    tt_error err;
+    json_t *patch = json_pack("{s:{s:s}}", "data", "k", "v");
+    assert_null(kube_patch_merge(*state, &KUBE_GVR_CONFIGMAPS, "r", "lost", patch, NULL, &err));
+    assert_int_equal(hits(SC_WRITE_DROP), 1);
+    assert_int_equal(err.code, TT_ENET);
+    assert_true(kube_error_outcome_unknown(&err));
+    /* a read that keeps failing is a plain failure, not an unknown outcome */
+    assert_null(get_pod(*state, "down", &err));
+    assert_false(kube_error_outcome_unknown(&err));
+    json_decref(patch);
+}
+
+static int count_events(const kube_watch_event *ev, void *ud)
+{
+    (*(int *)ud)++;
+    return 0;
+}
+
+static void watch_is_not_retried_by_the_transport(void **state)
+{
+    tt_error err;
+    int n = 0;
+    kube_watch_opts o = {.resource_version = "1", .timeout_seconds = 5};
+    assert_int_equal(kube_watch(*state, &KUBE_GVR_CONFIGMAPS, "r", &o, count_events, &n, &err),
+                     -1);
+    assert_int_equal(err.code, 503);
+    assert_int_equal(hits(SC_WATCH), 1);
+    assert_int_equal(Slept.n, 0);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -704,6 +937,15 @@ int main(void)
         T(cancel_stops_a_quiet_watch_quickly),
         T(reflector_lists_watches_and_relists_on_expired),
         T(reflector_reports_retrying_when_the_server_is_down),
+        T(get_answered_503_then_200_is_retried),
+        T(retry_after_of_a_429_is_honoured),
+        T(retries_are_bounded_with_growing_waits),
+        T(waits_are_capped),
+        T(get_whose_connection_broke_off_is_retried),
+        T(post_and_patch_that_store_are_not_retried),
+        T(dry_run_post_is_retried),
+        T(write_whose_answer_is_lost_is_not_retried_and_unknown),
+        T(watch_is_not_retried_by_the_transport),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

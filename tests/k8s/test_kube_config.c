@@ -669,6 +669,69 @@ static void parse_accepts_a_buffer_and_names_the_source(void **state)
     assert_contains(err.message, "inline: invalid YAML at line ");
 }
 
+/* Resolves an inline kubeconfig whose one cluster has the given extra
+ * lines; returns the config (NULL with err on failure). */
+static kube_rest_config *resolve_inline_cluster(const char *cluster_fields, tt_error *err)
+{
+    char *text = tt_asprintf("clusters:\n- name: x\n  cluster:\n    server: https://x\n%s"
+                             "contexts:\n- name: x\n  context: {cluster: x}\n"
+                             "current-context: x\n",
+                             cluster_fields);
+    tt_error_clear(err);
+    kube_config *cfg = kube_config_parse(text, strlen(text), "inline", "/base", err);
+    free(text);
+    assert_non_null(cfg);
+    kube_rest_config *rc = kube_rest_config_resolve(cfg, NULL, NULL, err);
+    kube_config_free(cfg);
+    return rc;
+}
+
+/* kubectl (client-go's TLS config) refuses a CA together with
+ * insecure-skip-tls-verify; so does the client, with the same reason. */
+static void ca_data_with_insecure_is_refused_as_kubectl_does(void **state)
+{
+    tt_error err;
+    assert_null(resolve_inline_cluster("    certificate-authority-data: Y2E=\n"
+                                       "    insecure-skip-tls-verify: true\n", &err));
+    assert_int_equal(err.code, TT_EINVAL);
+    assert_contains(err.message, "cluster \"x\"");
+    assert_contains(err.message,
+                    "specifying a root certificates file with the insecure flag is not allowed");
+}
+
+static void ca_file_with_insecure_is_refused_even_before_it_is_read(void **state)
+{
+    tt_error err;
+    assert_null(resolve_inline_cluster("    certificate-authority: /nonexistent/ca.crt\n"
+                                       "    insecure-skip-tls-verify: true\n", &err));
+    assert_int_equal(err.code, TT_EINVAL);
+    assert_contains(err.message,
+                    "specifying a root certificates file with the insecure flag is not allowed");
+}
+
+static void ca_without_insecure_and_insecure_without_ca_are_accepted(void **state)
+{
+    tt_error err;
+    kube_rest_config *rc = resolve_inline_cluster("    certificate-authority-data: Y2E=\n"
+                                                  "    insecure-skip-tls-verify: false\n", &err);
+    if (!rc)
+        fail_msg("%s", err.message);
+    assert_memory_equal(rc->ca_pem, "ca", 2);
+    assert_false(rc->insecure_skip_tls_verify);
+    kube_rest_config_free(rc);
+    rc = resolve_inline_cluster("    insecure-skip-tls-verify: true\n", &err);
+    if (!rc)
+        fail_msg("%s", err.message);
+    assert_true(rc->insecure_skip_tls_verify);
+    kube_rest_config_free(rc);
+    /* an empty CA field is no CA (client-go: len() == 0) */
+    rc = resolve_inline_cluster("    certificate-authority-data: ''\n"
+                                "    insecure-skip-tls-verify: true\n", &err);
+    if (!rc)
+        fail_msg("%s", err.message);
+    kube_rest_config_free(rc);
+}
+
 static void duplicate_names_in_one_file_keep_the_first(void **state)
 {
     static const char text[] = "clusters:\n"
@@ -694,6 +757,9 @@ int main(void)
         T(namespace_override_wins_over_context_namespace),
         T(multi_context_lists_contexts_and_current),
         T(named_context_uses_basic_auth_and_insecure_flag),
+        T(ca_data_with_insecure_is_refused_as_kubectl_does),
+        T(ca_file_with_insecure_is_refused_even_before_it_is_read),
+        T(ca_without_insecure_and_insecure_without_ca_are_accepted),
         T(trailing_slashes_of_server_are_stripped),
         T(namespace_defaults_to_default),
         T(context_without_user_has_no_credentials),
