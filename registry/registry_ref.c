@@ -119,8 +119,8 @@ bool registry_ref_parse(const char *s, registry_ref *out, char *why, size_t why_
     if (!s || !*s)
         return fail(why, why_len, "empty image reference");
     size_t len = strlen(s);
-    if (len > 512)
-        return fail(why, why_len, "image reference longer than 512 characters");
+    if (len > REGISTRY_REF_MAX)
+        return fail(why, why_len, "image reference longer than %d characters", REGISTRY_REF_MAX);
     for (size_t i = 0; i < len; i++)
         if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] >= 0x7f)
             return fail(why, why_len, "image reference holds a space, control or non-ASCII character");

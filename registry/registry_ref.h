@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#define REGISTRY_REF_MAX 512 /* longest reference accepted */
 #define REGISTRY_REF_HOST_MAX 256
 #define REGISTRY_REF_PATH_MAX 256
 #define REGISTRY_REF_TAG_MAX 128
