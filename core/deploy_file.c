@@ -326,3 +326,37 @@ deploy_file *deploy_file_load(const char *path, tt_error *err)
     free(text);
     return f;
 }
+
+/* The name of the folder holding path ("" when none). Caller frees. */
+static char *parent_name(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash)
+        return tt_strdup("");
+    const char *start = slash;
+    while (start > path && start[-1] != '/')
+        start--;
+    return tt_strndup(start, (size_t)(slash - start));
+}
+
+int deploy_files_check(deploy_file *const *files, size_t n, tt_error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        char *folder = parent_name(files[i]->path);
+        bool ok = strcmp(folder, files[i]->env) == 0;
+        if (!ok)
+            tt_error_set(err, TT_EINVAL, "%s: env \"%s\" does not match its folder \"%s\"", files[i]->path,
+                         files[i]->env, folder);
+        free(folder);
+        if (!ok)
+            return -1;
+        for (size_t j = 0; j < i; j++) {
+            if (strcmp(files[i]->env, files[j]->env) == 0 && strcmp(files[i]->model, files[j]->model) == 0) {
+                tt_error_set(err, TT_EINVAL, "%s and %s: two files for model %s in %s", files[j]->path,
+                             files[i]->path, files[i]->model, files[i]->env);
+                return -1;
+            }
+        }
+    }
+    return 0;
+}

@@ -58,4 +58,11 @@ deploy_file *deploy_file_parse(const char *text, size_t len, const char *path, t
 deploy_file *deploy_file_load(const char *path, tt_error *err);
 void deploy_file_free(deploy_file *f);
 
+/*
+ * Checks a tree's files together: each file's env is the name of the
+ * folder holding it (deployments/<env>/<model>.config.json), and no two
+ * files describe the same env and model. TT_EINVAL naming the file(s).
+ */
+int deploy_files_check(deploy_file *const *files, size_t n, tt_error *err);
+
 #endif

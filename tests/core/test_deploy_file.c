@@ -232,6 +232,45 @@ static void booleans_and_defaults(void **state)
     free(t);
 }
 
+static deploy_file *parse_as(const char *path, const char *from, const char *to)
+{
+    char *t = edit(from, to);
+    tt_error err;
+    deploy_file *f = deploy_file_parse(t, strlen(t), path, &err);
+    assert_non_null(f);
+    free(t);
+    return f;
+}
+
+static void tree_checks_folder_and_duplicates(void **state)
+{
+    (void)state;
+    deploy_file *f[3];
+    f[0] = parse_as("d/prod/m1.config.json", "\"m1\"", "\"m1\"");
+    f[1] = parse_as("d/staging/m1.config.json", "\"prod\"", "\"staging\"");
+    f[2] = parse_as("d/prod/m2.config.json", "\"m1\"", "\"m2\"");
+    tt_error err;
+    tt_error_clear(&err);
+    assert_int_equal(deploy_files_check(f, 3, &err), 0);
+    /* same model in the same env under another file name */
+    deploy_file_free(f[2]);
+    f[2] = parse_as("d/prod/copy.config.json", "\"m1\"", "\"m1\"");
+    assert_int_equal(deploy_files_check(f, 3, &err), -1);
+    assert_non_null(strstr(err.message, "two files for model m1 in prod"));
+    assert_non_null(strstr(err.message, "d/prod/copy.config.json"));
+    /* env does not match its folder */
+    deploy_file_free(f[2]);
+    f[2] = parse_as("d/staging/m3.config.json", "\"m1\"", "\"m3\"");
+    assert_int_equal(deploy_files_check(f, 3, &err), -1);
+    assert_non_null(strstr(err.message, "d/staging/m3.config.json: env \"prod\" does not match its folder \"staging\""));
+    /* a folder whose name only starts with the env */
+    deploy_file_free(f[2]);
+    f[2] = parse_as("d/prod-old/m3.config.json", "\"m1\"", "\"m3\"");
+    assert_int_equal(deploy_files_check(f, 3, &err), -1);
+    for (size_t i = 0; i < 3; i++)
+        deploy_file_free(f[i]);
+}
+
 static void shape_tells_this_format_from_flat_parameters(void **state)
 {
     (void)state;
@@ -258,6 +297,7 @@ int main(void)
         cmocka_unit_test(each_required_field_on_its_own),
         cmocka_unit_test(bad_values_one_at_a_time),
         cmocka_unit_test(booleans_and_defaults),
+        cmocka_unit_test(tree_checks_folder_and_duplicates),
         cmocka_unit_test(shape_tells_this_format_from_flat_parameters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
