@@ -64,7 +64,7 @@ void bk_run_rollback(job *j)
         free(step);
     }
     result = AUDIT_OK;
-out:
+out:;
     size_t n_objs = 0;
     for (int i = 0; i < 2; i++)
         if (j->services & (i == 0 ? TUI_SERVICE_STREAM : TUI_SERVICE_VALIDATE))
