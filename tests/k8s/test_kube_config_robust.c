@@ -127,8 +127,8 @@ static void hostile_documents_are_handled(void **state)
 {
     static const char *const docs[] = {
         "clusters: &a [*a]\n",
-        "clusters: [&b {name: x, cluster: *b, server: 'https://x'}]\n"
-        "contexts: [{name: x, context: {cluster: x}}]\n",
+        ("clusters: [&b {name: x, cluster: *b, server: 'https://x'}]\n"
+         "contexts: [{name: x, context: {cluster: x}}]\n"),
         "a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\nclusters: [*c, *c]\n",
         "users: [{name: u, user: {exec: {args: &l [*l], env: *l}}}]\n",
         "users: [{name: u, user: {exec: {env: [{name: X}, {value: y}]}}}]\n",
