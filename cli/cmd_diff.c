@@ -39,7 +39,12 @@ int cli_cmd_diff(cli_session *s)
         }
         fprintf(stderr, "ttstui diff: review report written to %s\n", s->o->report);
     }
-    rc = diff_result_changed(p.diff) ? CLI_EXIT_CHANGES : CLI_EXIT_OK;
+    /* Changes: 1, whatever apply would say (the warning above names a
+     * refusal). No changes but a refusal: 3, never 0, so a script that
+     * reads 0 as "this release is live and fine" is not misled. */
+    rc = diff_result_changed(p.diff) ? CLI_EXIT_CHANGES
+         : cli_plan_refusal(&p)      ? CLI_EXIT_REFUSED
+                                     : CLI_EXIT_OK;
 out:
     cli_plan_clear(&p);
     cli_release_clear(&r);

@@ -43,7 +43,8 @@ static const char exit_statuses[] =
     "     (failed, partial or timed out); delete --wait: timed out\n"
     "  2  bad flags or values, invalid parameters, unreadable files, an unusable\n"
     "     kubeconfig (a credential plugin that is missing or fails)\n"
-    "  3  refused: a safety rule, read-only, not confirmed, or no terminal to confirm on\n"
+    "  3  refused: a safety rule, read-only, not confirmed, or no terminal to confirm on;\n"
+    "     diff: nothing would change but apply would refuse\n"
     "  4  the cluster answered an error or could not be reached\n";
 
 void cli_print_usage(FILE *out)
@@ -108,7 +109,8 @@ bool cli_print_command_help(cli_cmd cmd, FILE *out)
                   "                        diff and dry-run notes; Secrets by key name only\n"
                   "\n"
                   "Exit status 0 when nothing would change, 1 when something would, 2 or more\n"
-                  "on errors (as kubectl diff).\n",
+                  "on errors (as kubectl diff); 3 when nothing would change but apply would\n"
+                  "refuse (e.g. the environment may not be released through this context).\n",
                   true);
         return true;
     case CLI_CMD_APPLY:

@@ -56,6 +56,21 @@ run_tt diff $(release_flags m1 1 "$IMG2")
 assert_rc 1 "diff of a changed template"
 assert_contains "$ERR" "apply would refuse"
 
+# Nothing would change, but apply would refuse (the environment may not be
+# released through this context): 3, not 0.
+mkdir -p "$XDG_CONFIG_HOME/ttstui"
+cat >"$XDG_CONFIG_HOME/ttstui/config.yaml" <<'YAML'
+environments:
+  - name: staging
+    contexts: [gke_staging_only]
+YAML
+run_tt diff $(release_flags m1 1)
+assert_rc 3 "diff without changes that apply would refuse"
+assert_contains "$ERR" "apply would refuse: environment staging may not be released through kube context 'demo'"
+rm "$XDG_CONFIG_HOME/ttstui/config.yaml"
+run_tt diff $(release_flags m1 1)
+assert_rc 0 "diff without changes, the refusal gone"
+
 # diff errors exit above 1.
 run_tt diff $(release_flags m1 1) --bogus
 assert_rc 2 "diff with an unknown flag"
