@@ -230,6 +230,10 @@ static void next_version_ignores_non_numeric(void **state)
     char *v = safety_next_version(names, TT_ARRAY_LEN(names));
     assert_string_equal(v, "13");
     free(v);
+    const char *big[] = {"stream-999", "stream-1000"}; /* numbers, not text, and no cap */
+    v = safety_next_version(big, 2);
+    assert_string_equal(v, "1001");
+    free(v);
     const char *none[] = {"stream-rc1"};
     v = safety_next_version(none, 1);
     assert_string_equal(v, "1");
