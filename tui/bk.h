@@ -31,6 +31,7 @@
 #define BK_ROLLOUT_TIMEOUT_MS (10LL * 60 * 1000)
 #define BK_DELETE_TIMEOUT_MS (5LL * 60 * 1000)
 #define BK_N_KINDS 4
+#define BK_RECONNECT_MAX_MS 8000
 
 typedef struct kb kb;
 
@@ -97,6 +98,7 @@ struct kb {
     tui_conn_state last_state;
     char *last_message;
     bool ever_connected;
+    bool shown;           /* some kind's list reached the screen (since the last start) */
     pthread_t flusher;
     /* reflectors: only under refl_lock (held while starting/stopping) */
     pthread_mutex_t refl_lock;

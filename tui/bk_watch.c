@@ -32,7 +32,10 @@ static void conn_update_locked(kb *k)
     if (worst == 4)
         st = TUI_CONN_FAILED;
     else if (worst == 3)
-        st = k->ever_connected ? TUI_CONN_RECONNECTING : TUI_CONN_FAILED;
+        /* Once any kind's data is on the screen, a failing list is a
+         * reconnect (the screen is stale), not a failed connection, even
+         * when another kind had not finished its first list. */
+        st = k->ever_connected || k->shown ? TUI_CONN_RECONNECTING : TUI_CONN_FAILED;
     else if (worst == 2)
         st = k->ever_connected ? TUI_CONN_RECONNECTING : TUI_CONN_CONNECTING;
     if (st == TUI_CONN_CONNECTED)
@@ -99,6 +102,8 @@ static int on_reflect(const kube_reflector_event *ev, void *ud)
         /* Fall through: a complete list means connected. */
         /* FALLTHROUGH */
     case KUBE_REFLECT_CONNECTED:
+        if (ev->type == KUBE_REFLECT_SYNCED)
+            k->shown = true;
         ks->state = 1;
         free(ks->message);
         ks->message = NULL;
@@ -168,7 +173,9 @@ static void *reflector_main(void *arg)
         conn_update_locked(k);
         pthread_mutex_unlock(&k->lock);
     } else {
-        kube_reflector_opts ro = {0};
+        /* At most 8 s (+25% jitter) between tries, so a cluster that
+         * comes back is picked up within about 10 s. */
+        kube_reflector_opts ro = {.backoff_max_ms = BK_RECONNECT_MAX_MS};
         kube_reflector_run(c, k->kinds[r->index].gvr, "", &ro, on_reflect, r, &k->refl_cancel,
                            &err);
         kube_client_free(c);
@@ -188,6 +195,7 @@ void bk_reflectors_start(kb *k)
         k->kinds[i].message = NULL;
     }
     k->ever_connected = false;
+    k->shown = false;
     k->last_state = TUI_CONN_NOT_WIRED; /* so the next update is posted */
     conn_update_locked(k);
     pthread_mutex_unlock(&k->lock);
