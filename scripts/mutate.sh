@@ -32,7 +32,7 @@ cmake -S "$scratch" -B "$scratch/build" -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build "$scratch/build" -j2 >/dev/null || { echo "mutate: the unmutated tree does not build" >&2; exit 2; }
 
 killed=0 survived=0 stale=0
-while IFS=$'\t' read -r file orig mutated tests; do
+while IFS=$'\t' read -r -u 3 file orig mutated tests; do
   [[ -z "$file" || "$file" == \#* ]] && continue
   target="$scratch/$file"
   n=$(python3 - "$target" "$orig" <<'PY'
@@ -62,7 +62,7 @@ PY
   touch "$target"
   if [[ $verdict == KILLED ]]; then killed=$((killed + 1)); else survived=$((survived + 1)); fi
   printf '%-9s %s: %s -> %s %s\n' "$verdict" "$file" "$orig" "$mutated" "$why"
-done <"$list"
+done 3<"$list" </dev/null # the list on fd 3: ctest and the builds must not read it
 cmake --build "$scratch/build" -j2 >/dev/null 2>&1 || true
 echo "mutations: $killed killed, $survived survived, $stale stale"
 [[ $survived -eq 0 && $stale -eq 0 ]]

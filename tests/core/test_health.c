@@ -125,6 +125,25 @@ static void one_ready_one_progressing_is_in_progress(void **state)
     health_rollout_clear(&r);
 }
 
+/* Any exit code of a crashing container fails fast, not only 1. */
+static void any_exit_code_fails_a_deploying_revision(void **state)
+{
+    (void)state;
+    json_t *rev = json_deep_copy(O("rev_stream3_deploying"));
+    json_t *conds = json_object_get(json_object_get(rev, "status"), "conditions");
+    json_t *healthy = json_array_get(conds, 2);
+    assert_string_equal(json_string_value(json_object_get(healthy, "type")), "ContainerHealthy");
+    json_object_set_new(healthy, "status", json_string("False"));
+    json_object_set_new(healthy, "reason", json_string("ExitCode137"));
+    health_target t[] = {{"stream-3", rev, NULL, NULL}};
+    health_rollout r;
+    health_evaluate_rollout(NULL, t, 1, &r);
+    assert_int_equal(r.revisions[0].state, HEALTH_FAILED);
+    assert_string_equal(r.revisions[0].reason, "ExitCode137");
+    health_rollout_clear(&r);
+    json_decref(rev);
+}
+
 /* Ready=True wins over a stale fatal reason on another condition. */
 static void ready_true_is_ready_despite_an_old_failed_condition(void **state)
 {
@@ -325,6 +344,7 @@ int main(void)
         cmocka_unit_test(ready_unknown_with_an_unlisted_reason_progresses),
         cmocka_unit_test(one_ready_one_progressing_is_in_progress),
         cmocka_unit_test(ready_true_is_ready_despite_an_old_failed_condition),
+        cmocka_unit_test(any_exit_code_fails_a_deploying_revision),
         cmocka_unit_test(image_pull_backoff_fails_fast_while_deploying),
         cmocka_unit_test(crash_loop_in_pod_status_fails_deploying_revision),
         cmocka_unit_test(warning_backoff_event_fails_deploying_revision),
