@@ -113,4 +113,24 @@ assert_eq "$(split_of stream)" "$before_s" "stream traffic after the refusals"
 assert_eq "$(split_of validate)" "$before_v" "validate traffic after the refusals"
 assert_contains "$(last_audit)" '"result":"refused"' "refusals are audited"
 
+# A namespace whose Knative services are not stream or validate is no
+# ttstui model: delete refuses it and leaves it be.
+kc apply -f - >/dev/null <<YAML
+apiVersion: v1
+kind: Namespace
+metadata: {name: other-app}
+---
+apiVersion: serving.knative.dev/v1
+kind: Service
+metadata: {name: web, namespace: other-app}
+spec:
+  template:
+    spec:
+      containers: [{image: "$IMG"}]
+YAML
+run_tt delete other-app --yes
+assert_rc 3 "delete of a namespace that is not a model"
+assert_contains "$ERR" "namespace other-app holds no Knative service stream or validate"
+assert_eq "$(kc get namespace other-app -o jsonpath='{.status.phase}')" "Active" "other-app after the refusal"
+
 echo "traffic: $N_CHECKS checks passed"
