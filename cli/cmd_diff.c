@@ -37,7 +37,7 @@ int cli_cmd_diff(cli_session *s)
             rc = cli_fail(s->cmd, &err);
             goto out;
         }
-        fprintf(stderr, "ttstui diff: review report written to %s\n", s->o->report);
+        cli_outf(stderr, "ttstui diff: review report written to %s\n", s->o->report);
     }
     rc = diff_result_changed(p.diff) ? CLI_EXIT_CHANGES : CLI_EXIT_OK;
 out:
