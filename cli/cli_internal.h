@@ -13,6 +13,7 @@
 #define CLI_INTERNAL_H
 
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -63,6 +64,14 @@ int cli_check_writable(const cli_session *s, const char *env, tt_error *err);
 void cli_error(const char *cmd, const tt_error *err);
 void cli_errorf(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void cli_warn(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Text for stdout (cli_out) or another stream (cli_outf): formatted, then
+ * cleaned for the terminal (tt_text.h; newlines and tabs pass), so cluster
+ * strings and echoed arguments cannot carry escape sequences. Every text
+ * line the CLI prints goes through these or the error helpers above; only
+ * render/-o json to a pipe and the (already cleaned) diff bypass them. */
+void cli_out(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_outf(FILE *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void cli_outv(FILE *f, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Prints the error and returns its exit status. */
 int cli_fail(const char *cmd, const tt_error *err);
 

@@ -61,10 +61,10 @@ static int dry_run(apply_ctx *a)
     fputs(text, stdout);
     free(text);
     char *note = cli_plan_dry_run_note(a->p);
-    fputs(note, stdout);
+    cli_out("%s", note);
     free(note);
     char *result = result_line(a->p);
-    printf("dry run: %s\n", result);
+    cli_out("dry run: %s\n", result);
     if (s->o->report) {
         tt_error err;
         tt_error_clear(&err);
@@ -75,7 +75,7 @@ static int dry_run(apply_ctx *a)
             free(result);
             return fail(a, &err);
         }
-        fprintf(stderr, "ttstui apply: review report written to %s\n", s->o->report);
+        cli_outf(stderr, "ttstui apply: review report written to %s\n", s->o->report);
     }
     audit(a, AUDIT_OK, result);
     free(result);
@@ -131,11 +131,11 @@ static void report_partial(const cli_plan *p, size_t failed_at)
     tt_buf b = TT_BUF_INIT;
     for (size_t i = 0; i < failed_at; i++)
         tt_buf_printf(&b, "%s%s", i ? ", " : "", p->items[i].label);
-    fprintf(stderr, "ttstui apply: applied: %s\n", b.len ? b.data : "(none)");
+    cli_outf(stderr, "ttstui apply: applied: %s\n", b.len ? b.data : "(none)");
     tt_buf_reset(&b);
     for (size_t i = failed_at; i < p->n_items; i++)
         tt_buf_printf(&b, "%s%s", i > failed_at ? ", " : "", p->items[i].label);
-    fprintf(stderr, "ttstui apply: not applied: %s\n", b.len ? b.data : "(none)");
+    cli_outf(stderr, "ttstui apply: not applied: %s\n", b.len ? b.data : "(none)");
     tt_buf_free(&b);
 }
 
@@ -159,7 +159,7 @@ static int apply_all(apply_ctx *a)
             return CLI_EXIT_FAILED;
         }
         const char *what = ops_plan_outcome(a->p, i, created);
-        printf("%s %s\n", it->label, what);
+        cli_out("%s %s\n", it->label, what);
         fflush(stdout);
         json_decref(res);
     }
@@ -178,7 +178,7 @@ static int wait_rollout(apply_ctx *a)
     char *summary = NULL;
     int w = cli_wait_rollout(a->s, ns, services, revisions, n, a->s->o->timeout_ms, &summary);
     if (w == 0) {
-        printf("rollout %s\n", summary);
+        cli_out("rollout %s\n", summary);
         audit(a, AUDIT_OK, summary);
     } else {
         cli_errorf(a->s->cmd, "rollout %s", summary);
@@ -219,7 +219,7 @@ static int run(apply_ctx *a)
         if (cli_report_write(s->o->report, report, &werr) < 0)
             cli_error(s->cmd, &werr);
         else
-            fprintf(stderr, "ttstui apply: review report written to %s\n", s->o->report);
+            cli_outf(stderr, "ttstui apply: review report written to %s\n", s->o->report);
         free(report);
         free(result);
     }
@@ -231,7 +231,7 @@ static int run(apply_ctx *a)
         char *msg = tt_asprintf("nothing to do: %s version %s is already released with this "
                                 "template and every object is unchanged",
                                 param(a, RELEASE_MODEL), param(a, RELEASE_VERSION));
-        printf("%s\n", msg);
+        cli_out("%s\n", msg);
         if (s->o->dry_run && s->o->report) {
             char *report = cli_report_text(s, a->r, a->p, msg);
             int w = cli_report_write(s->o->report, report, &err);
@@ -246,12 +246,12 @@ static int run(apply_ctx *a)
         return CLI_EXIT_OK;
     }
     if (a->p->keys_summary)
-        printf("api keys, file versus live Secret api-keys: %s; --api-keys-policy %s\n",
+        cli_out("api keys, file versus live Secret api-keys: %s; --api-keys-policy %s\n",
                a->p->keys_summary,
                s->o->keys_policy == SAFETY_KEYS_MERGE
                    ? "merge keeps the live keys and adds or updates the file's"
                    : "replace makes the Secret hold exactly the file's keys");
-    printf("%s %s version %s (env %s) on context %s:\n", s->o->dry_run ? "Dry run of" : "Applying",
+    cli_out("%s %s version %s (env %s) on context %s:\n", s->o->dry_run ? "Dry run of" : "Applying",
            param(a, RELEASE_MODEL), param(a, RELEASE_VERSION), param(a, RELEASE_ENV),
            cli_context_name(s));
     cli_plan_print_summary(a->p, stdout);

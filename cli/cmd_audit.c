@@ -14,11 +14,11 @@ int cli_cmd_audit(cli_session *s)
         return cli_fail(s->cmd, &err);
     if (n == 0) {
         char *path = audit_default_path();
-        printf("no audit entries yet (%s)\n", path);
+        cli_out("no audit entries yet (%s)\n", path);
         free(path);
     } else {
         char *table = audit_format_table(e, n);
-        fputs(table, stdout);
+        cli_out("%s", table);
         free(table);
     }
     audit_entries_free(e, n);

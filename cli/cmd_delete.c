@@ -41,19 +41,19 @@ static int wait_gone(const delete_ctx *d, tt_error *err)
             free(blockers);
             if (err->code == 404) {
                 tt_error_clear(err);
-                printf("namespace/%s gone\n", d->model);
+                cli_out("namespace/%s gone\n", d->model);
                 return 0;
             }
             return -1;
         }
         const char *phase = phase_of(ns);
         if (strcmp(phase, last) != 0) {
-            printf("namespace/%s phase %s\n", d->model, phase);
+            cli_out("namespace/%s phase %s\n", d->model, phase);
             tt_strlcpy(last, phase, sizeof(last));
         }
         char *now = health_namespace_blockers(ns);
         if (now && !tt_streq(now, blockers))
-            printf("namespace/%s waiting: %s\n", d->model, now);
+            cli_out("namespace/%s waiting: %s\n", d->model, now);
         free(blockers);
         blockers = now;
         fflush(stdout);
@@ -93,11 +93,11 @@ static int run(delete_ctx *d)
     if (ops_check_is_model(s->client, d->model, &err) < 0)
         return finish(d, &err, err.code == TT_EREFUSED ? AUDIT_REFUSED : AUDIT_FAILED, NULL);
     if (terminating && !s->o->wait) {
-        printf("namespace/%s is already being deleted\n", d->model);
+        cli_out("namespace/%s is already being deleted\n", d->model);
         return finish(d, NULL, AUDIT_OK, "already terminating");
     }
     if (!terminating) {
-        printf("%s model %s: namespace %s and everything in it (services, revisions, secrets, "
+        cli_out("%s model %s: namespace %s and everything in it (services, revisions, secrets, "
                "routes) on context %s\n",
                s->o->dry_run ? "Dry run of deleting" : "Deleting", d->model, d->model,
                cli_context_name(s));
@@ -125,7 +125,7 @@ static int run(delete_ctx *d)
         if (!res)
             return finish(d, &err, AUDIT_FAILED, NULL);
         json_decref(res);
-        printf("namespace/%s deleted%s\n", d->model,
+        cli_out("namespace/%s deleted%s\n", d->model,
                s->o->dry_run ? " (dry run: nothing was deleted)" : "");
     }
     if (s->o->wait && wait_gone(d, &err) < 0) {

@@ -37,7 +37,7 @@ int cli_cmd_diff(cli_session *s)
             rc = cli_fail(s->cmd, &err);
             goto out;
         }
-        fprintf(stderr, "ttstui diff: review report written to %s\n", s->o->report);
+        cli_outf(stderr, "ttstui diff: review report written to %s\n", s->o->report);
     }
     /* Changes: 1, whatever apply would say (the warning above names a
      * refusal). No changes but a refusal: 3, never 0, so a script that

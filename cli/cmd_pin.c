@@ -18,10 +18,10 @@ static int show(cli_session *s)
         return cli_fail(s->cmd, &err);
     const char *m = ops_pinned_model(kcp);
     if (m)
-        printf("latest is pinned to model %s (KongClusterPlugin %s on context %s)\n", m, PIN_NAME,
+        cli_out("latest is pinned to model %s (KongClusterPlugin %s on context %s)\n", m, PIN_NAME,
                cli_context_name(s));
     else
-        printf("latest is not pinned: no KongClusterPlugin %s with config.latest_version on "
+        cli_out("latest is not pinned: no KongClusterPlugin %s with config.latest_version on "
                "context %s\n",
                PIN_NAME, cli_context_name(s));
     json_decref(kcp);
@@ -62,7 +62,7 @@ static int set_pin(cli_session *s, const char *model)
     if (!live && err.code)
         goto out;
     if (tt_streq(ops_pinned_model(live), model)) {
-        printf("nothing to do: latest is already pinned to model %s\n", model);
+        cli_out("nothing to do: latest is already pinned to model %s\n", model);
         result = AUDIT_OK;
         msg = "nothing to do";
         goto out;
@@ -74,7 +74,7 @@ static int set_pin(cli_session *s, const char *model)
         tt_error_prefix(&err, "server-side dry run of the pin");
         goto out;
     }
-    printf("%s latest from %s to model %s on context %s:\n",
+    cli_out("%s latest from %s to model %s on context %s:\n",
            s->o->dry_run ? "Dry run of pinning" : "Pinning",
            ops_pinned_model(live) ? ops_pinned_model(live) : "(not pinned)", model, cli_context_name(s));
     json_t *d_arr = json_pack("[o]", cli_without_namespace(dry));
@@ -87,7 +87,7 @@ static int set_pin(cli_session *s, const char *model)
     json_decref(d_arr);
     json_decref(l_arr);
     if (s->o->dry_run) {
-        printf("dry run: the server accepted the pin; nothing was stored\n");
+        cli_out("dry run: the server accepted the pin; nothing was stored\n");
         result = AUDIT_OK;
         msg = "dry run accepted";
         goto out;
@@ -110,7 +110,7 @@ static int set_pin(cli_session *s, const char *model)
         goto out;
     json_decref(res);
     char *label = cli_object_label(obj);
-    printf("%s %s\n", label, created ? "created" : "configured");
+    cli_out("%s %s\n", label, created ? "created" : "configured");
     free(label);
     result = AUDIT_OK;
     msg = "pinned";

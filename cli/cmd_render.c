@@ -35,7 +35,12 @@ int cli_cmd_render(cli_session *s)
     if (!text) {
         rc = cli_fail(s->cmd, &err);
     } else {
-        fputs(text, stdout);
+        /* To a pipe the bytes stay exact (kubectl apply -f -); on a
+         * terminal they are cleaned like every other output. */
+        if (mask)
+            cli_out("%s", text);
+        else
+            fputs(text, stdout);
         if (fflush(stdout) != 0) {
             cli_errorf(s->cmd, "could not write the output");
             rc = CLI_EXIT_FAILED;

@@ -169,7 +169,7 @@ static void print_table(const fleet *f, const char *model)
         }
         while (line.len && line.data[line.len - 1] == ' ')
             line.data[--line.len] = '\0';
-        puts(line.data);
+        cli_out("%s\n", line.data);
     }
     tt_buf_free(&line);
     for (size_t r = 0; r < nrows; r++)
@@ -354,7 +354,7 @@ static void print_cross_table(const ops_context_fleet *cf, const size_t *live, s
         }
         while (line.len && line.data[line.len - 1] == ' ')
             line.data[--line.len] = '\0';
-        puts(line.data);
+        cli_out("%s\n", line.data);
     }
     tt_buf_free(&line);
     for (size_t r = 0; r <= n_models; r++) {

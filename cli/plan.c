@@ -52,7 +52,7 @@ void cli_plan_print_summary(const cli_plan *p, FILE *out)
         const char *what = d->status == DIFF_ADDED     ? "would be created"
                            : d->status == DIFF_CHANGED ? "would be configured"
                                                        : "unchanged";
-        fprintf(out, "  %s %s%s\n", p->items[i].label, what,
+        cli_outf(out, "  %s %s%s\n", p->items[i].label, what,
                 p->items[i].dry_skipped ? " (not dry-run: its namespace does not exist yet)" : "");
     }
 }

@@ -17,15 +17,15 @@ typedef struct printer {
 static void changed(size_t i, const health_revision *rev, const json_t *events, void *ud)
 {
     printer *p = ud;
-    printf("  %s: %s", rev->name, health_state_name(rev->state));
+    cli_out("  %s: %s", rev->name, health_state_name(rev->state));
     if (rev->reason)
-        printf(" (%s%s%s)", rev->reason, rev->message ? ": " : "", rev->message ? rev->message : "");
-    printf("\n");
+        cli_out(" (%s%s%s)", rev->reason, rev->message ? ": " : "", rev->message ? rev->message : "");
+    cli_out("\n");
     if (rev->state == HEALTH_FAILED) {
         size_t n;
         char **lines = ops_rollout_warnings(events, p->revisions[i], 3, &n);
         for (size_t k = 0; k < n; k++) {
-            printf("    %s\n", lines[k]);
+            cli_out("    %s\n", lines[k]);
             free(lines[k]);
         }
         free(lines);
@@ -44,10 +44,10 @@ static void poll_failed(const tt_error *err, void *ud)
 int cli_wait_rollout(cli_session *s, const char *ns, const char *const *services,
                      const char *const *revisions, size_t n, long long timeout_ms, char **summary)
 {
-    printf("waiting for the rollout of");
+    cli_out("waiting for the rollout of");
     for (size_t i = 0; i < n; i++)
-        printf(" %s", revisions[i]);
-    printf(" (timeout %llds)\n", timeout_ms / 1000);
+        cli_out(" %s", revisions[i]);
+    cli_out(" (timeout %llds)\n", timeout_ms / 1000);
     fflush(stdout);
     printer p = {.s = s, .revisions = revisions};
     ops_rollout_callbacks cb = {.changed = changed, .poll_failed = poll_failed, .ud = &p};

@@ -10,6 +10,7 @@
 #include "audit.h"
 #include "cli_internal.h"
 #include "kube_config.h"
+#include "tt_text.h"
 
 int cli_exit_for(const tt_error *err)
 {
@@ -30,7 +31,12 @@ static void print_lines(const char *cmd, const char *prefix, const char *text)
     do {
         const char *nl = strchr(p, '\n');
         int len = nl ? (int)(nl - p) : (int)strlen(p);
-        fprintf(stderr, "ttstui%s%s: %s%.*s\n", cmd ? " " : "", cmd ? cmd : "", prefix, len, p);
+        /* Messages quote cluster strings and user arguments: cleaned here,
+         * at the sink, so no caller can forget. */
+        tt_buf line = TT_BUF_INIT;
+        tt_text_clean_append(&line, p, (size_t)len, TT_TEXT_KEEP_TAB);
+        fprintf(stderr, "ttstui%s%s: %s%s\n", cmd ? " " : "", cmd ? cmd : "", prefix, line.data);
+        tt_buf_free(&line);
         p = nl ? nl + 1 : NULL;
     } while (p && *p);
 }
@@ -66,6 +72,33 @@ void cli_warn(const char *cmd, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     print_linesv(cmd, "warning: ", fmt, ap);
+    va_end(ap);
+}
+
+void cli_outv(FILE *f, const char *fmt, va_list ap)
+{
+    tt_buf raw = TT_BUF_INIT, clean = TT_BUF_INIT;
+    tt_buf_vprintf(&raw, fmt, ap);
+    tt_text_clean_append(&clean, raw.data ? raw.data : "", raw.len,
+                         TT_TEXT_KEEP_NEWLINE | TT_TEXT_KEEP_TAB);
+    fwrite(clean.data, 1, clean.len, f);
+    tt_buf_free(&raw);
+    tt_buf_free(&clean);
+}
+
+void cli_outf(FILE *f, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    cli_outv(f, fmt, ap);
+    va_end(ap);
+}
+
+void cli_out(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    cli_outv(stdout, fmt, ap);
     va_end(ap);
 }
 

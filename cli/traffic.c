@@ -76,7 +76,7 @@ static int run(tr_ctx *r)
     }
     char *want = traffic_split_describe(ch->split);
     if (todo == 0) {
-        printf("nothing to do: the traffic of %s already is %s\n",
+        cli_out("nothing to do: the traffic of %s already is %s\n",
                r->n > 1 ? "stream and validate" : r->t[0].service, want);
         free(want);
         return done(r, AUDIT_OK, &err, "nothing to do");
@@ -91,11 +91,11 @@ static int run(tr_ctx *r)
     diff_result *diff = diff_compute(desired, live, 3);
     json_decref(desired);
     json_decref(live);
-    printf("%s%s model %s on context %s:\n", s->o->dry_run ? "Dry run: " : "", ch->verb, ch->model,
+    cli_out("%s%s model %s on context %s:\n", s->o->dry_run ? "Dry run: " : "", ch->verb, ch->model,
            cli_context_name(s));
     for (size_t i = 0; i < r->n; i++) {
         char *now = traffic_describe(r->t[i].live, r->t[i].service);
-        printf("  %-8s %s -> %s%s\n", r->t[i].service, now, want,
+        cli_out("  %-8s %s -> %s%s\n", r->t[i].service, now, want,
                r->t[i].patch ? "" : " (already)");
         free(now);
         const char *rd = json_string_value(json_object_get(
@@ -109,7 +109,7 @@ static int run(tr_ctx *r)
                 json_object_get(json_object_get(r->t[i].live, "metadata"), "annotations"),
                 "serving.knative.dev/rollout-duration"));
         if (rd)
-            printf("  note: %s has serving.knative.dev/rollout-duration %s: Knative moves the "
+            cli_out("  note: %s has serving.knative.dev/rollout-duration %s: Knative moves the "
                    "traffic over that time\n",
                    r->t[i].service, rd);
     }
@@ -119,7 +119,7 @@ static int run(tr_ctx *r)
     diff_result_free(diff);
     int rc;
     if (s->o->dry_run) {
-        printf("dry run: the server accepted the traffic change; nothing was stored\n");
+        cli_out("dry run: the server accepted the traffic change; nothing was stored\n");
         rc = done(r, AUDIT_OK, &err, "dry run accepted");
         free(want);
         return rc;
@@ -151,10 +151,10 @@ static int run(tr_ctx *r)
             return done(r, AUDIT_FAILED, &err, NULL);
         }
         json_decref(res);
-        printf("service.serving.knative.dev/%s: traffic %s\n", t->service, want);
+        cli_out("service.serving.knative.dev/%s: traffic %s\n", t->service, want);
     }
     free(want);
-    printf("note: the next apply of this model routes traffic back to its latest revision\n");
+    cli_out("note: the next apply of this model routes traffic back to its latest revision\n");
     return done(r, AUDIT_OK, &err, "traffic routed");
 }
 

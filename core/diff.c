@@ -11,6 +11,7 @@
 
 #include "mask.h"
 #include "tt_common.h"
+#include "tt_text.h"
 
 #define DEFAULT_CONTEXT 3
 /* Above this many LCS cells the middle of a diff is shown as all removed
@@ -609,7 +610,10 @@ char *diff_result_render(const diff_result *r, bool color)
         const diff_object *o = &r->objects[i];
         for (size_t j = 0; j < o->n_lines; j++) {
             const char *c = color ? colors[o->lines[j].kind] : "";
-            tt_buf_printf(&b, "%s%s%s\n", c, o->lines[j].text, *c ? "\033[0m" : "");
+            /* The data is cleaned for the terminal before it is coloured. */
+            tt_buf_puts(&b, c);
+            tt_text_clean_append(&b, o->lines[j].text, strlen(o->lines[j].text), TT_TEXT_KEEP_TAB);
+            tt_buf_puts(&b, *c ? "\033[0m\n" : "\n");
         }
     }
     tt_buf_printf(&b, "%zu changed, %zu added, %zu removed, %zu unchanged\n",

@@ -392,11 +392,25 @@ int safety_check_env_context(const config *cfg, const char *env, const char *con
     return -1;
 }
 
+/* The first read-only environment whose contexts patterns name context:
+ * the context is read-only whatever env a change names (or none, as for
+ * delete, rollback, traffic and pin-latest). */
+static const config_env *readonly_env_of_context(const config *cfg, const char *context)
+{
+    for (size_t i = 0; cfg && context && i < cfg->n_envs; i++)
+        if (cfg->envs[i].readonly && cfg->envs[i].n_contexts &&
+            safety_context_matches(context, cfg->envs[i].contexts, cfg->envs[i].n_contexts))
+            return &cfg->envs[i];
+    return NULL;
+}
+
 bool safety_is_readonly(const config *cfg, const char *env, const char *context)
 {
     if (!cfg)
         return false;
     if (safety_context_matches(context, cfg->readonly_contexts, cfg->n_readonly_contexts))
+        return true;
+    if (readonly_env_of_context(cfg, context))
         return true;
     const config_env *e = config_find_env(cfg, env);
     return e && e->readonly;
@@ -409,6 +423,14 @@ int safety_check_writable(const config *cfg, const char *env, const char *contex
     if (safety_context_matches(context, cfg->readonly_contexts, cfg->n_readonly_contexts)) {
         tt_error_set(err, TT_EREFUSED, "kube context '%s' is read-only (readonly_contexts in %s)",
                      context, cfg->path ? cfg->path : "config.yaml");
+        return -1;
+    }
+    const config_env *ce = readonly_env_of_context(cfg, context);
+    if (ce) {
+        tt_error_set(err, TT_EREFUSED,
+                     "environment %s is read-only (readonly: true in %s) and kube context '%s' "
+                     "belongs to it",
+                     ce->name, cfg->path ? cfg->path : "config.yaml", context);
         return -1;
     }
     const config_env *e = config_find_env(cfg, env);

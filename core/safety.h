@@ -117,8 +117,11 @@ const char *safety_env_of_context(const config *cfg, const char *context);
  */
 int safety_check_env_context(const config *cfg, const char *env, const char *context, tt_error *err);
 
-/* The context matches readonly_contexts, or env (when non-NULL and known)
- * is marked readonly. */
+/* The context matches readonly_contexts, or belongs to (matches the
+ * contexts of) an environment marked readonly, or env (when non-NULL and
+ * known) is marked readonly. The context's environment counts whatever env
+ * the change names, so commands without an env (delete, rollback, traffic,
+ * pin-latest) are refused too. */
 bool safety_is_readonly(const config *cfg, const char *env, const char *context);
 /* -1 with TT_EREFUSED ("context X is read-only (...)") when writes are not
  * allowed, else 0. */

@@ -1,4 +1,5 @@
 #include "draw.h"
+#include "tt_text.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -190,7 +191,8 @@ static void set_role(WINDOW *w, tui_role role)
     wattrset(w, (int)a);
 }
 
-/* Draws n bytes cell-clipped; control characters and (in ASCII mode)
+/* Draws n bytes cell-clipped; what tt_cp_unsafe refuses (controls, C1,
+ * bidi and zero-width characters), invalid UTF-8 and (in ASCII mode)
  * non-ASCII become '?'. */
 static int put_clipped(WINDOW *w, int y, int x, int width, const char *s, size_t n)
 {
@@ -202,7 +204,7 @@ static int put_clipped(WINDOW *w, int y, int x, int width, const char *s, size_t
         int cw = tui_cp_width(cp);
         const char *out = s + i;
         size_t out_len = len;
-        if (cw == 0 || cp == 0xfffd || (ascii_mode && cp >= 0x80)) {
+        if (cw == 0 || cp == 0xfffd || tt_cp_unsafe(cp) || (ascii_mode && cp >= 0x80)) {
             out = "?";
             out_len = 1;
             cw = 1;

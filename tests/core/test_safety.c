@@ -527,6 +527,31 @@ static void readonly_contexts_and_envs_refuse_writes(void **state)
     config_free(c);
 }
 
+/* A context mapped to a read-only environment is read-only whatever the
+ * env of the change (none for delete, rollback, traffic and pin-latest; or
+ * another env named by apply). */
+static void context_of_a_readonly_env_refuses_writes_whatever_the_env(void **state)
+{
+    (void)state;
+    config *c = test_config();
+    tt_error err;
+    const char *prod_ctx = "gke_voice-service-2-313121_us-central1_prod-2";
+    assert_int_equal(safety_check_writable(c, NULL, prod_ctx, &err), -1);
+    assert_int_equal(err.code, TT_EREFUSED);
+    assert_non_null(strstr(err.message, "environment prod is read-only"));
+    assert_non_null(strstr(err.message, prod_ctx));
+    assert_int_equal(safety_check_writable(c, "staging", prod_ctx, &err), -1);
+    assert_non_null(strstr(err.message, "environment prod is read-only"));
+    assert_true(safety_is_readonly(c, NULL, prod_ctx));
+    assert_true(safety_is_readonly(c, "staging", prod_ctx));
+    /* Control: the same setup, a context of the writable env. */
+    assert_int_equal(safety_check_writable(c, NULL, "kind-demo", &err), 0);
+    assert_false(safety_is_readonly(c, NULL, "kind-demo"));
+    /* A near miss of the prod* pattern is not prod's. */
+    assert_int_equal(safety_check_writable(c, NULL, "gke_voice-service-2-313121_us-central1_pro", &err), 0);
+    config_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -557,6 +582,7 @@ int main(void)
         cmocka_unit_test(env_of_context_follows_the_patterns),
         cmocka_unit_test(env_without_patterns_allows_any_context),
         cmocka_unit_test(readonly_contexts_and_envs_refuse_writes),
+        cmocka_unit_test(context_of_a_readonly_env_refuses_writes_whatever_the_env),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -29,6 +29,27 @@ wait_for "'pin-latest' is disabled"
 quit_tui
 tm kill-server
 
+# An environment marked read-only whose contexts name demo: delete is refused
+# (the action carries no env of its own) and the model stays.
+cat >"$XDG_CONFIG_HOME/ttstui/config.yaml" <<'YAML'
+environments:
+  - name: staging
+  - name: prod
+    contexts: ["demo"]
+    readonly: true
+YAML
+start_tui 160 40
+wait_for "viacom"
+wait_match '^ ttstui  ctx demo .*\[read-only\]'
+filter_models usp
+keys x
+wait_for "read-only; 'delete' is disabled"
+refute_screen "Type usp to confirm"
+quit_tui
+tm kill-server
+grep -F '"action":"delete"' "$AUDIT_LOG" 2>/dev/null | grep -qF '"result":"ok"' &&
+  fail "a delete ran under a read-only environment"
+
 # prod only through gke_*_prod contexts: the form refuses env prod on demo.
 cat >"$XDG_CONFIG_HOME/ttstui/config.yaml" <<'YAML'
 environments:
