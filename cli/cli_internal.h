@@ -56,9 +56,10 @@ int cli_connect(cli_session *s, tt_error *err);
 void cli_session_clear(cli_session *s);
 /* The context name for messages and checks ("in-cluster" without one). */
 const char *cli_context_name(const cli_session *s);
-/* --readonly, or the settings mark the context/env read-only: refuse a
- * change (TT_EREFUSED naming why). env may be NULL. */
-int cli_check_writable(const cli_session *s, const char *env, tt_error *err);
+/* model is a system namespace (always), or, unless --dry-run=server:
+ * --readonly, or the settings mark the context/env read-only: refuse a
+ * change (TT_EREFUSED naming why). env and model may be NULL. */
+int cli_check_writable(const cli_session *s, const char *env, const char *model, tt_error *err);
 
 /* "ttstui <cmd>: <message>" on stderr (one line per message line). */
 void cli_error(const char *cmd, const tt_error *err);

@@ -195,7 +195,7 @@ static int run(apply_ctx *a)
     tt_error_clear(&err);
     if (cli_connect(s, &err) < 0)
         return fail(a, &err);
-    if (!s->o->dry_run && cli_check_writable(s, param(a, RELEASE_ENV), &err) < 0)
+    if (cli_check_writable(s, param(a, RELEASE_ENV), param(a, RELEASE_MODEL), &err) < 0)
         return fail(a, &err);
     /* A review report wants the whole picture even when apply would
      * refuse, so it is planned like a diff; the refusal still stands. */

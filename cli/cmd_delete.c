@@ -79,7 +79,7 @@ static int run(delete_ctx *d)
     tt_error_clear(&err);
     if (cli_connect(s, &err) < 0)
         return finish(d, &err, AUDIT_FAILED, NULL);
-    if (!s->o->dry_run && cli_check_writable(s, NULL, &err) < 0)
+    if (cli_check_writable(s, NULL, d->model, &err) < 0)
         return finish(d, &err, AUDIT_REFUSED, NULL);
     json_t *ns = kube_get(s->client, &KUBE_GVR_NAMESPACES, NULL, d->model, &err);
     if (!ns) {

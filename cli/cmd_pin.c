@@ -47,7 +47,7 @@ static int set_pin(cli_session *s, const char *model)
     json_t *rendered = NULL, *live = NULL, *dry = NULL;
     int result = AUDIT_FAILED, rc;
     const char *msg = NULL;
-    if (!s->o->dry_run && cli_check_writable(s, NULL, &err) < 0) {
+    if (cli_check_writable(s, NULL, model, &err) < 0) {
         result = AUDIT_REFUSED;
         goto out;
     }

@@ -174,15 +174,19 @@ const char *cli_context_name(const cli_session *s)
     return c ? c : "in-cluster";
 }
 
-int cli_check_writable(const cli_session *s, const char *env, tt_error *err)
+int cli_check_writable(const cli_session *s, const char *env, const char *model, tt_error *err)
 {
+    if (ops_check_model(s->cfg, model, err) < 0)
+        return -1;
+    if (s->o->dry_run) /* the server stores nothing */
+        return 0;
     if (s->o->readonly) {
         tt_error_set(err, TT_EREFUSED,
                      "read-only (--readonly): refusing to change the cluster (diff and "
                      "--dry-run=server are allowed)");
         return -1;
     }
-    return ops_check_writable(s->cfg, env, cli_context_name(s), err);
+    return ops_check_writable(s->cfg, env, cli_context_name(s), model, err);
 }
 
 /* ---- confirmation ----------------------------------------------------------- */

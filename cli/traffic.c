@@ -43,7 +43,7 @@ static int run(tr_ctx *r)
     tt_error_clear(&err);
     if (cli_connect(s, &err) < 0)
         return done(r, AUDIT_FAILED, &err, NULL);
-    if (!s->o->dry_run && cli_check_writable(s, NULL, &err) < 0)
+    if (cli_check_writable(s, NULL, ch->model, &err) < 0)
         return done(r, AUDIT_REFUSED, &err, NULL);
     size_t todo = 0;
     for (size_t i = 0; i < r->n; i++) {

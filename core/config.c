@@ -69,6 +69,7 @@ void config_free(config *c)
     free(c->path);
     free_envs(c);
     str_list_free(c->readonly_contexts, c->n_readonly_contexts);
+    str_list_free(c->protected_namespaces, c->n_protected_namespaces);
     str_list_free(c->contexts, c->n_contexts);
     free(c->theme);
     free(c->template_path);
@@ -282,6 +283,9 @@ static int load_root(loader *l, const yaml_node_t *root)
         } else if (tt_streq(key, "readonly_contexts")) {
             rc = get_string_list(l, v, "readonly_contexts", &c->readonly_contexts,
                                  &c->n_readonly_contexts);
+        } else if (tt_streq(key, "protected_namespaces")) {
+            rc = get_string_list(l, v, "protected_namespaces", &c->protected_namespaces,
+                                 &c->n_protected_namespaces);
         } else if (tt_streq(key, "contexts")) {
             rc = get_string_list(l, v, "contexts", &c->contexts, &c->n_contexts);
         } else if (tt_streq(key, "theme")) {

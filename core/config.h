@@ -9,6 +9,7 @@
  *       contexts: [gke_voice_*_prod]       # kube contexts allowed (exact or glob)
  *       readonly: false                    # true: never write in this env
  *   readonly_contexts: ["*-readonly"]      # contexts never written to (globs)
+ *   protected_namespaces: [monitoring]     # never models, on top of kube-*, default ... (globs)
  *   contexts: [staging, prod]              # what `status --all-contexts` shows, in order
  *   theme: default
  *   template: ~/ops/tts.jsonnet            # default: the embedded template
@@ -48,6 +49,10 @@ typedef struct config {
     size_t n_envs;
     char **readonly_contexts;
     size_t n_readonly_contexts;
+    /* Namespaces never used as models, on top of the built-in ones
+     * (safety_namespace_protected). Globs. */
+    char **protected_namespaces;
+    size_t n_protected_namespaces;
     char **contexts; /* the contexts shown side by side (exact names), in order */
     size_t n_contexts;
     char *theme;         /* "default" */

@@ -348,6 +348,43 @@ json_t *safety_resolve_keys(const json_t *file_keys, const json_t *live_secret,
                      "metadata", "name", "api-keys", "namespace", ns, "data", data);
 }
 
+/* ---- protected namespaces ------------------------------------------------------ */
+
+/* The cluster's own namespaces: never a model. */
+static const char *const builtin_protected[] = {
+    "kube-*", "default", "knative-*", "kong*", "istio-*", "gke-*", "cert-manager",
+};
+
+const char *safety_namespace_protected(const config *cfg, const char *ns)
+{
+    if (!ns)
+        return NULL;
+    for (size_t i = 0; i < TT_ARRAY_LEN(builtin_protected); i++)
+        if (fnmatch(builtin_protected[i], ns, 0) == 0)
+            return builtin_protected[i];
+    for (size_t i = 0; cfg && i < cfg->n_protected_namespaces; i++)
+        if (strcmp(cfg->protected_namespaces[i], ns) == 0 ||
+            fnmatch(cfg->protected_namespaces[i], ns, 0) == 0)
+            return cfg->protected_namespaces[i];
+    return NULL;
+}
+
+int safety_check_model_namespace(const config *cfg, const char *model, tt_error *err)
+{
+    const char *pattern = safety_namespace_protected(cfg, model);
+    if (!pattern)
+        return 0;
+    bool builtin = false;
+    for (size_t i = 0; i < TT_ARRAY_LEN(builtin_protected); i++)
+        builtin = builtin || builtin_protected[i] == pattern;
+    tt_error_set(err, TT_EREFUSED,
+                 "namespace %s is a system namespace (matches %s%s%s), not a model: "
+                 "refusing to change it",
+                 model, pattern, builtin ? "" : " in protected_namespaces of ",
+                 builtin ? "" : (cfg->path ? cfg->path : "config.yaml"));
+    return -1;
+}
+
 /* ---- (c) env guard, (d) read-only --------------------------------------------- */
 
 bool safety_context_matches(const char *name, char *const *patterns, size_t n)

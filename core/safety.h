@@ -117,6 +117,14 @@ const char *safety_env_of_context(const config *cfg, const char *context);
  */
 int safety_check_env_context(const config *cfg, const char *env, const char *context, tt_error *err);
 
+/* The pattern a namespace matches among the system namespaces that are
+ * never models (kube-*, default, knative-*, kong*, istio-*, gke-*,
+ * cert-manager) and the settings' protected_namespaces, or NULL. */
+const char *safety_namespace_protected(const config *cfg, const char *ns);
+/* -1 with TT_EREFUSED naming the namespace and the pattern when model is a
+ * protected namespace, else 0. cfg may be NULL (the built-in list only). */
+int safety_check_model_namespace(const config *cfg, const char *model, tt_error *err);
+
 /* The context matches readonly_contexts, or belongs to (matches the
  * contexts of) an environment marked readonly, or env (when non-NULL and
  * known) is marked readonly. The context's environment counts whatever env

@@ -40,8 +40,16 @@ char *ops_object_kind_name(const json_t *obj)
     return tt_asprintf("%s/%s", kind ? kind : "object", meta_name(obj));
 }
 
-int ops_check_writable(const config *cfg, const char *env, const char *context, tt_error *err)
+int ops_check_model(const config *cfg, const char *model, tt_error *err)
 {
+    return safety_check_model_namespace(cfg, model, err);
+}
+
+int ops_check_writable(const config *cfg, const char *env, const char *context, const char *model,
+                       tt_error *err)
+{
+    if (ops_check_model(cfg, model, err) < 0)
+        return -1;
     const config_env *e = env ? config_find_env(cfg, env) : NULL;
     return safety_check_writable(cfg, e ? env : NULL, context, err);
 }

@@ -241,10 +241,17 @@ int ops_check_pin_model(kube_client *c, const char *model, const char *context, 
 
 /* ---- writability and the audit log ------------------------------------------------ */
 
-/* The settings mark the context or env read-only: TT_EREFUSED naming
- * why (a --readonly flag is the caller's to check first). env may be NULL
- * or unknown to the settings. */
-int ops_check_writable(const config *cfg, const char *env, const char *context, tt_error *err);
+/* model is a system namespace (kube-*, default, knative-* ... and the
+ * settings' protected_namespaces): TT_EREFUSED naming it. Checked before
+ * any change to a model, dry runs included. model may be NULL. */
+int ops_check_model(const config *cfg, const char *model, tt_error *err);
+/* ops_check_model, then: the settings mark the context (directly or
+ * through a read-only environment that names it) or env read-only:
+ * TT_EREFUSED naming why (a --readonly flag is the caller's to check
+ * first). env may be NULL or unknown to the settings. Every job that
+ * changes the cluster, CLI or dashboard, calls this. */
+int ops_check_writable(const config *cfg, const char *env, const char *context, const char *model,
+                       tt_error *err);
 /* Appends e to the audit log (default path): a multi-line message is
  * joined with "; " and the release's API-key values (r may be NULL) are
  * redacted. 0 or -1 with err. */

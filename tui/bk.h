@@ -150,7 +150,7 @@ void bk_job_free(job *j);
 /* ops.cancel */
 void bk_cancel(tui_backend *b, unsigned long req);
 /* --readonly, or the settings mark the context/env read-only. */
-int bk_check_writable(job *j, const char *env, tt_error *err);
+int bk_check_writable(job *j, const char *env, const char *model, tt_error *err);
 /* Appends the audit entry; a failure to write it shows as a failed step. */
 void bk_audit(job *j, kube_client *c, const char *action, const char *env, const char *model,
               const char *version, char **objects, size_t n_objects, audit_result result,

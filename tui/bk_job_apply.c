@@ -56,7 +56,7 @@ void bk_run_apply(job *j)
     audit_result result = AUDIT_FAILED;
     char *message = NULL;
     ops_release_init(&r);
-    if (bk_check_writable(j, q->env, &err) < 0) {
+    if (bk_check_writable(j, q->env, q->model, &err) < 0) {
         result = AUDIT_REFUSED;
         goto out;
     }

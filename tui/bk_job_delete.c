@@ -22,7 +22,7 @@ void bk_run_delete(job *j)
     audit_result result = AUDIT_FAILED;
     kube_client *c = NULL;
     const char *message = NULL;
-    if (bk_check_writable(j, NULL, &err) < 0) {
+    if (bk_check_writable(j, NULL, j->model, &err) < 0) {
         result = AUDIT_REFUSED;
         goto out;
     }

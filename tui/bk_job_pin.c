@@ -12,7 +12,7 @@ void bk_run_pin(job *j)
     const char *message = "pinned";
     kube_client *c = NULL;
     json_t *rendered = NULL, *live = NULL;
-    if (bk_check_writable(j, NULL, &err) < 0) {
+    if (bk_check_writable(j, NULL, j->model, &err) < 0) {
         result = AUDIT_REFUSED;
         goto out;
     }

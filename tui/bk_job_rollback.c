@@ -12,7 +12,7 @@ void bk_run_rollback(job *j)
     kube_client *c = NULL;
     json_t *live[2] = {NULL, NULL};
     char *revs[2] = {NULL, NULL};
-    if (bk_check_writable(j, NULL, &err) < 0) {
+    if (bk_check_writable(j, NULL, j->model, &err) < 0) {
         result = AUDIT_REFUSED;
         goto out;
     }

@@ -165,14 +165,17 @@ void bk_cancel(tui_backend *b, unsigned long req)
     pthread_mutex_unlock(&k->lock);
 }
 
-/* --readonly, or the settings mark the context/env read-only. */
-int bk_check_writable(job *j, const char *env, tt_error *err)
+/* model is a system namespace, --readonly, or the settings mark the
+ * context/env read-only (ops_check_writable, as for the CLI). */
+int bk_check_writable(job *j, const char *env, const char *model, tt_error *err)
 {
+    if (ops_check_model(j->kb->cfg, model, err) < 0)
+        return -1;
     if (j->kb->readonly) {
         tt_error_set(err, TT_EREFUSED, "read-only (--readonly): refusing to change the cluster");
         return -1;
     }
-    return j->kb->cfg ? ops_check_writable(j->kb->cfg, env, j->context, err) : 0;
+    return j->kb->cfg ? ops_check_writable(j->kb->cfg, env, j->context, model, err) : 0;
 }
 
 /* Appends the audit entry; a failure to write it shows as a failed step. */

@@ -6,6 +6,7 @@
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "mask.h"
 #include "safety.h"
@@ -552,6 +553,67 @@ static void context_of_a_readonly_env_refuses_writes_whatever_the_env(void **sta
     config_free(c);
 }
 
+/* Each built-in pattern, and its near misses. kong* is a prefix glob like
+ * the others: kongo is protected (the Kong ingress names its namespaces
+ * kong, kong-system, kong-dp ...). */
+static void system_namespaces_are_not_models(void **state)
+{
+    (void)state;
+    const char *protected_ns[] = {"kube-system", "kube-public", "kube-node-lease", "default",
+                                  "knative-serving", "knative-eventing", "kong", "kong-system",
+                                  "kongo", "istio-system", "gke-managed-system", "gke-gmp-system",
+                                  "cert-manager"};
+    for (size_t i = 0; i < TT_ARRAY_LEN(protected_ns); i++) {
+        tt_error err;
+        tt_error_clear(&err);
+        if (safety_check_model_namespace(NULL, protected_ns[i], &err) != -1)
+            fail_msg("namespace %s was allowed as a model", protected_ns[i]);
+        assert_int_equal(err.code, TT_EREFUSED);
+        assert_non_null(strstr(err.message, protected_ns[i]));
+        assert_non_null(strstr(err.message, "system namespace"));
+    }
+    const char *models[] = {"kube", "kubes", "defaults", "default2", "mydefault", "knative",
+                            "knativeserving", "istio", "gke", "cert-manager2", "cert",
+                            "xkube-system", "v10", "five9-de-de", "synthesia"};
+    for (size_t i = 0; i < TT_ARRAY_LEN(models); i++) {
+        tt_error err;
+        if (safety_check_model_namespace(NULL, models[i], &err) != 0)
+            fail_msg("model %s was refused: %s", models[i], err.message);
+    }
+    assert_string_equal(safety_namespace_protected(NULL, "kube-system"), "kube-*");
+    assert_string_equal(safety_namespace_protected(NULL, "kongo"), "kong*");
+    assert_null(safety_namespace_protected(NULL, NULL));
+}
+
+/* The settings add to the built-in list; they cannot remove from it. */
+static void settings_add_protected_namespaces(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/ttstui-test-protected-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    const char *yaml = "protected_namespaces: [monitoring, \"ops-*\"]\n";
+    assert_int_equal(write(fd, yaml, strlen(yaml)), (ssize_t)strlen(yaml));
+    close(fd);
+    tt_error err;
+    config *c = config_load(path, &err);
+    unlink(path);
+    assert_non_null(c);
+    assert_int_equal(c->n_protected_namespaces, 2);
+    assert_int_equal(safety_check_model_namespace(c, "monitoring", &err), -1);
+    assert_non_null(strstr(err.message, "protected_namespaces"));
+    assert_int_equal(safety_check_model_namespace(c, "ops-tools", &err), -1);
+    assert_int_equal(safety_check_model_namespace(c, "monitoring2", &err), 0);
+    assert_int_equal(safety_check_model_namespace(c, "ops", &err), 0);
+    assert_int_equal(safety_check_model_namespace(c, "kube-system", &err), -1);
+    assert_int_equal(safety_check_model_namespace(c, "v10", &err), 0);
+    config_free(c);
+    c = config_defaults();
+    assert_int_equal(c->n_protected_namespaces, 0);
+    assert_int_equal(safety_check_model_namespace(c, "monitoring", &err), 0);
+    config_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -583,6 +645,8 @@ int main(void)
         cmocka_unit_test(env_without_patterns_allows_any_context),
         cmocka_unit_test(readonly_contexts_and_envs_refuse_writes),
         cmocka_unit_test(context_of_a_readonly_env_refuses_writes_whatever_the_env),
+        cmocka_unit_test(system_namespaces_are_not_models),
+        cmocka_unit_test(settings_add_protected_namespaces),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
