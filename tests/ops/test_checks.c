@@ -250,20 +250,24 @@ static void writability_follows_the_readonly_settings(void **state)
     (void)state;
     config *cfg = load_config();
     tt_error err;
-    assert_int_equal(ops_check_writable(cfg, "staging", "kind-ttstui", &err), 0);
-    assert_int_equal(ops_check_writable(cfg, NULL, "kind-ttstui", &err), 0);
+    assert_int_equal(ops_check_writable(cfg, "staging", "kind-ttstui", "tts-model", &err), 0);
+    assert_int_equal(ops_check_writable(cfg, NULL, "kind-ttstui", "tts-model", &err), 0);
     /* prod is read-only: by its name, and through its context whatever env is named */
-    assert_int_equal(ops_check_writable(cfg, "prod", "kind-ttstui", &err), -1);
+    assert_int_equal(ops_check_writable(cfg, "prod", "kind-ttstui", "tts-model", &err), -1);
     assert_int_equal(err.code, TT_EREFUSED);
-    assert_int_equal(ops_check_writable(cfg, NULL, "gke_voice_us-central1_prod", &err), -1);
-    assert_int_equal(ops_check_writable(cfg, "staging", "gke_voice_us-central1_prod", &err), -1);
+    assert_int_equal(ops_check_writable(cfg, NULL, "gke_voice_us-central1_prod", "tts-model", &err), -1);
+    assert_int_equal(ops_check_writable(cfg, "staging", "gke_voice_us-central1_prod", "tts-model", &err), -1);
     /* a name that extends the read-only one is another cluster */
-    assert_int_equal(ops_check_writable(cfg, NULL, "gke_voice_us-central1_prod-2", &err), 0);
-    assert_int_equal(ops_check_writable(cfg, NULL, "audit-cluster", &err), -1);
-    assert_int_equal(ops_check_writable(cfg, NULL, "audit-cluster-2", &err), 0);
-    assert_int_equal(ops_check_writable(cfg, NULL, "audit", &err), 0);
+    assert_int_equal(ops_check_writable(cfg, NULL, "gke_voice_us-central1_prod-2", "tts-model", &err), 0);
+    assert_int_equal(ops_check_writable(cfg, NULL, "audit-cluster", "tts-model", &err), -1);
+    assert_int_equal(ops_check_writable(cfg, NULL, "audit-cluster-2", "tts-model", &err), 0);
+    assert_int_equal(ops_check_writable(cfg, NULL, "audit", "tts-model", &err), 0);
     /* an env unknown to the settings adds no rule */
-    assert_int_equal(ops_check_writable(cfg, "nosuchenv", "kind-ttstui", &err), 0);
+    assert_int_equal(ops_check_writable(cfg, "nosuchenv", "kind-ttstui", "tts-model", &err), 0);
+    /* a writable context does not make a system namespace a model */
+    assert_int_equal(ops_check_writable(cfg, "staging", "kind-ttstui", "kube-system", &err), -1);
+    assert_int_equal(err.code, TT_EREFUSED);
+    assert_int_equal(ops_check_writable(cfg, "staging", "kind-ttstui", "kube", &err), 0);
     config_free(cfg);
 }
 
