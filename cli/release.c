@@ -26,7 +26,7 @@ int cli_release_load(cli_session *s, cli_release *r)
 
     if (o->config_file) {
         release_diags warnings = RELEASE_DIAGS_INIT;
-        int rc = release_params_load_config(r->params, o->config_file, &warnings, &err);
+        int rc = ops_release_load_file(r, o->config_file, &warnings, &err);
         print_diags(s, &warnings);
         release_diags_free(&warnings);
         if (rc < 0) {

@@ -316,6 +316,44 @@ out:
     return f;
 }
 
+static json_t *service_json(const deploy_service *s)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "minScale", json_string(s->min_scale));
+    json_object_set_new(o, "maxScale", json_string(s->max_scale));
+    json_object_set_new(o, "concurrency", json_integer(strtoll(s->concurrency, NULL, 10)));
+    json_t *paths = json_array();
+    for (size_t i = 0; i < s->n_paths; i++)
+        json_array_append_new(paths, json_string(s->paths[i]));
+    json_object_set_new(o, "paths", paths);
+    if (s->resources)
+        json_object_set_new(o, "resources", json_deep_copy(s->resources));
+    return o;
+}
+
+json_t *deploy_file_to_json(const deploy_file *f)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "env", json_string(f->env));
+    json_object_set_new(o, "model", json_string(f->model));
+    json_object_set_new(o, "version", json_string(f->version));
+    json_object_set_new(o, "image", json_string(f->image));
+    json_object_set_new(o, "imageEntrypoint", json_string(f->image_entrypoint));
+    json_object_set_new(o, "provideApiKeyAuthForLegacyContainerSupport",
+                        json_string(f->legacy_api_key_auth ? "true" : "false"));
+    json_object_set_new(o, "stream", service_json(&f->stream));
+    json_object_set_new(o, "validate", service_json(&f->validate));
+    json_t *traffic = json_array();
+    for (size_t i = 0; i < f->n_traffic; i++) {
+        json_t *t = json_object();
+        json_object_set_new(t, "tag", json_string(f->traffic[i].tag));
+        json_object_set_new(t, "percent", json_integer(f->traffic[i].percent));
+        json_array_append_new(traffic, t);
+    }
+    json_object_set_new(o, "traffic", traffic);
+    return o;
+}
+
 deploy_file *deploy_file_load(const char *path, tt_error *err)
 {
     size_t len = 0;

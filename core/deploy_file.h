@@ -59,6 +59,15 @@ deploy_file *deploy_file_load(const char *path, tt_error *err);
 void deploy_file_free(deploy_file *f);
 
 /*
+ * The file's content as the files have it: keys in the files' order,
+ * version, scales and provideApiKeyAuthForLegacyContainerSupport as
+ * strings, concurrency and percent as numbers, resources only when set.
+ * What `ttstui export` writes and the tts-deploy template reads. New
+ * reference.
+ */
+json_t *deploy_file_to_json(const deploy_file *f);
+
+/*
  * Checks a tree's files together: each file's env is the name of the
  * folder holding it (deployments/<env>/<model>.config.json), and no two
  * files describe the same env and model. TT_EINVAL naming the file(s).

@@ -359,6 +359,49 @@ json_t *release_render(const release_params *p, const render_options *o, tt_erro
     return docs;
 }
 
+#define DEPLOY_NAME "tts-deploy.jsonnet"
+
+const char *render_deploy_template(size_t *len)
+{
+    if (len)
+        *len = render_template_tts_deploy_len;
+    return render_template_tts_deploy;
+}
+
+json_t *release_render_deploy(const deploy_file *f, const char *api_keys_file,
+                              const render_options *o, tt_error *err)
+{
+    bool keys_on = f->legacy_api_key_auth;
+    if (keys_on) {
+        if (!api_keys_file || !*api_keys_file) {
+            tt_error_set(err, TT_EINVAL,
+                         "cannot render %s: provideApiKeyAuthForLegacyContainerSupport is true "
+                         "but no API-key file was given",
+                         f->path ? f->path : f->model);
+            return NULL;
+        }
+        json_t *checked = release_api_keys_load(api_keys_file, err);
+        if (!checked)
+            return NULL;
+        json_decref(checked);
+    }
+    json_t *cfg = deploy_file_to_json(f);
+    char *text = json_dumps(cfg, JSON_COMPACT);
+    json_decref(cfg);
+    release_tla tla = {"config", text};
+    eval_spec e = {
+        .name = DEPLOY_NAME,
+        .text = render_template_tts_deploy,
+        .embedded = true,
+        .api_keys = keys_on ? api_keys_file : NULL,
+        .scrub_keys = keys_on ? api_keys_file : NULL,
+        .keys_on = keys_on,
+    };
+    json_t *docs = evaluate(&e, &tla, 1, o, err);
+    free(text);
+    return docs;
+}
+
 json_t *release_render_pin(const char *model, tt_error *err)
 {
     char msg[512];

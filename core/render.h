@@ -28,6 +28,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "deploy_file.h"
 #include "release_params.h"
 #include "tt_common.h"
 
@@ -45,6 +46,22 @@ typedef struct render_options {
  * a new array reference, or NULL with err set.
  */
 json_t *release_render(const release_params *p, const render_options *o, tt_error *err);
+
+/*
+ * Renders a deployment config file (core/deploy_file.h) with the embedded
+ * template for that format (templates/tts-deploy.jsonnet, one TLA
+ * `config`: deploy_file_to_json's text): the objects of the default
+ * template with the file's per-service values and traffic by tag. With
+ * provideApiKeyAuthForLegacyContainerSupport, api_keys_file (NULL = none,
+ * an error) is what 'apikeys.json' resolves to. New reference, or NULL
+ * with err set.
+ */
+json_t *release_render_deploy(const deploy_file *f, const char *api_keys_file,
+                              const render_options *o, tt_error *err);
+
+/* The embedded deployment-file template's source (static); *len may be
+ * NULL. */
+const char *render_deploy_template(size_t *len);
 
 /*
  * Renders the embedded "pin latest" manifest (templates/latest-pin.jsonnet,

@@ -10,6 +10,8 @@
 
 extern const char render_template_tts[];        /* templates/tts.jsonnet */
 extern const size_t render_template_tts_len;
+extern const char render_template_tts_deploy[]; /* templates/tts-deploy.jsonnet */
+extern const size_t render_template_tts_deploy_len;
 extern const char render_template_latest_pin[]; /* templates/latest-pin.jsonnet */
 extern const size_t render_template_latest_pin_len;
 

@@ -20,6 +20,7 @@
 
 #include "audit.h"
 #include "config.h"
+#include "deploy_file.h"
 #include "diff.h"
 #include "fleet.h"
 #include "health.h"
@@ -61,6 +62,10 @@ typedef struct ops_release {
     json_t *api_keys; /* the key file's object when keys are included, else NULL */
     char **secrets;   /* API-key values, for scrubbing audit messages */
     size_t n_secrets;
+    /* A deployment config file (core/deploy_file.h) the release comes
+     * from, or NULL: rendered with the deployment-file template, its
+     * values overridden by the parameters (flags) at render time. Owned. */
+    deploy_file *deploy;
 } ops_release;
 
 /* Empty release with fresh parameters. */
@@ -68,6 +73,18 @@ void ops_release_init(ops_release *r);
 /* Frees everything (the secrets wiped) and zeroes r. */
 void ops_release_clear(ops_release *r);
 const char *ops_release_param(const ops_release *r, const char *name);
+/*
+ * Loads `--config FILE`: a deployment config file (deploy_file_is_shape)
+ * into r->deploy and the parameters it shares with the flat form (env,
+ * model, version, image, imageEntrypoint, includeImageApiKeys, the
+ * per-service scales); else today's flat parameters
+ * (release_params_load_config, whose warnings go to warnings). 0 or -1
+ * with err (file:line:column for a bad deployment file).
+ */
+int ops_release_load_file(ops_release *r, const char *path, release_diags *warnings,
+                          tt_error *err);
+/* Takes a parsed deployment file (owned from now on) as above. */
+void ops_release_set_deploy(ops_release *r, deploy_file *f);
 /* The settings' default template and API-key file, where not set. */
 void ops_release_apply_settings(ops_release *r, const config *cfg);
 /* The core's rules with the settings' environments; diagnostics are

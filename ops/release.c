@@ -19,12 +19,81 @@ void ops_release_clear(ops_release *r)
     for (size_t i = 0; i < r->n_secrets; i++)
         tt_free_secret(r->secrets[i]);
     free(r->secrets);
+    deploy_file_free(r->deploy);
     memset(r, 0, sizeof(*r));
 }
 
 const char *ops_release_param(const ops_release *r, const char *name)
 {
     return r->params ? release_params_get(r->params, name) : NULL;
+}
+
+static void set_param(ops_release *r, const char *name, const char *value)
+{
+    tt_error err;
+    tt_error_clear(&err);
+    release_params_set(r->params, name, value, &err); /* known names only */
+}
+
+void ops_release_set_deploy(ops_release *r, deploy_file *f)
+{
+    deploy_file_free(r->deploy);
+    r->deploy = f;
+    set_param(r, RELEASE_ENV, f->env);
+    set_param(r, RELEASE_MODEL, f->model);
+    set_param(r, RELEASE_VERSION, f->version);
+    set_param(r, RELEASE_IMAGE, f->image);
+    set_param(r, RELEASE_IMAGE_ENTRYPOINT, f->image_entrypoint);
+    set_param(r, RELEASE_INCLUDE_API_KEYS, f->legacy_api_key_auth ? "true" : "false");
+    set_param(r, RELEASE_STREAM_MIN_SCALE, f->stream.min_scale);
+    set_param(r, RELEASE_STREAM_MAX_SCALE, f->stream.max_scale);
+    set_param(r, RELEASE_VALIDATE_MIN_SCALE, f->validate.min_scale);
+    set_param(r, RELEASE_VALIDATE_MAX_SCALE, f->validate.max_scale);
+}
+
+int ops_release_load_file(ops_release *r, const char *path, release_diags *warnings,
+                          tt_error *err)
+{
+    json_error_t je;
+    json_t *root = json_load_file(path, 0, &je);
+    bool shape = root && deploy_file_is_shape(root);
+    json_decref(root);
+    if (!shape)
+        return release_params_load_config(r->params, path, warnings, err);
+    deploy_file *f = deploy_file_load(path, err);
+    if (!f)
+        return -1;
+    ops_release_set_deploy(r, f);
+    return 0;
+}
+
+/* The parameters (the file's values, or flags given over them) back into
+ * the deployment file before it is rendered. */
+static void sync_deploy(ops_release *r)
+{
+    deploy_file *f = r->deploy;
+    struct {
+        const char *name;
+        char **field;
+    } map[] = {
+        {RELEASE_ENV, &f->env},
+        {RELEASE_MODEL, &f->model},
+        {RELEASE_VERSION, &f->version},
+        {RELEASE_IMAGE, &f->image},
+        {RELEASE_IMAGE_ENTRYPOINT, &f->image_entrypoint},
+        {RELEASE_STREAM_MIN_SCALE, &f->stream.min_scale},
+        {RELEASE_STREAM_MAX_SCALE, &f->stream.max_scale},
+        {RELEASE_VALIDATE_MIN_SCALE, &f->validate.min_scale},
+        {RELEASE_VALIDATE_MAX_SCALE, &f->validate.max_scale},
+    };
+    for (size_t i = 0; i < TT_ARRAY_LEN(map); i++) {
+        const char *v = release_params_get(r->params, map[i].name);
+        if (v && !tt_streq(v, *map[i].field)) {
+            free(*map[i].field);
+            *map[i].field = tt_strdup(v);
+        }
+    }
+    f->legacy_api_key_auth = release_params_include_api_keys(r->params);
 }
 
 void ops_release_apply_settings(ops_release *r, const config *cfg)
@@ -78,7 +147,14 @@ int ops_release_load_keys(ops_release *r, tt_error *err)
 
 int ops_release_render(ops_release *r, tt_error *err)
 {
-    r->objects = release_render(r->params, NULL, err);
+    if (r->deploy) {
+        sync_deploy(r);
+        char *keys = release_params_api_keys_path(r->params);
+        r->objects = release_render_deploy(r->deploy, keys, NULL, err);
+        free(keys);
+    } else {
+        r->objects = release_render(r->params, NULL, err);
+    }
     if (!r->objects) {
         if (err->code == TT_OK)
             err->code = TT_EINVAL;

@@ -541,6 +541,185 @@ static void embedded_render_time_is_reported(void **state)
     release_params_free(p);
 }
 
+/* ---- deployment config files (templates/tts-deploy.jsonnet) ---------- */
+
+/* A deployment file with the flat template's values: concurrency 1/4, the
+ * default paths, no resources, traffic 100% to its own version. */
+static deploy_file *deploy_like_flat(bool keys)
+{
+    char *text = tt_asprintf(
+        "{\"env\": \"staging\", \"model\": \"v3\", \"version\": \"1\", \"image\": \"%s\",\n"
+        " \"imageEntrypoint\": \"run.deploy.worker:app\",\n"
+        " \"provideApiKeyAuthForLegacyContainerSupport\": \"%s\",\n"
+        " \"stream\": {\"minScale\": \"0\", \"maxScale\": \"32\", \"concurrency\": 1,\n"
+        "            \"paths\": [\"/api/text_to_speech/stream\"]},\n"
+        " \"validate\": {\"minScale\": 0, \"maxScale\": 32, \"concurrency\": \"4\",\n"
+        "              \"paths\": [\"/api/text_to_speech/input_validated\"]},\n"
+        " \"traffic\": [{\"tag\": \"1\", \"percent\": 100}]}\n",
+        IMAGE, keys ? "true" : "false");
+    tt_error err;
+    tt_error_clear(&err);
+    deploy_file *f = deploy_file_parse(text, strlen(text), "staging/v3.config.json", &err);
+    free(text);
+    assert_non_null(f);
+    return f;
+}
+
+static json_t *render_deploy_ok(const deploy_file *f, const char *keys_fixture)
+{
+    char *keys = keys_fixture ? fixture(keys_fixture) : NULL;
+    tt_error err;
+    tt_error_clear(&err);
+    json_t *docs = release_render_deploy(f, keys, NULL, &err);
+    if (!docs)
+        fail_msg("render: %s", err.message);
+    free(keys);
+    return docs;
+}
+
+static json_t *service_of(json_t *docs, const char *name)
+{
+    size_t i;
+    json_t *o;
+    json_array_foreach(docs, i, o) {
+        if (tt_streq(json_string_value(json_object_get(o, "kind")), "Service") &&
+            tt_streq(json_string_value(json_object_get(json_object_get(o, "metadata"), "name")), name))
+            return o;
+    }
+    fail_msg("no Service %s", name);
+    return NULL;
+}
+
+/* Same objects as the flat template for the same values; only spec.traffic
+ * differs (by tag instead of latestRevision). */
+static void check_deploy_matches_flat(bool keys)
+{
+    deploy_file *f = deploy_like_flat(keys);
+    json_t *got = render_deploy_ok(f, keys ? "reference/apikeys.example.json" : NULL);
+    release_params *p = reference_params(keys);
+    tt_error err;
+    tt_error_clear(&err);
+    json_t *flat = release_render(p, NULL, &err);
+    assert_non_null(flat);
+    const char *names[] = {"stream", "validate"};
+    for (size_t i = 0; i < 2; i++) {
+        json_t *spec = json_object_get(service_of(got, names[i]), "spec");
+        char *want = tt_asprintf("[{\"percent\": 100, \"revisionName\": \"%s-1\"}]", names[i]);
+        char *have = json_dumps(json_object_get(spec, "traffic"), JSON_SORT_KEYS);
+        assert_string_equal(have, want);
+        free(have);
+        free(want);
+        json_object_set(spec, "traffic", json_object_get(json_object_get(service_of(flat, names[i]), "spec"), "traffic"));
+    }
+    assert_true(json_equal(got, flat));
+    json_decref(got);
+    json_decref(flat);
+    release_params_free(p);
+    deploy_file_free(f);
+}
+
+static void deploy_template_matches_flat_template_without_keys(void **state)
+{
+    (void)state;
+    check_deploy_matches_flat(false);
+}
+
+static void deploy_template_matches_flat_template_with_keys(void **state)
+{
+    (void)state;
+    check_deploy_matches_flat(true);
+}
+
+static const char *annotation(json_t *svc, const char *key)
+{
+    json_t *a = json_object_get(
+        json_object_get(json_object_get(json_object_get(svc, "spec"), "template"), "metadata"),
+        "annotations");
+    return json_string_value(json_object_get(a, key));
+}
+
+static json_t *container_of(json_t *svc)
+{
+    return json_array_get(json_object_get(json_object_get(json_object_get(json_object_get(svc, "spec"), "template"), "spec"), "containers"), 0);
+}
+
+/* Each per-service value reaches its own service only. */
+static void deploy_template_takes_each_service_value_on_its_own(void **state)
+{
+    (void)state;
+    deploy_file *f = deploy_like_flat(false);
+    free(f->stream.min_scale);
+    f->stream.min_scale = tt_strdup("2");
+    free(f->validate.max_scale);
+    f->validate.max_scale = tt_strdup("7");
+    free(f->stream.concurrency);
+    f->stream.concurrency = tt_strdup("3");
+    free(f->validate.paths[0]);
+    f->validate.paths[0] = tt_strdup("/v");
+    f->stream.resources = json_pack("{s:{s:s}}", "limits", "nvidia.com/gpu", "1");
+    json_t *docs = render_deploy_ok(f, NULL);
+    json_t *st = service_of(docs, "stream"), *va = service_of(docs, "validate");
+    assert_string_equal(annotation(st, "autoscaling.knative.dev/minScale"), "2");
+    assert_string_equal(annotation(va, "autoscaling.knative.dev/minScale"), "0");
+    assert_string_equal(annotation(va, "autoscaling.knative.dev/maxScale"), "7");
+    assert_string_equal(annotation(st, "autoscaling.knative.dev/maxScale"), "32");
+    json_t *ts = json_object_get(json_object_get(json_object_get(st, "spec"), "template"), "spec");
+    assert_int_equal(json_integer_value(json_object_get(ts, "containerConcurrency")), 3);
+    assert_string_equal(json_string_value(json_array_get(json_object_get(container_of(st), "args"), 5)), "--workers=3");
+    json_t *tv = json_object_get(json_object_get(json_object_get(va, "spec"), "template"), "spec");
+    assert_int_equal(json_integer_value(json_object_get(tv, "containerConcurrency")), 4);
+    /* resources: the file's for stream, the default for validate */
+    char *rs = json_dumps(json_object_get(container_of(st), "resources"), JSON_SORT_KEYS | JSON_COMPACT);
+    char *rv = json_dumps(json_object_get(container_of(va), "resources"), JSON_SORT_KEYS | JSON_COMPACT);
+    assert_string_equal(rs, "{\"limits\":{\"nvidia.com/gpu\":\"1\"}}");
+    assert_string_equal(rv, "{\"requests\":{\"cpu\":\"7\",\"memory\":\"5G\"}}");
+    free(rs);
+    free(rv);
+    size_t i;
+    json_t *o;
+    int seen = 0;
+    json_array_foreach(docs, i, o) {
+        if (!tt_streq(json_string_value(json_object_get(o, "kind")), "Ingress"))
+            continue;
+        const char *name = json_string_value(json_object_get(json_object_get(o, "metadata"), "name"));
+        json_t *path0 = json_array_get(json_object_get(json_object_get(json_array_get(json_object_get(json_object_get(o, "spec"), "rules"), 0), "http"), "paths"), 0);
+        assert_string_equal(json_string_value(json_object_get(path0, "path")),
+                            tt_streq(name, "route-validate") ? "/v" : "/api/text_to_speech/stream");
+        seen++;
+    }
+    assert_int_equal(seen, 2);
+    json_decref(docs);
+    deploy_file_free(f);
+}
+
+/* Keys on without a key file: an error naming the field, no rendering. */
+static void deploy_template_with_keys_needs_a_key_file(void **state)
+{
+    (void)state;
+    deploy_file *f = deploy_like_flat(true);
+    tt_error err;
+    tt_error_clear(&err);
+    assert_null(release_render_deploy(f, NULL, NULL, &err));
+    assert_int_equal(err.code, TT_EINVAL);
+    assert_non_null(strstr(err.message, "provideApiKeyAuthForLegacyContainerSupport"));
+    deploy_file_free(f);
+}
+
+/* A prod file gets the prod hostname. */
+static void deploy_template_uses_the_env_hostname(void **state)
+{
+    (void)state;
+    deploy_file *f = deploy_like_flat(false);
+    free(f->env);
+    f->env = tt_strdup("prod");
+    json_t *docs = render_deploy_ok(f, NULL);
+    json_t *ing = json_array_get(docs, json_array_size(docs) - 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(json_object_get(ing, "spec"), "rules"), 0), "host")),
+                        "tts.wellsaidlabs.com");
+    json_decref(docs);
+    deploy_file_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -566,6 +745,11 @@ int main(void)
         cmocka_unit_test(normalise_rejects_objects_without_kind),
         cmocka_unit_test(snippet_imports_resolve_relative_to_its_name),
         cmocka_unit_test(embedded_render_time_is_reported),
+        cmocka_unit_test(deploy_template_matches_flat_template_without_keys),
+        cmocka_unit_test(deploy_template_matches_flat_template_with_keys),
+        cmocka_unit_test(deploy_template_takes_each_service_value_on_its_own),
+        cmocka_unit_test(deploy_template_with_keys_needs_a_key_file),
+        cmocka_unit_test(deploy_template_uses_the_env_hostname),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
