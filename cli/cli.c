@@ -30,6 +30,8 @@ static cmd_fn command_fn(cli_cmd c)
     case CLI_CMD_ROLLBACK: return cli_cmd_rollback;
     case CLI_CMD_TRAFFIC: return cli_cmd_traffic;
     case CLI_CMD_AUDIT: return cli_cmd_audit;
+    case CLI_CMD_PLAN: return cli_cmd_plan;
+    case CLI_CMD_EXPORT: return cli_cmd_export;
     default: return NULL;
     }
 }

@@ -64,6 +64,8 @@ void cli_print_usage(FILE *out)
             "  rollback    route a service's traffic to an earlier Ready revision\n"
             "  traffic     split a model's traffic between Ready revisions\n"
             "  audit       the last entries of the audit log\n"
+            "  plan        deployment config files versus the live models, one line each\n"
+            "  export      the live models as deployment config files\n"
             "  help        this text, or ttstui help COMMAND\n"
             "\n%s\n%s",
             global_flags, exit_statuses);
@@ -249,6 +251,35 @@ bool cli_print_command_help(cli_cmd cmd, FILE *out)
                   "objects and message. Never a secret.\n"
                   "\n"
                   "  -n, --count N   how many entries\n",
+                  false);
+        return true;
+    case CLI_CMD_PLAN:
+        usage_cmd(out, "plan PATH... [--env ENV] [-o table|json]",
+                  "Compares deployment config files (deployments/<env>/<model>.config.json;\n"
+                  "PATH is a file or a folder searched recursively for *.json) with the live\n"
+                  "models, one line each: in-sync, changes (the fields, in words: version, image,\n"
+                  "entry point, legacy API-key auth, minScale, maxScale, concurrency, resources,\n"
+                  "paths, traffic), not-deployed (a file, no model) or not-in-files (a model, no\n"
+                  "file). Every file is checked first (file:line:column): a bad file anywhere\n"
+                  "compares nothing (exit 2). Two lists answer it however many files there are.\n"
+                  "Exit 0 when all are in sync, 1 otherwise.\n"
+                  "\n"
+                  "  --env ENV        the environment planned (default: the settings' environment\n"
+                  "                   of the context, else the files' only one)\n"
+                  "  -o, --output F   table (default) or json: [{model, env, context, file, state,\n"
+                  "                   changes}]\n",
+                  false);
+        return true;
+    case CLI_CMD_EXPORT:
+        usage_cmd(out, "export [MODEL...] --to DIR [--env ENV]",
+                  "Writes the live models (all, or those named) as deployment config files\n"
+                  "DIR/<env>/<model>.config.json, so that `ttstui plan DIR` right after says\n"
+                  "in-sync for each. A model whose services disagree on version, image, entry\n"
+                  "point, API keys or traffic is not exported (exit 4), naming why.\n"
+                  "\n"
+                  "  --to DIR         the folder to write to\n"
+                  "  --env ENV        the environment (default: the settings' environment of the\n"
+                  "                   context)\n",
                   false);
         return true;
     default:

@@ -13,7 +13,8 @@ static const char *const cmd_names[CLI_CMD_COUNT_] = {
     [CLI_CMD_NONE] = NULL,          [CLI_CMD_RENDER] = "render", [CLI_CMD_DIFF] = "diff",
     [CLI_CMD_APPLY] = "apply",      [CLI_CMD_DELETE] = "delete", [CLI_CMD_STATUS] = "status",
     [CLI_CMD_PIN] = "pin-latest",   [CLI_CMD_ROLLBACK] = "rollback", [CLI_CMD_TRAFFIC] = "traffic",
-    [CLI_CMD_AUDIT] = "audit",      [CLI_CMD_HELP] = "help",
+    [CLI_CMD_AUDIT] = "audit",      [CLI_CMD_PLAN] = "plan",     [CLI_CMD_EXPORT] = "export",
+    [CLI_CMD_HELP] = "help",
 };
 
 const char *cli_cmd_name(cli_cmd c)
@@ -34,6 +35,7 @@ cli_cmd cli_cmd_from_name(const char *name)
 #define B(c) (1u << (c))
 #define ALL_CMDS (~0u)
 #define RELEASE_CMDS (B(CLI_CMD_RENDER) | B(CLI_CMD_DIFF) | B(CLI_CMD_APPLY))
+#define FILES_CMDS (B(CLI_CMD_PLAN) | B(CLI_CMD_EXPORT))
 #define CHANGE_CMDS \
     (B(CLI_CMD_APPLY) | B(CLI_CMD_DELETE) | B(CLI_CMD_PIN) | B(CLI_CMD_ROLLBACK) | B(CLI_CMD_TRAFFIC))
 
@@ -42,6 +44,7 @@ typedef enum opt_id {
     OPT_HELP, OPT_RELEASE, OPT_CONFIG, OPT_OUTPUT, OPT_SHOW_SECRETS, OPT_REPORT, OPT_YES,
     OPT_WAIT, OPT_TIMEOUT, OPT_FORCE_CONFLICTS, OPT_DRY_RUN, OPT_KEYS_POLICY, OPT_SERVICE,
     OPT_TO_VERSION, OPT_TO_REVISION, OPT_COUNT, OPT_ALL_CONTEXTS, OPT_CONTEXTS, OPT_TAG,
+    OPT_TO,
 } opt_id;
 
 typedef struct opt_def {
@@ -61,7 +64,7 @@ static const opt_def opt_table[] = {
     {"readonly", 0, false, ALL_CMDS, OPT_READONLY, NULL},
     {"no-color", 0, false, ALL_CMDS, OPT_NO_COLOR, NULL},
     {"help", 'h', false, ALL_CMDS, OPT_HELP, NULL},
-    {"env", 0, true, RELEASE_CMDS, OPT_RELEASE, RELEASE_ENV},
+    {"env", 0, true, RELEASE_CMDS | FILES_CMDS, OPT_RELEASE, RELEASE_ENV},
     {"model", 0, true, RELEASE_CMDS, OPT_RELEASE, RELEASE_MODEL},
     {"version", 0, true, RELEASE_CMDS, OPT_RELEASE, RELEASE_VERSION},
     {"image", 0, true, RELEASE_CMDS, OPT_RELEASE, RELEASE_IMAGE},
@@ -76,7 +79,7 @@ static const opt_def opt_table[] = {
     {"api-keys", 0, true, RELEASE_CMDS, OPT_RELEASE, RELEASE_API_KEYS_FILE},
     {"template", 0, true, RELEASE_CMDS, OPT_RELEASE, RELEASE_TEMPLATE_FILE},
     {"config", 0, true, RELEASE_CMDS, OPT_CONFIG, NULL},
-    {"output", 'o', true, B(CLI_CMD_RENDER) | B(CLI_CMD_STATUS), OPT_OUTPUT, NULL},
+    {"output", 'o', true, B(CLI_CMD_RENDER) | B(CLI_CMD_STATUS) | B(CLI_CMD_PLAN), OPT_OUTPUT, NULL},
     {"show-secrets", 0, false, B(CLI_CMD_RENDER), OPT_SHOW_SECRETS, NULL},
     {"report", 0, true, B(CLI_CMD_DIFF) | B(CLI_CMD_APPLY), OPT_REPORT, NULL},
     {"yes", 'y', false, CHANGE_CMDS, OPT_YES, NULL},
@@ -93,6 +96,7 @@ static const opt_def opt_table[] = {
     {"count", 0, true, B(CLI_CMD_AUDIT), OPT_COUNT, NULL},
     {"all-contexts", 0, false, B(CLI_CMD_STATUS), OPT_ALL_CONTEXTS, NULL},
     {"contexts", 0, true, B(CLI_CMD_STATUS), OPT_CONTEXTS, NULL},
+    {"to", 0, true, B(CLI_CMD_EXPORT), OPT_TO, NULL},
 };
 
 /* The dashboard's flags that take a value (tui/tui.c), so that their
@@ -267,6 +271,7 @@ static int set_value(cli_opts *o, const opt_def *d, const char *flag, const char
     case OPT_REPORT: o->report = v; break;
     case OPT_TO_VERSION: o->to_version = v; break;
     case OPT_TO_REVISION: o->to_revision = v; break;
+    case OPT_TO: o->to_dir = v; break;
     case OPT_RELEASE:
         o->release = tt_realloc(o->release, (o->n_release + 1) * sizeof(*o->release));
         o->release[o->n_release++] = (cli_release_flag){d->param, cli_flag_for_param(d->param), v};
@@ -276,7 +281,7 @@ static int set_value(cli_opts *o, const opt_def *d, const char *flag, const char
             o->output = CLI_OUTPUT_JSON;
         else if (strcmp(v, "yaml") == 0 && o->cmd == CLI_CMD_RENDER)
             o->output = CLI_OUTPUT_YAML;
-        else if (strcmp(v, "table") == 0 && o->cmd == CLI_CMD_STATUS)
+        else if (strcmp(v, "table") == 0 && (o->cmd == CLI_CMD_STATUS || o->cmd == CLI_CMD_PLAN))
             o->output = CLI_OUTPUT_TABLE;
         else {
             tt_error_set(err, TT_EINVAL, "%s: '%s' is not an output format of '%s' (use %s)",
@@ -395,6 +400,20 @@ static int check_command(cli_opts *o, tt_error *err)
         if (!o->service)
             o->service = "both";
         break;
+    case CLI_CMD_PLAN:
+        if (o->n_args == 0) {
+            tt_error_set(err, TT_EINVAL,
+                         "plan needs the deployment files or folders, e.g. ttstui plan deployments/");
+            return -1;
+        }
+        break;
+    case CLI_CMD_EXPORT:
+        if (!o->to_dir) {
+            tt_error_set(err, TT_EINVAL,
+                         "export needs --to DIR (the files go to DIR/<env>/<model>.config.json)");
+            return -1;
+        }
+        break;
     case CLI_CMD_DELETE:
     case CLI_CMD_ROLLBACK:
         if (o->n_args > 1)
@@ -461,7 +480,7 @@ int cli_parse(int argc, char **argv, cli_opts *o, tt_error *err)
         if (o->cmd == CLI_CMD_NONE) {
             tt_error_set(err, TT_EINVAL,
                          "'%s' is not a ttstui command (commands: render, diff, apply, delete, "
-                         "status, pin-latest, rollback, traffic, audit; see ttstui --help)",
+                         "status, pin-latest, rollback, traffic, audit, plan, export; see ttstui --help)",
                          sub);
             return -1;
         }

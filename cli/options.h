@@ -28,6 +28,8 @@ typedef enum cli_cmd {
     CLI_CMD_ROLLBACK,
     CLI_CMD_TRAFFIC,
     CLI_CMD_AUDIT,
+    CLI_CMD_PLAN,
+    CLI_CMD_EXPORT,
     CLI_CMD_HELP,
     CLI_CMD_COUNT_,
 } cli_cmd;
@@ -87,6 +89,7 @@ typedef struct cli_opts {
     bool all_contexts; /* status --all-contexts */
     char **contexts;   /* status --contexts a,b (owned) */
     size_t n_contexts;
+    const char *to_dir; /* export --to DIR */
     /* positional arguments after the subcommand */
     const char **args;
     size_t n_args;

@@ -1,0 +1,247 @@
+/* ttstui plan and export: the deployments tree against the live models
+ * (the comparison is ops/fleet_files.c's; this file prints). */
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli_internal.h"
+#include "fleet_files.h"
+#include "tt_text.h"
+
+/* The settings' environment whose contexts name this context (exactly
+ * one), or NULL. */
+static const char *env_of_context(const config *cfg, const char *context)
+{
+    const char *found = NULL;
+    for (size_t i = 0; i < cfg->n_envs; i++)
+        for (size_t k = 0; k < cfg->envs[i].n_contexts; k++)
+            if (fnmatch(cfg->envs[i].contexts[k], context, 0) == 0) {
+                if (found && !tt_streq(found, cfg->envs[i].name))
+                    return NULL;
+                found = cfg->envs[i].name;
+            }
+    return found;
+}
+
+/* --env, else the context's environment in the settings, else the tree's
+ * only environment. NULL after printing why. */
+static const char *pick_env(cli_session *s, const ops_deploy_tree *t)
+{
+    const char *env = cli_opts_release_flag(s->o, RELEASE_ENV);
+    if (env)
+        return env;
+    env = env_of_context(s->cfg, cli_context_name(s));
+    if (env)
+        return env;
+    size_t n;
+    const char **envs = ops_deploy_tree_envs(t, &n);
+    const char *one = n == 1 ? envs[0] : NULL;
+    if (!one) {
+        tt_buf b = TT_BUF_INIT;
+        for (size_t i = 0; i < n; i++)
+            tt_buf_printf(&b, "%s%s", i ? ", " : "", envs[i]);
+        char *ctx = tt_text_clean(cli_context_name(s), 0);
+        cli_errorf(s->cmd,
+                   "the files are for %s and the settings tie context %s to no environment: "
+                   "pass --env",
+                   b.len ? b.data : "no environment", ctx);
+        free(ctx);
+        tt_buf_free(&b);
+    }
+    free(envs);
+    return one;
+}
+
+static int load_tree(cli_session *s, ops_deploy_tree *t)
+{
+    if (ops_deploy_tree_load(s->o->args, s->o->n_args, t) < 0) {
+        for (size_t i = 0; i < t->n_errors; i++)
+            cli_errorf(s->cmd, "error: %s", t->errors[i]);
+        cli_errorf(s->cmd, "%zu bad file%s or rule%s: nothing was compared", t->n_errors,
+                   t->n_errors == 1 ? "" : "s", t->n_errors == 1 ? "" : "s");
+        return CLI_EXIT_USAGE;
+    }
+    return CLI_EXIT_OK;
+}
+
+static void print_table(const ops_files_plan *p)
+{
+    size_t w = 5;
+    for (size_t i = 0; i < p->n; i++)
+        if (strlen(p->entries[i].model) > w)
+            w = strlen(p->entries[i].model);
+    cli_out("%-*s  %-12s  %s\n", (int)w, "MODEL", "STATE", "CHANGES / FILE");
+    for (size_t i = 0; i < p->n; i++) {
+        const ops_file_entry *e = &p->entries[i];
+        char *file = e->file ? tt_text_clean(e->file->path, 0) : NULL;
+        if (e->state == OPS_FILE_CHANGES) {
+            tt_buf b = TT_BUF_INIT;
+            for (size_t k = 0; k < e->n_changes; k++)
+                tt_buf_printf(&b, "%s%s", k ? "; " : "", e->changes[k]);
+            cli_out("%-*s  %-12s  %s\n", (int)w, e->model, ops_file_state_name(e->state), b.data);
+            tt_buf_free(&b);
+        } else {
+            cli_out("%-*s  %-12s  %s\n", (int)w, e->model, ops_file_state_name(e->state),
+                    file ? file : "-");
+        }
+        free(file);
+    }
+    cli_out("%zu in sync, %zu with changes, %zu not deployed, %zu not in files (env %s)\n",
+            p->counts[OPS_FILE_IN_SYNC], p->counts[OPS_FILE_CHANGES],
+            p->counts[OPS_FILE_NOT_DEPLOYED], p->counts[OPS_FILE_NOT_IN_FILES], p->env);
+}
+
+static int dump_cb(const char *buf, size_t size, void *data)
+{
+    return fwrite(buf, 1, size, data) == size ? 0 : -1;
+}
+
+int cli_cmd_plan(cli_session *s)
+{
+    ops_deploy_tree t;
+    int rc = load_tree(s, &t);
+    if (rc != CLI_EXIT_OK) {
+        ops_deploy_tree_clear(&t);
+        return rc;
+    }
+    tt_error err;
+    tt_error_clear(&err);
+    if (cli_connect(s, &err) < 0) {
+        ops_deploy_tree_clear(&t);
+        return cli_fail(s->cmd, &err);
+    }
+    const char *env = pick_env(s, &t);
+    if (!env) {
+        ops_deploy_tree_clear(&t);
+        return CLI_EXIT_USAGE;
+    }
+    ops_files_plan p;
+    if (ops_files_plan_build(s->client, &t, env, &p, &err) < 0) {
+        ops_deploy_tree_clear(&t);
+        return cli_fail(s->cmd, &err);
+    }
+    if (p.n_other_env)
+        cli_warn(s->cmd, "%zu file%s of other environments left out (planning env %s)",
+                 p.n_other_env, p.n_other_env == 1 ? "" : "s", env);
+    if (s->o->output == CLI_OUTPUT_JSON) {
+        char *ctx = tt_text_clean(cli_context_name(s), 0);
+        json_t *j = ops_files_plan_json(&p, ctx);
+        json_dump_callback(j, dump_cb, stdout, JSON_INDENT(2));
+        fputc('\n', stdout);
+        json_decref(j);
+        free(ctx);
+    } else {
+        print_table(&p);
+    }
+    rc = p.counts[OPS_FILE_IN_SYNC] == p.n ? CLI_EXIT_OK : CLI_EXIT_CHANGES;
+    ops_files_plan_clear(&p);
+    ops_deploy_tree_clear(&t);
+    return rc;
+}
+
+/* mkdir -p for one or two levels. */
+static int make_dir(const char *path, tt_error *err)
+{
+    if (mkdir(path, 0777) == 0 || errno == EEXIST)
+        return 0;
+    tt_error_set(err, TT_EIO, "%s: %s", path, strerror(errno));
+    return -1;
+}
+
+static int write_file(const char *path, const json_t *j, tt_error *err)
+{
+    char *tmp = tt_asprintf("%s.tmp", path);
+    int rc = json_dump_file(j, tmp, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    if (rc == 0) {
+        FILE *f = fopen(tmp, "a"); /* a final newline, as the files have */
+        rc = f && fputc('\n', f) != EOF ? 0 : -1;
+        if (f && fclose(f) != 0)
+            rc = -1;
+    }
+    if (rc == 0 && rename(tmp, path) != 0)
+        rc = -1;
+    if (rc < 0) {
+        tt_error_set(err, TT_EIO, "%s: %s", path, strerror(errno));
+        unlink(tmp);
+    }
+    free(tmp);
+    return rc;
+}
+
+int cli_cmd_export(cli_session *s)
+{
+    tt_error err;
+    tt_error_clear(&err);
+    if (cli_connect(s, &err) < 0)
+        return cli_fail(s->cmd, &err);
+    const char *env = cli_opts_release_flag(s->o, RELEASE_ENV);
+    if (!env)
+        env = env_of_context(s->cfg, cli_context_name(s));
+    if (!env) {
+        char *ctx = tt_text_clean(cli_context_name(s), 0);
+        cli_errorf(s->cmd, "the settings tie context %s to no environment: pass --env", ctx);
+        free(ctx);
+        return CLI_EXIT_USAGE;
+    }
+    char msg[256];
+    if (!release_check_dns_label("--env", env, msg, sizeof msg)) {
+        cli_errorf(s->cmd, "%s", msg);
+        return CLI_EXIT_USAGE;
+    }
+    ops_live_models *lm = ops_live_models_load(s->client, &err);
+    if (!lm)
+        return cli_fail(s->cmd, &err);
+    /* the models named, each once and live; none named = all */
+    size_t n = s->o->n_args ? s->o->n_args : ops_live_models_count(lm);
+    size_t *which = tt_calloc(n + 1, sizeof(size_t));
+    int rc = CLI_EXIT_OK;
+    for (size_t i = 0; i < n; i++) {
+        which[i] = s->o->n_args ? ops_live_models_find(lm, s->o->args[i]) : i;
+        if (which[i] == (size_t)-1) {
+            char *m = tt_text_clean(s->o->args[i], 0);
+            cli_errorf(s->cmd, "error: no model %s in this context", m);
+            free(m);
+            rc = CLI_EXIT_USAGE;
+        }
+    }
+    char *dir = tt_asprintf("%s/%s", s->o->to_dir, env);
+    if (rc == CLI_EXIT_OK && (make_dir(s->o->to_dir, &err) < 0 || make_dir(dir, &err) < 0))
+        rc = cli_fail(s->cmd, &err);
+    size_t written = 0, failed = 0;
+    for (size_t i = 0; rc == CLI_EXIT_OK && i < n; i++) {
+        tt_error_clear(&err);
+        deploy_file *f = ops_live_model_file(lm, which[i], env, &err);
+        char *path = f ? tt_asprintf("%s/%s.config.json", dir, f->model) : NULL;
+        json_t *j = f ? deploy_file_to_json(f) : NULL;
+        if (!f || write_file(path, j, &err) < 0) {
+            char *m = tt_text_clean(err.message, 0);
+            cli_errorf(s->cmd, "error: %s", m);
+            free(m);
+            failed++;
+        } else {
+            char *p = tt_text_clean(path, 0);
+            cli_out("wrote %s\n", p);
+            free(p);
+            written++;
+        }
+        json_decref(j);
+        free(path);
+        deploy_file_free(f);
+    }
+    if (rc == CLI_EXIT_OK) {
+        cli_out("%zu model%s exported to %s", written, written == 1 ? "" : "s", s->o->to_dir);
+        if (failed)
+            cli_out(", %zu not exported\n", failed);
+        else
+            cli_out("\n");
+        if (failed)
+            rc = CLI_EXIT_FAILED;
+    }
+    free(dir);
+    free(which);
+    ops_live_models_free(lm);
+    return rc;
+}
