@@ -184,6 +184,7 @@ int cli_cmd_rollback(cli_session *s);
 int cli_cmd_traffic(cli_session *s);
 int cli_cmd_audit(cli_session *s);
 int cli_cmd_plan(cli_session *s);
+int cli_cmd_apply_files(cli_session *s);
 int cli_cmd_export(cli_session *s);
 
 /* Help texts (cli/help.c). */

@@ -273,6 +273,8 @@ static int run(apply_ctx *a)
 
 int cli_cmd_apply(cli_session *s)
 {
+    if (s->o->n_files)
+        return cli_cmd_apply_files(s);
     cli_release r;
     int rc = cli_release_load(s, &r);
     if (rc != CLI_EXIT_OK) {

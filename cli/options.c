@@ -44,7 +44,7 @@ typedef enum opt_id {
     OPT_HELP, OPT_RELEASE, OPT_CONFIG, OPT_OUTPUT, OPT_SHOW_SECRETS, OPT_REPORT, OPT_YES,
     OPT_WAIT, OPT_TIMEOUT, OPT_FORCE_CONFLICTS, OPT_DRY_RUN, OPT_KEYS_POLICY, OPT_SERVICE,
     OPT_TO_VERSION, OPT_TO_REVISION, OPT_COUNT, OPT_ALL_CONTEXTS, OPT_CONTEXTS, OPT_TAG,
-    OPT_TO,
+    OPT_TO, OPT_FILENAME, OPT_CONCURRENCY, OPT_KEEP_GOING, OPT_PRUNE,
 } opt_id;
 
 typedef struct opt_def {
@@ -97,6 +97,10 @@ static const opt_def opt_table[] = {
     {"all-contexts", 0, false, B(CLI_CMD_STATUS), OPT_ALL_CONTEXTS, NULL},
     {"contexts", 0, true, B(CLI_CMD_STATUS), OPT_CONTEXTS, NULL},
     {"to", 0, true, B(CLI_CMD_EXPORT), OPT_TO, NULL},
+    {"filename", 'f', true, B(CLI_CMD_APPLY), OPT_FILENAME, NULL},
+    {"concurrency", 0, true, B(CLI_CMD_APPLY), OPT_CONCURRENCY, NULL},
+    {"keep-going", 0, false, B(CLI_CMD_APPLY), OPT_KEEP_GOING, NULL},
+    {"prune", 0, false, B(CLI_CMD_APPLY), OPT_PRUNE, NULL},
 };
 
 /* The dashboard's flags that take a value (tui/tui.c), so that their
@@ -272,6 +276,18 @@ static int set_value(cli_opts *o, const opt_def *d, const char *flag, const char
     case OPT_TO_VERSION: o->to_version = v; break;
     case OPT_TO_REVISION: o->to_revision = v; break;
     case OPT_TO: o->to_dir = v; break;
+    case OPT_FILENAME:
+        o->files = tt_realloc(o->files, (o->n_files + 1) * sizeof(*o->files));
+        o->files[o->n_files++] = v;
+        break;
+    case OPT_CONCURRENCY:
+        if (parse_count(flag, v, &o->concurrency, err) < 0)
+            return -1;
+        if (o->concurrency > 64) {
+            tt_error_set(err, TT_EINVAL, "%s: at most 64 models at once, not %s", flag, v);
+            return -1;
+        }
+        break;
     case OPT_RELEASE:
         o->release = tt_realloc(o->release, (o->n_release + 1) * sizeof(*o->release));
         o->release[o->n_release++] = (cli_release_flag){d->param, cli_flag_for_param(d->param), v};
@@ -356,6 +372,8 @@ static void set_switch(cli_opts *o, const opt_def *d)
     case OPT_WAIT: o->wait = true; break;
     case OPT_FORCE_CONFLICTS: o->force_conflicts = true; break;
     case OPT_ALL_CONTEXTS: o->all_contexts = true; break;
+    case OPT_KEEP_GOING: o->keep_going = true; break;
+    case OPT_PRUNE: o->prune = true; break;
     default: break;
     }
 }
@@ -444,6 +462,26 @@ static int check_command(cli_opts *o, tt_error *err)
                          "validate (or --to-version with both)");
             return -1;
         }
+    }
+    if (o->cmd == CLI_CMD_APPLY && o->n_files) {
+        for (size_t i = 0; i < o->n_release; i++)
+            if (strcmp(o->release[i].param, RELEASE_ENV) != 0 &&
+                strcmp(o->release[i].param, RELEASE_API_KEYS_FILE) != 0) {
+                tt_error_set(err, TT_EINVAL,
+                             "%s: with -f the files hold the release (only --env and --api-keys "
+                             "go with them)",
+                             o->release[i].flag);
+                return -1;
+            }
+        if (o->config_file || o->dry_run || o->report) {
+            tt_error_set(err, TT_EINVAL, "%s: not with -f (see ttstui plan for what would change)",
+                         o->config_file ? "--config" : o->dry_run ? "--dry-run" : "--report");
+            return -1;
+        }
+    } else if (o->cmd == CLI_CMD_APPLY && (o->concurrency || o->keep_going || o->prune)) {
+        tt_error_set(err, TT_EINVAL, "%s: only with -f PATH",
+                     o->concurrency ? "--concurrency" : o->keep_going ? "--keep-going" : "--prune");
+        return -1;
     }
     if (o->cmd == CLI_CMD_APPLY && o->report && !o->dry_run) {
         tt_error_set(err, TT_EINVAL,
@@ -562,6 +600,9 @@ void cli_opts_clear(cli_opts *o)
     free(o->args);
     free(o->tags);
     o->tags = NULL;
+    free(o->files);
+    o->files = NULL;
+    o->n_files = 0;
     o->n_tags = 0;
     for (size_t i = 0; i < o->n_contexts; i++)
         free(o->contexts[i]);

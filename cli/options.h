@@ -90,6 +90,11 @@ typedef struct cli_opts {
     char **contexts;   /* status --contexts a,b (owned) */
     size_t n_contexts;
     const char *to_dir; /* export --to DIR */
+    const char **files; /* apply -f PATH (repeatable; borrowed from argv) */
+    size_t n_files;
+    long concurrency;   /* apply -f --concurrency N; default 4 */
+    bool keep_going;    /* apply -f --keep-going */
+    bool prune;         /* apply -f --prune */
     /* positional arguments after the subcommand */
     const char **args;
     size_t n_args;

@@ -14,7 +14,9 @@
 #include <jansson.h>
 
 #include "deploy_file.h"
+#include "config.h"
 #include "kube_client.h"
+#include "safety.h"
 #include "tt_common.h"
 
 /* The files of a tree, sorted by path. */
@@ -113,5 +115,54 @@ void ops_files_plan_clear(ops_files_plan *p);
 /* The plan as `plan -o json` prints it: an array of {model, env, context,
  * file (string|null), state, changes: [...]}. New reference. */
 json_t *ops_files_plan_json(const ops_files_plan *p, const char *context);
+
+/* ---- apply -f: the models that differ, in waves -------------------------- */
+
+typedef enum ops_fa_outcome {
+    OPS_FA_APPLIED,
+    OPS_FA_UNCHANGED, /* the cluster already holds every object */
+    OPS_FA_REFUSED,   /* a safety rule, read-only, a protected namespace, invalid values */
+    OPS_FA_FAILED,    /* the cluster answered an error, or the rollout failed */
+    OPS_FA_SKIPPED,   /* not started: an earlier model failed (no keep_going) */
+} ops_fa_outcome;
+
+/* "applied", "unchanged", "refused", "failed", "skipped". */
+const char *ops_fa_outcome_name(ops_fa_outcome o);
+
+typedef struct ops_fa_result {
+    ops_fa_outcome outcome;
+    char *message; /* one line for people, never a secret */
+} ops_fa_result;
+
+typedef struct ops_files_apply_opts {
+    const kube_rest_config *rc; /* each worker makes its own client from it */
+    const config *cfg;
+    const char *context;
+    const char *api_keys_file;  /* NULL = the settings' */
+    bool readonly;              /* --readonly: every model refused */
+    bool force_conflicts;
+    safety_keys_policy keys_policy;
+    const char *keys_hint;
+    size_t concurrency;         /* models at once, per wave; 0 = 4 */
+    bool keep_going;            /* start the next wave after a failure or refusal */
+    bool wait;                  /* follow each rollout until Ready */
+    long long timeout_ms;       /* for wait */
+    /* After each model (from worker threads, one call at a time). */
+    void (*progress)(size_t i, const deploy_file *f, const ops_fa_result *r, void *ud);
+    void *ud;
+} ops_files_apply_opts;
+
+/*
+ * Applies files[0..n) in waves of o->concurrency, each model through the
+ * rules of a single apply: invalid values, read-only, protected namespaces
+ * and the env/context rule (ops_check_writable), then the plan's version
+ * and API-key rules (ops_plan_build in apply mode); sends the objects in
+ * order; with wait follows the rollout. Every model is audited (skipped
+ * ones as refused). results[i] gets model i's outcome; clear each with
+ * ops_fa_result_clear. Returns how many were refused or failed.
+ */
+size_t ops_files_apply(const ops_files_apply_opts *o, deploy_file *const *files, size_t n,
+                       ops_fa_result *results);
+void ops_fa_result_clear(ops_fa_result *r);
 
 #endif
