@@ -118,7 +118,9 @@ bool cli_print_command_help(cli_cmd cmd, FILE *out)
     case CLI_CMD_APPLY:
         usage_cmd(out,
                   "apply RELEASE-FLAGS [--yes] [--wait [--timeout D]] [--dry-run=server\n"
-                  "       [--report FILE]] [--api-keys-policy replace|merge] [--force-conflicts]",
+                  "       [--report FILE]] [--api-keys-policy replace|merge] [--force-conflicts]\n"
+                  "       ttstui apply -f PATH... [--env ENV] [--api-keys FILE] [--concurrency N]\n"
+                  "       [--keep-going] [--prune] [--yes] [--wait [--timeout D]]",
                   "Checks the safety rules against the live cluster, shows what would change,\n"
                   "asks for confirmation on /dev/tty (default No) and applies every object with\n"
                   "server-side apply, Namespace first, printing `kind/name created|configured|\n"
@@ -149,7 +151,20 @@ bool cli_print_command_help(cli_cmd cmd, FILE *out)
                   "                         errors and CrashLoopBackOff with the reason; reports a\n"
                   "                         partial result (one service Ready, one failed)\n"
                   "  --timeout D            for --wait: 30s, 5m, 1h, 1h30m (default 10m)\n"
-                  "  --api-keys-policy P    replace|merge, see above\n",
+                  "  --api-keys-policy P    replace|merge, see above\n"
+                  "\n"
+                  "With -f, the deployment config files (files or folders, as `ttstui plan`) are\n"
+                  "the release: apply plans them, shows the models that differ, asks once (y/N,\n"
+                  "or --yes), then applies those models in waves, each through the rules above\n"
+                  "and audited, with a progress line per model and a final table (applied,\n"
+                  "unchanged, refused, failed, skipped). A bad file anywhere: nothing is applied\n"
+                  "(exit 2). Exit 4 when a model failed, 3 when one was refused.\n"
+                  "  -f, --filename PATH    a deployment file or folder (repeatable)\n"
+                  "  --concurrency N        models applied at once, per wave (default 4)\n"
+                  "  --keep-going           start the next wave after a failure (default: the\n"
+                  "                         models not started yet are skipped)\n"
+                  "  --prune                also delete the models not in the files, after typing\n"
+                  "                         'delete N' at a prompt listing them (or --yes)\n",
                   true);
         return true;
     case CLI_CMD_DELETE:

@@ -5,7 +5,7 @@
 # policies, files), kube contexts (kubectl if present, else the kubeconfig)
 # and model names (`ttstui status -o json`, 3 s at most).
 
-_ttstui_commands="render diff apply delete status pin-latest rollback traffic audit help"
+_ttstui_commands="render diff apply delete status pin-latest rollback traffic audit plan export help"
 _ttstui_global_flags="--kubeconfig --context -n --namespace --settings --readonly --no-color -h --help"
 _ttstui_release_flags="--config --env --model --version --image --image-entrypoint
   --include-image-api-keys --min-scale --max-scale --stream-min-scale --stream-max-scale
@@ -19,13 +19,16 @@ _ttstui_command_flags() {
     render) echo "$_ttstui_release_flags -o --output --show-secrets" ;;
     diff) echo "$_ttstui_release_flags --api-keys-policy --report" ;;
     apply) echo "$_ttstui_release_flags -y --yes --wait --timeout --dry-run=server --report
-                --api-keys-policy --force-conflicts" ;;
+                --api-keys-policy --force-conflicts -f --filename --concurrency --keep-going
+                --prune" ;;
     delete) echo "-y --yes --wait --timeout --dry-run=server" ;;
     status) echo "-o --output --all-contexts --contexts --timeout" ;;
     pin-latest) echo "-y --yes --dry-run=server --force-conflicts" ;;
     rollback) echo "--service --to-version --to-revision -y --yes --dry-run=server" ;;
     traffic) echo "--service --tag -y --yes --dry-run=server" ;;
     audit) echo "-n --count" ;;
+    plan) echo "--env -o --output" ;;
+    export) echo "--env --to" ;;
   esac
 }
 
@@ -37,7 +40,8 @@ _ttstui_takes_value() {
       --max-scale | --stream-min-scale | --stream-max-scale | --validate-min-scale | \
       --validate-max-scale | --api-keys | --template | -o | --output | --report | --timeout | \
       --api-keys-policy | --service | --to-version | --to-revision | --count | --theme | --contexts | --tag | \
-      --fake-backend | --headless-script | --headless-size | --headless-dump | --dry-run)
+      --fake-backend | --headless-script | --headless-size | --headless-dump | --dry-run | \
+      -f | --filename | --concurrency | --to)
       return 0 ;;
   esac
   return 1
@@ -166,8 +170,10 @@ _ttstui_complete() {
   local IFS=$' \t\n'
   case $prev in
     --kubeconfig | --settings | --config | --api-keys | --template | --report | \
-      --fake-backend | --headless-script | --headless-dump)
+      --fake-backend | --headless-script | --headless-dump | -f | --filename)
       _ttstui_files "$cur"; return ;;
+    --to) compopt -o dirnames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")); return ;;
+    --concurrency) COMPREPLY=($(compgen -W "1 2 4 8" -- "$cur")); return ;;
     --context) COMPREPLY=($(compgen -W "$(_ttstui_contexts)" -- "$cur")); return ;;
     --contexts)
       # A comma-separated list: complete the name after the last comma.
@@ -233,6 +239,8 @@ _ttstui_complete() {
       done
       ((n == 0)) && COMPREPLY=($(compgen -W "$(_ttstui_models)" -- "$cur"))
       ;;
+    export) COMPREPLY=($(compgen -W "$(_ttstui_models)" -- "$cur")) ;;
+    plan) _ttstui_files "$cur" ;;
     help) COMPREPLY=($(compgen -W "${_ttstui_commands% help}" -- "$cur")) ;;
   esac
 }
