@@ -284,10 +284,41 @@ bench_render() {
   log "render in-process (keys): mean ${R[render_keys_mean_ms]} ms; jsonnet command: ${R[jsonnet_keys_ms]} ms"
 }
 
+# ---- ttstui plan: N deployment files against N live models ----------------------------
+# The files are written here (the synthetic models have no Ingresses, so
+# `ttstui export` cannot write them); every one compares with its model, so
+# the plan walks the whole comparison. Exit 1 (drift) is the expected one.
+bench_plan() { # bench_plan MODELS
+  local n=$1 reps=3 walls="" rss="" before after dir="$tmp/plan-tree/staging" i m
+  if [ "$quick" = 1 ] || [ "$n" -ge 5000 ]; then reps=1; fi
+  rm -rf "$tmp/plan-tree"; mkdir -p "$dir"
+  for i in $(seq 1 "$n"); do
+    m=$(printf 'model-%04d' "$i")
+    printf '{"env": "staging", "model": "%s", "version": "20", "image": "gcr.io/a/b@sha256:%064d",\n "stream": {"minScale": "0", "maxScale": "32", "concurrency": 1, "paths": ["/api/text_to_speech/stream"]},\n "validate": {"minScale": "0", "maxScale": "8", "concurrency": 4, "paths": ["/api/text_to_speech/input_validated"]},\n "traffic": [{"tag": "20", "percent": 100}]}\n' \
+      "$m" 0 >"$dir/$m.config.json"
+  done
+  before=$(counters)
+  for i in $(seq 1 "$reps"); do
+    /usr/bin/time -f "%e %M" -o "$tmp/time.out" "$ttstui" --kubeconfig "$tmp/kc" plan "$tmp/plan-tree" \
+      --env staging -o json >"$tmp/plan.json" 2>"$tmp/timed.err" ||
+      [ $? = 1 ] || { echo "bench/run.sh: plan failed" >&2; cat "$tmp/timed.err" >&2; exit 1; }
+    read -r w m <"$tmp/time.out"
+    walls+=" $w"; rss+=" $m"
+    if [ "$i" = 1 ]; then after=$(counters); fi
+  done
+  local lines; lines=$(grep -c '"model":' "$tmp/plan.json" || true)
+  [ "$lines" = "$n" ] || { echo "bench/run.sh: plan listed $lines models, not $n" >&2; exit 1; }
+  R[plan_wall_$n]=$(echo "$walls" | median)
+  R[plan_rss_$n]=$(echo "$rss" | median)
+  R[plan_req_$n]=$(( $(counter "$after" total) - $(counter "$before" total) ))
+  log "plan of $n files: ${R[plan_wall_$n]} s, ${R[plan_rss_$n]} KB, ${R[plan_req_$n]} requests (median of $reps)"
+}
+
 # ---- run ------------------------------------------------------------------------------
 for n in $sizes; do
   start_cluster "$n"
   bench_status "$n"
+  bench_plan "$n"
   if [ "$tui" = 1 ]; then bench_tui "$n"; fi
   stop_cluster
 done
@@ -310,6 +341,10 @@ for n in $sizes; do
   if [ "$n" = "$goal_n" ]; then res=$(verdict "$m <= 24576"); goal="<= 24 MiB"; else res="-"; goal="(24 MiB at 1000)"; fi
   row "status -o json peak RSS" "$n" "$(mib "$m")" "$goal" "$res"
   row "status -o json requests" "$n" "${R[status_req_$n]}" "-" "-"
+  p=${R[plan_wall_$n]}
+  if [ "$n" = "$goal_n" ]; then res=$(verdict "$p < 2"); goal="< 2 s"; else res="-"; goal="(2 s at 1000)"; fi
+  row "plan of $n files against $n live models wall" "$n" "${p} s" "$goal" "$res"
+  row "plan requests / peak RSS" "$n" "${R[plan_req_$n]} / $(mib "${R[plan_rss_$n]}")" "-" "-"
 done
 if [ "$tui" = 1 ]; then
   lists_same=1; first_lists=""

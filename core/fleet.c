@@ -437,8 +437,6 @@ static void service_parse(fleet *f, fleet_service *s, const json_t *obj)
     const json_t *c0 =
         json_array_get(json_object_get(json_object_get(tmpl, "spec"), "containers"), 0);
     s->template_image = intern_image(f, jstr(c0, "image"));
-    const json_t *cc = json_object_get(json_object_get(tmpl, "spec"), "containerConcurrency");
-    s->template_concurrency = json_is_integer(cc) ? (int)json_integer_value(cc) : -1;
     const json_t *args = json_object_get(c0, "args");
     for (size_t i = 1; i < json_array_size(args); i++) {
         const char *a = json_string_value(json_array_get(args, i));
@@ -488,7 +486,6 @@ static bool service_fields_equal(const fleet_service *a, const fleet_service *b)
         !tt_streq(a->template_image, b->template_image) ||
         a->template_min_scale != b->template_min_scale ||
         a->template_max_scale != b->template_max_scale ||
-        a->template_concurrency != b->template_concurrency ||
         !tt_streq(a->template_entrypoint, b->template_entrypoint) ||
         a->template_api_keys != b->template_api_keys)
         return false;

@@ -65,7 +65,6 @@ typedef struct fleet_service {
     const char *template_image; /* first container's image; the fleet's shared copy */
     int template_min_scale; /* -1 when not set */
     int template_max_scale;
-    int template_concurrency; /* containerConcurrency; -1 when not set */
     /* The gunicorn application (first container's first argument after
      * the program that does not start with '-', e.g. src.service.worker:app);
      * the fleet's shared copy, NULL when there is none. */

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "kube_gvr.h"
+#include "release_params.h"
 #include "tt_text.h"
 
 /* ---- the tree ----------------------------------------------------------- */
@@ -76,10 +77,8 @@ int ops_deploy_tree_load(const char *const *paths, size_t n_paths, ops_deploy_tr
         qsort(found.v, found.n, sizeof(char *), cmp_str);
     t->files = tt_calloc(found.n ? found.n : 1, sizeof(deploy_file *));
     for (size_t i = 0; i < found.n; i++) {
-        if (i > 0 && tt_streq(found.v[i], found.v[i - 1])) { /* given twice */
-            free(found.v[i]);
-            continue;
-        }
+        if (i > 0 && tt_streq(found.v[i], found.v[i - 1]))
+            continue; /* given twice */
         tt_error err;
         tt_error_clear(&err);
         deploy_file *f = deploy_file_load(found.v[i], &err);
@@ -87,8 +86,9 @@ int ops_deploy_tree_load(const char *const *paths, size_t n_paths, ops_deploy_tr
             t->files[t->n++] = f;
         else
             strv_push(&errors, tt_text_clean(err.message, 0));
-        free(found.v[i]);
     }
+    for (size_t i = 0; i < found.n; i++)
+        free(found.v[i]);
     free(found.v);
     if (n_paths && !found.n && !errors.n)
         strv_push(&errors, tt_strdup("no deployment files (*.json) found"));
@@ -700,6 +700,13 @@ deploy_file *ops_live_model_file(const ops_live_models *lm, size_t i, const char
                                  tt_error *err)
 {
     const live_model *m = &lm->m[i];
+    char msg[256];
+    if (!release_check_dns_label("model", m->name, msg, sizeof msg)) { /* it names a file */
+        char *clean = tt_text_clean(msg, 0);
+        tt_error_set(err, TT_EINVAL, "%s", clean);
+        free(clean);
+        return NULL;
+    }
     for (int s = 0; s < 2; s++)
         if (!m->ksvc[s]) {
             tt_error_set(err, TT_EINVAL, "%s: no Knative service %s", m->name, SVC_NAMES[s]);

@@ -378,6 +378,13 @@ static void tree_loads_folders_recursively_and_skips_others(void **state)
     assert_string_equal(envs[0], "prod");
     assert_string_equal(envs[1], "staging");
     free(envs);
+    /* a folder and a file in it given too: each file once, no duplicate error */
+    ops_deploy_tree_clear(&f->t);
+    char *again = tt_asprintf("%s/prod/a.config.json", f->dir);
+    const char *twice[] = {f->dir, again, f->dir};
+    assert_int_equal(ops_deploy_tree_load(twice, 3, &f->t), 0);
+    assert_int_equal(f->t.n, 2);
+    free(again);
     free(a);
     free(b);
 }
