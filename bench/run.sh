@@ -302,7 +302,7 @@ bench_plan() { # bench_plan MODELS
     /usr/bin/time -f "%e %M" -o "$tmp/time.out" "$ttstui" --kubeconfig "$tmp/kc" plan "$tmp/plan-tree" \
       --env staging -o json >"$tmp/plan.json" 2>"$tmp/timed.err" ||
       [ $? = 1 ] || { echo "bench/run.sh: plan failed" >&2; cat "$tmp/timed.err" >&2; exit 1; }
-    read -r w m <"$tmp/time.out"
+    read -r w m < <(tail -n 1 "$tmp/time.out") # after "Command exited with non-zero status 1"
     walls+=" $w"; rss+=" $m"
     if [ "$i" = 1 ]; then after=$(counters); fi
   done

@@ -391,6 +391,13 @@ int cli_cmd_apply_files(cli_session *s)
         if (p.entries[i].state == OPS_FILE_CHANGES || p.entries[i].state == OPS_FILE_NOT_DEPLOYED)
             todo[n_todo++] = (deploy_file *)p.entries[i].file;
     bool pruning = s->o->prune && p.counts[OPS_FILE_NOT_IN_FILES] > 0;
+    if (s->o->prune && p.n == p.counts[OPS_FILE_NOT_IN_FILES]) {
+        /* no file of this env at all: --prune would delete every model */
+        cli_errorf(s->cmd, "--prune: no file is for env %s, so every model would be deleted; "
+                   "nothing was changed", env);
+        rc = CLI_EXIT_USAGE;
+        goto out;
+    }
     print_apply_plan(s, &p);
     if (n_todo == 0 && !pruning) {
         cli_out("nothing to do\n");

@@ -160,6 +160,11 @@ cp "$TT_TMP/exp/prod/usp.config.json" "$T/prod/usp.config.json"
 bump usp 4
 
 # ---- --prune ------------------------------------------------------------------------------
+# files of another environment only: --prune would delete everything, refused
+run_tt apply -f "$TT_TMP/shared/staging" --env prod --prune --yes
+assert_rc 2 "--prune with no file of the env"
+assert_contains "$ERR" "every model would be deleted"
+kc get namespace v9 >/dev/null || fail "v9 deleted by a prune with no files of the env"
 P="$TT_TMP/prune"
 mkdir -p "$P/prod"
 cp "$TT_TMP/all/prod/"*.json "$P/prod/"
