@@ -74,8 +74,8 @@ void ops_release_init(ops_release *r);
 void ops_release_clear(ops_release *r);
 const char *ops_release_param(const ops_release *r, const char *name);
 /*
- * Loads `--config FILE`: a deployment config file (deploy_file_is_shape)
- * into r->deploy and the parameters it shares with the flat form (env,
+ * Loads `--config FILE`: a deployment config file (deploy_file_is_shape,
+ * and no parameter only the flat form has, such as minScale) into r->deploy and the parameters it shares with the flat form (env,
  * model, version, image, imageEntrypoint, includeImageApiKeys, the
  * per-service scales); else today's flat parameters
  * (release_params_load_config, whose warnings go to warnings). 0 or -1

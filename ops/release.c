@@ -56,7 +56,19 @@ int ops_release_load_file(ops_release *r, const char *path, release_diags *warni
 {
     json_error_t je;
     json_t *root = json_load_file(path, 0, &je);
+    /* The deployment-file shape (a stream or validate block), unless the
+     * file also sets a parameter only the flat form has (minScale,
+     * includeImageApiKeys, ...): then it is today's flat config, whose
+     * other blocks are warnings as before. */
     bool shape = root && deploy_file_is_shape(root);
+    const char *key;
+    json_t *v;
+    json_object_foreach(root, key, v) {
+        if (release_params_is_known(key) && !tt_streq(key, RELEASE_ENV) &&
+            !tt_streq(key, RELEASE_MODEL) && !tt_streq(key, RELEASE_VERSION) &&
+            !tt_streq(key, RELEASE_IMAGE) && !tt_streq(key, RELEASE_IMAGE_ENTRYPOINT))
+            shape = false;
+    }
     json_decref(root);
     if (!shape)
         return release_params_load_config(r->params, path, warnings, err);
