@@ -42,6 +42,7 @@ typedef enum opt_id {
     OPT_HELP, OPT_RELEASE, OPT_CONFIG, OPT_OUTPUT, OPT_SHOW_SECRETS, OPT_REPORT, OPT_YES,
     OPT_WAIT, OPT_TIMEOUT, OPT_FORCE_CONFLICTS, OPT_DRY_RUN, OPT_KEYS_POLICY, OPT_SERVICE,
     OPT_TO_VERSION, OPT_TO_REVISION, OPT_COUNT, OPT_ALL_CONTEXTS, OPT_CONTEXTS, OPT_TAG,
+    OPT_REQUEST_TIMEOUT,
 } opt_id;
 
 typedef struct opt_def {
@@ -93,6 +94,7 @@ static const opt_def opt_table[] = {
     {"count", 0, true, B(CLI_CMD_AUDIT), OPT_COUNT, NULL},
     {"all-contexts", 0, false, B(CLI_CMD_STATUS), OPT_ALL_CONTEXTS, NULL},
     {"contexts", 0, true, B(CLI_CMD_STATUS), OPT_CONTEXTS, NULL},
+    {"request-timeout", 0, true, ALL_CMDS, OPT_REQUEST_TIMEOUT, NULL},
 };
 
 /* The dashboard's flags that take a value (tui/tui.c), so that their
@@ -290,6 +292,8 @@ static int set_value(cli_opts *o, const opt_def *d, const char *flag, const char
         return cli_parse_duration(flag, v, &o->timeout_ms, err);
     case OPT_CONTEXTS:
         return parse_contexts(flag, v, o, err);
+    case OPT_REQUEST_TIMEOUT:
+        return cli_parse_duration(flag, v, &o->request_timeout_ms, err);
     case OPT_TAG:
         o->tags = tt_realloc(o->tags, (o->n_tags + 1) * sizeof(*o->tags));
         o->tags[o->n_tags++] = v;

@@ -27,6 +27,7 @@ const char *audit_result_name(audit_result r)
     switch (r) {
     case AUDIT_FAILED: return "failed";
     case AUDIT_REFUSED: return "refused";
+    case AUDIT_UNKNOWN: return "unknown";
     case AUDIT_OK: break;
     }
     return "ok";
@@ -167,7 +168,10 @@ static bool parse_line(const char *line, size_t len, audit_entry *e)
     e->action = dup_field(o, "action");
     e->message = dup_field(o, "message");
     const char *result = json_string_value(json_object_get(o, "result"));
-    e->result = tt_streq(result, "failed") ? AUDIT_FAILED : tt_streq(result, "refused") ? AUDIT_REFUSED : AUDIT_OK;
+    e->result = tt_streq(result, "ok")        ? AUDIT_OK
+                : tt_streq(result, "refused") ? AUDIT_REFUSED
+                : tt_streq(result, "unknown") ? AUDIT_UNKNOWN
+                                              : AUDIT_FAILED;
     e->dry_run = json_is_true(json_object_get(o, "dry_run"));
     const json_t *objects = json_object_get(o, "objects");
     size_t i;
