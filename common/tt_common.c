@@ -2,6 +2,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -305,10 +307,116 @@ unsigned char *tt_base64_decode(const char *text, size_t *out_len)
 
 /* ---- files ----------------------------------------------------------- */
 
+/* What was read from paths that cannot be read twice (pipes, FIFOs). */
+typedef struct stream_read {
+    char *path;
+    char *data;
+    size_t len;
+    struct stream_read *next;
+} stream_read;
+
+static stream_read *g_streams;
+static pthread_mutex_t g_streams_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Reads a pipe or FIFO without blocking in open (a FIFO with no writer
+ * would block there for ever): waits at most TT_STREAM_WAIT_MS for each
+ * piece, so a writer that never comes or stalls is an error. */
+static char *read_stream(const char *path, size_t *out_len, size_t max_size, tt_error *err)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        tt_error_set(err, TT_EIO, "cannot open %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    tt_buf b = TT_BUF_INIT;
+    char chunk[8192];
+    for (;;) {
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        int pr = poll(&pfd, 1, TT_STREAM_WAIT_MS);
+        if (pr < 0 && errno == EINTR)
+            continue;
+        if (pr == 0) {
+            tt_error_set(err, TT_EIO,
+                         "%s: nothing %s within %d s (a pipe or FIFO needs a writer, e.g. "
+                         "<(cat FILE))",
+                         path, b.len ? "more was written to it" : "was written to it",
+                         TT_STREAM_WAIT_MS / 1000);
+            goto fail;
+        }
+        if (pr < 0) {
+            tt_error_set(err, TT_EIO, "cannot read %s: %s", path, strerror(errno));
+            goto fail;
+        }
+        ssize_t n = read(fd, chunk, sizeof chunk);
+        if (n < 0 && (errno == EAGAIN || errno == EINTR))
+            continue;
+        if (n < 0) {
+            tt_error_set(err, TT_EIO, "cannot read %s: %s", path, strerror(errno));
+            goto fail;
+        }
+        if (n == 0)
+            break;
+        if (b.len + (size_t)n > max_size) {
+            tt_error_set(err, TT_EIO, "%s is larger than %zu bytes", path, max_size);
+            goto fail;
+        }
+        tt_buf_append(&b, chunk, (size_t)n);
+    }
+    close(fd);
+    if (out_len)
+        *out_len = b.len;
+    return tt_buf_steal(&b);
+fail:
+    close(fd);
+    tt_buf_free(&b);
+    return NULL;
+}
+
+/* A path that is not a regular file: its bytes as first read (kept for
+ * every later read), or NULL with err. */
+static char *read_stream_once(const char *path, size_t *out_len, size_t max_size, tt_error *err)
+{
+    pthread_mutex_lock(&g_streams_lock);
+    for (stream_read *s = g_streams; s; s = s->next) {
+        if (strcmp(s->path, path) == 0) {
+            char *copy = tt_malloc(s->len + 1);
+            memcpy(copy, s->data, s->len + 1);
+            if (out_len)
+                *out_len = s->len;
+            pthread_mutex_unlock(&g_streams_lock);
+            if (s->len > max_size) {
+                free(copy);
+                tt_error_set(err, TT_EIO, "%s is larger than %zu bytes", path, max_size);
+                return NULL;
+            }
+            return copy;
+        }
+    }
+    size_t len = 0;
+    char *data = read_stream(path, &len, max_size, err);
+    if (data) {
+        stream_read *s = tt_calloc(1, sizeof *s);
+        s->path = tt_strdup(path);
+        s->data = tt_malloc(len + 1);
+        memcpy(s->data, data, len + 1);
+        s->len = len;
+        s->next = g_streams;
+        g_streams = s;
+        if (out_len)
+            *out_len = len;
+    }
+    pthread_mutex_unlock(&g_streams_lock);
+    return data;
+}
+
 char *tt_read_file(const char *path, size_t *out_len, size_t max_size, tt_error *err)
 {
     if (!max_size)
         max_size = 64u << 20;
+    struct stat st;
+    if (stat(path, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode) ||
+                                 S_ISSOCK(st.st_mode)))
+        return read_stream_once(path, out_len, max_size, err);
     FILE *f = fopen(path, "rb");
     if (!f) {
         tt_error_set(err, TT_EIO, "cannot open %s: %s", path, strerror(errno));
