@@ -96,6 +96,8 @@ const char *tui_view_name(unsigned view);
     X(PIN, "pin-latest", "p", "Pin `latest` to the selected model",                              \
       TUI_VIEW_MODELS | TUI_VIEW_MODEL, 1)                                                       \
     X(CONTEXTS, "contexts", "c", "Switch Kubernetes context", TUI_VIEW_MODELS, 0)               \
+    X(RECONNECT, "reconnect", "R", "Reconnect now, without waiting for the next retry",          \
+      TUI_VIEW_MODELS, 0)                                                                         \
     X(LOGS, "logs", "l", "Show the logs of the selected pod", TUI_VIEW_REVISION, 0)             \
     X(FOLLOW, "follow", "f", "Toggle following new log lines", TUI_VIEW_LOGS, 0)                \
     X(CONTAINER, "container", "t", "Switch between app and queue-proxy logs", TUI_VIEW_LOGS, 0) \
