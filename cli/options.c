@@ -164,57 +164,7 @@ const char *cli_find_subcommand(int argc, char **argv)
 
 int cli_parse_duration(const char *flag, const char *text, long long *ms, tt_error *err)
 {
-    static const long long max_ms = 7LL * 24 * 3600 * 1000;
-    if (!text || !*text)
-        goto bad;
-    long long total = 0;
-    const char *p = text;
-    while (*p) {
-        if (!isdigit((unsigned char)*p))
-            goto bad;
-        errno = 0;
-        char *end;
-        long long n = strtoll(p, &end, 10);
-        if (errno || n > max_ms)
-            goto too_long;
-        long long unit;
-        if (strncmp(end, "ms", 2) == 0) {
-            unit = 1;
-            end += 2;
-        } else if (*end == 's') {
-            unit = 1000;
-            end++;
-        } else if (*end == 'm') {
-            unit = 60 * 1000;
-            end++;
-        } else if (*end == 'h') {
-            unit = 3600 * 1000;
-            end++;
-        } else if (*end == '\0' && p == text) {
-            unit = 1000; /* plain seconds */
-        } else {
-            goto bad;
-        }
-        total += n * unit;
-        if (total > max_ms)
-            goto too_long;
-        p = end;
-    }
-    if (total <= 0) {
-        tt_error_set(err, TT_EINVAL, "%s: the duration must be more than zero, not '%s'", flag,
-                     text);
-        return -1;
-    }
-    *ms = total;
-    return 0;
-bad:
-    tt_error_set(err, TT_EINVAL,
-                 "%s: '%s' is not a duration (use e.g. 30s, 5m, 1h, 1h30m or plain seconds)",
-                 flag, text ? text : "");
-    return -1;
-too_long:
-    tt_error_set(err, TT_EINVAL, "%s: '%s' is longer than the limit of 7 days", flag, text);
-    return -1;
+    return tt_parse_duration(flag, text, ms, err);
 }
 
 static int parse_count(const char *flag, const char *text, long *out, tt_error *err)

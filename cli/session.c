@@ -163,8 +163,10 @@ int cli_connect(cli_session *s, tt_error *err)
         return -1;
     if (s->cfg->field_manager)
         kube_client_set_field_manager(s->client, s->cfg->field_manager);
-    if (s->o->request_timeout_ms > 0)
-        kube_client_set_timeout_ms(s->client, (long)s->o->request_timeout_ms);
+    long long limit = s->o->request_timeout_ms > 0 ? s->o->request_timeout_ms
+                                                  : s->cfg->request_timeout_ms;
+    if (limit > 0)
+        kube_client_set_timeout_ms(s->client, (long)limit);
     return 0;
 }
 

@@ -1,5 +1,6 @@
 #include "tt_common.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -540,4 +541,61 @@ long long tt_now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- durations ------------------------------------------------------- */
+
+int tt_parse_duration(const char *flag, const char *text, long long *ms, tt_error *err)
+{
+    static const long long max_ms = 7LL * 24 * 3600 * 1000;
+    if (!text || !*text)
+        goto bad;
+    long long total = 0;
+    const char *p = text;
+    while (*p) {
+        if (!isdigit((unsigned char)*p))
+            goto bad;
+        errno = 0;
+        char *end;
+        long long n = strtoll(p, &end, 10);
+        if (errno || n > max_ms)
+            goto too_long;
+        long long unit;
+        if (strncmp(end, "ms", 2) == 0) {
+            unit = 1;
+            end += 2;
+        } else if (*end == 's') {
+            unit = 1000;
+            end++;
+        } else if (*end == 'm') {
+            unit = 60 * 1000;
+            end++;
+        } else if (*end == 'h') {
+            unit = 3600 * 1000;
+            end++;
+        } else if (*end == '\0' && p == text) {
+            unit = 1000; /* plain seconds */
+        } else {
+            goto bad;
+        }
+        total += n * unit;
+        if (total > max_ms)
+            goto too_long;
+        p = end;
+    }
+    if (total <= 0) {
+        tt_error_set(err, TT_EINVAL, "%s: the duration must be more than zero, not '%s'", flag,
+                     text);
+        return -1;
+    }
+    *ms = total;
+    return 0;
+bad:
+    tt_error_set(err, TT_EINVAL,
+                 "%s: '%s' is not a duration (use e.g. 30s, 5m, 1h, 1h30m or plain seconds)",
+                 flag, text ? text : "");
+    return -1;
+too_long:
+    tt_error_set(err, TT_EINVAL, "%s: '%s' is longer than the limit of 7 days", flag, text);
+    return -1;
 }

@@ -95,6 +95,11 @@ char *tt_base64_encode(const void *data, size_t len);
  * when the input is not valid base64 (whitespace is ignored). */
 unsigned char *tt_base64_decode(const char *text, size_t *out_len);
 
+/* "30s", "5m", "1h30m", "250ms" or plain seconds ("45") to milliseconds:
+ * more than zero, at most 7 days. -1 with err starting with what (a flag
+ * or a setting's name) otherwise. */
+int tt_parse_duration(const char *what, const char *text, long long *ms, tt_error *err);
+
 /* ---- files and strings ----------------------------------------------- */
 
 /* Reads a whole file (NUL-terminated). NULL with err set on failure,
