@@ -21,6 +21,7 @@
  *   TUI_MSG_DONE           (none)           that operation finished; err.code
  *                                           != 0 means failed, err.message why
  *   TUI_MSG_CONTEXTS       tui_contexts     answer to list_contexts
+ *   TUI_MSG_CONTEXT_FLEET  fleet            answer to load_context_fleet
  * Any answer may instead carry err.code != 0 and no payload.
  */
 #ifndef TUI_BACKEND_H
@@ -47,6 +48,7 @@ enum tui_msg_type {
     TUI_MSG_PROGRESS,
     TUI_MSG_DONE,
     TUI_MSG_CONTEXTS,
+    TUI_MSG_CONTEXT_FLEET,
 };
 
 /* ---- connection ---------------------------------------------------------- */
@@ -296,6 +298,9 @@ typedef struct tui_backend_ops {
     /* Optional: a lost connection is tried again now, not after the
      * backoff's wait. */
     void (*reconnect)(tui_backend *b);
+    /* Optional: every model of another context (one list per kind, as
+     * `status` loads them), on its own client: CONTEXT_FLEET. */
+    unsigned long (*load_context_fleet)(tui_backend *b, const char *context);
     /* Stops every thread and frees the backend (queued messages stay). */
     void (*destroy)(tui_backend *b);
     /* Optional: takes a message the UI is done with and frees it on a

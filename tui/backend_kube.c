@@ -280,6 +280,11 @@ static void kube_destroy(tui_backend *b)
     free(b);
 }
 
+static unsigned long kube_load_context_fleet(tui_backend *b, const char *context)
+{
+    return model_job(b, JOB_CONTEXT_FLEET, context, NULL); /* model holds the context name */
+}
+
 static void kube_reconnect(tui_backend *b)
 {
     atomic_fetch_add(&bk_impl(b)->retry_now, 1);
@@ -301,6 +306,7 @@ static const tui_backend_ops kube_ops = {
     .list_contexts = kube_list_contexts,
     .switch_context = kube_switch_context,
     .reconnect = kube_reconnect,
+    .load_context_fleet = kube_load_context_fleet,
     .destroy = kube_destroy,
     .dispose = kube_dispose,
 };

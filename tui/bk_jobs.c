@@ -106,6 +106,7 @@ static const struct {
     [JOB_PIN] = {bk_run_pin, TUI_MSG_DONE},
     [JOB_CONTEXTS] = {bk_run_contexts, TUI_MSG_CONTEXTS},
     [JOB_SWITCH] = {bk_run_switch, TUI_MSG_DONE},
+    [JOB_CONTEXT_FLEET] = {bk_run_context_fleet, TUI_MSG_CONTEXT_FLEET},
 };
 
 static void *job_main(void *arg)

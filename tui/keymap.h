@@ -44,7 +44,8 @@ bool tui_key_is_text(tui_key key);
     X(CONFIRM, "confirm", "Confirm")                  \
     X(HELP, "help", "Help")                           \
     X(CONTEXTS, "contexts", "Contexts")               \
-    X(DETAIL, "detail", "Condition or event")
+    X(DETAIL, "detail", "Condition or event")         \
+    X(CROSS, "cross", "Contexts side by side")
 
 enum {
 #define X(id, name, title) TUI_VIEW_BIT_##id,
@@ -58,7 +59,8 @@ enum {
 #undef X
 };
 #define TUI_VIEW_ALL ((1u << TUI_VIEW_COUNT) - 1)
-#define TUI_VIEW_LISTS (TUI_VIEW_MODELS | TUI_VIEW_MODEL | TUI_VIEW_REVISION | TUI_VIEW_CONTEXTS)
+#define TUI_VIEW_LISTS \
+    (TUI_VIEW_MODELS | TUI_VIEW_MODEL | TUI_VIEW_REVISION | TUI_VIEW_CONTEXTS | TUI_VIEW_CROSS)
 #define TUI_VIEW_TEXTS (TUI_VIEW_LOGS | TUI_VIEW_PREVIEW | TUI_VIEW_HELP | TUI_VIEW_DETAIL)
 #define TUI_VIEW_NAV (TUI_VIEW_LISTS | TUI_VIEW_TEXTS)
 
@@ -97,8 +99,8 @@ const char *tui_view_name(unsigned view);
     X(PIN, "pin-latest", "p", "Pin `latest` to the selected model",                              \
       TUI_VIEW_MODELS | TUI_VIEW_MODEL, 1)                                                       \
     X(CONTEXTS, "contexts", "c", "Switch Kubernetes context", TUI_VIEW_MODELS, 0)               \
-    X(RECONNECT, "reconnect", "R", "Reconnect now, without waiting for the next retry",          \
-      TUI_VIEW_MODELS, 0)                                                                         \
+    X(RECONNECT, "reconnect", "R", "Reconnect now (side by side: load every context again)",     \
+      TUI_VIEW_MODELS | TUI_VIEW_CROSS, 0)                                                                         \
     X(LOGS, "logs", "l", "Show the logs of the selected pod", TUI_VIEW_REVISION, 0)             \
     X(FOLLOW, "follow", "f", "Toggle following new log lines", TUI_VIEW_LOGS, 0)                \
     X(CONTAINER, "container", "t", "Switch between app and queue-proxy logs", TUI_VIEW_LOGS, 0) \
