@@ -292,6 +292,11 @@ typedef struct tui_backend_ops {
     unsigned long (*rollback)(tui_backend *b, const char *model, const char *version,
                               unsigned services);
     unsigned long (*pin_latest)(tui_backend *b, const char *model);
+    /* Optional: splits the traffic of each service in `services` as split
+     * ("3=90 4=10", VERSION=PERCENT words adding up to 100) between Ready
+     * revisions, as `ttstui traffic` does: PROGRESS per service, DONE. */
+    unsigned long (*traffic)(tui_backend *b, const char *model, const char *split,
+                             unsigned services);
     unsigned long (*list_contexts)(tui_backend *b);
     /* CONN (connecting), a FLEET batch starting with RESET, DONE. */
     unsigned long (*switch_context)(tui_backend *b, const char *context);

@@ -189,6 +189,16 @@ static unsigned long model_job(tui_backend *b, job_kind kind, const char *model,
     return bk_job_start(j);
 }
 
+static unsigned long kube_traffic(tui_backend *b, const char *model, const char *split,
+                                  unsigned services)
+{
+    job *j = bk_job_new(b, JOB_TRAFFIC);
+    j->model = tt_strdup(model);
+    j->version = tt_strdup(split); /* the split's words, audited as the version */
+    j->services = services ? services : TUI_SERVICE_BOTH;
+    return bk_job_start(j);
+}
+
 static unsigned long kube_delete_model(tui_backend *b, const char *model)
 {
     return model_job(b, JOB_DELETE, model, NULL);
@@ -302,6 +312,7 @@ static const tui_backend_ops kube_ops = {
     .apply = kube_apply_op,
     .delete_model = kube_delete_model,
     .rollback = kube_rollback,
+    .traffic = kube_traffic,
     .pin_latest = kube_pin_latest,
     .list_contexts = kube_list_contexts,
     .switch_context = kube_switch_context,

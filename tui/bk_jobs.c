@@ -107,6 +107,7 @@ static const struct {
     [JOB_CONTEXTS] = {bk_run_contexts, TUI_MSG_CONTEXTS},
     [JOB_SWITCH] = {bk_run_switch, TUI_MSG_DONE},
     [JOB_CONTEXT_FLEET] = {bk_run_context_fleet, TUI_MSG_CONTEXT_FLEET},
+    [JOB_TRAFFIC] = {bk_run_traffic, TUI_MSG_DONE},
 };
 
 static void *job_main(void *arg)

@@ -96,6 +96,7 @@ const char *tui_view_name(unsigned view);
     X(DELETE, "delete", "x", "Delete the model (typed confirmation)",                            \
       TUI_VIEW_MODELS | TUI_VIEW_MODEL, 1)                                                       \
     X(ROLLBACK, "rollback", "r", "Roll traffic back to the selected revision", TUI_VIEW_MODEL, 1)\
+    X(TRAFFIC, "traffic", "t", "Split traffic between Ready revisions (editor)", TUI_VIEW_MODEL, 1) \
     X(PIN, "pin-latest", "p", "Pin `latest` to the selected model",                              \
       TUI_VIEW_MODELS | TUI_VIEW_MODEL, 1)                                                       \
     X(CONTEXTS, "contexts", "c", "Switch Kubernetes context", TUI_VIEW_MODELS, 0)               \

@@ -302,6 +302,13 @@ static bool key(tui_view *v, tui_app *app, tui_key k, tui_action act)
     case TUI_ACT_PIN:
         tui_app_push(app, tui_view_confirm_new(app, TUI_CONFIRM_PIN, mv->model, NULL, NULL));
         return true;
+    case TUI_ACT_TRAFFIC:
+        tui_app_push(app, tui_view_traffic_new(
+                              app, mv->model,
+                              rev && mv->rows[tui_list_selected(mv->list)].service == 1
+                                  ? TUI_SERVICE_VALIDATE
+                                  : TUI_SERVICE_STREAM));
+        return true;
     case TUI_ACT_ROLLBACK:
         if (rev)
             tui_app_push(app, tui_view_rollback_choose_new(
@@ -373,7 +380,7 @@ static void close_view(tui_view *v, tui_app *app)
 
 static const tui_view_ops ops = {
     .id = TUI_VIEW_MODEL,
-    .hints = "{open} open  {focus} events  {rollback} rollback  {deploy} deploy  {delete} delete  {pin-latest} pin  {filter} filter  {help} help  {back} back",
+    .hints = "{open} open  {focus} events  {rollback} rollback  {traffic} traffic  {deploy} deploy  {delete} delete  {pin-latest} pin  {filter} filter  {help} help  {back} back",
     .title = title,
     .draw = draw,
     .key = key,
