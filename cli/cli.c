@@ -16,6 +16,11 @@ void cli_usage(FILE *out)
     cli_print_usage(out);
 }
 
+void cli_set_dashboard_usage(void (*print)(FILE *out))
+{
+    cli_dashboard_usage = print;
+}
+
 typedef int (*cmd_fn)(cli_session *s);
 
 static cmd_fn command_fn(cli_cmd c)

@@ -186,6 +186,8 @@ int cli_cmd_audit(cli_session *s);
 
 /* Help texts (cli/help.c). */
 void cli_print_usage(FILE *out);
+/* Prints the dashboard's flags inside cli_print_usage, or NULL. */
+extern void (*cli_dashboard_usage)(FILE *out);
 /* The subcommand's --help text; false when cmd has none. */
 bool cli_print_command_help(cli_cmd cmd, FILE *out);
 

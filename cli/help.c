@@ -4,7 +4,7 @@
 #include "cli_internal.h"
 
 static const char global_flags[] =
-    "Global flags (before or after the subcommand):\n"
+    "Flags of the dashboard and of every command (before or after COMMAND):\n"
     "  --kubeconfig FILE     kubeconfig to use (default $KUBECONFIG, then ~/.kube/config)\n"
     "  --context NAME        kube context (default: the current context)\n"
     "  -n, --namespace NS    namespace for requests that name none; status, delete and\n"
@@ -44,16 +44,19 @@ static const char exit_statuses[] =
     "  1  diff: something would change; apply --wait: the rollout did not become Ready\n"
     "     (failed, partial or timed out); delete --wait: timed out\n"
     "  2  bad flags or values, invalid parameters, unreadable files, an unusable\n"
-    "     kubeconfig (a credential plugin that is missing or fails)\n"
+    "     kubeconfig (a credential plugin that is missing or fails); the dashboard:\n"
+    "     also a bad settings file or theme\n"
     "  3  refused: a safety rule, read-only, not confirmed, or no terminal to confirm on;\n"
     "     diff: nothing would change but apply would refuse\n"
     "  4  the cluster answered an error or could not be reached\n";
 
+void (*cli_dashboard_usage)(FILE *out);
+
 void cli_print_usage(FILE *out)
 {
     fprintf(out,
-            "Usage: ttstui [global flags] COMMAND [flags]\n"
-            "       ttstui [dashboard flags]        open the dashboard (no COMMAND)\n"
+            "Usage: ttstui [flags]                  open the dashboard\n"
+            "       ttstui [flags] COMMAND [flags]  run one command (ttstui help COMMAND)\n"
             "       ttstui --version\n"
             "\n"
             "Commands:\n"
@@ -67,8 +70,12 @@ void cli_print_usage(FILE *out)
             "  traffic     split a model's traffic between Ready revisions\n"
             "  audit       the last entries of the audit log\n"
             "  help        this text, or ttstui help COMMAND\n"
-            "\n%s\n%s",
-            global_flags, exit_statuses);
+            "\n");
+    if (cli_dashboard_usage) {
+        cli_dashboard_usage(out);
+        fputc('\n', out);
+    }
+    fprintf(out, "%s\n%s", global_flags, exit_statuses);
 }
 
 static void usage_cmd(FILE *out, const char *synopsis, const char *body, bool release)
