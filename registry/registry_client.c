@@ -916,8 +916,25 @@ int registry_resolve_ref(registry_client *c, const registry_ref *ref,
             extra = tt_asprintf("no tag \"%s\" in %s, or no such repository", ref->tag, repo);
         set_http_error(err, &r, image, extra);
         if (r.status == 404 && strcmp(err->reason, "MANIFEST_UNKNOWN") == 0) {
+            /* The distribution registry says MANIFEST_UNKNOWN for an unknown
+             * repository too: its tag list tells them apart. */
+            bool no_repo = false;
+            resp t;
+            tt_error terr;
+            char *tpath = tt_asprintf("/v2/%s/tags/list?n=1", ref->path);
+            req tq = {.method = "GET", .accept = "application/json", .max_body = ERROR_BODY_MAX};
+            if (authed(c, ref->host, api, scope, tpath, tq, &t, &terr) == 0) {
+                char tcode[64];
+                char *tmsg = NULL;
+                registry_error_body(&t, tcode, sizeof tcode, &tmsg);
+                no_repo = t.status == 404 && strcmp(tcode, "NAME_UNKNOWN") == 0;
+                free(tmsg);
+                resp_clear(&t);
+            }
+            free(tpath);
             free(extra);
-            extra = tt_asprintf("%s has no tag \"%s\"", repo, ref->tag);
+            extra = no_repo ? tt_asprintf("no repository %s", repo)
+                            : tt_asprintf("%s has no tag \"%s\"", repo, ref->tag);
             set_http_error(err, &r, image, extra);
         } else if (r.status == 404 && strcmp(err->reason, "NAME_UNKNOWN") == 0) {
             free(extra);
