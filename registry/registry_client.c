@@ -41,7 +41,7 @@ typedef struct token_entry {
 
 typedef struct host_entry {
     char *host;      /* API host */
-    bool http;       /* loopback registry answering plain http */
+    enum { SCHEME_UNKNOWN, SCHEME_HTTP, SCHEME_HTTPS } scheme; /* loopback: what it speaks */
     bool basic;      /* asked for Basic: send it up front */
     bool cred_done;  /* cred looked up */
     registry_cred cred;
@@ -463,44 +463,65 @@ static int http_do(registry_client *c, const char *url0, const req *q, resp *r, 
     return rc;
 }
 
-/* True for a failure that an https attempt at a plain-http server gives. */
-static bool tls_mismatch(const tt_error *e)
+/* True for a failure that a plain-http request to a TLS server gives. */
+static bool tls_sign(const tt_error *e)
 {
     int cc = 0;
     if (sscanf(e->reason, "curl:%d", &cc) != 1)
         return false;
-    return cc == CURLE_SSL_CONNECT_ERROR || cc == CURLE_RECV_ERROR || cc == CURLE_SEND_ERROR ||
-           cc == CURLE_GOT_NOTHING || cc == CURLE_PEER_FAILED_VERIFICATION ||
-           cc == CURLE_SSL_CERTPROBLEM;
+    return cc == CURLE_GOT_NOTHING || cc == CURLE_RECV_ERROR || cc == CURLE_SEND_ERROR ||
+           cc == CURLE_WEIRD_SERVER_REPLY || cc == CURLE_UNSUPPORTED_PROTOCOL;
 }
 
-/* "https://HOST" or, for a loopback registry that answered plain http, "http://HOST". */
+/* "https://HOST", or "http://HOST" for a loopback registry that speaks it. */
 static char *base_url(registry_client *c, const char *api_host)
 {
     host_entry *h = host_get(c, api_host);
-    return tt_asprintf("%s://%s", h->http ? "http" : "https", api_host);
+    bool http = registry_host_is_loopback(api_host) && h->scheme != SCHEME_HTTPS;
+    return tt_asprintf("%s://%s", http ? "http" : "https", api_host);
 }
 
-/* http_do on base + path, trying plain http for a loopback host whose
- * https attempt failed the TLS way (docker's rule). */
+/*
+ * http_do on the registry's base + path. A loopback registry may speak
+ * plain http (docker's rule for loopback addresses); which one it speaks is
+ * found on the first request: plain http first (no TLS set-up, which costs
+ * more than the request on loopback), https when the answer is what a TLS
+ * server gives to plain http (a 400, or no HTTP at all). Other hosts: https.
+ */
 static int http_registry(registry_client *c, const char *api_host, const char *path,
                          const req *q, resp *r, tt_error *err)
 {
+    host_entry *h = host_get(c, api_host);
+    bool probe = registry_host_is_loopback(api_host) && h->scheme == SCHEME_UNKNOWN;
     char *base = base_url(c, api_host);
     char *url = tt_asprintf("%s%s", base, path);
     int rc = http_do(c, url, q, r, err);
-    host_entry *h = host_get(c, api_host);
-    if (rc != 0 && !h->http && registry_host_is_loopback(api_host) && tls_mismatch(err)) {
-        h->http = true;
-        free(url);
-        url = tt_asprintf("http://%s%s", api_host, path);
-        tt_error_clear(err);
-        rc = http_do(c, url, q, r, err);
-        if (rc != 0)
-            h->http = false;
-    }
     free(url);
     free(base);
+    if (!probe)
+        return rc;
+    bool tls = rc != 0 ? tls_sign(err) : r->status == 400;
+    if (!tls) {
+        if (rc == 0)
+            h->scheme = SCHEME_HTTP;
+        return rc;
+    }
+    if (rc == 0)
+        resp_clear(r);
+    tt_error_clear(err);
+    url = tt_asprintf("https://%s%s", api_host, path);
+    rc = http_do(c, url, q, r, err);
+    free(url);
+    if (rc == 0) {
+        h->scheme = SCHEME_HTTPS;
+        return 0;
+    }
+    /* Not TLS either: plain http it is, with its answer. */
+    h->scheme = SCHEME_HTTP;
+    tt_error_clear(err);
+    url = tt_asprintf("http://%s%s", api_host, path);
+    rc = http_do(c, url, q, r, err);
+    free(url);
     return rc;
 }
 
