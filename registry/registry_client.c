@@ -112,7 +112,8 @@ registry_client *registry_client_new(const registry_options *o)
         const char *home = getenv("HOME");
         c->config_path = tt_asprintf("%s/.docker/config.json", home && *home ? home : ".");
     }
-    c->certs_dir = tt_strdup(o && o->certs_dir ? o->certs_dir : "/etc/docker/certs.d");
+    const char *certs = o && o->certs_dir ? o->certs_dir : getenv("TTSTUI_REGISTRY_CERTS_DIR");
+    c->certs_dir = tt_strdup(certs && *certs ? certs : "/etc/docker/certs.d");
     c->connect_timeout_ms = o && o->connect_timeout_ms > 0 ? o->connect_timeout_ms : 10000;
     c->timeout_ms = o && o->timeout_ms > 0 ? o->timeout_ms : 30000;
     const char *page = getenv("TTSTUI_REGISTRY_TAGS_PAGE");
@@ -516,7 +517,11 @@ static int http_registry(registry_client *c, const char *api_host, const char *p
         h->scheme = SCHEME_HTTPS;
         return 0;
     }
-    /* Not TLS either: plain http it is, with its answer. */
+    /* A TLS server that failed verification: that is the answer. Not TLS
+     * at all (the handshake got no TLS back): plain http, with its answer. */
+    int cc = 0;
+    if (sscanf(err->reason, "curl:%d", &cc) != 1 || cc != CURLE_SSL_CONNECT_ERROR)
+        return rc;
     h->scheme = SCHEME_HTTP;
     tt_error_clear(err);
     url = tt_asprintf("http://%s%s", api_host, path);

@@ -52,7 +52,8 @@ typedef struct registry_client registry_client;
 typedef struct {
     /* Folder holding config.json. NULL: $DOCKER_CONFIG, else ~/.docker. */
     const char *docker_config_dir;
-    /* Folder of per-host CA files (HOST/ca.crt). NULL: /etc/docker/certs.d. */
+    /* Folder of per-host CA files (HOST/ca.crt). NULL:
+     * $TTSTUI_REGISTRY_CERTS_DIR, else /etc/docker/certs.d. */
     const char *certs_dir;
     long connect_timeout_ms; /* 0: 10 s */
     long timeout_ms;         /* whole request; 0: 30 s */

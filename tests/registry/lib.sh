@@ -66,6 +66,8 @@ YAML
         pid=$!
         for i in $(seq 1 600); do
             code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/v2/" || true)
+            [[ "$code" == 400 ]] && # speaks TLS
+                code=$(curl -sk -o /dev/null -w '%{http_code}' "https://127.0.0.1:$port/v2/" || true)
             if [[ "$code" == 200 || "$code" == 401 ]]; then
                 REG_PIDS+=("$pid")
                 REG="127.0.0.1:$port"
