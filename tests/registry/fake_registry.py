@@ -11,6 +11,7 @@ Binds a free loopback port and writes it to PORT_FILE once listening.
   redirect   asks for Basic auth, then redirects manifests to ARG (a URL base)
   record     appends each request's Authorization header (or "-") to ARG
              and serves a manifest without a digest
+  hostile    escape sequences and bidi controls in its error and its tags
 """
 import hashlib
 import http.server
@@ -44,6 +45,19 @@ class H(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             if not head:
                 self.wfile.write(b"{}")
+            return
+        if MODE == "hostile":
+            if "/tags/list" in self.path:
+                code, body = 200, b'{"name":"x","tags":["ok","bad\\u001b[2Jtag","rtl\\u202etag"]}'
+            else:
+                code, body = 404, (b'{"errors":[{"code":"MANIFEST_UNKNOWN\\u001b[31m",'
+                                   b'"message":"evil \\u001b]0;pwned\\u0007 text \\u202e end"}]}')
+            self.send_response(code)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if not head:
+                self.wfile.write(body)
             return
         if MODE == "record":
             with open(ARG, "a") as f:

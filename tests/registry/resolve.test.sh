@@ -104,4 +104,15 @@ assert_eq "$OUT" "" "nothing printed on a mismatch"
 assert_contains "$ERR" "refused: the registry says the manifest is sha256:0000"
 assert_contains "$ERR" "hash to sha256:$WANT"
 
+# A registry's text is cleaned for the terminal: errors and tags.
+start_fake hostile
+run_bare image resolve "$FAKE/acme/tts:v1"
+assert_rc 4 "hostile error"
+assert_contains "$ERR" "evil ?]0;pwned? text ? end"
+assert_not_contains "$ERR" $'\e' "stderr"
+assert_not_contains "$ERR" $'\u202e' "stderr"
+run_bare image tags "$FAKE/acme/tts"
+assert_rc 0 "hostile tags"
+assert_eq "$OUT" "ok"$'\n'"bad?[2Jtag"$'\n'"rtl?tag" "tags cleaned"
+
 pass
