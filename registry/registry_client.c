@@ -8,6 +8,7 @@
 #include <gnutls/gnutls.h>
 #include <jansson.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,7 @@ typedef struct host_entry {
 
 struct registry_client {
     CURL *easy;
+    atomic_bool cancelled;
     char *config_path;
     char *certs_dir;
     long connect_timeout_ms;
@@ -143,6 +145,18 @@ void registry_client_free(registry_client *c)
     free(c->ca_host);
     tt_buf_free(&c->ca_blob);
     free(c);
+}
+
+void registry_client_cancel(registry_client *c)
+{
+    atomic_store(&c->cancelled, true);
+}
+
+static int on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow)
+{
+    registry_client *c = ud;
+    return atomic_load(&c->cancelled) ? 1 : 0;
 }
 
 unsigned long registry_client_requests(const registry_client *c)
@@ -412,13 +426,24 @@ static int http_do(registry_client *c, const char *url0, const req *q, resp *r, 
         } else {
             curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
         }
+        curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
+        curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress);
+        curl_easy_setopt(e, CURLOPT_XFERINFODATA, c);
+        if (atomic_load(&c->cancelled)) {
+            curl_easy_setopt(e, CURLOPT_HTTPHEADER, NULL);
+            wipe_slist(h);
+            tt_error_set(err, TT_ECANCELED, "registry %s: cancelled", origin);
+            break;
+        }
         c->requests++;
         CURLcode cc = curl_easy_perform(e);
         wipe_slist(h);
         curl_easy_setopt(e, CURLOPT_HTTPHEADER, NULL);
         if (cc != CURLE_OK && !(cc == CURLE_WRITE_ERROR && r->too_big)) {
             int code = cc == CURLE_OPERATION_TIMEDOUT ? TT_ETIMEDOUT : TT_ENET;
-            if (cc == CURLE_OPERATION_TIMEDOUT)
+            if (cc == CURLE_ABORTED_BY_CALLBACK && atomic_load(&c->cancelled))
+                tt_error_set(err, TT_ECANCELED, "registry %s: cancelled", origin);
+            else if (cc == CURLE_OPERATION_TIMEDOUT)
                 tt_error_set(err, code, "registry %s did not answer within %ld ms (%s)", origin,
                              c->timeout_ms, errbuf[0] ? errbuf : curl_easy_strerror(cc));
             else

@@ -35,9 +35,17 @@
  * (digest mismatch, no digest) TT_EPROTO.
  *
  * Threads: a client is used by one thread at a time (it keeps a curl handle
- * and the token cache); make one per job thread. registry_resolve blocks for
- * at most about two timeouts per request made (token + HEAD [+ GET]); run it
- * off a UI thread. registry_global_init() once before any thread starts. */
+ * and the token cache); make one per job thread. registry_resolve blocks
+ * (at most a timeout per request: token, HEAD, a GET when needed), so a UI
+ * runs it on a job thread:
+ *
+ *     job thread:  c = registry_client_new(NULL);
+ *                  rc = registry_resolve(c, image, &by_digest, &err);
+ *                  post {rc, by_digest or err.message} to the UI; free c
+ *     UI thread:   registry_client_cancel(c) when the answer is no longer
+ *                  wanted (the field changed): the call returns TT_ECANCELED
+ *
+ * registry_global_init() once before any thread starts. */
 #ifndef TTSTUI_REGISTRY_CLIENT_H
 #define TTSTUI_REGISTRY_CLIENT_H
 
@@ -83,6 +91,13 @@ int registry_resolve_ref(registry_client *c, const registry_ref *ref,
 int registry_list_tags(registry_client *c, const char *repo, char ***tags, size_t *n,
                        tt_error *err);
 void registry_tags_free(char **tags, size_t n);
+
+/* Stops the client's request in flight and every later one: they fail with
+ * TT_ECANCELED (a credential helper already running finishes first, within
+ * the timeout). Safe from any thread, e.g. the UI thread while a job thread
+ * resolves (the user typed on); the client stays cancelled: free it from
+ * the thread that uses it, once its call returned. */
+void registry_client_cancel(registry_client *c);
 
 /* How many HTTP requests the client has made (for tests and benchmarks). */
 unsigned long registry_client_requests(const registry_client *c);

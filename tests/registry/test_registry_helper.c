@@ -14,6 +14,8 @@
 #include <arpa/inet.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <poll.h>
+#include <pthread.h>
 
 #include "registry_client.h"
 #include "registry_helper.h"
@@ -222,6 +224,62 @@ static void resolve_registry_down(void **st)
     registry_client_free(c);
 }
 
+static void cancel_before(void **st)
+{
+    (void)st;
+    registry_client *c = registry_client_new(NULL);
+    registry_client_cancel(c);
+    char *out = NULL;
+    tt_error e;
+    assert_int_equal(registry_resolve(c, "127.0.0.1:1/acme/tts:v1", &out, &e), -1);
+    assert_int_equal(e.code, TT_ECANCELED);
+    assert_int_equal(registry_client_requests(c), 0);
+    registry_client_free(c);
+}
+
+typedef struct {
+    int listen_fd;
+    registry_client *c;
+} canceller;
+
+/* Cancels once the client's connection is waiting on the listener. */
+static void *cancel_when_connected(void *arg)
+{
+    canceller *k = arg;
+    struct pollfd p = {k->listen_fd, POLLIN, 0};
+    while (poll(&p, 1, -1) < 0)
+        ;
+    registry_client_cancel(k->c);
+    return NULL;
+}
+
+static void cancel_in_flight(void **st)
+{
+    (void)st;
+    /* A registry that accepts connections (the kernel does) and never answers. */
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    assert_int_equal(bind(s, (struct sockaddr *)&a, sizeof a), 0);
+    assert_int_equal(listen(s, 4), 0);
+    socklen_t l = sizeof a;
+    getsockname(s, (struct sockaddr *)&a, &l);
+    registry_options o = {.timeout_ms = 120000};
+    registry_client *c = registry_client_new(&o);
+    canceller k = {s, c};
+    pthread_t t;
+    assert_int_equal(pthread_create(&t, NULL, cancel_when_connected, &k), 0);
+    char img[128];
+    snprintf(img, sizeof img, "127.0.0.1:%d/acme/tts:v1", ntohs(a.sin_port));
+    char *out = NULL;
+    tt_error e;
+    assert_int_equal(registry_resolve(c, img, &out, &e), -1);
+    assert_int_equal(e.code, TT_ECANCELED); /* not the 120 s timeout */
+    assert_non_null(strstr(e.message, "cancelled"));
+    pthread_join(t, NULL);
+    registry_client_free(c);
+    close(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -237,6 +295,8 @@ int main(void)
         cmocka_unit_test(resolve_bad_reference),
         cmocka_unit_test(resolve_digest_left_alone),
         cmocka_unit_test(resolve_registry_down),
+        cmocka_unit_test(cancel_before),
+        cmocka_unit_test(cancel_in_flight),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
