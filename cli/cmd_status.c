@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "cli_internal.h"
+#include "tt_text.h"
 #include "fleet.h"
 #include "fleet_cross.h"
 #include "kube_config.h"
@@ -178,9 +179,14 @@ static void print_table(const fleet *f, const char *model)
     free(rows);
 }
 
+/* JSON to stdout, DEL escaped too (tt_json_terminal_safe_append). */
 static int dump_stdout(const char *buf, size_t size, void *ud)
 {
-    return fwrite(buf, 1, size, ud) == size ? 0 : -1;
+    tt_buf b = TT_BUF_INIT;
+    tt_json_terminal_safe_append(&b, buf, size);
+    int rc = b.len == 0 || fwrite(b.data, 1, b.len, ud) == b.len ? 0 : -1;
+    tt_buf_free(&b);
+    return rc;
 }
 
 static int status_contexts(cli_session *s);
@@ -386,7 +392,7 @@ static void print_cross_json(const ops_context_fleet *cf, size_t n, const char *
             json_object_update(row, body);
             json_decref(body);
             fputs(shown++ ? ",\n  " : "\n  ", stdout);
-            json_dumpf(row, stdout, JSON_COMPACT);
+            json_dump_callback(row, dump_stdout, stdout, JSON_COMPACT | JSON_ENSURE_ASCII);
             json_decref(row);
         }
     }

@@ -42,7 +42,7 @@ typedef enum opt_id {
     OPT_HELP, OPT_RELEASE, OPT_CONFIG, OPT_OUTPUT, OPT_SHOW_SECRETS, OPT_REPORT, OPT_YES,
     OPT_WAIT, OPT_TIMEOUT, OPT_FORCE_CONFLICTS, OPT_DRY_RUN, OPT_KEYS_POLICY, OPT_SERVICE,
     OPT_TO_VERSION, OPT_TO_REVISION, OPT_COUNT, OPT_ALL_CONTEXTS, OPT_CONTEXTS, OPT_TAG,
-    OPT_NO_RESOLVE,
+    OPT_NO_RESOLVE, OPT_REQUEST_TIMEOUT,
 } opt_id;
 
 typedef struct opt_def {
@@ -96,6 +96,7 @@ static const opt_def opt_table[] = {
     {"count", 0, true, B(CLI_CMD_AUDIT), OPT_COUNT, NULL},
     {"all-contexts", 0, false, B(CLI_CMD_STATUS), OPT_ALL_CONTEXTS, NULL},
     {"contexts", 0, true, B(CLI_CMD_STATUS), OPT_CONTEXTS, NULL},
+    {"request-timeout", 0, true, ALL_CMDS, OPT_REQUEST_TIMEOUT, NULL},
 };
 
 /* The dashboard's flags that take a value (tui/tui.c), so that their
@@ -165,57 +166,7 @@ const char *cli_find_subcommand(int argc, char **argv)
 
 int cli_parse_duration(const char *flag, const char *text, long long *ms, tt_error *err)
 {
-    static const long long max_ms = 7LL * 24 * 3600 * 1000;
-    if (!text || !*text)
-        goto bad;
-    long long total = 0;
-    const char *p = text;
-    while (*p) {
-        if (!isdigit((unsigned char)*p))
-            goto bad;
-        errno = 0;
-        char *end;
-        long long n = strtoll(p, &end, 10);
-        if (errno || n > max_ms)
-            goto too_long;
-        long long unit;
-        if (strncmp(end, "ms", 2) == 0) {
-            unit = 1;
-            end += 2;
-        } else if (*end == 's') {
-            unit = 1000;
-            end++;
-        } else if (*end == 'm') {
-            unit = 60 * 1000;
-            end++;
-        } else if (*end == 'h') {
-            unit = 3600 * 1000;
-            end++;
-        } else if (*end == '\0' && p == text) {
-            unit = 1000; /* plain seconds */
-        } else {
-            goto bad;
-        }
-        total += n * unit;
-        if (total > max_ms)
-            goto too_long;
-        p = end;
-    }
-    if (total <= 0) {
-        tt_error_set(err, TT_EINVAL, "%s: the duration must be more than zero, not '%s'", flag,
-                     text);
-        return -1;
-    }
-    *ms = total;
-    return 0;
-bad:
-    tt_error_set(err, TT_EINVAL,
-                 "%s: '%s' is not a duration (use e.g. 30s, 5m, 1h, 1h30m or plain seconds)",
-                 flag, text ? text : "");
-    return -1;
-too_long:
-    tt_error_set(err, TT_EINVAL, "%s: '%s' is longer than the limit of 7 days", flag, text);
-    return -1;
+    return tt_parse_duration(flag, text, ms, err);
 }
 
 static int parse_count(const char *flag, const char *text, long *out, tt_error *err)
@@ -293,6 +244,8 @@ static int set_value(cli_opts *o, const opt_def *d, const char *flag, const char
         return cli_parse_duration(flag, v, &o->timeout_ms, err);
     case OPT_CONTEXTS:
         return parse_contexts(flag, v, o, err);
+    case OPT_REQUEST_TIMEOUT:
+        return cli_parse_duration(flag, v, &o->request_timeout_ms, err);
     case OPT_TAG:
         o->tags = tt_realloc(o->tags, (o->n_tags + 1) * sizeof(*o->tags));
         o->tags[o->n_tags++] = v;

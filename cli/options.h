@@ -78,6 +78,7 @@ typedef struct cli_opts {
     bool dry_run; /* --dry-run=server */
     long long timeout_ms; /* --timeout; default 10 minutes */
     bool timeout_set;     /* --timeout was given */
+    long long request_timeout_ms; /* --request-timeout: one request's limit; 0 = 30 s */
     safety_keys_policy keys_policy;
     const char *service; /* rollback, traffic: stream | validate | both */
     const char **tags;   /* traffic --tag VERSION=TAG, in order (borrowed from argv) */

@@ -30,6 +30,8 @@ typedef struct tr_ctx {
 
 static int done(tr_ctx *r, int result, tt_error *err, const char *msg)
 {
+    if (result == AUDIT_FAILED && kube_error_outcome_unknown(err))
+        result = AUDIT_UNKNOWN;
     cli_audit(r->s, r->ch->action, NULL, r->ch->model, r->ch->audit_version, r->objects, r->n,
               result, r->s->o->dry_run, result == AUDIT_OK ? msg : err->message, NULL);
     return result == AUDIT_OK ? CLI_EXIT_OK : cli_fail(r->s->cmd, err);

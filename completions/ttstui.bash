@@ -6,7 +6,7 @@
 # and model names (`ttstui status -o json`, 3 s at most).
 
 _ttstui_commands="render diff apply delete status pin-latest rollback traffic audit image help"
-_ttstui_global_flags="--kubeconfig --context -n --namespace --settings --readonly --no-color -h --help"
+_ttstui_global_flags="--kubeconfig --context -n --namespace --settings --readonly --no-color --request-timeout -h --help"
 _ttstui_release_flags="--config --env --model --version --image --image-entrypoint
   --include-image-api-keys --min-scale --max-scale --stream-min-scale --stream-max-scale
   --validate-min-scale --validate-max-scale --api-keys --template --no-resolve"
@@ -36,7 +36,7 @@ _ttstui_takes_value() {
     --kubeconfig | --context | -n | --namespace | --settings | --config | --env | --model | \
       --version | --image | --image-entrypoint | --include-image-api-keys | --min-scale | \
       --max-scale | --stream-min-scale | --stream-max-scale | --validate-min-scale | \
-      --validate-max-scale | --api-keys | --template | -o | --output | --report | --timeout | \
+      --validate-max-scale | --api-keys | --template | -o | --output | --report | --timeout | --request-timeout | \
       --api-keys-policy | --service | --to-version | --to-revision | --count | --theme | --contexts | --tag | \
       --fake-backend | --headless-script | --headless-size | --headless-dump | --dry-run)
       return 0 ;;
@@ -191,6 +191,7 @@ _ttstui_complete() {
       COMPREPLY=($(compgen -W "$(_ttstui_themes)" -- "$cur"))
       [[ $cur == */* || $cur == *.yaml ]] && _ttstui_files "$cur"
       return ;;
+    --request-timeout) COMPREPLY=($(compgen -W "5s 10s 30s 1m" -- "$cur")); return ;;
     --timeout) COMPREPLY=($(compgen -W "30s 1m 5m 10m 30m 1h" -- "$cur")); return ;;
     -n)
       [[ $cmd == audit ]] && return

@@ -1179,7 +1179,9 @@ int fleet_status_json_dump(const fleet *f, const char *model, json_dump_callback
     indent_sink sink = {cb, data};
     for (size_t i = 0; i < n; i++) {
         json_t *one = fleet_model_json(only ? only : f->models[i]);
-        int rc = json_dump_callback(one, indent_chunk, &sink, JSON_INDENT(2));
+        /* ENSURE_ASCII: cluster text such as U+009B or U+202E is escaped,
+         * so the JSON is safe on a terminal too. */
+        int rc = json_dump_callback(one, indent_chunk, &sink, JSON_INDENT(2) | JSON_ENSURE_ASCII);
         json_decref(one);
         if (rc != 0 || dump_str(cb, data, i + 1 < n ? ",\n  " : "\n]") != 0)
             return -1;

@@ -143,6 +143,13 @@ void ops_plan_clear(ops_plan *p);
  * object, or what it would be under dry_run), NULL with err. */
 json_t *ops_plan_send(const ops_target *t, const ops_plan_item *it, bool dry_run, bool *created,
                       tt_error *err);
+/* Sends one item for real. When its answer is lost (timeout, a broken
+ * connection: kube_error_outcome_unknown) it reads the object back: live
+ * as sent is a success with *confirmed set (new reference: the live
+ * object); otherwise NULL with err still an unknown outcome, its message
+ * saying what the read showed. Other failures as ops_plan_send. */
+json_t *ops_plan_send_checked(const ops_target *t, const ops_plan_item *it, bool *created,
+                              bool *confirmed, tt_error *err);
 /* The first refusal, or NULL. */
 const char *ops_plan_refusal(const ops_plan *p);
 /* The first item the server refused in its dry run (diff mode), or NULL. */

@@ -127,6 +127,7 @@ const tui_keymap *tui_app_keymap(const tui_app *app) { return app->keymap; }
 const config *tui_app_config(const tui_app *app) { return app->opts.cfg; }
 const char *tui_app_context(const tui_app *app) { return app->context; }
 const char *tui_app_env(const tui_app *app) { return app->env; }
+tui_conn_state tui_app_conn(const tui_app *app) { return app->conn; }
 tui_view *tui_app_top(const tui_app *app) { return app->top; }
 bool tui_app_quitting(const tui_app *app) { return app->quit; }
 int tui_app_queue_fd(const tui_app *app) { return tui_queue_fd(app->queue); }

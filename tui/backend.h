@@ -293,6 +293,9 @@ typedef struct tui_backend_ops {
     unsigned long (*list_contexts)(tui_backend *b);
     /* CONN (connecting), a FLEET batch starting with RESET, DONE. */
     unsigned long (*switch_context)(tui_backend *b, const char *context);
+    /* Optional: a lost connection is tried again now, not after the
+     * backoff's wait. */
+    void (*reconnect)(tui_backend *b);
     /* Stops every thread and frees the backend (queued messages stay). */
     void (*destroy)(tui_backend *b);
     /* Optional: takes a message the UI is done with and frees it on a

@@ -280,6 +280,11 @@ static void kube_destroy(tui_backend *b)
     free(b);
 }
 
+static void kube_reconnect(tui_backend *b)
+{
+    atomic_fetch_add(&bk_impl(b)->retry_now, 1);
+}
+
 static const tui_backend_ops kube_ops = {
     .name = "kube",
     .watch_fleet = bk_watch_fleet,
@@ -295,6 +300,7 @@ static const tui_backend_ops kube_ops = {
     .pin_latest = kube_pin_latest,
     .list_contexts = kube_list_contexts,
     .switch_context = kube_switch_context,
+    .reconnect = kube_reconnect,
     .destroy = kube_destroy,
     .dispose = kube_dispose,
 };

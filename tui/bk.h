@@ -104,6 +104,7 @@ struct kb {
     pthread_mutex_t refl_lock;
     reflector refl[BK_N_KINDS];
     atomic_int refl_cancel;
+    atomic_int retry_now; /* bumped by the reconnect key: cuts the reflectors' waits short */
     int refl_wake;      /* eventfd, readable while the reflectors are told to stop */
     bool watching;
 };

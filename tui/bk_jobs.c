@@ -26,6 +26,8 @@ kube_client *bk_client_for(kb *k, const kube_rest_config *rc, const atomic_int *
         return NULL;
     if (k->cfg && k->cfg->field_manager)
         kube_client_set_field_manager(c, k->cfg->field_manager);
+    if (k->cfg && k->cfg->request_timeout_ms > 0)
+        kube_client_set_timeout_ms(c, (long)k->cfg->request_timeout_ms);
     if (cancel)
         kube_client_set_cancel(c, cancel);
     return c;

@@ -49,13 +49,23 @@ static const char *verb(tui_confirm_kind k)
     return "?";
 }
 
+/* An apply that moves the model's environment or hostname (a warning of
+ * the change summary) can take a live model off its traffic. */
+static bool moves_hostname(const confirm_view *cv)
+{
+    for (size_t i = 0; i < cv->changes.n; i++)
+        if (cv->changes.items[i].warning)
+            return true;
+    return false;
+}
+
 static void build_dialog(confirm_view *cv)
 {
     bool prod = tt_streq(cv->env, "prod");
     char *expected = NULL;
     if (cv->kind == TUI_CONFIRM_DELETE)
         expected = tt_strdup(cv->model);
-    else if (prod && cv->version)
+    else if ((prod || moves_hostname(cv)) && cv->version)
         expected = tt_asprintf("%s/%s", cv->model, cv->version);
     else if (prod)
         expected = tt_strdup(cv->model);

@@ -230,6 +230,18 @@ static bool key(tui_view *v, tui_app *app, tui_key k, tui_action act)
     case TUI_ACT_CONTEXTS:
         tui_app_push(app, tui_view_contexts_new(app));
         return true;
+    case TUI_ACT_RECONNECT: {
+        tui_backend *b = tui_app_require_backend(app);
+        if (!b)
+            return true;
+        if (tui_app_conn(app) == TUI_CONN_CONNECTED || !b->ops->reconnect) {
+            tui_app_message(app, TUI_STATUS_INFO, "Connected: nothing to retry");
+            return true;
+        }
+        b->ops->reconnect(b);
+        tui_app_message(app, TUI_STATUS_INFO, "Reconnecting now");
+        return true;
+    }
     default:
         (void)k;
         return false;

@@ -73,6 +73,9 @@ tui_view *tui_view_preview_new(tui_app *app, const tui_release_req *req);
 void tui_view_preview_mark_applied(tui_view *v);
 tui_view *tui_view_help_new(tui_app *app, const tui_view *for_view);
 tui_view *tui_view_contexts_new(tui_app *app);
+/* The whole text of a revision's condition, or of a model's event. */
+tui_view *tui_view_condition_new(tui_app *app, const char *revision, const tui_condition *c);
+tui_view *tui_view_event_new(tui_app *app, const char *model, const tui_event *e);
 
 typedef enum tui_confirm_kind {
     TUI_CONFIRM_APPLY,
