@@ -69,5 +69,29 @@ run_bare image resolve "$REG/acme/tts:v404"
 assert_rc 4 "unknown tag"
 assert_contains "$ERR" "MANIFEST_UNKNOWN"
 
+# An identity token (auths "identitytoken", as `docker login` stores for
+# OAuth registries): the refresh-token grant, POSTed to the realm.
+printf '{"auths": {"%s": {"identitytoken": "refresh-%s"}}}' "$REG" "$PASS" >"$DOCKER_CONFIG/config.json"
+: >"$TT_TMP/token.log"
+run_bare image resolve "$REG/acme/tts:v1"
+assert_rc 0 "identity token"
+assert_eq "$OUT" "$REG/acme/tts@$D1" "digest with an identity token"
+assert_eq "$(cat "$TT_TMP/token.log")" "refresh repository:acme/tts:pull" "the refresh grant was used"
+printf '{"auths": {"%s": {"identitytoken": "refresh-wrong"}}}' "$REG" >"$DOCKER_CONFIG/config.json"
+run_bare image resolve "$REG/acme/tts:v1"
+assert_rc 4 "wrong identity token"
+assert_contains "$ERR" "invalid_grant"
+
+# A helper that answers with an identity token (Username "<token>").
+BIN="$TT_TMP/bin"
+mkdir -p "$BIN"
+printf '#!/bin/sh\ncat >/dev/null\nprintf %s\n' "'{\"Username\":\"<token>\",\"Secret\":\"refresh-$PASS\"}'" >"$BIN/docker-credential-tok"
+chmod +x "$BIN/docker-credential-tok"
+printf '{"credHelpers": {"%s": "tok"}}' "$REG" >"$DOCKER_CONFIG/config.json"
+: >"$TT_TMP/token.log"
+PATH="$BIN:$PATH" run_bare image resolve "$REG/acme/tts:v1"
+assert_rc 0 "helper with an identity token"
+assert_eq "$(cat "$TT_TMP/token.log")" "refresh repository:acme/tts:pull" "the helper's token was a refresh grant"
+
 assert_no_secret "$TT_TMP/all-output" "$PASS"
 pass

@@ -5,7 +5,9 @@
 
 Serves GET /token?service=S&scope=repository:NAME:ACTIONS. With Basic
 USER:PASS it grants the scope's actions, without credentials it answers
-401, with wrong ones 401 {"details": ...}. Tokens are ES256 JWTs with the
+401, with wrong ones 401 {"details": ...}. POST /token with the OAuth2 form
+grant_type=refresh_token&refresh_token=refresh-PASS (docker's identity
+token) grants them too, logged as "refresh SCOPE". Tokens are ES256 JWTs with the
 certificate in x5c (what the registry's rootcertbundle checks). Each
 request is logged to LOG as "token SCOPE". Writes its port to PORT_FILE.
 """
@@ -79,6 +81,19 @@ class H(http.server.BaseHTTPRequestHandler):
             self.send(200, {"access_token": jwt(q.get("service", [""])[0], scope), "expires_in": 300})
 
 
+def do_POST(self):
+    n = int(self.headers.get("Content-Length") or 0)
+    form = urllib.parse.parse_qs(self.rfile.read(n).decode())
+    scope = form.get("scope", [""])[0]
+    with open(LOG, "a") as f:
+        f.write("refresh %s\n" % scope)
+    if form.get("grant_type") != ["refresh_token"] or form.get("refresh_token") != ["refresh-" + PASS]:
+        self.send(401, {"error": "invalid_grant"})
+    else:
+        self.send(200, {"access_token": jwt(form.get("service", [""])[0], scope), "expires_in": 300})
+
+
+H.do_POST = do_POST
 srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
 srv.daemon_threads = True
 with open(PORT_FILE + ".tmp", "w") as f:
