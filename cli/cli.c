@@ -35,6 +35,7 @@ static cmd_fn command_fn(cli_cmd c)
     case CLI_CMD_ROLLBACK: return cli_cmd_rollback;
     case CLI_CMD_TRAFFIC: return cli_cmd_traffic;
     case CLI_CMD_AUDIT: return cli_cmd_audit;
+    case CLI_CMD_IMAGE: return cli_cmd_image;
     default: return NULL;
     }
 }

@@ -97,6 +97,12 @@ json_t *cli_without_namespace(const json_t *obj);
 /* "Namespace/v3" for the audit log. Caller frees. */
 char *cli_object_kind_name(const json_t *obj);
 
+/* ---- the registry ------------------------------------------------------------ */
+
+struct registry_client;
+/* A registry client for this command (image: --timeout per request). */
+struct registry_client *cli_registry_client(const cli_session *s);
+
 /* ---- the release and the plan (the engine is ops/ops.h) -------------- */
 
 typedef ops_release cli_release;
@@ -183,6 +189,7 @@ int cli_cmd_pin(cli_session *s);
 int cli_cmd_rollback(cli_session *s);
 int cli_cmd_traffic(cli_session *s);
 int cli_cmd_audit(cli_session *s);
+int cli_cmd_image(cli_session *s);
 
 /* Help texts (cli/help.c). */
 void cli_print_usage(FILE *out);

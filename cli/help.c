@@ -27,7 +27,9 @@ static const char release_flags[] =
     "  --model MODEL                  model id = namespace (lowercase letters, digits, '-')\n"
     "  --version VERSION              release id (a number in practice); the revision names\n"
     "                                 are stream-VERSION and validate-VERSION\n"
-    "  --image IMAGE                  image, preferably by digest (repo@sha256:...)\n"
+    "  --image IMAGE                  image, preferably by digest (repo@sha256:...); a tag\n"
+    "                                 is resolved to its digest through the registry first\n"
+    "  --no-resolve                   keep an image tag as it is (warned about)\n"
     "  --image-entrypoint MOD:APP     gunicorn entry point (default run.deploy.worker:app)\n"
     "  --include-image-api-keys BOOL  true|false: inject the API keys (default false)\n"
     "  --min-scale N, --max-scale N   instance bounds (default 0 and 32)\n"
@@ -36,7 +38,8 @@ static const char release_flags[] =
     "  --api-keys FILE                API-key file {\"NAME\": \"value\", ...}\n"
     "  --template FILE                jsonnet template (default: the embedded one)\n"
     "Invalid parameters are listed one per line naming the flag; warnings (e.g. an image\n"
-    "tag instead of a digest) are printed and do not stop the command.\n";
+    "tag kept with --no-resolve) are printed and do not stop the command. An image tag\n"
+    "that cannot be resolved (registry down, unknown tag, no credentials) stops it.\n";
 
 static const char exit_statuses[] =
     "Exit status:\n"
@@ -48,7 +51,7 @@ static const char exit_statuses[] =
     "     also a bad settings file or theme\n"
     "  3  refused: a safety rule, read-only, not confirmed, or no terminal to confirm on;\n"
     "     diff: nothing would change but apply would refuse\n"
-    "  4  the cluster answered an error or could not be reached\n";
+    "  4  the cluster (image: the registry) answered an error or could not be reached\n";
 
 void (*cli_dashboard_usage)(FILE *out);
 
@@ -69,6 +72,7 @@ void cli_print_usage(FILE *out)
             "  rollback    route a service's traffic to an earlier Ready revision\n"
             "  traffic     split a model's traffic between Ready revisions\n"
             "  audit       the last entries of the audit log\n"
+            "  image       resolve image tags to digests, list a repository's tags\n"
             "  help        this text, or ttstui help COMMAND\n"
             "\n");
     if (cli_dashboard_usage) {
@@ -258,6 +262,25 @@ bool cli_print_command_help(cli_cmd cmd, FILE *out)
                   "objects and message. Never a secret.\n"
                   "\n"
                   "  -n, --count N   how many entries\n",
+                  false);
+        return true;
+    case CLI_CMD_IMAGE:
+        usage_cmd(out, "image resolve IMAGE... | image tags REPOSITORY [--timeout D]",
+                  "resolve: prints each IMAGE by digest, NAME@sha256:..., one a line, asking its\n"
+                  "registry (HTTP API v2, no Docker needed) which manifest the tag points at now:\n"
+                  "for a multi-platform image the index's digest, as docker inspect's RepoDigests.\n"
+                  "An image already by digest is printed as it is. tags: the repository's tags.\n"
+                  "\n"
+                  "Credentials come from $DOCKER_CONFIG/config.json (default ~/.docker/config.json):\n"
+                  "credHelpers and credsStore (docker-credential-NAME), auths. Registries on\n"
+                  "loopback addresses may be plain http; others https, with the system CAs and\n"
+                  "/etc/docker/certs.d/HOST/ca.crt.\n"
+                  "\n"
+                  "  --timeout D   per request (default 30s)\n"
+                  "\n"
+                  "Exit status 0 when every image resolved, 2 for a bad reference (nothing is\n"
+                  "asked), 4 when a registry answered an error (its code and message are\n"
+                  "printed) or could not be reached.\n",
                   false);
         return true;
     default:

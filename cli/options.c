@@ -13,7 +13,7 @@ static const char *const cmd_names[CLI_CMD_COUNT_] = {
     [CLI_CMD_NONE] = NULL,          [CLI_CMD_RENDER] = "render", [CLI_CMD_DIFF] = "diff",
     [CLI_CMD_APPLY] = "apply",      [CLI_CMD_DELETE] = "delete", [CLI_CMD_STATUS] = "status",
     [CLI_CMD_PIN] = "pin-latest",   [CLI_CMD_ROLLBACK] = "rollback", [CLI_CMD_TRAFFIC] = "traffic",
-    [CLI_CMD_AUDIT] = "audit",      [CLI_CMD_HELP] = "help",
+    [CLI_CMD_AUDIT] = "audit",      [CLI_CMD_IMAGE] = "image",   [CLI_CMD_HELP] = "help",
 };
 
 const char *cli_cmd_name(cli_cmd c)
@@ -42,7 +42,7 @@ typedef enum opt_id {
     OPT_HELP, OPT_RELEASE, OPT_CONFIG, OPT_OUTPUT, OPT_SHOW_SECRETS, OPT_REPORT, OPT_YES,
     OPT_WAIT, OPT_TIMEOUT, OPT_FORCE_CONFLICTS, OPT_DRY_RUN, OPT_KEYS_POLICY, OPT_SERVICE,
     OPT_TO_VERSION, OPT_TO_REVISION, OPT_COUNT, OPT_ALL_CONTEXTS, OPT_CONTEXTS, OPT_TAG,
-    OPT_REQUEST_TIMEOUT,
+    OPT_NO_RESOLVE, OPT_REQUEST_TIMEOUT,
 } opt_id;
 
 typedef struct opt_def {
@@ -82,8 +82,10 @@ static const opt_def opt_table[] = {
     {"report", 0, true, B(CLI_CMD_DIFF) | B(CLI_CMD_APPLY), OPT_REPORT, NULL},
     {"yes", 'y', false, CHANGE_CMDS, OPT_YES, NULL},
     {"wait", 0, false, B(CLI_CMD_APPLY) | B(CLI_CMD_DELETE), OPT_WAIT, NULL},
-    {"timeout", 0, true, B(CLI_CMD_APPLY) | B(CLI_CMD_DELETE) | B(CLI_CMD_STATUS), OPT_TIMEOUT,
+    {"timeout", 0, true,
+     B(CLI_CMD_APPLY) | B(CLI_CMD_DELETE) | B(CLI_CMD_STATUS) | B(CLI_CMD_IMAGE), OPT_TIMEOUT,
      NULL},
+    {"no-resolve", 0, false, RELEASE_CMDS, OPT_NO_RESOLVE, NULL},
     {"force-conflicts", 0, false, B(CLI_CMD_APPLY) | B(CLI_CMD_PIN), OPT_FORCE_CONFLICTS, NULL},
     {"dry-run", 0, true, CHANGE_CMDS, OPT_DRY_RUN, NULL},
     {"api-keys-policy", 0, true, B(CLI_CMD_DIFF) | B(CLI_CMD_APPLY), OPT_KEYS_POLICY, NULL},
@@ -305,6 +307,7 @@ static void set_switch(cli_opts *o, const opt_def *d)
     case OPT_WAIT: o->wait = true; break;
     case OPT_FORCE_CONFLICTS: o->force_conflicts = true; break;
     case OPT_ALL_CONTEXTS: o->all_contexts = true; break;
+    case OPT_NO_RESOLVE: o->no_resolve = true; break;
     default: break;
     }
 }
@@ -348,6 +351,21 @@ static int check_command(cli_opts *o, tt_error *err)
         }
         if (!o->service)
             o->service = "both";
+        break;
+    case CLI_CMD_IMAGE:
+        if (o->n_args == 0 || (strcmp(o->args[0], "resolve") != 0 && strcmp(o->args[0], "tags") != 0)) {
+            tt_error_set(err, TT_EINVAL,
+                         "image needs 'resolve IMAGE...' or 'tags REPOSITORY' (see ttstui image "
+                         "--help)");
+            return -1;
+        }
+        if (o->n_args < 2) {
+            tt_error_set(err, TT_EINVAL, "image %s needs %s", o->args[0],
+                         strcmp(o->args[0], "tags") == 0 ? "a REPOSITORY" : "at least one IMAGE");
+            return -1;
+        }
+        if (strcmp(o->args[0], "tags") == 0 && o->n_args > 2)
+            return unexpected_arg(o, o->args[2], err);
         break;
     case CLI_CMD_DELETE:
     case CLI_CMD_ROLLBACK:
@@ -415,7 +433,7 @@ int cli_parse(int argc, char **argv, cli_opts *o, tt_error *err)
         if (o->cmd == CLI_CMD_NONE) {
             tt_error_set(err, TT_EINVAL,
                          "'%s' is not a ttstui command (commands: render, diff, apply, delete, "
-                         "status, pin-latest, rollback, traffic, audit; see ttstui --help)",
+                         "status, pin-latest, rollback, traffic, audit, image; see ttstui --help)",
                          sub);
             return -1;
         }

@@ -28,6 +28,7 @@ typedef enum cli_cmd {
     CLI_CMD_ROLLBACK,
     CLI_CMD_TRAFFIC,
     CLI_CMD_AUDIT,
+    CLI_CMD_IMAGE,
     CLI_CMD_HELP,
     CLI_CMD_COUNT_,
 } cli_cmd;
@@ -85,6 +86,7 @@ typedef struct cli_opts {
     const char *to_version;
     const char *to_revision;
     long count; /* audit -n; default 20 */
+    bool no_resolve;   /* render/diff/apply: keep an image tag */
     bool all_contexts; /* status --all-contexts */
     char **contexts;   /* status --contexts a,b (owned) */
     size_t n_contexts;

@@ -5,11 +5,11 @@
 # policies, files), kube contexts (kubectl if present, else the kubeconfig)
 # and model names (`ttstui status -o json`, 3 s at most).
 
-_ttstui_commands="render diff apply delete status pin-latest rollback traffic audit help"
+_ttstui_commands="render diff apply delete status pin-latest rollback traffic audit image help"
 _ttstui_global_flags="--kubeconfig --context -n --namespace --settings --readonly --no-color --request-timeout -h --help"
 _ttstui_release_flags="--config --env --model --version --image --image-entrypoint
   --include-image-api-keys --min-scale --max-scale --stream-min-scale --stream-max-scale
-  --validate-min-scale --validate-max-scale --api-keys --template"
+  --validate-min-scale --validate-max-scale --api-keys --template --no-resolve"
 _ttstui_dashboard_flags="--theme --ascii --print-keys --fake-backend --headless-script
   --headless-size --headless-dump --version"
 
@@ -26,6 +26,7 @@ _ttstui_command_flags() {
     rollback) echo "--service --to-version --to-revision -y --yes --dry-run=server" ;;
     traffic) echo "--service --tag -y --yes --dry-run=server" ;;
     audit) echo "-n --count" ;;
+    image) echo "--timeout" ;;
   esac
 }
 
@@ -233,6 +234,21 @@ _ttstui_complete() {
         fi
       done
       ((n == 0)) && COMPREPLY=($(compgen -W "$(_ttstui_models)" -- "$cur"))
+      ;;
+    image)
+      # resolve or tags first; then images, which nothing here can list.
+      local n=0
+      for ((i = i + 1; i < COMP_CWORD; i++)); do
+        w=${COMP_WORDS[i]}
+        if [[ $w == "=" ]]; then
+          ((i++))
+        elif [[ $w == -* ]]; then
+          _ttstui_takes_value "$w" && [[ ${COMP_WORDS[i + 1]} != "=" ]] && ((i++))
+        else
+          ((n++))
+        fi
+      done
+      ((n == 0)) && COMPREPLY=($(compgen -W "resolve tags" -- "$cur"))
       ;;
     help) COMPREPLY=($(compgen -W "${_ttstui_commands% help}" -- "$cur")) ;;
   esac

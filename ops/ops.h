@@ -80,6 +80,19 @@ int ops_release_load_keys(ops_release *r, tt_error *err);
  * -1 with err. */
 int ops_release_render(ops_release *r, tt_error *err);
 
+/* The image by digest: when the image parameter is a tag, asks its
+ * registry (registry_client.h) for the digest the tag points at now and
+ * sets the parameter to NAME@sha256:... . *from and *to get the image
+ * before and after (caller frees both; NULL when nothing changed: no
+ * image, already a digest, or not an image reference at all, which the
+ * validation then reports). Blocks on the network (not on a UI thread).
+ * client NULL: a client with the defaults for this call. 0, or -1 with
+ * err (TT_EINVAL: a bad reference; otherwise the registry's error), in
+ * which case the parameter is unchanged. */
+struct registry_client;
+int ops_release_resolve_image(ops_release *r, struct registry_client *client, char **from,
+                              char **to, tt_error *err);
+
 /* ---- the plan ---------------------------------------------------------------- */
 
 typedef struct ops_plan_item {
