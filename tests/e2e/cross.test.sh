@@ -4,13 +4,9 @@
 # its data; R loads every context again.
 . "$(dirname "$0")/lib.sh"
 start_cluster
-"$DC_BIN" --listen 127.0.0.1:0 --kubeconfig-out "$E2E_TMP/kc2" --no-seed \
-  >"$E2E_TMP/dc2.out" 2>"$E2E_TMP/dc2.err" &
-DC2=$!
-trap 'kill $DC2 2>/dev/null || true; wait $DC2 2>/dev/null || true; e2e_cleanup' EXIT
-for _ in $(seq 1 100); do grep -q '^listening on ' "$E2E_TMP/dc2.out" && break; sleep 0.1; done
-url2=$(sed -n 's/^listening on //p' "$E2E_TMP/dc2.out")
-[ -n "$url2" ] || fail "second demo cluster did not start"
+start_second_cluster dc2 --no-seed
+url2=$URL2
+DC2=$PID2
 cat >"$KC" <<EOF2
 apiVersion: v1
 kind: Config
@@ -56,7 +52,7 @@ wait_match '^usp .*staging ahead of prod'
 wait_match '^v8 .*same version [0-9]+ with different digests'
 wait_match '^viacom .*missing in prod'
 # the second cluster goes away: it shows as unreachable, staging stays
-kill "$DC2"; wait "$DC2" 2>/dev/null || true
+demo_stop "$DC2"
 keys R
 wait_match '^ prod +prod-ctx +(unreachable|no answer)' 40
 assert_screen "35 models"
