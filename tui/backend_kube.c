@@ -199,6 +199,14 @@ static unsigned long kube_traffic(tui_backend *b, const char *model, const char 
     return bk_job_start(j);
 }
 
+static unsigned long kube_resolve_image(tui_backend *b, const char *image, bool with_tags)
+{
+    job *j = bk_job_new(b, JOB_IMAGE);
+    j->model = tt_strdup(image); /* the image */
+    j->follow = with_tags;
+    return bk_job_start(j);
+}
+
 static unsigned long kube_delete_model(tui_backend *b, const char *model)
 {
     return model_job(b, JOB_DELETE, model, NULL);
@@ -313,6 +321,7 @@ static const tui_backend_ops kube_ops = {
     .delete_model = kube_delete_model,
     .rollback = kube_rollback,
     .traffic = kube_traffic,
+    .resolve_image = kube_resolve_image,
     .pin_latest = kube_pin_latest,
     .list_contexts = kube_list_contexts,
     .switch_context = kube_switch_context,

@@ -37,7 +37,7 @@ typedef struct kb kb;
 
 typedef enum job_kind {
     JOB_LOAD_MODEL, JOB_LOGS, JOB_RENDER, JOB_DIFF, JOB_DRY_RUN, JOB_APPLY, JOB_DELETE,
-    JOB_ROLLBACK, JOB_PIN, JOB_CONTEXTS, JOB_SWITCH, JOB_CONTEXT_FLEET, JOB_TRAFFIC,
+    JOB_ROLLBACK, JOB_PIN, JOB_CONTEXTS, JOB_SWITCH, JOB_CONTEXT_FLEET, JOB_TRAFFIC, JOB_IMAGE,
 } job_kind;
 
 typedef struct job {
@@ -184,5 +184,6 @@ void bk_run_contexts(job *j);
 void bk_run_switch(job *j);
 void bk_run_context_fleet(job *j);
 void bk_run_traffic(job *j);
+void bk_run_image(job *j);
 
 #endif

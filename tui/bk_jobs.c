@@ -108,6 +108,7 @@ static const struct {
     [JOB_SWITCH] = {bk_run_switch, TUI_MSG_DONE},
     [JOB_CONTEXT_FLEET] = {bk_run_context_fleet, TUI_MSG_CONTEXT_FLEET},
     [JOB_TRAFFIC] = {bk_run_traffic, TUI_MSG_DONE},
+    [JOB_IMAGE] = {bk_run_image, TUI_MSG_IMAGE},
 };
 
 static void *job_main(void *arg)

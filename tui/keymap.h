@@ -45,7 +45,8 @@ bool tui_key_is_text(tui_key key);
     X(HELP, "help", "Help")                           \
     X(CONTEXTS, "contexts", "Contexts")               \
     X(DETAIL, "detail", "Condition or event")         \
-    X(CROSS, "cross", "Contexts side by side")
+    X(CROSS, "cross", "Contexts side by side")        \
+    X(TAGS, "tags", "Image tags")
 
 enum {
 #define X(id, name, title) TUI_VIEW_BIT_##id,
@@ -60,7 +61,8 @@ enum {
 };
 #define TUI_VIEW_ALL ((1u << TUI_VIEW_COUNT) - 1)
 #define TUI_VIEW_LISTS \
-    (TUI_VIEW_MODELS | TUI_VIEW_MODEL | TUI_VIEW_REVISION | TUI_VIEW_CONTEXTS | TUI_VIEW_CROSS)
+    (TUI_VIEW_MODELS | TUI_VIEW_MODEL | TUI_VIEW_REVISION | TUI_VIEW_CONTEXTS | TUI_VIEW_CROSS | \
+     TUI_VIEW_TAGS)
 #define TUI_VIEW_TEXTS (TUI_VIEW_LOGS | TUI_VIEW_PREVIEW | TUI_VIEW_HELP | TUI_VIEW_DETAIL)
 #define TUI_VIEW_NAV (TUI_VIEW_LISTS | TUI_VIEW_TEXTS)
 

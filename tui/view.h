@@ -73,6 +73,10 @@ tui_view *tui_view_preview_new(tui_app *app, const tui_release_req *req);
 void tui_view_preview_mark_applied(tui_view *v);
 tui_view *tui_view_help_new(tui_app *app, const tui_view *for_view);
 tui_view *tui_view_contexts_new(tui_app *app);
+/* A repository's tags to pick one from; pick(ud, app, tag) on Enter, then
+ * the picker closes. tags are copied. */
+tui_view *tui_view_tags_new(tui_app *app, const char *image, const char *const *tags, size_t n,
+                            void (*pick)(void *ud, tui_app *app, const char *tag), void *ud);
 /* The traffic editor of model, starting on the selected revision's
  * service (TUI_SERVICE_*). */
 tui_view *tui_view_traffic_new(tui_app *app, const char *model, unsigned selected_service);
