@@ -303,6 +303,8 @@ static void revision_parse(fleet *f, fleet_revision *r, const json_t *obj, const
     r->max_scale = scale_annotation(ann, "autoscaling.knative.dev/max-scale",
                                     "autoscaling.knative.dev/maxScale");
     const json_t *status = json_object_get(obj, "status");
+    r->image_digest = intern_image(
+        f, jstr(json_array_get(json_object_get(status, "containerStatuses"), 0), "imageDigest"));
     r->actual_replicas = json_int_or(json_object_get(status, "actualReplicas"), -1);
     r->desired_replicas = json_int_or(json_object_get(status, "desiredReplicas"), -1);
     r->created = fleet_parse_rfc3339(meta_str(obj, "creationTimestamp"));
@@ -313,6 +315,7 @@ static bool revision_equal(const fleet_revision *a, const fleet_revision *b)
     return tt_streq(a->name, b->name) && tt_streq(a->version, b->version) &&
            a->ready == b->ready && tt_streq(a->reason, b->reason) &&
            tt_streq(a->message, b->message) && tt_streq(a->image, b->image) &&
+           tt_streq(a->image_digest, b->image_digest) &&
            a->min_scale == b->min_scale && a->max_scale == b->max_scale &&
            a->actual_replicas == b->actual_replicas &&
            a->desired_replicas == b->desired_replicas && a->created == b->created;
@@ -1076,6 +1079,7 @@ static json_t *revision_json(const fleet_revision *r)
     json_object_set_new(o, "ready", json_string(cond_name(r->ready)));
     json_object_set_new(o, "reason", json_str_or_null(r->reason));
     json_object_set_new(o, "image", json_str_or_null(r->image));
+    json_object_set_new(o, "imageDigest", json_str_or_null(r->image_digest));
     json_object_set_new(o, "minScale", json_scale(r->min_scale));
     json_object_set_new(o, "maxScale", json_scale(r->max_scale));
     json_object_set_new(o, "trafficPercent", json_integer(r->traffic_percent));

@@ -40,13 +40,15 @@ typedef struct fleet_revision {
     char *reason;         /* Ready condition reason, may be NULL */
     char *message;        /* Ready condition message, may be NULL */
     const char *image;    /* container image (first container); the fleet's shared copy */
+    const char *image_digest; /* what runs: status.containerStatuses[0].imageDigest
+                               * (NAME@sha256:…), or NULL; the fleet's shared copy */
     int min_scale;        /* -1 when not set; hyphenated key wins */
     int max_scale;
     int actual_replicas;  /* -1 when unknown */
     int desired_replicas;
     long long created;    /* unix seconds */
     int traffic_percent;  /* filled from the service's status.traffic */
-    fleet_cond ready;     /* next to the int above: 72 bytes, not 80, x 40,000 */
+    fleet_cond ready;     /* next to the int above */
 } fleet_revision;
 
 typedef struct fleet_service {

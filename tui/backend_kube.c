@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "bk.h"
+#include "registry_client.h"
 
 /* The calling thread yields to the others (nice +10): for bulk work that
  * nobody waits on, so it never slows the UI or the lists it shows. */
@@ -275,8 +276,11 @@ static void kube_destroy(tui_backend *b)
 {
     kb *k = bk_impl(b);
     pthread_mutex_lock(&k->lock);
-    for (job *j = k->jobs; j; j = j->next)
+    for (job *j = k->jobs; j; j = j->next) {
         atomic_store(&j->cancel, 1);
+        if (j->registry)
+            registry_client_cancel(j->registry);
+    }
     pthread_mutex_unlock(&k->lock);
     /* Requests end within ~100 ms of their cancel flag. */
     for (;;) {

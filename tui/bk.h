@@ -56,6 +56,8 @@ typedef struct job {
     bool follow;
     int tail;
     tui_log_lines *lines; /* pending log lines (under kb->lock) */
+    struct registry_client *registry; /* the image job's client while it asks (under kb->lock):
+                                       * a cancel cancels it too */
     long long lines_since;
     struct job *next;
 } job;

@@ -11,6 +11,11 @@ void bk_run_image(job *j)
     tui_image_info *info = tt_calloc(1, sizeof(*info));
     info->image = tt_strdup(j->model);
     registry_client *c = registry_client_new(NULL);
+    pthread_mutex_lock(&j->kb->lock); /* bk_cancel and the destroy cancel it */
+    j->registry = c;
+    if (atomic_load(&j->cancel))
+        registry_client_cancel(c);
+    pthread_mutex_unlock(&j->kb->lock);
     tt_error err;
     tt_error_clear(&err);
     char *out = NULL;
@@ -32,6 +37,9 @@ void bk_run_image(job *j)
             info->tags_error = tt_text_clean(err.message, 0);
         }
     }
+    pthread_mutex_lock(&j->kb->lock);
+    j->registry = NULL;
+    pthread_mutex_unlock(&j->kb->lock);
     registry_client_free(c);
     bk_job_post(j, TUI_MSG_IMAGE, info, tui_image_info_free, NULL);
 }

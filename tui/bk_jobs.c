@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "bk.h"
+#include "registry_client.h"
 
 kube_client *bk_client_for(kb *k, const kube_rest_config *rc, const atomic_int *cancel,
                            tt_error *err)
@@ -165,8 +166,11 @@ void bk_cancel(tui_backend *b, unsigned long req)
     kb *k = bk_impl(b);
     pthread_mutex_lock(&k->lock);
     for (job *j = k->jobs; j; j = j->next)
-        if (j->req == req)
+        if (j->req == req) {
             atomic_store(&j->cancel, 1);
+            if (j->registry)
+                registry_client_cancel(j->registry);
+        }
     pthread_mutex_unlock(&k->lock);
 }
 

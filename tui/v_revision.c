@@ -100,6 +100,23 @@ static void draw(tui_view *v, tui_app *app, WINDOW *w, int y, int x, int h, int 
         tui_draw_fill(w, y + r, x, width, TUI_ROLE_NORMAL);
     tui_draw_textf(w, y, x + 1, width - 1, TUI_ROLE_TITLE, "Revision %s", rv->revision);
     int cy = y + 1;
+    /* what it was asked to run, and what it runs (Knative's imageDigest) */
+    const fleet_revision *fr = NULL;
+    const fleet_model *fm = fleet_find(tui_app_fleet(app), rv->model);
+    for (int s = 0; fm && s < 2 && !fr; s++) {
+        const fleet_service *sv = s == 0 ? &fm->stream : &fm->validate;
+        for (size_t i = 0; i < sv->n_revisions && !fr; i++)
+            if (tt_streq(sv->revisions[i].name, rv->revision))
+                fr = &sv->revisions[i];
+    }
+    if (fr && fr->image) {
+        tui_draw_fill(w, cy, x, width, TUI_ROLE_NORMAL);
+        tui_draw_textf(w, cy++, x + 1, width - 1, TUI_ROLE_DIM, "Image   %s", fr->image);
+    }
+    if (fr && fr->image_digest) {
+        tui_draw_fill(w, cy, x, width, TUI_ROLE_NORMAL);
+        tui_draw_textf(w, cy++, x + 1, width - 1, TUI_ROLE_NORMAL, "Runs    %s", fr->image_digest);
+    }
     const tui_revision_detail *d = tui_model_details_revision(rv->details, rv->revision);
     if (!rv->details) {
         tui_draw_text(w, cy++, x + 2, width - 2, TUI_ROLE_DIM,
