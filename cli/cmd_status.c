@@ -36,16 +36,6 @@ static const char *const headers[N_COLS] = {
     "MODEL", "READY", "STREAM", "VALIDATE", "TRAFFIC", "IMAGE", "SCALE", "AGE", "PIN", "NOTES",
 };
 
-static const char *version_of(const char *revision, const char *service)
-{
-    if (!revision)
-        return NULL;
-    size_t n = strlen(service);
-    if (strncmp(revision, service, n) == 0 && revision[n] == '-')
-        return revision + n + 1;
-    return revision;
-}
-
 static const fleet_revision *find_revision(const fleet_service *sv, const char *name)
 {
     for (size_t i = 0; name && i < sv->n_revisions; i++)
@@ -63,7 +53,7 @@ static char *traffic_of(const fleet_service *sv, const char *service)
         const fleet_traffic *t = &sv->traffic[i];
         if (t->percent <= 0)
             continue;
-        const char *v = t->revision ? version_of(t->revision, service) : "latest";
+        const char *v = t->revision ? fleet_version_of(t->revision, service) : "latest";
         tt_buf_printf(&b, "%s%s", shown ? "," : "", v);
         if (t->percent != 100)
             tt_buf_printf(&b, ":%d%%", t->percent);
@@ -104,8 +94,8 @@ static void model_row(const fleet_model *m, long long now, char *cells[N_COLS])
     const fleet_revision *vrev = find_revision(va, va->latest_ready);
     cells[COL_MODEL] = tt_strdup(m->name);
     cells[COL_READY] = tt_strdup(fleet_model_ready_word(m));
-    const char *sv = version_of(st->latest_ready, "stream");
-    const char *vv = version_of(va->latest_ready, "validate");
+    const char *sv = fleet_version_of(st->latest_ready, "stream");
+    const char *vv = fleet_version_of(va->latest_ready, "validate");
     cells[COL_STREAM] = tt_strdup(sv ? sv : "-");
     cells[COL_VALIDATE] = tt_strdup(vv ? vv : "-");
     char *ts = traffic_of(st, "stream"), *tv = traffic_of(va, "validate");

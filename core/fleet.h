@@ -177,6 +177,9 @@ const char *fleet_pinned_model(const fleet *f);
 
 /* A version made only of digits (at most 18, so it fits in 64 bits):
  * true and *out set; false for "beta", "2a", "" or NULL. */
+/* "stream-12" -> "12" for service "stream"; the whole name otherwise
+ * (borrowed from revision); NULL for NULL. */
+const char *fleet_version_of(const char *revision, const char *service);
 bool fleet_version_number(const char *version, unsigned long long *out);
 
 /* The status.conditions entry of obj with this type, or NULL. Borrowed. */
