@@ -5,7 +5,10 @@
  * since a revision's creationTimestamp never changes, an update or delete
  * finds it by binary search on that key, so 200,000 revision applies cost
  * O(log r) each plus a short memmove. Namespaces are tracked separately
- * (a namespace alone is not a model) in a sorted array too.
+ * (a namespace alone is not a model) in a sorted array too. This file is
+ * the store (objects applied from lists and watches, relists swept);
+ * what the views ask of a model is fleet_query.c, the status JSON
+ * fleet_json.c.
  */
 #include "fleet.h"
 
