@@ -36,6 +36,7 @@ static cmd_fn command_fn(cli_cmd c)
     case CLI_CMD_TRAFFIC: return cli_cmd_traffic;
     case CLI_CMD_AUDIT: return cli_cmd_audit;
     case CLI_CMD_IMAGE: return cli_cmd_image;
+    case CLI_CMD_PROMOTE: return cli_cmd_promote;
     default: return NULL;
     }
 }

@@ -46,6 +46,7 @@ typedef struct cli_session {
     kube_rest_config *rc;    /* after cli_connect */
     kube_client *client;     /* after cli_connect */
     bool color;              /* colour on stdout */
+    const char *action;      /* the audit's action for an apply (NULL: "apply"; promote) */
 } cli_session;
 
 /* Loads the settings (--settings, $TTSTUI_CONFIG, default path) and works
@@ -190,6 +191,7 @@ int cli_cmd_rollback(cli_session *s);
 int cli_cmd_traffic(cli_session *s);
 int cli_cmd_audit(cli_session *s);
 int cli_cmd_image(cli_session *s);
+int cli_cmd_promote(cli_session *s);
 
 /* Help texts (cli/help.c). */
 void cli_print_usage(FILE *out);

@@ -22,7 +22,8 @@ static const char *param(const apply_ctx *a, const char *name)
 
 static void audit(const apply_ctx *a, int result, const char *message)
 {
-    cli_audit(a->s, "apply", param(a, RELEASE_ENV), param(a, RELEASE_MODEL),
+    cli_audit(a->s, a->s->action ? a->s->action : "apply", param(a, RELEASE_ENV),
+              param(a, RELEASE_MODEL),
               param(a, RELEASE_VERSION), a->objects, a->n_objects, result, a->s->o->dry_run,
               message, a->r);
 }

@@ -73,6 +73,7 @@ void cli_print_usage(FILE *out)
             "  traffic     split a model's traffic between Ready revisions\n"
             "  audit       the last entries of the audit log\n"
             "  image       resolve image tags to digests, list a repository's tags\n"
+            "  promote     release in one context what a model runs in another\n"
             "  help        this text, or ttstui help COMMAND\n"
             "\n");
     if (cli_dashboard_usage) {
@@ -252,6 +253,29 @@ bool cli_print_command_help(cli_cmd cmd, FILE *out)
                   "  --tag VERSION=TAG    tag a revision of the split (repeatable)\n"
                   "  -y, --yes            change without asking\n"
                   "  --dry-run=server     ask the server, change nothing\n",
+                  false);
+        return true;
+    case CLI_CMD_PROMOTE:
+        usage_cmd(out,
+                  "promote MODEL --from-context A --to-context B [--env ENV] [--version V]\n"
+                  "       [scale flags] [--api-keys FILE] [--yes] [--wait [--timeout D]]\n"
+                  "       [--dry-run=server]",
+                  "Releases in context B the exact release MODEL runs in context A: its image\n"
+                  "by digest, entry point, API-key setting and per-service scales, read back\n"
+                  "from A's Knative services, under B's environment (from the settings'\n"
+                  "environments[].contexts, or --env) and B's next free version (A's version\n"
+                  "when B has no such model yet). Refused when A's release is not Ready or runs\n"
+                  "an image by tag. Then as apply in B: every rule of B, the diff, the\n"
+                  "confirmation, --wait; audited as promote. Flags given override what is taken\n"
+                  "from A.\n"
+                  "\n"
+                  "  --from-context A     where the release runs now\n"
+                  "  --to-context B       where to release it\n"
+                  "  --env ENV            B's environment (default: the settings' for B)\n"
+                  "  --version V          the version in B (default: B's next free one)\n"
+                  "  -y, --yes            release without asking\n"
+                  "  --wait               follow the rollout in B (--timeout, default 10m)\n"
+                  "  --dry-run=server     ask B's server, change nothing\n",
                   false);
         return true;
     case CLI_CMD_AUDIT:

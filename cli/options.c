@@ -14,6 +14,7 @@ static const char *const cmd_names[CLI_CMD_COUNT_] = {
     [CLI_CMD_APPLY] = "apply",      [CLI_CMD_DELETE] = "delete", [CLI_CMD_STATUS] = "status",
     [CLI_CMD_PIN] = "pin-latest",   [CLI_CMD_ROLLBACK] = "rollback", [CLI_CMD_TRAFFIC] = "traffic",
     [CLI_CMD_AUDIT] = "audit",      [CLI_CMD_IMAGE] = "image",   [CLI_CMD_HELP] = "help",
+    [CLI_CMD_PROMOTE] = "promote",
 };
 
 const char *cli_cmd_name(cli_cmd c)
@@ -35,14 +36,17 @@ cli_cmd cli_cmd_from_name(const char *name)
 #define ALL_CMDS (~0u)
 #define RELEASE_CMDS (B(CLI_CMD_RENDER) | B(CLI_CMD_DIFF) | B(CLI_CMD_APPLY))
 #define CHANGE_CMDS \
-    (B(CLI_CMD_APPLY) | B(CLI_CMD_DELETE) | B(CLI_CMD_PIN) | B(CLI_CMD_ROLLBACK) | B(CLI_CMD_TRAFFIC))
+    (B(CLI_CMD_APPLY) | B(CLI_CMD_DELETE) | B(CLI_CMD_PIN) | B(CLI_CMD_ROLLBACK) | B(CLI_CMD_TRAFFIC) | \
+     B(CLI_CMD_PROMOTE))
+/* promote takes the release from the source; these may override it */
+#define PROMOTE (B(CLI_CMD_PROMOTE))
 
 typedef enum opt_id {
     OPT_KUBECONFIG, OPT_CONTEXT, OPT_NAMESPACE, OPT_SETTINGS, OPT_READONLY, OPT_NO_COLOR,
     OPT_HELP, OPT_RELEASE, OPT_CONFIG, OPT_OUTPUT, OPT_SHOW_SECRETS, OPT_REPORT, OPT_YES,
     OPT_WAIT, OPT_TIMEOUT, OPT_FORCE_CONFLICTS, OPT_DRY_RUN, OPT_KEYS_POLICY, OPT_SERVICE,
     OPT_TO_VERSION, OPT_TO_REVISION, OPT_COUNT, OPT_ALL_CONTEXTS, OPT_CONTEXTS, OPT_TAG,
-    OPT_NO_RESOLVE, OPT_REQUEST_TIMEOUT,
+    OPT_NO_RESOLVE, OPT_REQUEST_TIMEOUT, OPT_FROM_CONTEXT, OPT_TO_CONTEXT,
 } opt_id;
 
 typedef struct opt_def {
@@ -62,33 +66,34 @@ static const opt_def opt_table[] = {
     {"readonly", 0, false, ALL_CMDS, OPT_READONLY, NULL},
     {"no-color", 0, false, ALL_CMDS, OPT_NO_COLOR, NULL},
     {"help", 'h', false, ALL_CMDS, OPT_HELP, NULL},
-    {"env", 0, true, RELEASE_CMDS, OPT_RELEASE, RELEASE_ENV},
+    {"env", 0, true, RELEASE_CMDS | PROMOTE, OPT_RELEASE, RELEASE_ENV},
     {"model", 0, true, RELEASE_CMDS, OPT_RELEASE, RELEASE_MODEL},
-    {"version", 0, true, RELEASE_CMDS, OPT_RELEASE, RELEASE_VERSION},
+    {"version", 0, true, RELEASE_CMDS | PROMOTE, OPT_RELEASE, RELEASE_VERSION},
     {"image", 0, true, RELEASE_CMDS, OPT_RELEASE, RELEASE_IMAGE},
     {"image-entrypoint", 0, true, RELEASE_CMDS, OPT_RELEASE, RELEASE_IMAGE_ENTRYPOINT},
     {"include-image-api-keys", 0, true, RELEASE_CMDS, OPT_RELEASE, RELEASE_INCLUDE_API_KEYS},
-    {"min-scale", 0, true, RELEASE_CMDS, OPT_RELEASE, RELEASE_MIN_SCALE},
-    {"max-scale", 0, true, RELEASE_CMDS, OPT_RELEASE, RELEASE_MAX_SCALE},
-    {"stream-min-scale", 0, true, RELEASE_CMDS, OPT_RELEASE, RELEASE_STREAM_MIN_SCALE},
-    {"stream-max-scale", 0, true, RELEASE_CMDS, OPT_RELEASE, RELEASE_STREAM_MAX_SCALE},
-    {"validate-min-scale", 0, true, RELEASE_CMDS, OPT_RELEASE, RELEASE_VALIDATE_MIN_SCALE},
-    {"validate-max-scale", 0, true, RELEASE_CMDS, OPT_RELEASE, RELEASE_VALIDATE_MAX_SCALE},
-    {"api-keys", 0, true, RELEASE_CMDS, OPT_RELEASE, RELEASE_API_KEYS_FILE},
-    {"template", 0, true, RELEASE_CMDS, OPT_RELEASE, RELEASE_TEMPLATE_FILE},
+    {"min-scale", 0, true, RELEASE_CMDS | PROMOTE, OPT_RELEASE, RELEASE_MIN_SCALE},
+    {"max-scale", 0, true, RELEASE_CMDS | PROMOTE, OPT_RELEASE, RELEASE_MAX_SCALE},
+    {"stream-min-scale", 0, true, RELEASE_CMDS | PROMOTE, OPT_RELEASE, RELEASE_STREAM_MIN_SCALE},
+    {"stream-max-scale", 0, true, RELEASE_CMDS | PROMOTE, OPT_RELEASE, RELEASE_STREAM_MAX_SCALE},
+    {"validate-min-scale", 0, true, RELEASE_CMDS | PROMOTE, OPT_RELEASE, RELEASE_VALIDATE_MIN_SCALE},
+    {"validate-max-scale", 0, true, RELEASE_CMDS | PROMOTE, OPT_RELEASE, RELEASE_VALIDATE_MAX_SCALE},
+    {"api-keys", 0, true, RELEASE_CMDS | PROMOTE, OPT_RELEASE, RELEASE_API_KEYS_FILE},
+    {"template", 0, true, RELEASE_CMDS | PROMOTE, OPT_RELEASE, RELEASE_TEMPLATE_FILE},
     {"config", 0, true, RELEASE_CMDS, OPT_CONFIG, NULL},
     {"output", 'o', true, B(CLI_CMD_RENDER) | B(CLI_CMD_STATUS), OPT_OUTPUT, NULL},
     {"show-secrets", 0, false, B(CLI_CMD_RENDER), OPT_SHOW_SECRETS, NULL},
     {"report", 0, true, B(CLI_CMD_DIFF) | B(CLI_CMD_APPLY), OPT_REPORT, NULL},
     {"yes", 'y', false, CHANGE_CMDS, OPT_YES, NULL},
-    {"wait", 0, false, B(CLI_CMD_APPLY) | B(CLI_CMD_DELETE), OPT_WAIT, NULL},
+    {"wait", 0, false, B(CLI_CMD_APPLY) | B(CLI_CMD_DELETE) | PROMOTE, OPT_WAIT, NULL},
     {"timeout", 0, true,
-     B(CLI_CMD_APPLY) | B(CLI_CMD_DELETE) | B(CLI_CMD_STATUS) | B(CLI_CMD_IMAGE), OPT_TIMEOUT,
+     B(CLI_CMD_APPLY) | B(CLI_CMD_DELETE) | B(CLI_CMD_STATUS) | B(CLI_CMD_IMAGE) | PROMOTE, OPT_TIMEOUT,
      NULL},
     {"no-resolve", 0, false, RELEASE_CMDS, OPT_NO_RESOLVE, NULL},
-    {"force-conflicts", 0, false, B(CLI_CMD_APPLY) | B(CLI_CMD_PIN), OPT_FORCE_CONFLICTS, NULL},
+    {"force-conflicts", 0, false, B(CLI_CMD_APPLY) | B(CLI_CMD_PIN) | PROMOTE, OPT_FORCE_CONFLICTS,
+     NULL},
     {"dry-run", 0, true, CHANGE_CMDS, OPT_DRY_RUN, NULL},
-    {"api-keys-policy", 0, true, B(CLI_CMD_DIFF) | B(CLI_CMD_APPLY), OPT_KEYS_POLICY, NULL},
+    {"api-keys-policy", 0, true, B(CLI_CMD_DIFF) | B(CLI_CMD_APPLY) | PROMOTE, OPT_KEYS_POLICY, NULL},
     {"service", 0, true, B(CLI_CMD_ROLLBACK) | B(CLI_CMD_TRAFFIC), OPT_SERVICE, NULL},
     {"tag", 0, true, B(CLI_CMD_TRAFFIC), OPT_TAG, NULL},
     {"to-version", 0, true, B(CLI_CMD_ROLLBACK), OPT_TO_VERSION, NULL},
@@ -97,6 +102,8 @@ static const opt_def opt_table[] = {
     {"all-contexts", 0, false, B(CLI_CMD_STATUS), OPT_ALL_CONTEXTS, NULL},
     {"contexts", 0, true, B(CLI_CMD_STATUS), OPT_CONTEXTS, NULL},
     {"request-timeout", 0, true, ALL_CMDS, OPT_REQUEST_TIMEOUT, NULL},
+    {"from-context", 0, true, PROMOTE, OPT_FROM_CONTEXT, NULL},
+    {"to-context", 0, true, PROMOTE, OPT_TO_CONTEXT, NULL},
 };
 
 /* The dashboard's flags that take a value (tui/tui.c), so that their
@@ -244,6 +251,8 @@ static int set_value(cli_opts *o, const opt_def *d, const char *flag, const char
         return cli_parse_duration(flag, v, &o->timeout_ms, err);
     case OPT_CONTEXTS:
         return parse_contexts(flag, v, o, err);
+    case OPT_FROM_CONTEXT: o->from_context = v; break;
+    case OPT_TO_CONTEXT: o->to_context = v; break;
     case OPT_REQUEST_TIMEOUT:
         return cli_parse_duration(flag, v, &o->request_timeout_ms, err);
     case OPT_TAG:
@@ -366,6 +375,34 @@ static int check_command(cli_opts *o, tt_error *err)
         }
         if (strcmp(o->args[0], "tags") == 0 && o->n_args > 2)
             return unexpected_arg(o, o->args[2], err);
+        break;
+    case CLI_CMD_PROMOTE:
+        if (o->n_args != 1) {
+            if (o->n_args > 1)
+                return unexpected_arg(o, o->args[1], err);
+            tt_error_set(err, TT_EINVAL,
+                         "promote needs the MODEL, e.g. ttstui promote v3 --from-context staging "
+                         "--to-context prod");
+            return -1;
+        }
+        if (!o->from_context || !o->to_context) {
+            tt_error_set(err, TT_EINVAL, "promote needs %s (the context to take the release from "
+                         "and the one to release it in)",
+                         !o->from_context && !o->to_context ? "--from-context and --to-context"
+                         : !o->from_context                  ? "--from-context"
+                                                             : "--to-context");
+            return -1;
+        }
+        if (o->context) {
+            tt_error_set(err, TT_EINVAL, "promote: --context is not used; the target is "
+                         "--to-context");
+            return -1;
+        }
+        if (tt_streq(o->from_context, o->to_context)) {
+            tt_error_set(err, TT_EINVAL, "promote: --from-context and --to-context are both '%s'",
+                         o->from_context);
+            return -1;
+        }
         break;
     case CLI_CMD_DELETE:
     case CLI_CMD_ROLLBACK:

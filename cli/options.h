@@ -29,6 +29,7 @@ typedef enum cli_cmd {
     CLI_CMD_TRAFFIC,
     CLI_CMD_AUDIT,
     CLI_CMD_IMAGE,
+    CLI_CMD_PROMOTE,
     CLI_CMD_HELP,
     CLI_CMD_COUNT_,
 } cli_cmd;
@@ -86,6 +87,8 @@ typedef struct cli_opts {
     const char *to_version;
     const char *to_revision;
     long count; /* audit -n; default 20 */
+    const char *from_context; /* promote */
+    const char *to_context;   /* promote */
     bool no_resolve;   /* render/diff/apply: keep an image tag */
     bool all_contexts; /* status --all-contexts */
     char **contexts;   /* status --contexts a,b (owned) */

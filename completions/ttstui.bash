@@ -5,7 +5,7 @@
 # policies, files), kube contexts (kubectl if present, else the kubeconfig)
 # and model names (`ttstui status -o json`, 3 s at most).
 
-_ttstui_commands="render diff apply delete status pin-latest rollback traffic audit image help"
+_ttstui_commands="render diff apply delete status pin-latest rollback traffic audit image promote help"
 _ttstui_global_flags="--kubeconfig --context -n --namespace --settings --readonly --no-color --request-timeout -h --help"
 _ttstui_release_flags="--config --env --model --version --image --image-entrypoint
   --include-image-api-keys --min-scale --max-scale --stream-min-scale --stream-max-scale
@@ -27,6 +27,10 @@ _ttstui_command_flags() {
     traffic) echo "--service --tag -y --yes --dry-run=server" ;;
     audit) echo "-n --count" ;;
     image) echo "--timeout" ;;
+    promote) echo "--from-context --to-context --env --version --min-scale --max-scale
+                  --stream-min-scale --stream-max-scale --validate-min-scale --validate-max-scale
+                  --api-keys --template --api-keys-policy -y --yes --wait --timeout
+                  --dry-run=server --force-conflicts" ;;
   esac
 }
 
@@ -38,6 +42,7 @@ _ttstui_takes_value() {
       --max-scale | --stream-min-scale | --stream-max-scale | --validate-min-scale | \
       --validate-max-scale | --api-keys | --template | -o | --output | --report | --timeout | --request-timeout | \
       --api-keys-policy | --service | --to-version | --to-revision | --count | --theme | --contexts | --tag | \
+      --from-context | --to-context | \
       --fake-backend | --headless-script | --headless-size | --headless-dump | --dry-run)
       return 0 ;;
   esac
@@ -169,7 +174,7 @@ _ttstui_complete() {
     --kubeconfig | --settings | --config | --api-keys | --template | --report | \
       --fake-backend | --headless-script | --headless-dump)
       _ttstui_files "$cur"; return ;;
-    --context) COMPREPLY=($(compgen -W "$(_ttstui_contexts)" -- "$cur")); return ;;
+    --context | --from-context | --to-context) COMPREPLY=($(compgen -W "$(_ttstui_contexts)" -- "$cur")); return ;;
     --contexts)
       # A comma-separated list: complete the name after the last comma.
       local done="" last="$cur"
@@ -220,7 +225,7 @@ _ttstui_complete() {
   fi
 
   case $cmd in
-    delete | status | rollback | pin-latest | traffic)
+    delete | status | rollback | pin-latest | traffic | promote)
       # One model, the first positional word after the command.
       local n=0
       for ((i = i + 1; i < COMP_CWORD; i++)); do

@@ -21,6 +21,7 @@
 #include "audit.h"
 #include "config.h"
 #include "diff.h"
+#include "change_summary.h"
 #include "fleet.h"
 #include "health.h"
 #include "kube_client.h"
@@ -230,6 +231,24 @@ typedef struct ops_context_fleet {
 void ops_fleet_load_contexts(const char *kubeconfig, const char *model, long long timeout_ms,
                              ops_context_fleet *ctxs, size_t n);
 void ops_context_fleet_clear(ops_context_fleet *cf);
+
+/* ---- promotion ------------------------------------------------------------------ */
+
+/* The release a model runs in a source context (both Knative Services,
+ * and what they say: image, entry point, API keys, scales per service). */
+typedef struct ops_promote_source {
+    json_t *ksvc[2];     /* stream, validate (the facts borrow from them) */
+    release_facts facts;
+    char *version;       /* the version stream serves */
+} ops_promote_source;
+
+/* Reads model's release from src (context names it in messages). Refused
+ * (TT_EREFUSED) when either service's latest release is not Ready or its
+ * image is a tag rather than a digest; 404 when a service is missing.
+ * 0, or -1 with err; clear out with ops_promote_source_clear on success. */
+int ops_promote_read(kube_client *src, const char *context, const char *model,
+                     ops_promote_source *out, tt_error *err);
+void ops_promote_source_clear(ops_promote_source *s);
 
 /* ---- delete, rollback, pin ------------------------------------------------------ */
 
