@@ -27,7 +27,10 @@ case "$mode" in
     ;;
   sanitize)
     build=build-asan
-    cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DTTSTUI_SANITIZE=ON -DTTSTUI_TEST_TIMEOUT_SCALE=3 >/dev/null
+    # -O1, as the sanitizers' docs advise: the same checks, the suite runs
+    # about twice as fast as at -O0 (assertions stay on: Debug).
+    cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS_DEBUG="-g -O1" \
+      -DTTSTUI_SANITIZE=ON -DTTSTUI_TEST_TIMEOUT_SCALE=3 >/dev/null
     export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string_checks=1
     export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
     ;;
