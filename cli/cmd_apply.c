@@ -177,6 +177,40 @@ static int apply_all(apply_ctx *a)
     return CLI_EXIT_OK;
 }
 
+/* --protect-previous: each Knative Service's revision that was serving
+ * before this release (its latest ready one, when the release makes
+ * another) gets serving.knative.dev/no-gc, so a rollback to it survives
+ * Knative's revision GC. A failure is the command's failure: the release
+ * is applied, the protection is not. */
+static int protect_previous(apply_ctx *a)
+{
+    for (size_t i = 0; i < a->p->n_items; i++) {
+        const cli_plan_item *it = &a->p->items[i];
+        const char *kind = json_string_value(json_object_get(it->desired, "kind"));
+        if (!it->live || !tt_streq(kind, "Service"))
+            continue;
+        const char *prev = json_string_value(json_object_get(
+            json_object_get(it->live, "status"), "latestReadyRevisionName"));
+        const char *next = json_string_value(json_object_get(
+            json_object_get(json_object_get(json_object_get(it->desired, "spec"), "template"),
+                            "metadata"),
+            "name"));
+        if (!prev || tt_streq(prev, next))
+            continue;
+        tt_error err;
+        tt_error_clear(&err);
+        if (ops_protect_revision(a->s->client, param(a, RELEASE_MODEL), prev, false, &err) < 0) {
+            tt_error_prefix(&err, "applied, but protecting revision %s from garbage collection "
+                                  "failed", prev);
+            cli_error(a->s->cmd, &err);
+            audit(a, AUDIT_FAILED, err.message);
+            return CLI_EXIT_FAILED;
+        }
+        cli_out("revision %s protected from garbage collection (" OPS_NO_GC_LABEL ")\n", prev);
+    }
+    return CLI_EXIT_OK;
+}
+
 static int wait_rollout(apply_ctx *a)
 {
     const char *services[2], *revisions[2];
@@ -275,6 +309,8 @@ static int run(apply_ctx *a)
         return rc;
     rc = apply_all(a);
     if (rc != CLI_EXIT_OK)
+        return rc;
+    if (s->o->protect_previous && (rc = protect_previous(a)) != CLI_EXIT_OK)
         return rc;
     if (s->o->wait)
         return wait_rollout(a);

@@ -156,6 +156,9 @@ bool cli_print_command_help(cli_cmd cmd, FILE *out)
                   "                         cluster flag)\n"
                   "  --report FILE          with --dry-run=server: write the review report (0600)\n"
                   "  --force-conflicts      take over fields another manager owns (force=true)\n"
+                  "  --protect-previous     label the revisions that served before\n"
+                  "                         serving.knative.dev/no-gc, so Knative's garbage\n"
+                  "                         collection keeps them for a rollback\n"
                   "  --wait                 follow the rollout of the revisions this release\n"
                   "                         creates; fails fast on RevisionFailed, image pull\n"
                   "                         errors and CrashLoopBackOff with the reason; reports a\n"
@@ -275,6 +278,7 @@ bool cli_print_command_help(cli_cmd cmd, FILE *out)
                   "  --version V          the version in B (default: B's next free one)\n"
                   "  -y, --yes            release without asking\n"
                   "  --wait               follow the rollout in B (--timeout, default 10m)\n"
+                  "  --protect-previous   keep B's previous revisions from Knative's GC (no-gc)\n"
                   "  --dry-run=server     ask B's server, change nothing\n",
                   false);
         return true;

@@ -46,7 +46,7 @@ typedef enum opt_id {
     OPT_HELP, OPT_RELEASE, OPT_CONFIG, OPT_OUTPUT, OPT_SHOW_SECRETS, OPT_REPORT, OPT_YES,
     OPT_WAIT, OPT_TIMEOUT, OPT_FORCE_CONFLICTS, OPT_DRY_RUN, OPT_KEYS_POLICY, OPT_SERVICE,
     OPT_TO_VERSION, OPT_TO_REVISION, OPT_COUNT, OPT_ALL_CONTEXTS, OPT_CONTEXTS, OPT_TAG,
-    OPT_NO_RESOLVE, OPT_REQUEST_TIMEOUT, OPT_FROM_CONTEXT, OPT_TO_CONTEXT,
+    OPT_NO_RESOLVE, OPT_REQUEST_TIMEOUT, OPT_FROM_CONTEXT, OPT_TO_CONTEXT, OPT_PROTECT_PREVIOUS,
 } opt_id;
 
 typedef struct opt_def {
@@ -103,6 +103,7 @@ static const opt_def opt_table[] = {
     {"contexts", 0, true, B(CLI_CMD_STATUS), OPT_CONTEXTS, NULL},
     {"request-timeout", 0, true, ALL_CMDS, OPT_REQUEST_TIMEOUT, NULL},
     {"from-context", 0, true, PROMOTE, OPT_FROM_CONTEXT, NULL},
+    {"protect-previous", 0, false, B(CLI_CMD_APPLY) | PROMOTE, OPT_PROTECT_PREVIOUS, NULL},
     {"to-context", 0, true, PROMOTE, OPT_TO_CONTEXT, NULL},
 };
 
@@ -314,6 +315,7 @@ static void set_switch(cli_opts *o, const opt_def *d)
     case OPT_SHOW_SECRETS: o->show_secrets = true; break;
     case OPT_YES: o->yes = true; break;
     case OPT_WAIT: o->wait = true; break;
+    case OPT_PROTECT_PREVIOUS: o->protect_previous = true; break;
     case OPT_FORCE_CONFLICTS: o->force_conflicts = true; break;
     case OPT_ALL_CONTEXTS: o->all_contexts = true; break;
     case OPT_NO_RESOLVE: o->no_resolve = true; break;

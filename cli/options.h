@@ -75,6 +75,7 @@ typedef struct cli_opts {
     const char *report;
     bool yes;
     bool wait;
+    bool protect_previous; /* apply, promote: label the previous revisions no-gc */
     bool force_conflicts;
     bool dry_run; /* --dry-run=server */
     long long timeout_ms; /* --timeout; default 10 minutes */

@@ -19,7 +19,7 @@ _ttstui_command_flags() {
     render) echo "$_ttstui_release_flags -o --output --show-secrets" ;;
     diff) echo "$_ttstui_release_flags --api-keys-policy --report" ;;
     apply) echo "$_ttstui_release_flags -y --yes --wait --timeout --dry-run=server --report
-                --api-keys-policy --force-conflicts" ;;
+                --api-keys-policy --force-conflicts --protect-previous" ;;
     delete) echo "-y --yes --wait --timeout --dry-run=server" ;;
     status) echo "-o --output --all-contexts --contexts --timeout" ;;
     pin-latest) echo "-y --yes --dry-run=server --force-conflicts" ;;
@@ -30,7 +30,7 @@ _ttstui_command_flags() {
     promote) echo "--from-context --to-context --env --version --min-scale --max-scale
                   --stream-min-scale --stream-max-scale --validate-min-scale --validate-max-scale
                   --api-keys --template --api-keys-policy -y --yes --wait --timeout
-                  --dry-run=server --force-conflicts" ;;
+                  --dry-run=server --force-conflicts --protect-previous" ;;
   esac
 }
 

@@ -259,6 +259,17 @@ int ops_check_is_model(kube_client *c, const char *model, tt_error *err);
  * with err (TT_EREFUSED for a rule). */
 int ops_check_rollback_revision(kube_client *c, const char *model, const char *service,
                                 const char *revision, tt_error *err);
+/* Knative's revision garbage collection: a revision labelled this way is
+ * never collected; by default others are once older than 48 h (and beyond
+ * 20 non-active revisions). */
+#define OPS_NO_GC_LABEL "serving.knative.dev/no-gc"
+#define OPS_GC_RETAIN_S (48LL * 3600)
+/* A warning in words when a rollback target is old enough for the GC (and
+ * not protected), or NULL. Caller frees. */
+char *ops_gc_warning(const json_t *revision, long long now);
+/* Labels revision of model OPS_NO_GC_LABEL: "true" (a merge patch). */
+int ops_protect_revision(kube_client *c, const char *model, const char *revision, bool dry_run,
+                         tt_error *err);
 /* The Service already sends 100% of its traffic to revision. */
 bool ops_already_routed(const json_t *ksvc, const char *revision);
 /* The merge patch sending 100% of a Service's traffic to revision. New
