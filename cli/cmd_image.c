@@ -9,8 +9,14 @@
 registry_client *cli_registry_client(const cli_session *s)
 {
     registry_options ro = {0};
-    if (s->o->timeout_set && s->o->cmd == CLI_CMD_IMAGE)
-        ro.timeout_ms = s->o->timeout_ms > 0x7fffffff ? 0x7fffffff : (long)s->o->timeout_ms;
+    /* one request's limit: image's --timeout, else --request-timeout, else
+     * the settings' request_timeout, else the client's 30 s */
+    long long limit = s->o->timeout_set && s->o->cmd == CLI_CMD_IMAGE ? s->o->timeout_ms
+                      : s->o->request_timeout_ms > 0                  ? s->o->request_timeout_ms
+                      : s->cfg                                        ? s->cfg->request_timeout_ms
+                                                                      : 0;
+    if (limit > 0)
+        ro.timeout_ms = limit > 0x7fffffff ? 0x7fffffff : (long)limit;
     return registry_client_new(&ro);
 }
 

@@ -14,8 +14,9 @@ static const char global_flags[] =
     "  --readonly            refuse every change to the cluster (diff and --dry-run=server\n"
     "                        still work); settings can also mark contexts and envs read-only\n"
     "  --no-color            no colour (also NO_COLOR=1, or when stdout is not a terminal)\n"
-    "  --request-timeout D   one request's limit (default 30s); a change whose answer\n"
-    "                        does not come in time is read back before it is reported\n"
+    "  --request-timeout D   one request's limit, cluster or registry (default 30s); a\n"
+    "                        change whose answer does not come in time is read back\n"
+    "                        before it is reported\n"
     "  -h, --help            help (ttstui COMMAND --help for a command)\n";
 
 static const char release_flags[] =

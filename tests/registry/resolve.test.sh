@@ -88,6 +88,13 @@ start_fake slow
 run_bare image resolve --timeout 1s "$FAKE/acme/tts:v1"
 assert_rc 4 "slow registry"
 assert_contains "$ERR" "did not answer within 1000 ms"
+# the global --request-timeout bounds registry requests too
+run_bare image resolve --request-timeout 1s "$FAKE/acme/tts:v1"
+assert_rc 4 "slow registry, --request-timeout"
+assert_contains "$ERR" "did not answer within 1000 ms"
+run_bare render --env staging --model v3 --version 1 --image "$FAKE/acme/tts:v1" --request-timeout 1s
+assert_rc 4 "render with a tag on a slow registry, --request-timeout"
+assert_contains "$ERR" "did not answer within 1000 ms"
 
 # No Docker-Content-Digest: the bytes' sha256.
 start_fake nodigest
