@@ -1,8 +1,9 @@
 # The deploy form's image field against a real registry (Debian's
 # docker-registry, images pushed by skopeo): a tag typed in the field is
 # resolved in the background (tag → sha256:…), C-t lists the repository's
-# tags to pick one, the preview renders the digest, and a registry that
-# went away is said under the field while the form stays usable.
+# tags to pick one, the preview renders the digest, a registry that went
+# away is said under the field, and one that never answers leaves the form
+# usable.
 . "$(dirname "$0")/lib.sh"
 for tool in docker-registry skopeo; do
   command -v "$tool" >/dev/null || fail "$tool is not installed (scripts/install-deps.sh)"
@@ -73,6 +74,22 @@ type_text "$repo:v3"
 wait_match "registry: .*(127\\.0\\.0\\.1:$port|connect|reach)" 40
 keys BTab
 wait_match "Version +6$"
+# a registry that never answers: the field says it is asking, the form
+# still takes keys (the lookup is on a job thread)
+"$PY" "$TTSTUI_SOURCE_DIR/tests/registry/fake_registry.py" slow "$E2E_TMP/slow.port" \
+  >/dev/null 2>&1 &
+DEMO_PIDS+=("$!")
+for _ in $(seq 1 400); do [[ -s "$E2E_TMP/slow.port" ]] && break; sleep 0.05; done
+[[ -s "$E2E_TMP/slow.port" ]] || fail "the slow registry did not start"
+keys Tab
+keys C-u
+type_text "127.0.0.1:$(cat "$E2E_TMP/slow.port")/acme/tts:v1"
+wait_for "tag: asking the registry for its digest..."
+keys BTab
+keys C-u
+type_text 77
+wait_match "Version +77$"
+wait_for "tag: asking the registry for its digest..."
 keys Escape
 wait_for "Discard changes?"
 keys Tab Enter
