@@ -161,12 +161,15 @@ static void print_table(const fleet *f, const char *model)
     free(rows);
 }
 
-/* JSON to stdout, DEL escaped too (tt_json_terminal_safe_append). */
+/* JSON to stdout, DEL escaped too (tt_json_terminal_safe_append); jansson
+ * calls this for every small piece, so a piece without DEL goes out as is. */
 static int dump_stdout(const char *buf, size_t size, void *ud)
 {
+    if (!memchr(buf, 0x7f, size))
+        return fwrite(buf, 1, size, ud) == size ? 0 : -1;
     tt_buf b = TT_BUF_INIT;
     tt_json_terminal_safe_append(&b, buf, size);
-    int rc = b.len == 0 || fwrite(b.data, 1, b.len, ud) == b.len ? 0 : -1;
+    int rc = fwrite(b.data, 1, b.len, ud) == b.len ? 0 : -1;
     tt_buf_free(&b);
     return rc;
 }
