@@ -422,6 +422,9 @@ int cli_cmd_apply_files(cli_session *s)
     fa_ctx fc = {.total = n_todo};
     ops_files_apply_opts ao = {
         .rc = s->rc,
+        .field_manager = s->cfg->field_manager,
+        .request_timeout_ms = s->o->request_timeout_ms > 0 ? s->o->request_timeout_ms
+                                                           : s->cfg->request_timeout_ms,
         .cfg = s->cfg,
         .context = cli_context_name(s),
         .api_keys_file = cli_opts_release_flag(s->o, RELEASE_API_KEYS_FILE),
@@ -431,6 +434,7 @@ int cli_cmd_apply_files(cli_session *s)
         .keys_hint = "--api-keys-policy replace or merge",
         .concurrency = (size_t)(s->o->concurrency ? s->o->concurrency : 4),
         .keep_going = s->o->keep_going,
+        .protect_previous = s->o->protect_previous,
         .wait = s->o->wait,
         .timeout_ms = s->o->timeout_ms,
         .progress = fa_progress,

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "cli_internal.h"
+#include "tt_text.h"
 #include "fleet.h"
 #include "fleet_cross.h"
 #include "kube_config.h"
@@ -35,24 +36,6 @@ static const char *const headers[N_COLS] = {
     "MODEL", "READY", "STREAM", "VALIDATE", "TRAFFIC", "IMAGE", "SCALE", "AGE", "PIN", "NOTES",
 };
 
-static const char *version_of(const char *revision, const char *service)
-{
-    if (!revision)
-        return NULL;
-    size_t n = strlen(service);
-    if (strncmp(revision, service, n) == 0 && revision[n] == '-')
-        return revision + n + 1;
-    return revision;
-}
-
-static const fleet_revision *find_revision(const fleet_service *sv, const char *name)
-{
-    for (size_t i = 0; name && i < sv->n_revisions; i++)
-        if (tt_streq(sv->revisions[i].name, name))
-            return &sv->revisions[i];
-    return NULL;
-}
-
 /* "3", "2:50%,3:50%", "-" */
 static char *traffic_of(const fleet_service *sv, const char *service)
 {
@@ -62,7 +45,7 @@ static char *traffic_of(const fleet_service *sv, const char *service)
         const fleet_traffic *t = &sv->traffic[i];
         if (t->percent <= 0)
             continue;
-        const char *v = t->revision ? version_of(t->revision, service) : "latest";
+        const char *v = t->revision ? fleet_version_of(t->revision, service) : "latest";
         tt_buf_printf(&b, "%s%s", shown ? "," : "", v);
         if (t->percent != 100)
             tt_buf_printf(&b, ":%d%%", t->percent);
@@ -99,12 +82,12 @@ static char *scale_of(const fleet_revision *r)
 static void model_row(const fleet_model *m, long long now, char *cells[N_COLS])
 {
     const fleet_service *st = &m->stream, *va = &m->validate;
-    const fleet_revision *srev = find_revision(st, st->latest_ready);
-    const fleet_revision *vrev = find_revision(va, va->latest_ready);
+    const fleet_revision *srev = fleet_service_revision(st, st->latest_ready);
+    const fleet_revision *vrev = fleet_service_revision(va, va->latest_ready);
     cells[COL_MODEL] = tt_strdup(m->name);
     cells[COL_READY] = tt_strdup(fleet_model_ready_word(m));
-    const char *sv = version_of(st->latest_ready, "stream");
-    const char *vv = version_of(va->latest_ready, "validate");
+    const char *sv = fleet_version_of(st->latest_ready, "stream");
+    const char *vv = fleet_version_of(va->latest_ready, "validate");
     cells[COL_STREAM] = tt_strdup(sv ? sv : "-");
     cells[COL_VALIDATE] = tt_strdup(vv ? vv : "-");
     char *ts = traffic_of(st, "stream"), *tv = traffic_of(va, "validate");
@@ -178,9 +161,17 @@ static void print_table(const fleet *f, const char *model)
     free(rows);
 }
 
+/* JSON to stdout, DEL escaped too (tt_json_terminal_safe_append); jansson
+ * calls this for every small piece, so a piece without DEL goes out as is. */
 static int dump_stdout(const char *buf, size_t size, void *ud)
 {
-    return fwrite(buf, 1, size, ud) == size ? 0 : -1;
+    if (!memchr(buf, 0x7f, size))
+        return fwrite(buf, 1, size, ud) == size ? 0 : -1;
+    tt_buf b = TT_BUF_INIT;
+    tt_json_terminal_safe_append(&b, buf, size);
+    int rc = fwrite(b.data, 1, b.len, ud) == b.len ? 0 : -1;
+    tt_buf_free(&b);
+    return rc;
 }
 
 static int status_contexts(cli_session *s);
@@ -386,7 +377,7 @@ static void print_cross_json(const ops_context_fleet *cf, size_t n, const char *
             json_object_update(row, body);
             json_decref(body);
             fputs(shown++ ? ",\n  " : "\n  ", stdout);
-            json_dumpf(row, stdout, JSON_COMPACT);
+            json_dump_callback(row, dump_stdout, stdout, JSON_COMPACT | JSON_ENSURE_ASCII);
             json_decref(row);
         }
     }

@@ -30,6 +30,8 @@ typedef struct tr_ctx {
 
 static int done(tr_ctx *r, int result, tt_error *err, const char *msg)
 {
+    if (result == AUDIT_FAILED && kube_error_outcome_unknown(err))
+        result = AUDIT_UNKNOWN;
     cli_audit(r->s, r->ch->action, NULL, r->ch->model, r->ch->audit_version, r->objects, r->n,
               result, r->s->o->dry_run, result == AUDIT_OK ? msg : err->message, NULL);
     return result == AUDIT_OK ? CLI_EXIT_OK : cli_fail(r->s->cmd, err);
@@ -57,7 +59,12 @@ static int run(tr_ctx *r)
         }
         for (size_t k = 0; k < ch->split->n; k++) {
             char *rev = traffic_entry_revision(t->service, &ch->split->entries[k]);
-            int rc = ops_check_rollback_revision(s->client, ch->model, t->service, rev, &err);
+            char *gc = NULL;
+            int rc = ops_check_rollback_revision(s->client, ch->model, t->service, rev, &gc, &err);
+            /* old enough for Knative's GC: say so before it is relied on */
+            if (gc && ch->split->entries[k].percent > 0)
+                cli_warn(s->cmd, "%s", gc);
+            free(gc);
             free(rev);
             if (rc < 0)
                 return done(r, err.code == TT_EREFUSED ? AUDIT_REFUSED : AUDIT_FAILED, &err, NULL);

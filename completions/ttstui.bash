@@ -5,11 +5,11 @@
 # policies, files), kube contexts (kubectl if present, else the kubeconfig)
 # and model names (`ttstui status -o json`, 3 s at most).
 
-_ttstui_commands="render diff apply delete status pin-latest rollback traffic audit plan export help"
-_ttstui_global_flags="--kubeconfig --context -n --namespace --settings --readonly --no-color -h --help"
+_ttstui_commands="render diff apply delete status pin-latest rollback traffic audit image promote plan export help"
+_ttstui_global_flags="--kubeconfig --context -n --namespace --settings --readonly --no-color --request-timeout -h --help"
 _ttstui_release_flags="--config --env --model --version --image --image-entrypoint
   --include-image-api-keys --min-scale --max-scale --stream-min-scale --stream-max-scale
-  --validate-min-scale --validate-max-scale --api-keys --template"
+  --validate-min-scale --validate-max-scale --api-keys --template --no-resolve"
 _ttstui_dashboard_flags="--theme --ascii --print-keys --fake-backend --headless-script
   --headless-size --headless-dump --version"
 
@@ -19,8 +19,8 @@ _ttstui_command_flags() {
     render) echo "$_ttstui_release_flags -o --output --show-secrets" ;;
     diff) echo "$_ttstui_release_flags --api-keys-policy --report" ;;
     apply) echo "$_ttstui_release_flags -y --yes --wait --timeout --dry-run=server --report
-                --api-keys-policy --force-conflicts -f --filename --concurrency --keep-going
-                --prune" ;;
+                --api-keys-policy --force-conflicts --protect-previous -f --filename --concurrency
+                --keep-going --prune" ;;
     delete) echo "-y --yes --wait --timeout --dry-run=server" ;;
     status) echo "-o --output --all-contexts --contexts --timeout" ;;
     pin-latest) echo "-y --yes --dry-run=server --force-conflicts" ;;
@@ -29,6 +29,11 @@ _ttstui_command_flags() {
     audit) echo "-n --count" ;;
     plan) echo "--env -o --output" ;;
     export) echo "--env --to" ;;
+    image) echo "--timeout" ;;
+    promote) echo "--from-context --to-context --env --version --min-scale --max-scale
+                  --stream-min-scale --stream-max-scale --validate-min-scale --validate-max-scale
+                  --api-keys --template --api-keys-policy -y --yes --wait --timeout
+                  --dry-run=server --force-conflicts --protect-previous" ;;
   esac
 }
 
@@ -38,8 +43,9 @@ _ttstui_takes_value() {
     --kubeconfig | --context | -n | --namespace | --settings | --config | --env | --model | \
       --version | --image | --image-entrypoint | --include-image-api-keys | --min-scale | \
       --max-scale | --stream-min-scale | --stream-max-scale | --validate-min-scale | \
-      --validate-max-scale | --api-keys | --template | -o | --output | --report | --timeout | \
+      --validate-max-scale | --api-keys | --template | -o | --output | --report | --timeout | --request-timeout | \
       --api-keys-policy | --service | --to-version | --to-revision | --count | --theme | --contexts | --tag | \
+      --from-context | --to-context | \
       --fake-backend | --headless-script | --headless-size | --headless-dump | --dry-run | \
       -f | --filename | --concurrency | --to)
       return 0 ;;
@@ -174,7 +180,7 @@ _ttstui_complete() {
       _ttstui_files "$cur"; return ;;
     --to) compopt -o dirnames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")); return ;;
     --concurrency) COMPREPLY=($(compgen -W "1 2 4 8" -- "$cur")); return ;;
-    --context) COMPREPLY=($(compgen -W "$(_ttstui_contexts)" -- "$cur")); return ;;
+    --context | --from-context | --to-context) COMPREPLY=($(compgen -W "$(_ttstui_contexts)" -- "$cur")); return ;;
     --contexts)
       # A comma-separated list: complete the name after the last comma.
       local done="" last="$cur"
@@ -196,6 +202,7 @@ _ttstui_complete() {
       COMPREPLY=($(compgen -W "$(_ttstui_themes)" -- "$cur"))
       [[ $cur == */* || $cur == *.yaml ]] && _ttstui_files "$cur"
       return ;;
+    --request-timeout) COMPREPLY=($(compgen -W "5s 10s 30s 1m" -- "$cur")); return ;;
     --timeout) COMPREPLY=($(compgen -W "30s 1m 5m 10m 30m 1h" -- "$cur")); return ;;
     -n)
       [[ $cmd == audit ]] && return
@@ -224,7 +231,7 @@ _ttstui_complete() {
   fi
 
   case $cmd in
-    delete | status | rollback | pin-latest | traffic)
+    delete | status | rollback | pin-latest | traffic | promote)
       # One model, the first positional word after the command.
       local n=0
       for ((i = i + 1; i < COMP_CWORD; i++)); do
@@ -241,6 +248,21 @@ _ttstui_complete() {
       ;;
     export) COMPREPLY=($(compgen -W "$(_ttstui_models)" -- "$cur")) ;;
     plan) _ttstui_files "$cur" ;;
+    image)
+      # resolve or tags first; then images, which nothing here can list.
+      local n=0
+      for ((i = i + 1; i < COMP_CWORD; i++)); do
+        w=${COMP_WORDS[i]}
+        if [[ $w == "=" ]]; then
+          ((i++))
+        elif [[ $w == -* ]]; then
+          _ttstui_takes_value "$w" && [[ ${COMP_WORDS[i + 1]} != "=" ]] && ((i++))
+        else
+          ((n++))
+        fi
+      done
+      ((n == 0)) && COMPREPLY=($(compgen -W "resolve tags" -- "$cur"))
+      ;;
     help) COMPREPLY=($(compgen -W "${_ttstui_commands% help}" -- "$cur")) ;;
   esac
 }

@@ -169,8 +169,8 @@ static void apply_one(const ops_files_apply_opts *o, kube_client *c, const deplo
         goto out;
     }
     for (size_t i = 0; i < p.n_items; i++) {
-        bool created = false;
-        json_t *sent = ops_plan_send(&t, &p.items[i], false, &created, &err);
+        bool created = false, confirmed = false;
+        json_t *sent = ops_plan_send_checked(&t, &p.items[i], &created, &confirmed, &err);
         if (!sent) {
             set_result(res, OPS_FA_FAILED, "applying %s: %s (stopped after %zu of %zu objects)",
                        p.items[i].label, err.message, i, p.n_items);
@@ -179,6 +179,15 @@ static void apply_one(const ops_files_apply_opts *o, kube_client *c, const deplo
         json_decref(sent);
     }
     set_result(res, OPS_FA_APPLIED, "version %s applied", f->version);
+    for (size_t i = 0; o->protect_previous && i < p.n_items; i++) {
+        const char *prev = ops_plan_item_previous_revision(&p.items[i]);
+        if (prev && ops_protect_revision(c, f->model, prev, false, &err) < 0) {
+            set_result(res, OPS_FA_FAILED,
+                       "applied, but protecting revision %s from garbage collection failed: %s",
+                       prev, err.message);
+            goto out;
+        }
+    }
     if (o->wait) {
         const char *services[2], *revisions[2];
         size_t n = ops_plan_rollout_targets(&p, services, revisions, 2);
@@ -214,6 +223,10 @@ static void *work(void *arg)
     tt_error err;
     tt_error_clear(&err);
     kube_client *c = kube_client_new(w->o->rc, &err);
+    if (c && w->o->field_manager)
+        kube_client_set_field_manager(c, w->o->field_manager);
+    if (c && w->o->request_timeout_ms > 0)
+        kube_client_set_timeout_ms(c, (long)w->o->request_timeout_ms);
     if (!c) {
         set_result(w->res, OPS_FA_FAILED, "%s", err.message);
         audit_model(w->o, NULL, w->f, NULL, w->res);

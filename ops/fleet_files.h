@@ -136,6 +136,8 @@ typedef struct ops_fa_result {
 
 typedef struct ops_files_apply_opts {
     const kube_rest_config *rc; /* each worker makes its own client from it */
+    const char *field_manager;  /* NULL = the client's default */
+    long long request_timeout_ms; /* per request; 0 = the client's default */
     const config *cfg;
     const char *context;
     const char *api_keys_file;  /* NULL = the settings' */
@@ -145,6 +147,7 @@ typedef struct ops_files_apply_opts {
     const char *keys_hint;
     size_t concurrency;         /* models at once, per wave; 0 = 4 */
     bool keep_going;            /* start the next wave after a failure or refusal */
+    bool protect_previous;      /* label each model's previous revisions no-gc */
     bool wait;                  /* follow each rollout until Ready */
     long long timeout_ms;       /* for wait */
     /* After each model (from worker threads, one call at a time). */

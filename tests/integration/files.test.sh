@@ -120,6 +120,7 @@ assert_eq "$(ksvc_state five9-de-de stream)" "$rv_before" "five9-de-de untouched
 assert_eq "$(ksvc_state usp stream)" "$usp_before" "usp not started"
 assert_eq "$(grep -c '"model":"usp".*not started' "$AUDIT_LOG")" 1 "skipped model audited"
 # --keep-going: the rest still goes
+usp_prev="$(kc get ksvc stream -n usp -o jsonpath='{.status.latestReadyRevisionName}')"
 run_tt apply -f "$T" --yes --concurrency 1 --keep-going --wait
 assert_rc 3 "apply -f --keep-going"
 assert_contains "$OUT" "usp applied"
@@ -129,8 +130,14 @@ assert_contains "$OUT" "1 applied, 0 unchanged, 1 refused, 0 failed, 0 skipped"
 cp "$TT_TMP/exp/prod/five9-de-de.config.json" "$T/prod/"
 bump v9 7; bump viacom 4; bump mitel-de 4; bump five9-de-de 4
 n_audit=$(wc -l <"$AUDIT_LOG")
-run_tt apply -f "$T" --yes --concurrency 2 --wait
+no_gc() { kc get revision "$2" -n "$1" -o jsonpath='{.metadata.labels.serving\.knative\.dev/no-gc}'; }
+v9_prev="$(kc get ksvc validate -n v9 -o jsonpath='{.status.latestReadyRevisionName}')"
+[[ -n $v9_prev && -n $usp_prev ]] || fail "no previous revisions to protect"
+run_tt apply -f "$T" --yes --concurrency 2 --wait --protect-previous
 assert_rc 0 "apply -f in waves"
+# --protect-previous: each model's revision that served before is kept from GC
+assert_eq "$(no_gc v9 "$v9_prev")" "true" "v9's previous validate revision protected"
+assert_eq "$(no_gc usp "$usp_prev")" "" "usp (applied without --protect-previous) not protected"
 assert_eq "$(grep -c '^\[[1-4]/4\] .* applied: version' <<<"$OUT")" 4 "progress lines"
 assert_contains "$OUT" "4 applied, 0 unchanged, 0 refused, 0 failed, 0 skipped"
 for m in v9:7 viacom:4 mitel-de:4 five9-de-de:4; do
