@@ -1,7 +1,6 @@
 /* ttstui plan and export: the deployments tree against the live models
  * (the comparison is ops/fleet_files.c's; this file prints). */
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -12,48 +11,17 @@
 #include "kube_gvr.h"
 #include "tt_text.h"
 
-/* The settings' environment whose contexts name this context (exactly
- * one), or NULL. */
-static const char *env_of_context(const config *cfg, const char *context)
-{
-    const char *found = NULL;
-    for (size_t i = 0; i < cfg->n_envs; i++)
-        for (size_t k = 0; k < cfg->envs[i].n_contexts; k++)
-            if (fnmatch(cfg->envs[i].contexts[k], context, 0) == 0) {
-                if (found && !tt_streq(found, cfg->envs[i].name))
-                    return NULL;
-                found = cfg->envs[i].name;
-            }
-    return found;
-}
-
 /* --env, else the context's environment in the settings, else the tree's
  * only environment. NULL after printing why. */
 static const char *pick_env(cli_session *s, const ops_deploy_tree *t)
 {
-    const char *env = cli_opts_release_flag(s->o, RELEASE_ENV);
-    if (env)
-        return env;
-    env = env_of_context(s->cfg, cli_context_name(s));
-    if (env)
-        return env;
-    size_t n;
-    const char **envs = ops_deploy_tree_envs(t, &n);
-    const char *one = n == 1 ? envs[0] : NULL;
-    if (!one) {
-        tt_buf b = TT_BUF_INIT;
-        for (size_t i = 0; i < n; i++)
-            tt_buf_printf(&b, "%s%s", i ? ", " : "", envs[i]);
-        char *ctx = tt_text_clean(cli_context_name(s), 0);
-        cli_errorf(s->cmd,
-                   "the files are for %s and the settings tie context %s to no environment: "
-                   "pass --env",
-                   b.len ? b.data : "no environment", ctx);
-        free(ctx);
-        tt_buf_free(&b);
-    }
-    free(envs);
-    return one;
+    tt_error err;
+    tt_error_clear(&err);
+    const char *env = ops_files_pick_env(s->cfg, cli_context_name(s), t,
+                                         cli_opts_release_flag(s->o, RELEASE_ENV), &err);
+    if (!env)
+        cli_errorf(s->cmd, "%s", err.message);
+    return env;
 }
 
 static int load_tree(cli_session *s, const char *const *paths, size_t n, ops_deploy_tree *t)
@@ -180,7 +148,7 @@ int cli_cmd_export(cli_session *s)
         return cli_fail(s->cmd, &err);
     const char *env = cli_opts_release_flag(s->o, RELEASE_ENV);
     if (!env)
-        env = env_of_context(s->cfg, cli_context_name(s));
+        env = ops_files_env_of_context(s->cfg, cli_context_name(s));
     if (!env) {
         char *ctx = tt_text_clean(cli_context_name(s), 0);
         cli_errorf(s->cmd, "the settings tie context %s to no environment: pass --env", ctx);

@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -767,4 +768,44 @@ out:
     facts_clear(&f[0]);
     facts_clear(&f[1]);
     return d;
+}
+
+const char *ops_files_env_of_context(const config *cfg, const char *context)
+{
+    const char *found = NULL;
+    for (size_t i = 0; cfg && context && i < cfg->n_envs; i++)
+        for (size_t k = 0; k < cfg->envs[i].n_contexts; k++)
+            if (fnmatch(cfg->envs[i].contexts[k], context, 0) == 0) {
+                if (found && !tt_streq(found, cfg->envs[i].name))
+                    return NULL;
+                found = cfg->envs[i].name;
+            }
+    return found;
+}
+
+const char *ops_files_pick_env(const config *cfg, const char *context, const ops_deploy_tree *t,
+                               const char *env_flag, tt_error *err)
+{
+    if (env_flag)
+        return env_flag;
+    const char *env = ops_files_env_of_context(cfg, context);
+    if (env)
+        return env;
+    size_t n;
+    const char **envs = ops_deploy_tree_envs(t, &n);
+    const char *one = n == 1 ? envs[0] : NULL;
+    if (!one) {
+        tt_buf b = TT_BUF_INIT;
+        for (size_t i = 0; i < n; i++)
+            tt_buf_printf(&b, "%s%s", i ? ", " : "", envs[i]);
+        char *ctx = tt_text_clean(context ? context : "-", 0);
+        tt_error_set(err, TT_EINVAL,
+                     "the files are for %s and the settings tie context %s to no environment: "
+                     "pass --env",
+                     b.len ? b.data : "no environment", ctx);
+        free(ctx);
+        tt_buf_free(&b);
+    }
+    free(envs);
+    return one;
 }

@@ -42,6 +42,18 @@ void ops_deploy_tree_clear(ops_deploy_tree *t);
  * the files); *n gets the count. Caller frees the array. */
 const char **ops_deploy_tree_envs(const ops_deploy_tree *t, size_t *n);
 
+/* The settings' environment whose contexts (globs) name context, when
+ * exactly one does; else NULL. Borrowed from cfg. */
+const char *ops_files_env_of_context(const config *cfg, const char *context);
+/*
+ * The environment a plan of t is for: env_flag (--env) when given, else
+ * the settings' environment whose contexts name context (exactly one),
+ * else the tree's only environment. NULL with err (TT_EINVAL) saying why
+ * none could be chosen. Borrowed from env_flag, cfg or t.
+ */
+const char *ops_files_pick_env(const config *cfg, const char *context, const ops_deploy_tree *t,
+                               const char *env_flag, tt_error *err);
+
 typedef enum ops_file_state {
     OPS_FILE_IN_SYNC,
     OPS_FILE_CHANGES,
