@@ -74,6 +74,7 @@ void config_free(config *c)
     free(c->theme);
     free(c->template_path);
     free(c->api_keys_path);
+    free(c->deployments_path);
     free(c->field_manager);
     for (size_t i = 0; i < c->n_keybindings; i++) {
         free(c->keybindings[i].action);
@@ -290,10 +291,13 @@ static int load_root(loader *l, const yaml_node_t *root)
             rc = get_string_list(l, v, "contexts", &c->contexts, &c->n_contexts);
         } else if (tt_streq(key, "theme")) {
             rc = get_string(l, v, "theme", &c->theme);
-        } else if (tt_streq(key, "template") || tt_streq(key, "api_keys")) {
+        } else if (tt_streq(key, "template") || tt_streq(key, "api_keys") ||
+                   tt_streq(key, "deployments")) {
             char *s = NULL;
             rc = get_string(l, v, key, &s);
-            char **dst = tt_streq(key, "template") ? &c->template_path : &c->api_keys_path;
+            char **dst = tt_streq(key, "template")   ? &c->template_path
+                         : tt_streq(key, "api_keys") ? &c->api_keys_path
+                                                     : &c->deployments_path;
             if (rc == 0) {
                 free(*dst);
                 *dst = expand_home(s);

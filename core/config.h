@@ -14,13 +14,15 @@
  *   theme: default
  *   template: ~/ops/tts.jsonnet            # default: the embedded template
  *   api_keys: ~/ops/apikeys.json
+ *   deployments: ~/ops/deployments         # the dashboard's FILES column and :plan
  *   field_manager: ttstui
  *   request_timeout: 30s                   # one request's limit (30s, 1m, 500ms)
  *   keybindings:                           # action -> key strings (the TUI parses them)
  *     quit: [q, C-c]
  *     apply: a                             # a single string is a one-key list
  *
- * A leading "~/" in template and api_keys is expanded with $HOME.
+ * A leading "~/" in template, api_keys and deployments is expanded with
+ * $HOME.
  */
 #ifndef CONFIG_H
 #define CONFIG_H
@@ -59,6 +61,7 @@ typedef struct config {
     char *theme;         /* "default" */
     char *template_path; /* NULL = embedded template */
     char *api_keys_path; /* may be NULL */
+    char *deployments_path; /* the deployment files' folder, may be NULL */
     char *field_manager; /* "ttstui" */
     long long request_timeout_ms; /* 0 = the client's default (30 s) */
     config_keybinding *keybindings;

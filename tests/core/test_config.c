@@ -40,6 +40,7 @@ static void good_file_loads_every_field(void **state)
     assert_string_equal(c->theme, "solarized");
     assert_string_equal(c->template_path, "/home/op/ops/tts.jsonnet");
     assert_string_equal(c->api_keys_path, "/etc/ttstui/apikeys.json");
+    assert_string_equal(c->deployments_path, "/home/op/ops/deployments");
     assert_string_equal(c->field_manager, "release-bot");
     assert_int_equal(c->request_timeout_ms, 90000);
     const config_keybinding *quit = config_find_keybinding(c, "quit");
@@ -71,6 +72,7 @@ static void missing_default_file_gives_defaults(void **state)
     assert_string_equal(c->field_manager, "ttstui");
     assert_int_equal(c->request_timeout_ms, 0);
     assert_null(c->template_path);
+    assert_null(c->deployments_path);
     config_free(c);
     unsetenv("XDG_CONFIG_HOME");
 }
