@@ -118,7 +118,7 @@ static const opt_def opt_table[] = {
  * values are never mistaken for a subcommand. */
 static const char *const dashboard_value_flags[] = {
     "--theme", "--config", "--fake-backend", "--headless-script", "--headless-size",
-    "--headless-dump", "--request-timeout",
+    "--headless-dump", "--request-timeout", "--deployments",
 };
 
 /* Finds the flag for arg ("--name", "--name=value", "-x"); *inline_value

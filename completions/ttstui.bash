@@ -10,7 +10,7 @@ _ttstui_global_flags="--kubeconfig --context -n --namespace --settings --readonl
 _ttstui_release_flags="--config --env --model --version --image --image-entrypoint
   --include-image-api-keys --min-scale --max-scale --stream-min-scale --stream-max-scale
   --validate-min-scale --validate-max-scale --api-keys --template --no-resolve"
-_ttstui_dashboard_flags="--theme --ascii --print-keys --fake-backend --headless-script
+_ttstui_dashboard_flags="--theme --ascii --print-keys --deployments --fake-backend --headless-script
   --headless-size --headless-dump --version"
 
 # Flags of one command, besides the global ones.
@@ -47,7 +47,7 @@ _ttstui_takes_value() {
       --api-keys-policy | --service | --to-version | --to-revision | --count | --theme | --contexts | --tag | \
       --from-context | --to-context | \
       --fake-backend | --headless-script | --headless-size | --headless-dump | --dry-run | \
-      -f | --filename | --concurrency | --to)
+      -f | --filename | --concurrency | --to | --deployments)
       return 0 ;;
   esac
   return 1
@@ -178,7 +178,7 @@ _ttstui_complete() {
     --kubeconfig | --settings | --config | --api-keys | --template | --report | \
       --fake-backend | --headless-script | --headless-dump | -f | --filename)
       _ttstui_files "$cur"; return ;;
-    --to) compopt -o dirnames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")); return ;;
+    --to | --deployments) compopt -o dirnames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")); return ;;
     --concurrency) COMPREPLY=($(compgen -W "1 2 4 8" -- "$cur")); return ;;
     --context | --from-context | --to-context) COMPREPLY=($(compgen -W "$(_ttstui_contexts)" -- "$cur")); return ;;
     --contexts)

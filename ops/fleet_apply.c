@@ -227,6 +227,8 @@ static void *work(void *arg)
         kube_client_set_field_manager(c, w->o->field_manager);
     if (c && w->o->request_timeout_ms > 0)
         kube_client_set_timeout_ms(c, (long)w->o->request_timeout_ms);
+    if (c && w->o->cancel)
+        kube_client_set_cancel(c, w->o->cancel);
     if (!c) {
         set_result(w->res, OPS_FA_FAILED, "%s", err.message);
         audit_model(w->o, NULL, w->f, NULL, w->res);
@@ -250,7 +252,7 @@ size_t ops_files_apply(const ops_files_apply_opts *o, deploy_file *const *files,
     worker *ws = tt_calloc(per_wave, sizeof *ws);
     size_t bad = 0;
     size_t i = 0;
-    while (i < n && (bad == 0 || o->keep_going)) {
+    while (i < n && (bad == 0 || o->keep_going) && !(o->cancel && atomic_load(o->cancel))) {
         size_t k = n - i < per_wave ? n - i : per_wave;
         for (size_t j = 0; j < k; j++) {
             ws[j] = (worker){.o = o, .f = files[i + j], .res = &results[i + j],
@@ -269,7 +271,10 @@ size_t ops_files_apply(const ops_files_apply_opts *o, deploy_file *const *files,
         i += k;
     }
     for (; i < n; i++) {
-        set_result(&results[i], OPS_FA_SKIPPED, "not started: an earlier model failed or was refused");
+        set_result(&results[i], OPS_FA_SKIPPED,
+                   o->cancel && atomic_load(o->cancel)
+                       ? "not started: stopped"
+                       : "not started: an earlier model failed or was refused");
         audit_model(o, NULL, files[i], NULL, &results[i]);
         if (o->progress)
             o->progress(i, files[i], &results[i], o->ud);

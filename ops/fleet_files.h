@@ -8,6 +8,7 @@
 #ifndef OPS_FLEET_FILES_H
 #define OPS_FLEET_FILES_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -150,6 +151,9 @@ typedef struct ops_files_apply_opts {
     const kube_rest_config *rc; /* each worker makes its own client from it */
     const char *field_manager;  /* NULL = the client's default */
     long long request_timeout_ms; /* per request; 0 = the client's default */
+    /* May be NULL. Set: each request in flight ends, no model starts
+     * (those not started are skipped). */
+    const atomic_int *cancel;
     const config *cfg;
     const char *context;
     const char *api_keys_file;  /* NULL = the settings' */

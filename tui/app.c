@@ -48,6 +48,12 @@ struct tui_app {
     unsigned synced_kinds; /* bit per fleet kind whose list has completed */
     bool first_paint_done;
     int status_rows;       /* rows of the status line at the last render (1 to 3) */
+    /* The deployment files: the last plan, the one under way, the next. */
+    tui_files_plan *files;
+    char *files_error;
+    unsigned long files_req;
+    long long files_due;   /* 0: none due */
+    bool files_stale;      /* the fleet changed while a plan was under way */
 };
 
 tui_view *tui_view_new(const tui_view_ops *ops, void *data)
@@ -97,6 +103,8 @@ void tui_app_free(tui_app *app)
         close_view(app, v);
     }
     fleet_free(app->fleet);
+    tui_files_plan_free(app->files);
+    free(app->files_error);
     tui_queue_free(app->queue);
     tui_theme_free(app->theme);
     tui_keymap_free(app->keymap);
@@ -117,6 +125,66 @@ void tui_app_start(tui_app *app)
     if (app->backend)
         app->backend->ops->watch_fleet(app->backend);
     tui_app_push(app, tui_view_models_new(app));
+}
+
+/* ---- deployment files ----------------------------------------------------------- */
+
+#define FILES_SETTLE_MS 1500 /* after a fleet change, before planning again */
+
+const char *tui_app_files_dir(const tui_app *app) { return app->opts.deployments; }
+const tui_files_plan *tui_app_files(const tui_app *app) { return app->files; }
+const char *tui_app_files_error(const tui_app *app) { return app->files_error; }
+bool tui_app_files_planning(const tui_app *app) { return app->files_req != 0; }
+
+void tui_app_files_refresh(tui_app *app)
+{
+    tui_backend *b = app->backend;
+    if (!app->opts.deployments || !b || !b->ops->plan_files || app->files_req)
+        return;
+    app->files_due = 0;
+    app->files_stale = false;
+    app->files_req = b->ops->plan_files(b, app->opts.deployments, NULL);
+    app->dirty_body = true;
+}
+
+/* A fleet change: plan again once it settles. */
+static void files_fleet_changed(tui_app *app)
+{
+    if (!app->opts.deployments)
+        return;
+    if (app->files_req) {
+        app->files_stale = true;
+        return;
+    }
+    if (!app->files_due) {
+        app->files_due = tt_now_ms() + FILES_SETTLE_MS;
+        tui_app_wake_at(app, app->files_due);
+    }
+}
+
+static void files_tick(tui_app *app)
+{
+    if (app->files_due && tt_now_ms() >= app->files_due)
+        tui_app_files_refresh(app);
+}
+
+static void files_answer(tui_app *app, tui_msg *m)
+{
+    if (!m->req || m->req != app->files_req)
+        return;
+    app->files_req = 0;
+    free(app->files_error);
+    app->files_error = NULL;
+    if (m->err.code) {
+        app->files_error = tt_strdup(m->err.message);
+    } else if (m->payload) {
+        tui_files_plan_free(app->files);
+        app->files = m->payload;
+        m->payload = NULL; /* the app's now; views read tui_app_files */
+    }
+    if (app->files_stale)
+        files_fleet_changed(app);
+    app->dirty_body = true;
 }
 
 /* ---- accessors -------------------------------------------------------------- */
@@ -311,12 +379,16 @@ static void dispatch_message(tui_app *app, tui_msg *m)
         if (m->payload)
             note_synced(app, m->payload);
         if (m->payload && tui_fleet_batch_apply(m->payload, &app->fleet)) {
+            files_fleet_changed(app);
             for (tui_view *v = app->top; v; v = v->below)
                 if (v->ops->fleet_changed)
                     v->ops->fleet_changed(v, app);
             app->dirty_body = true;
         }
         return;
+    case TUI_MSG_FILES_PLAN:
+        files_answer(app, m);
+        break;
     case TUI_MSG_DONE:
         if (m->err.code)
             tui_app_message(app, TUI_STATUS_ERROR, "%s", m->err.message);
@@ -333,6 +405,7 @@ size_t tui_app_process_messages(tui_app *app)
 {
     size_t n = 0;
     tui_msg *m;
+    files_tick(app);
     while ((m = tui_queue_pop(app->queue))) {
         dispatch_message(app, m);
         if (m->type == TUI_MSG_FLEET)
@@ -611,6 +684,13 @@ void tui_app_command(tui_app *app, const char *line)
         }
         tui_app_push(app, tui_view_cross_new(app, names, n));
         free(list);
+    } else if (tt_streq(cmd, "plan")) {
+        if (!app->opts.deployments)
+            tui_app_message(app, TUI_STATUS_ERROR,
+                            "No deployment files to plan: start ttstui with --deployments DIR, "
+                            "or set deployments: in the settings");
+        else
+            tui_app_push(app, tui_view_plan_new(app, arg));
     } else if (tt_streq(cmd, "deploy")) {
         if (!tui_app_refuse_readonly(app, TUI_ACT_DEPLOY))
             tui_app_push(app, tui_view_form_new(app, arg));
@@ -628,7 +708,7 @@ void tui_app_command(tui_app *app, const char *line)
     } else {
         tui_app_message(app, TUI_STATUS_ERROR,
                         "Unknown command ':%s' (commands: :q, :ctx [name], :contexts [all|a,b], "
-                        ":deploy [model], :model NAME, :filter TEXT, :help)",
+                        ":deploy [model], :model NAME, :plan [model], :filter TEXT, :help)",
                         cmd);
     }
     free(copy);

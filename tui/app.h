@@ -29,6 +29,7 @@ typedef struct tui_app_options {
     const char *context;   /* --context */
     const char *env_hint;  /* env shown until the backend says */
     const config *cfg;     /* settings (borrowed, may be NULL): read-only contexts/envs */
+    const char *deployments; /* deployment files' folder (--deployments, the settings'), or NULL */
     /* Write the milliseconds from process start to the first frame drawn
      * after every kind of the fleet has synced into this file (NULL: no). */
     const char *first_paint_report;
@@ -93,6 +94,18 @@ void tui_app_wake_at(tui_app *app, long long deadline_ms);
  * cluster while read-only is left out. */
 void tui_hints_expand(const tui_keymap *km, const char *tmpl, bool text_entry, bool readonly,
                       char *buf, size_t size);
+/* ---- deployment files (opts.deployments) -------------------------------
+ * Planned against the cluster once the fleet is listed, and again a
+ * moment after it changes (so an apply, here or elsewhere, shows). */
+const char *tui_app_files_dir(const tui_app *app); /* NULL: none configured */
+/* The last plan (NULL: none yet), and why the last one failed (NULL: it
+ * did not). */
+const tui_files_plan *tui_app_files(const tui_app *app);
+const char *tui_app_files_error(const tui_app *app);
+bool tui_app_files_planning(const tui_app *app);
+/* Plans again now (unless a plan is under way). */
+void tui_app_files_refresh(tui_app *app);
+
 /* Runs a `:` command line ("ctx prod", "deploy v3", "q"). */
 void tui_app_command(tui_app *app, const char *line);
 

@@ -480,3 +480,55 @@ void tui_image_info_free(void *p)
     free(i->tags_error);
     free(i);
 }
+
+/* ---- deployment files ---------------------------------------------------------- */
+
+const char *tui_file_state_text(tui_file_state s)
+{
+    switch (s) {
+    case TUI_FILE_IN_SYNC: return "in sync";
+    case TUI_FILE_DRIFT: return "drift";
+    case TUI_FILE_FILE_ONLY: return "file only";
+    case TUI_FILE_NO_FILE: return "no file";
+    }
+    return "?";
+}
+
+void tui_files_plan_free(void *p)
+{
+    tui_files_plan *fp = p;
+    if (!fp)
+        return;
+    for (size_t i = 0; i < fp->n; i++) {
+        tui_files_entry *e = &fp->entries[i];
+        free(e->model);
+        free(e->file);
+        free(e->version);
+        for (size_t k = 0; k < e->n_changes; k++)
+            free(e->changes[k]);
+        free(e->changes);
+    }
+    free(fp->entries);
+    for (size_t i = 0; i < fp->n_errors; i++)
+        free(fp->errors[i]);
+    free(fp->errors);
+    free(fp->dir);
+    free(fp->env);
+    free(fp);
+}
+
+const tui_files_entry *tui_files_plan_find(const tui_files_plan *p, const char *model)
+{
+    size_t lo = 0, hi = p && model ? p->n : 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(p->entries[mid].model, model);
+        if (c == 0)
+            return &p->entries[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}

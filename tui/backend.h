@@ -23,6 +23,7 @@
  *   TUI_MSG_CONTEXTS       tui_contexts     answer to list_contexts
  *   TUI_MSG_CONTEXT_FLEET  fleet            answer to load_context_fleet
  *   TUI_MSG_IMAGE          tui_image_info   answer to resolve_image
+ *   TUI_MSG_FILES_PLAN     tui_files_plan   answer to plan_files
  * Any answer may instead carry err.code != 0 and no payload.
  */
 #ifndef TUI_BACKEND_H
@@ -51,6 +52,7 @@ enum tui_msg_type {
     TUI_MSG_CONTEXTS,
     TUI_MSG_CONTEXT_FLEET,
     TUI_MSG_IMAGE,
+    TUI_MSG_FILES_PLAN,
 };
 
 /* An image as the registry says it is now: the tag's digest, and the
@@ -271,6 +273,42 @@ void tui_contexts_add(tui_contexts *c, const char *name, const char *cluster, co
                       const char *env);
 void tui_contexts_free(void *p);
 
+/* ---- deployment files ------------------------------------------------------
+ * The deployments folder against the live models (`ttstui plan`). Strings
+ * are cleaned for the terminal. */
+typedef enum tui_file_state {
+    TUI_FILE_IN_SYNC,      /* "in sync" */
+    TUI_FILE_DRIFT,        /* the file and the cluster differ */
+    TUI_FILE_FILE_ONLY,    /* a file, no live model */
+    TUI_FILE_NO_FILE,      /* a live model, no file */
+} tui_file_state;
+
+typedef struct tui_files_entry {
+    char *model;
+    tui_file_state state;
+    char *file;     /* its path, NULL for NO_FILE */
+    char *version;  /* the file's version, NULL for NO_FILE */
+    char **changes; /* live → file, in words ("version 3 → 4") */
+    size_t n_changes;
+} tui_files_entry;
+
+typedef struct tui_files_plan {
+    char *dir;               /* the folder planned */
+    char *env;               /* its environment (NULL when errors) */
+    tui_files_entry *entries; /* sorted by model */
+    size_t n;
+    size_t counts[4];        /* per tui_file_state */
+    size_t n_other_env;      /* files of other environments, left out */
+    char **errors;           /* bad files and rules (file:line:column): nothing planned */
+    size_t n_errors;
+} tui_files_plan;
+
+/* "in sync", "drift", "file only", "no file". */
+const char *tui_file_state_text(tui_file_state s);
+void tui_files_plan_free(void *p);
+/* The entry of model, or NULL. */
+const tui_files_entry *tui_files_plan_find(const tui_files_plan *p, const char *model);
+
 /* Services of a model, as bits (rollback). */
 #define TUI_SERVICE_STREAM 1u
 #define TUI_SERVICE_VALIDATE 2u
@@ -324,6 +362,16 @@ typedef struct tui_backend_ops {
     /* Optional: every model of another context (one list per kind, as
      * `status` loads them), on its own client: CONTEXT_FLEET. */
     unsigned long (*load_context_fleet)(tui_backend *b, const char *context);
+    /* Optional: the deployment files under dir against the live models of
+     * the current context, for env (NULL: the settings' environment of
+     * the context, else the files' only one): FILES_PLAN. */
+    unsigned long (*plan_files)(tui_backend *b, const char *dir, const char *env);
+    /* Optional: plans dir again and applies those of models[0..n) whose
+     * file differs from the cluster, each through the rules of a single
+     * apply (as `ttstui apply -f`): PROGRESS per model (its outcome and
+     * why), DONE (failed when any model failed or was refused). */
+    unsigned long (*apply_files)(tui_backend *b, const char *dir, const char *env,
+                                 const char *const *models, size_t n);
     /* Stops every thread and frees the backend (queued messages stay). */
     void (*destroy)(tui_backend *b);
     /* Optional: takes a message the UI is done with and frees it on a

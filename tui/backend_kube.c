@@ -307,6 +307,27 @@ static unsigned long kube_load_context_fleet(tui_backend *b, const char *context
     return model_job(b, JOB_CONTEXT_FLEET, context, NULL); /* model holds the context name */
 }
 
+static unsigned long kube_plan_files(tui_backend *b, const char *dir, const char *env)
+{
+    job *j = bk_job_new(b, JOB_FILES_PLAN);
+    j->dir = tt_strdup(dir);
+    j->env = tt_strdup(env);
+    return bk_job_start(j);
+}
+
+static unsigned long kube_apply_files(tui_backend *b, const char *dir, const char *env,
+                                      const char *const *models, size_t n)
+{
+    job *j = bk_job_new(b, JOB_FILES_APPLY);
+    j->dir = tt_strdup(dir);
+    j->env = tt_strdup(env);
+    j->names = tt_calloc(n ? n : 1, sizeof(char *));
+    for (size_t i = 0; i < n; i++)
+        j->names[i] = tt_strdup(models[i]);
+    j->n_names = n;
+    return bk_job_start(j);
+}
+
 static void kube_reconnect(tui_backend *b)
 {
     atomic_fetch_add(&bk_impl(b)->retry_now, 1);
@@ -331,6 +352,8 @@ static const tui_backend_ops kube_ops = {
     .switch_context = kube_switch_context,
     .reconnect = kube_reconnect,
     .load_context_fleet = kube_load_context_fleet,
+    .plan_files = kube_plan_files,
+    .apply_files = kube_apply_files,
     .destroy = kube_destroy,
     .dispose = kube_dispose,
 };

@@ -38,6 +38,7 @@ typedef struct kb kb;
 typedef enum job_kind {
     JOB_LOAD_MODEL, JOB_LOGS, JOB_RENDER, JOB_DIFF, JOB_DRY_RUN, JOB_APPLY, JOB_DELETE,
     JOB_ROLLBACK, JOB_PIN, JOB_CONTEXTS, JOB_SWITCH, JOB_CONTEXT_FLEET, JOB_TRAFFIC, JOB_IMAGE,
+    JOB_FILES_PLAN, JOB_FILES_APPLY,
 } job_kind;
 
 typedef struct job {
@@ -53,6 +54,9 @@ typedef struct job {
     tui_release_req *rreq;
     char *model, *pod, *container, *version;
     unsigned services; /* rollback: TUI_SERVICE_* bits */
+    char *dir, *env;   /* the deployment files' folder and env (NULL: picked) */
+    char **names;      /* apply_files: the models */
+    size_t n_names;
     bool follow;
     int tail;
     tui_log_lines *lines; /* pending log lines (under kb->lock) */
@@ -187,5 +191,7 @@ void bk_run_switch(job *j);
 void bk_run_context_fleet(job *j);
 void bk_run_traffic(job *j);
 void bk_run_image(job *j);
+void bk_run_files_plan(job *j);
+void bk_run_files_apply(job *j);
 
 #endif

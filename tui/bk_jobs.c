@@ -66,6 +66,11 @@ void bk_job_free(job *j)
     free(j->pod);
     free(j->container);
     free(j->version);
+    free(j->dir);
+    free(j->env);
+    for (size_t i = 0; i < j->n_names; i++)
+        free(j->names[i]);
+    free(j->names);
     tui_log_lines_free(j->lines);
     free(j);
 }
@@ -110,6 +115,8 @@ static const struct {
     [JOB_CONTEXT_FLEET] = {bk_run_context_fleet, TUI_MSG_CONTEXT_FLEET},
     [JOB_TRAFFIC] = {bk_run_traffic, TUI_MSG_DONE},
     [JOB_IMAGE] = {bk_run_image, TUI_MSG_IMAGE},
+    [JOB_FILES_PLAN] = {bk_run_files_plan, TUI_MSG_FILES_PLAN},
+    [JOB_FILES_APPLY] = {bk_run_files_apply, TUI_MSG_DONE},
 };
 
 static void *job_main(void *arg)

@@ -30,6 +30,7 @@ typedef struct options {
     bool ascii;
     bool print_keys;
     long long request_timeout_ms; /* --request-timeout; 0: the settings' */
+    const char *deployments;      /* --deployments; NULL: the settings' */
 } options;
 
 /* The dashboard's own flags: a section of `ttstui --help` (main.c puts it
@@ -41,6 +42,8 @@ void tui_usage(FILE *out)
             "  --theme NAME|FILE      dark (default), light, mono, or a theme .yaml\n"
             "  --ascii                ASCII symbols instead of Unicode\n"
             "  --print-keys           print every action, its keys and views, and exit\n"
+            "  --deployments DIR      deployment files to compare with the cluster (FILES\n"
+            "                         column, :plan view; default: the settings' deployments)\n"
             "  --fake-backend FILE    answer from a JSON fixture instead of a cluster (demos, tests)\n"
             "  --headless-script FILE run keystrokes from FILE on a virtual screen (tests)\n"
             "  --headless-size CxR    virtual screen size (default 100x30)\n"
@@ -51,7 +54,7 @@ void tui_usage(FILE *out)
 enum {
     OPT_KUBECONFIG = 256, OPT_CONTEXT, OPT_READONLY, OPT_THEME, OPT_CONFIG, OPT_ASCII,
     OPT_FAKE, OPT_SCRIPT, OPT_SIZE, OPT_DUMP, OPT_PRINT_KEYS, OPT_NO_COLOR, OPT_RELEASE_CONFIG,
-    OPT_REQUEST_TIMEOUT,
+    OPT_REQUEST_TIMEOUT, OPT_DEPLOYMENTS,
 };
 
 static int parse(int argc, char **argv, options *o)
@@ -72,6 +75,7 @@ static int parse(int argc, char **argv, options *o)
         {"headless-dump", required_argument, NULL, OPT_DUMP},
         {"print-keys", no_argument, NULL, OPT_PRINT_KEYS},
         {"request-timeout", required_argument, NULL, OPT_REQUEST_TIMEOUT},
+        {"deployments", required_argument, NULL, OPT_DEPLOYMENTS},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -104,6 +108,7 @@ static int parse(int argc, char **argv, options *o)
         case OPT_SCRIPT: o->headless_script = optarg; break;
         case OPT_DUMP: o->headless_dump = optarg; break;
         case OPT_PRINT_KEYS: o->print_keys = true; break;
+        case OPT_DEPLOYMENTS: o->deployments = optarg; break;
         case OPT_REQUEST_TIMEOUT: {
             tt_error derr;
             tt_error_clear(&derr);
@@ -187,6 +192,7 @@ static int run(const options *o, tui_theme *theme, tui_keymap *km, const config 
     const char *first_paint = getenv("TTSTUI_REPORT_FIRST_PAINT");
     tui_app_options ao = {
         .cfg = cfg,
+        .deployments = o->deployments ? o->deployments : cfg ? cfg->deployments_path : NULL,
         .first_paint_report = first_paint && *first_paint ? first_paint : NULL,
         .readonly = o->readonly,
         .headless = o->headless_script != NULL,

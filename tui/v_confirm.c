@@ -34,6 +34,9 @@ typedef struct confirm_view {
     char *split;             /* traffic: "3=90 4=10" */
     char *traffic[2];        /* rollback: "now → after" per service, NULL when unchanged */
     release_changes changes; /* apply: what changes beyond the version */
+    char *files_dir;         /* files: the folder, its models and their changes */
+    char **names, **what;
+    size_t n_names;
     bool done;
     bool failed;
     char *result;
@@ -47,6 +50,7 @@ static const char *verb(tui_confirm_kind k)
     case TUI_CONFIRM_ROLLBACK: return "Roll back";
     case TUI_CONFIRM_PIN: return "Pin latest";
     case TUI_CONFIRM_TRAFFIC: return "Split the traffic of";
+    case TUI_CONFIRM_FILES: return "Apply";
     }
     return "?";
 }
@@ -67,6 +71,8 @@ static void build_dialog(confirm_view *cv)
     char *expected = NULL;
     if (cv->kind == TUI_CONFIRM_DELETE)
         expected = tt_strdup(cv->model);
+    else if (cv->kind == TUI_CONFIRM_FILES)
+        expected = prod ? tt_asprintf("apply %zu", cv->n_names) : NULL;
     else if ((prod || moves_hostname(cv)) && cv->version)
         expected = tt_asprintf("%s/%s", cv->model, cv->version);
     else if (prod)
@@ -85,7 +91,8 @@ static void build_dialog(confirm_view *cv)
     tui_dialog_add_line(cv->dialog, TUI_ROLE_NORMAL, line);
     snprintf(line, sizeof(line), "Env:      %s", cv->env ? cv->env : "-");
     tui_dialog_add_line(cv->dialog, prod ? TUI_ROLE_WARNING : TUI_ROLE_NORMAL, line);
-    snprintf(line, sizeof(line), "Model:    %s", cv->model);
+    snprintf(line, sizeof(line), "%s %s", cv->kind == TUI_CONFIRM_FILES ? "Models:  " : "Model:   ",
+             cv->model);
     tui_dialog_add_line(cv->dialog, TUI_ROLE_NORMAL, line);
     if (cv->version) {
         snprintf(line, sizeof(line), "Version:  %s", cv->version);
@@ -161,6 +168,20 @@ static void build_dialog(confirm_view *cv)
         tui_dialog_add_line(cv->dialog, TUI_ROLE_DIM,
                             "The next apply of this model routes its traffic to the new revision.");
         break;
+    case TUI_CONFIRM_FILES: {
+        const size_t shown = 12;
+        for (size_t i = 0; i < cv->n_names && i < shown; i++) {
+            snprintf(line, sizeof(line), "  %-20s %s", cv->names[i], cv->what[i]);
+            tui_dialog_add_line(cv->dialog, TUI_ROLE_NORMAL, line);
+        }
+        if (cv->n_names > shown) {
+            snprintf(line, sizeof(line), "  and %zu more", cv->n_names - shown);
+            tui_dialog_add_line(cv->dialog, TUI_ROLE_DIM, line);
+        }
+        tui_dialog_add_line(cv->dialog, TUI_ROLE_DIM,
+                            "Each model as its file says, through the rules of a single apply.");
+        break;
+    }
     }
 }
 
@@ -188,6 +209,15 @@ static void start(confirm_view *cv, tui_app *app)
             return;
         }
         cv->op_req = b->ops->traffic(b, cv->model, cv->split, cv->services);
+        break;
+    case TUI_CONFIRM_FILES:
+        if (!b->ops->apply_files) {
+            cv->done = cv->failed = true;
+            cv->result = tt_strdup("this backend cannot apply deployment files");
+            return;
+        }
+        cv->op_req = b->ops->apply_files(b, cv->files_dir, cv->env,
+                                         (const char *const *)cv->names, cv->n_names);
         break;
     }
 }
@@ -345,6 +375,13 @@ static void close_view(tui_view *v, tui_app *app)
     release_changes_free(&cv->changes);
     free(cv->traffic[0]);
     free(cv->traffic[1]);
+    for (size_t i = 0; i < cv->n_names; i++) {
+        free(cv->names[i]);
+        free(cv->what[i]);
+    }
+    free(cv->names);
+    free(cv->what);
+    free(cv->files_dir);
     free(cv);
 }
 
@@ -455,6 +492,27 @@ tui_view *tui_view_traffic_confirm_new(tui_app *app, const char *model, const ch
         cv->traffic[0] = traffic_split_move(&fm->stream, split, services & TUI_SERVICE_STREAM);
         cv->traffic[1] = traffic_split_move(&fm->validate, split, services & TUI_SERVICE_VALIDATE);
     }
+    tui_dialog_free(cv->dialog);
+    build_dialog(cv);
+    return tui_view_new(&dialog_ops, cv);
+}
+
+tui_view *tui_view_files_confirm_new(tui_app *app, const char *dir, const char *env,
+                                     const char *const *models, const char *const *what, size_t n)
+{
+    char *label = tt_asprintf("%zu model%s from %s", n, n == 1 ? "" : "s", dir);
+    confirm_view *cv = confirm_data(app, TUI_CONFIRM_FILES, label, NULL, NULL, TUI_SERVICE_BOTH);
+    free(label);
+    free(cv->env);
+    cv->env = tt_strdup(env);
+    cv->files_dir = tt_strdup(dir);
+    cv->names = tt_calloc(n ? n : 1, sizeof(char *));
+    cv->what = tt_calloc(n ? n : 1, sizeof(char *));
+    for (size_t i = 0; i < n; i++) {
+        cv->names[i] = tt_strdup(models[i]);
+        cv->what[i] = tt_strdup(what[i]);
+    }
+    cv->n_names = n;
     tui_dialog_free(cv->dialog);
     build_dialog(cv);
     return tui_view_new(&dialog_ops, cv);

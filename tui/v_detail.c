@@ -138,3 +138,30 @@ tui_view *tui_view_event_new(tui_app *app, const char *model, const tui_event *e
     tui_text_append_text(t, e->message && *e->message ? e->message : "(no message)");
     return detail_new(tt_asprintf("%s > event %s", model, e->reason ? e->reason : ""), t);
 }
+
+tui_view *tui_view_file_entry_new(tui_app *app, const tui_files_plan *p, const tui_files_entry *e)
+{
+    (void)app;
+    tui_text *t = tui_text_new(0);
+    field(t, "Model", e->model);
+    field(t, "Files", tui_file_state_text(e->state));
+    field(t, "File", e->file ? e->file : "(none: a live model without a file)");
+    field(t, "Version", e->version);
+    field(t, "Env", p->env);
+    tui_text_append(t, "");
+    if (e->state == TUI_FILE_DRIFT) {
+        tui_text_append(t, "What differs, the cluster's value → the file's:");
+        for (size_t i = 0; i < e->n_changes; i++) {
+            char *line = tt_asprintf("  %s", e->changes[i]);
+            tui_text_append_text(t, line);
+            free(line);
+        }
+    } else if (e->state == TUI_FILE_FILE_ONLY) {
+        tui_text_append_text(t, "No namespace for this model yet: applying its file creates it.");
+    } else if (e->state == TUI_FILE_NO_FILE) {
+        tui_text_append_text(t, "Live in the cluster, with no file: ttstui export writes one.");
+    } else {
+        tui_text_append_text(t, "The cluster runs what the file says.");
+    }
+    return detail_new(tt_asprintf("plan > %s", e->model), t);
+}

@@ -11,12 +11,14 @@
 #include "w_list.h"
 
 enum { COL_MODEL, COL_LATEST, COL_STREAM, COL_VALIDATE, COL_VERSION, COL_TRAFFIC, COL_IMAGE,
-       COL_SCALE, COL_AGE, N_COLS };
+       COL_SCALE, COL_AGE, COL_FILES, N_COLS };
 
 static const tui_list_column columns[N_COLS] = {
     {"MODEL", 12, 3, false, false},   {"LATEST", 8, 0, false, false},   {"STREAM", 11, 0, false, false},
     {"VALIDATE", 11, 0, false, false}, {"VERSION", 10, 0, false, false}, {"TRAFFIC", 7, 2, false, false},
     {"IMAGE", 12, 0, false, true}, {"SCALE", 9, 0, false, true}, {"AGE", 4, 0, true, true},
+    /* only with deployment files (--deployments) */
+    {"FILES", 9, 0, false, false},
 };
 
 /* An image tag a model runs, and the digest the registry says it points
@@ -34,7 +36,59 @@ typedef struct models_view {
     tui_list *list;
     tag_now tags[MAX_TAGS_ASKED];
     size_t n_tags;
+    /* With deployment files: the rows after the fleet's are the models
+     * that have a file and no namespace (indexes into the plan seen). */
+    const tui_files_plan *plan_seen;
+    size_t *file_only;
+    size_t n_file_only;
 } models_view;
+
+/* The file-only rows of the app's current plan. */
+static void index_file_only(models_view *mv, bool new_plan)
+{
+    const tui_files_plan *p = tui_app_files(mv->app);
+    if (p == mv->plan_seen && !new_plan) /* a new plan may reuse the old one's address */
+        return;
+    mv->plan_seen = p;
+    free(mv->file_only);
+    mv->file_only = NULL;
+    mv->n_file_only = 0;
+    if (!p)
+        return;
+    mv->file_only = tt_calloc(p->n ? p->n : 1, sizeof(size_t));
+    for (size_t i = 0; i < p->n; i++)
+        if (p->entries[i].state == TUI_FILE_FILE_ONLY)
+            mv->file_only[mv->n_file_only++] = i;
+}
+
+/* The plan entry of a file-only row, or NULL for a row of the fleet. */
+static const tui_files_entry *file_only_row(const models_view *mv, size_t row)
+{
+    size_t nf = fleet_model_count(tui_app_fleet(mv->app));
+    if (row < nf || row - nf >= mv->n_file_only || !mv->plan_seen)
+        return NULL;
+    return &mv->plan_seen->entries[mv->file_only[row - nf]];
+}
+
+/* The FILES cell of a live model. */
+static const char *files_cell(const models_view *mv, const char *model, tui_role *role)
+{
+    const tui_files_plan *p = mv->plan_seen;
+    if (!p) {
+        *role = TUI_ROLE_DIM;
+        return tui_app_files_error(mv->app) ? "?" : "...";
+    }
+    if (p->n_errors) {
+        *role = TUI_ROLE_ERROR;
+        return "bad files";
+    }
+    const tui_files_entry *e = tui_files_plan_find(p, model);
+    tui_file_state st = e ? e->state : TUI_FILE_NO_FILE;
+    *role = st == TUI_FILE_IN_SYNC ? TUI_ROLE_STATUS_OK
+            : st == TUI_FILE_DRIFT ? TUI_ROLE_WARNING
+                                   : TUI_ROLE_DIM;
+    return tui_file_state_text(st);
+}
 
 static const tag_now *tag_find(const models_view *mv, const char *image)
 {
@@ -59,22 +113,38 @@ static bool tag_moved(const models_view *mv, const fleet_service *s, const char 
 static size_t src_count(void *ctx)
 {
     models_view *mv = ctx;
-    return fleet_model_count(tui_app_fleet(mv->app));
+    return fleet_model_count(tui_app_fleet(mv->app)) + mv->n_file_only;
 }
 
 static const char *src_key(void *ctx, size_t row)
 {
     models_view *mv = ctx;
     const fleet_model *m = fleet_model_at(tui_app_fleet(mv->app), row);
-    return m ? m->name : NULL;
+    const tui_files_entry *e = m ? NULL : file_only_row(mv, row);
+    return m ? m->name : e ? e->model : NULL;
+}
+
+static const char *file_only_cell(const tui_files_entry *e, int col, tui_role *role)
+{
+    *role = TUI_ROLE_DIM;
+    switch (col) {
+    case COL_MODEL: return e->model;
+    case COL_VERSION: return e->version ? e->version : "-";
+    case COL_FILES: return tui_file_state_text(e->state);
+    case COL_LATEST:
+    case COL_AGE: return "";
+    default: return "-";
+    }
 }
 
 static const char *src_cell(void *ctx, size_t row, int col, tui_role *role, char *buf, size_t size)
 {
     models_view *mv = ctx;
     const fleet_model *m = fleet_model_at(tui_app_fleet(mv->app), row);
-    if (!m)
-        return "";
+    if (!m) {
+        const tui_files_entry *e = file_only_row(mv, row);
+        return e ? file_only_cell(e, col, role) : "";
+    }
     const fleet_service *s = m->stream.present ? &m->stream : &m->validate;
     fleet_serving live;
     bool serving = fleet_service_serving(s, &live);
@@ -136,6 +206,8 @@ static const char *src_cell(void *ctx, size_t row, int col, tui_role *role, char
     }
     case COL_AGE:
         return tui_fmt_age(m->created, (long long)time(NULL), buf, size);
+    case COL_FILES:
+        return files_cell(mv, m->name, role);
     }
     return "";
 }
@@ -143,9 +215,11 @@ static const char *src_cell(void *ctx, size_t row, int col, tui_role *role, char
 static int src_compare(void *ctx, size_t a, size_t b, int col)
 {
     models_view *mv = ctx;
+    const fleet_model *ma = fleet_model_at(tui_app_fleet(mv->app), a);
+    const fleet_model *mb = fleet_model_at(tui_app_fleet(mv->app), b);
+    if (col == COL_AGE && (!ma || !mb)) /* a file-only row has no age: last */
+        return ma == mb ? 0 : ma ? -1 : 1;
     if (col == COL_AGE) {
-        const fleet_model *ma = fleet_model_at(tui_app_fleet(mv->app), a);
-        const fleet_model *mb = fleet_model_at(tui_app_fleet(mv->app), b);
         /* Youngest first, like a sorted AGE column reads. */
         return ma->created == mb->created ? 0 : ma->created > mb->created ? -1 : 1;
     }
@@ -186,6 +260,14 @@ static void draw(tui_view *v, tui_app *app, WINDOW *w, int y, int x, int h, int 
     cx += tui_draw_textf(w, y, cx, width - cx, TUI_ROLE_NORMAL, "  %zu ready", ready);
     if (failing)
         cx += tui_draw_textf(w, y, cx, width - cx, TUI_ROLE_STATUS_FAIL, "  %zu failing", failing);
+    const tui_files_plan *fp = mv->plan_seen;
+    if (fp && fp->n_errors)
+        cx += tui_draw_textf(w, y, cx, width - cx, TUI_ROLE_ERROR, "  files: %zu bad (:plan)",
+                             fp->n_errors);
+    else if (fp && fp->counts[TUI_FILE_DRIFT] + fp->counts[TUI_FILE_FILE_ONLY])
+        cx += tui_draw_textf(w, y, cx, width - cx, TUI_ROLE_WARNING,
+                             "  files: %zu drift, %zu file only (:plan)",
+                             fp->counts[TUI_FILE_DRIFT], fp->counts[TUI_FILE_FILE_ONLY]);
     if (*tui_list_filter(mv->list))
         cx += tui_draw_textf(w, y, cx, width - cx, TUI_ROLE_WARNING, "  filter: %s (%zu shown)",
                              tui_list_filter(mv->list), tui_list_visible_count(mv->list));
@@ -210,12 +292,20 @@ static void draw(tui_view *v, tui_app *app, WINDOW *w, int y, int x, int h, int 
     tui_app_wake_at(app, tt_now_ms() + 60000);
 }
 
+static int n_cols(const tui_app *app)
+{
+    return tui_app_files_dir(app) ? N_COLS : N_COLS - 1;
+}
+
 static void open_selected(models_view *mv, tui_app *app)
 {
     size_t row = tui_list_selected(mv->list);
     const fleet_model *m = fleet_model_at(tui_app_fleet(app), row);
+    const tui_files_entry *e = m ? NULL : file_only_row(mv, row);
     if (m)
         tui_app_push(app, tui_view_model_new(app, m->name));
+    else if (e) /* no namespace yet: its file in the plan */
+        tui_app_push(app, tui_view_plan_new(app, e->model));
 }
 
 static const char *selected_name(models_view *mv, tui_app *app)
@@ -247,7 +337,7 @@ static bool key(tui_view *v, tui_app *app, tui_key k, tui_action act)
         return true;
     case TUI_ACT_SORT: {
         int c = tui_list_sort_column(mv->list) + 1;
-        tui_list_set_sort(mv->list, c >= N_COLS ? -1 : c, false);
+        tui_list_set_sort(mv->list, c >= n_cols(app) ? -1 : c, false);
         return true;
     }
     case TUI_ACT_SORT_REVERSE:
@@ -328,12 +418,18 @@ static void fleet_changed(tui_view *v, tui_app *app)
 {
     models_view *mv = v->data;
     ask_tags(mv, app);
+    index_file_only(mv, false);
     tui_list_refresh(mv->list);
 }
 
 static void message(tui_view *v, tui_app *app, tui_msg *m)
 {
     models_view *mv = v->data;
+    if (m->type == TUI_MSG_FILES_PLAN) {
+        index_file_only(mv, true);
+        tui_list_refresh(mv->list);
+        return;
+    }
     if (m->type != TUI_MSG_IMAGE || !m->req)
         return;
     for (size_t i = 0; i < mv->n_tags; i++) {
@@ -370,6 +466,7 @@ static void close_view(tui_view *v, tui_app *app)
         free(mv->tags[i].digest);
     }
     tui_list_free(mv->list);
+    free(mv->file_only);
     free(mv);
 }
 
@@ -390,7 +487,7 @@ tui_view *tui_view_models_new(tui_app *app)
 {
     models_view *mv = tt_calloc(1, sizeof(*mv));
     mv->app = app;
-    mv->list = tui_list_new(columns, N_COLS, &source, mv);
+    mv->list = tui_list_new(columns, n_cols(app), &source, mv);
     tui_list_refresh(mv->list);
     return tui_view_new(&ops, mv);
 }

@@ -96,7 +96,19 @@ typedef enum tui_confirm_kind {
     TUI_CONFIRM_ROLLBACK,
     TUI_CONFIRM_PIN,
     TUI_CONFIRM_TRAFFIC,
+    TUI_CONFIRM_FILES,
 } tui_confirm_kind;
+
+/* Applies models[0..n) of the deployment files in dir (env: the plan's),
+ * after a confirmation listing them with what[i] (their changes in
+ * words); then each model's progress. */
+tui_view *tui_view_files_confirm_new(tui_app *app, const char *dir, const char *env,
+                                     const char *const *models, const char *const *what, size_t n);
+/* The deployment files against the cluster (tui_app_files); select: the
+ * model to put the cursor on, or NULL. */
+tui_view *tui_view_plan_new(tui_app *app, const char *select);
+/* One model of the plan in full: its file, state and every change. */
+tui_view *tui_view_file_entry_new(tui_app *app, const tui_files_plan *p, const tui_files_entry *e);
 
 /* req: for APPLY (copied); version: for ROLLBACK (both services). */
 tui_view *tui_view_confirm_new(tui_app *app, tui_confirm_kind kind, const char *model,

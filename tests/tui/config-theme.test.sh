@@ -52,7 +52,7 @@ KEYS
 expect rebound-dash "B quit"
 expect_not rebound-dash "q quit"
 "$TTSTUI_BIN" --print-keys --settings="$out/apply-A.yaml" >"$out/keys-A"
-grep -qP '^apply\tA\tpreview\t' "$out/keys-A" ||
+grep -qP '^apply\tA\tpreview,plan\t' "$out/keys-A" ||
   { echo "FAIL: --print-keys does not show the rebound key" >&2; cat "$out/keys-A" >&2; exit 1; }
 
 cat >"$out/bad-config.yaml" <<'YAML'
