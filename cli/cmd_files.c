@@ -111,35 +111,6 @@ int cli_cmd_plan(cli_session *s)
     return rc;
 }
 
-/* mkdir -p for one or two levels. */
-static int make_dir(const char *path, tt_error *err)
-{
-    if (mkdir(path, 0777) == 0 || errno == EEXIST)
-        return 0;
-    tt_error_set(err, TT_EIO, "%s: %s", path, strerror(errno));
-    return -1;
-}
-
-static int write_file(const char *path, const json_t *j, tt_error *err)
-{
-    char *tmp = tt_asprintf("%s.tmp", path);
-    int rc = json_dump_file(j, tmp, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    if (rc == 0) {
-        FILE *f = fopen(tmp, "a"); /* a final newline, as the files have */
-        rc = f && fputc('\n', f) != EOF ? 0 : -1;
-        if (f && fclose(f) != 0)
-            rc = -1;
-    }
-    if (rc == 0 && rename(tmp, path) != 0)
-        rc = -1;
-    if (rc < 0) {
-        tt_error_set(err, TT_EIO, "%s: %s", path, strerror(errno));
-        unlink(tmp);
-    }
-    free(tmp);
-    return rc;
-}
-
 int cli_cmd_export(cli_session *s)
 {
     tt_error err;
@@ -177,15 +148,12 @@ int cli_cmd_export(cli_session *s)
         }
     }
     char *dir = tt_asprintf("%s/%s", s->o->to_dir, env);
-    if (rc == CLI_EXIT_OK && (make_dir(s->o->to_dir, &err) < 0 || make_dir(dir, &err) < 0))
-        rc = cli_fail(s->cmd, &err);
     size_t written = 0, failed = 0;
     for (size_t i = 0; rc == CLI_EXIT_OK && i < n; i++) {
         tt_error_clear(&err);
         deploy_file *f = ops_live_model_file(lm, which[i], env, &err);
         char *path = f ? tt_asprintf("%s/%s.config.json", dir, f->model) : NULL;
-        json_t *j = f ? deploy_file_to_json(f) : NULL;
-        if (!f || write_file(path, j, &err) < 0) {
+        if (!f || ops_deploy_file_write(f, path, &err) < 0) {
             char *m = tt_text_clean(err.message, 0);
             cli_errorf(s->cmd, "error: %s", m);
             free(m);
@@ -196,7 +164,6 @@ int cli_cmd_export(cli_session *s)
             free(p);
             written++;
         }
-        json_decref(j);
         free(path);
         deploy_file_free(f);
     }

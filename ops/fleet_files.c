@@ -6,6 +6,9 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
@@ -808,4 +811,42 @@ const char *ops_files_pick_env(const config *cfg, const char *context, const ops
     }
     free(envs);
     return one;
+}
+
+int ops_deploy_file_write(const deploy_file *f, const char *path, tt_error *err)
+{
+    char *dir = tt_strdup(path);
+    char *slash = strrchr(dir, '/');
+    int rc = 0;
+    if (slash && slash != dir) {
+        *slash = '\0';
+        rc = tt_mkdir_p(dir, 0777, err);
+    }
+    free(dir);
+    if (rc < 0)
+        return -1;
+    json_t *j = deploy_file_to_json(f);
+    char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(j);
+    if (!text) {
+        tt_error_set(err, TT_EIO, "%s: cannot encode the file", path);
+        return -1;
+    }
+    char *tmp = tt_asprintf("%s.tmp.%ld", path, (long)getpid());
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
+    if (!out && fd >= 0)
+        close(fd);
+    rc = out && fputs(text, out) != EOF && fputc('\n', out) != EOF ? 0 : -1;
+    if (out && fclose(out) != 0)
+        rc = -1;
+    if (rc == 0 && rename(tmp, path) != 0)
+        rc = -1;
+    if (rc < 0) {
+        tt_error_set(err, TT_EIO, "cannot write %s: %s", path, strerror(errno));
+        unlink(tmp);
+    }
+    free(tmp);
+    free(text);
+    return rc;
 }

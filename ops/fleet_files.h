@@ -39,6 +39,12 @@ typedef struct ops_deploy_tree {
 int ops_deploy_tree_load(const char *const *paths, size_t n_paths, ops_deploy_tree *t);
 void ops_deploy_tree_clear(ops_deploy_tree *t);
 
+/* Writes f to path as the files are written (two-space indent, a final
+ * newline, ttstui export's key order), creating the missing folders, by
+ * a temporary file renamed over path (mode 0644 less the umask). 0 or -1
+ * with err naming the path. */
+int ops_deploy_file_write(const deploy_file *f, const char *path, tt_error *err);
+
 /* The environments the tree's files name, sorted, unique (borrowed from
  * the files); *n gets the count. Caller frees the array. */
 const char **ops_deploy_tree_envs(const ops_deploy_tree *t, size_t *n);

@@ -123,6 +123,10 @@ const char *tui_view_name(unsigned view);
       TUI_VIEW_FORM | TUI_VIEW_CONFIRM, 0)                                                       \
     X(SUBMIT, "submit", "<Enter>", "Form: preview the release; dialog: press the button",        \
       TUI_VIEW_FORM | TUI_VIEW_CONFIRM, 0)                                                       \
+    X(FROM_FILE, "from-file", "<C-r>",                                                           \
+      "Form: fill in from the model's deployment file (--deployments)", TUI_VIEW_FORM, 0)        \
+    X(SAVE_FILE, "save-file", "<C-o>",                                                           \
+      "Form: write the release to the model's deployment file, for review", TUI_VIEW_FORM, 0)   \
     X(REDRAW, "redraw", "<C-l>", "Redraw the screen", TUI_VIEW_ALL, 0)
 
 typedef enum tui_action {

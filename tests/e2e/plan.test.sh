@@ -8,13 +8,13 @@
 . "$(dirname "$0")/lib.sh"
 start_cluster
 D="$E2E_TMP/dep"
-"$TTSTUI_BIN" --kubeconfig "$KC" export --to "$D" --env staging >/dev/null 2>&1 || true
-[ -f "$D/staging/viacom.config.json" ] || fail "export wrote no files"
-edit() { jq "$2" "$D/staging/$1.config.json" >"$E2E_TMP/x" && mv "$E2E_TMP/x" "$D/staging/$1.config.json"; }
+"$TTSTUI_BIN" --kubeconfig "$KC" export --to "$D" --env prod >/dev/null 2>&1 || true
+[ -f "$D/prod/viacom.config.json" ] || fail "export wrote no files"
+edit() { jq "$2" "$D/prod/$1.config.json" >"$E2E_TMP/x" && mv "$E2E_TMP/x" "$D/prod/$1.config.json"; }
 edit viacom '.version = "9" | .traffic = [{"tag": "9", "percent": 100}] | .stream.maxScale = 40'
 edit five9-de-de '.stream.maxScale = 40' # a change under the live version: refused
-jq '.model = "brand-new"' "$D/staging/mitel-de.config.json" >"$D/staging/brand-new.config.json"
-rm "$D/staging/studysync.config.json"
+jq '.model = "brand-new"' "$D/prod/mitel-de.config.json" >"$D/prod/brand-new.config.json"
+rm "$D/prod/studysync.config.json"
 
 start_tui 170 45 --deployments "$D"
 wait_for "files: 2 drift, 1 file only (:plan)" 30
@@ -27,7 +27,7 @@ wait_match '^brand-new .* file only *$'
 keys :
 type_text plan
 keys Enter
-wait_for "Deployment files $D (env staging)"
+wait_for "Deployment files $D (env prod)"
 wait_match '30 in sync +2 drift +1 file only +3 no file'
 wait_match '^viacom +drift +9 +version 3 → 9; stream maxScale 32 → 40; traffic 3:100% → 9:100%'
 wait_match '^brand-new +file only +3 +new model'
@@ -46,6 +46,8 @@ wait_match '│ +viacom +version 3 → 9'
 wait_match '│ +five9-de-de +stream maxScale 32 → 40'
 wait_match '│ +brand-new +new model'
 screen_matches "│ +five9-es-co " && fail "a model in sync is in the confirmation"
+# prod: the count of models is typed before Apply is enabled
+type_text "apply 3"
 keys Tab Enter
 wait_match '✓ done +model viacom +version 9 applied' 30
 wait_match '✓ done +model brand-new +version 3 applied' 30
@@ -66,11 +68,65 @@ keys Escape
 wait_match '32 in sync +1 drift +0 file only +3 no file' 30
 
 # a bad file: nothing compared, its place named
-printf '{\n  "env": "staging",\n  "model": "broken",\n' >"$D/staging/broken.config.json"
+printf '{\n  "env": "prod",\n  "model": "broken",\n' >"$D/prod/broken.config.json"
 keys R
 wait_for "1 bad file or rule: nothing is compared or applied until fixed" 30
 wait_match 'broken\.config\.json:[0-9]+:[0-9]+'
 keys a
 wait_for "Planning: apply once the plan is shown"
+rm "$D/prod/broken.config.json"
+keys R
+wait_match '32 in sync +1 drift +0 file only +3 no file' 30
+
+# the deploy form writes its release to the model's file (for review), and
+# fills itself in from the file
+keys Escape
+filter_models usp
+keys d
+wait_for "Deploy a release to demo"
+wait_match '^ +Version +4 *$'
+keys C-o
+wait_for "Wrote $D/prod/usp.config.json: version 4, for review (git diff); nothing applied"
+[ "$(jq -r '.version, .traffic[0].tag, .traffic[0].percent, .stream.paths[0]' "$D/prod/usp.config.json" | tr '\n' ' ')" = \
+  "4 4 100 /api/text_to_speech/stream " ] || fail "usp's file: $(cat "$D/prod/usp.config.json")"
+kubectl --kubeconfig "$KC" get ksvc -n usp stream -o jsonpath='{.spec.template.metadata.name}' |
+  grep -qx stream-3 || fail "saving the file applied something"
+jq '.stream.maxScale = "40" | .version = "7"' "$D/prod/usp.config.json" >"$E2E_TMP/x" && mv "$E2E_TMP/x" "$D/prod/usp.config.json"
+keys C-r
+wait_for "Filled in from $D/prod/usp.config.json (version 7)"
+wait_match '^ +Version +7 *$'
+wait_match '^ +Max scale +40 *$'
+# a form with errors writes nothing
+keys Escape
+wait_for "Discard"
+keys Tab Enter
+wait_match '^usp '
+keys :
+type_text deploy
+keys Enter
+wait_for "Deploy a release to demo"
+keys C-o
+wait_for "Fix "
+screen_has "nothing was written" || fail "a form with errors was written"
+# a new model's file starts from another file of its env's folder
+type_text fresh
+keys Tab Tab
+type_text "registry.example/tts/worker@sha256:$(printf 'a%.0s' {1..64})"
+wait_for "Ready: Enter shows the preview"
+keys C-o
+wait_for "No file in the folder of $D/staging/fresh.config.json to start a new one from"
+[ ! -e "$D/staging" ] || fail "a folder was made for a file not written"
+keys Up Up Up Space
+wait_match '^ +Environment +< prod >'
+keys C-o
+wait_for "Created $D/prod/fresh.config.json: version 1"
+[ "$(jq -r '.env, .model, .version, .validate.paths[0]' "$D/prod/fresh.config.json" | tr '\n' ' ')" = \
+  "prod fresh 1 /api/text_to_speech/input_validated " ] || fail "fresh's file: $(cat "$D/prod/fresh.config.json")"
+keys Escape
+wait_for "Discard"
+keys Tab Enter
+wait_for "filter: usp"
+keys Escape # clears the filter
+wait_match '^fresh .* file only *$' 30
 quit_tui
 pass "deployment files: FILES column, :plan, details, apply of those that differ, refusal, bad file"
