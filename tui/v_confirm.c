@@ -12,6 +12,8 @@
 #include "v_common.h"
 #include "w_dialog.h"
 
+#define STEP_LINES 4 /* the most lines a step's message takes */
+
 typedef struct step {
     char *object;
     tui_step_state state;
@@ -271,10 +273,30 @@ static void draw(tui_view *v, tui_app *app, WINDOW *w, int y, int x, int h, int 
         int cx = x + 2;
         cx += tui_draw_textf(w, ry, cx, width - cx, role, "%s %-8s", sym, st);
         cx += tui_draw_textf(w, ry, cx, width - cx, TUI_ROLE_NORMAL, " %-28s", cv->steps[i].object);
-        if (cv->steps[i].message)
-            tui_draw_textf(w, ry, cx, width - cx,
-                           cv->steps[i].state == TUI_STEP_FAILED ? TUI_ROLE_ERROR : TUI_ROLE_DIM,
-                           " %s", cv->steps[i].message);
+        if (!cv->steps[i].message)
+            continue;
+        /* A reason is read whole: wrapped under itself, up to STEP_LINES
+         * lines (the last one cut with a mark). */
+        tui_role mrole = cv->steps[i].state == TUI_STEP_FAILED ? TUI_ROLE_ERROR : TUI_ROLE_DIM;
+        int mw = width - cx - 1;
+        const char *msg = cv->steps[i].message, *rest = NULL;
+        size_t n = 0;
+        for (int line = 0; mw > 8 && msg && ry < y + h - 2; line++) {
+            const char *start = tui_wrap_line(msg, mw, &n, &rest);
+            if (!start)
+                break;
+            if (line == STEP_LINES - 1 || ry + 1 >= y + h - 2) {
+                tui_draw_text(w, ry, cx + 1, mw, mrole, start, false); /* cut with a mark */
+                break;
+            }
+            char *part = tt_strndup(start, n);
+            tui_draw_text(w, ry, cx + 1, mw, mrole, part, false);
+            free(part);
+            msg = rest;
+            if (!msg || !*msg)
+                break;
+            ry++;
+        }
     }
     if (!cv->n_steps && !cv->done)
         tui_draw_text(w, ry, x + 2, width - 2, TUI_ROLE_DIM, "starting...", false);

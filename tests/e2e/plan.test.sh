@@ -52,6 +52,7 @@ keys Tab Enter
 wait_match '✓ done +model viacom +version 9 applied' 30
 wait_match '✓ done +model brand-new +version 3 applied' 30
 wait_match '✗ FAILED +model five9-de-de +revision stream-3 already exists with a different template' 30
+wait_for "release it as version 4" # the reason wraps under itself: read whole
 wait_for "Failed: 1 of 3 models not applied"
 got=$(kubectl --kubeconfig "$KC" get ksvc -n viacom stream -o jsonpath='{.spec.template.metadata.name}')
 [ "$got" = stream-9 ] || fail "viacom's stream template is '$got'"
