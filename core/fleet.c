@@ -6,6 +6,11 @@
  * finds it by binary search on that key, so 200,000 revision applies cost
  * O(log r) each plus a short memmove. Namespaces are tracked separately
  * (a namespace alone is not a model) in a sorted array too.
+ *
+ * This file owns the store: struct fleet, turning objects into records,
+ * apply, relist and sweep, lookups. The string set is in fleet_strset.c,
+ * the questions asked of a model in fleet_query.c, time and condition
+ * helpers and the status JSON in fleet_json.c (fleet_internal.h).
  */
 #include "fleet.h"
 
@@ -14,87 +19,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "fleet_internal.h"
 #include "tt_common.h"
 
 enum { SLOT_STREAM, SLOT_VALIDATE, SLOT_NONE };
 #define PIN_NAME "latest-pinned-service"
 #define N_KINDS 4
-
-/* ---- a string hash set, used only to remember what a relist saw ------ */
-
-typedef struct strset {
-    char **slots;
-    size_t cap; /* power of two */
-    size_t n;
-} strset;
-
-static uint64_t str_hash(const char *s)
-{
-    uint64_t h = 1469598103934665603ULL;
-    for (; *s; s++)
-        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
-    return h;
-}
-
-static void strset_free(strset *s)
-{
-    if (!s)
-        return;
-    for (size_t i = 0; i < s->cap; i++)
-        free(s->slots[i]);
-    free(s->slots);
-    free(s);
-}
-
-static strset *strset_new(void)
-{
-    strset *s = tt_calloc(1, sizeof *s);
-    s->cap = 64;
-    s->slots = tt_calloc(s->cap, sizeof *s->slots);
-    return s;
-}
-
-/* The set's own copy of key, or NULL. */
-static const char *strset_get(const strset *s, const char *key)
-{
-    size_t i = str_hash(key) & (s->cap - 1);
-    while (s->slots[i]) {
-        if (strcmp(s->slots[i], key) == 0)
-            return s->slots[i];
-        i = (i + 1) & (s->cap - 1);
-    }
-    return NULL;
-}
-
-static bool strset_has(const strset *s, const char *key)
-{
-    return strset_get(s, key) != NULL;
-}
-
-static void strset_insert_owned(strset *s, char *key)
-{
-    size_t i = str_hash(key) & (s->cap - 1);
-    while (s->slots[i]) {
-        if (strcmp(s->slots[i], key) == 0) {
-            free(key);
-            return;
-        }
-        i = (i + 1) & (s->cap - 1);
-    }
-    s->slots[i] = key;
-    s->n++;
-    if (s->n * 2 > s->cap) {
-        char **old = s->slots;
-        size_t old_cap = s->cap;
-        s->cap *= 2;
-        s->slots = tt_calloc(s->cap, sizeof *s->slots);
-        s->n = 0;
-        for (size_t j = 0; j < old_cap; j++)
-            if (old[j])
-                strset_insert_owned(s, old[j]);
-        free(old);
-    }
-}
 
 /* ---- the fleet ---------------------------------------------------------- */
 
@@ -140,56 +70,6 @@ static const char *jstr(const json_t *obj, const char *key)
 static const char *meta_str(const json_t *obj, const char *key)
 {
     return jstr(json_object_get(obj, "metadata"), key);
-}
-
-long long fleet_parse_rfc3339(const char *s)
-{
-    if (!s)
-        return 0;
-    int y, mo, d, h, mi, sec, n = 0;
-    if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6)
-        return 0;
-    const char *p = s + n;
-    if (*p == '.')
-        for (p++; *p >= '0' && *p <= '9'; p++)
-            ;
-    long offset = 0;
-    if (*p == '+' || *p == '-') {
-        int oh, om;
-        if (sscanf(p + 1, "%2d:%2d", &oh, &om) != 2)
-            return 0;
-        offset = (oh * 3600L + om * 60L) * (*p == '-' ? -1 : 1);
-    } else if (*p != 'Z' && *p != 'z') {
-        return 0;
-    }
-    struct tm tm = {0};
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = sec;
-    return (long long)timegm(&tm) - offset;
-}
-
-void fleet_format_rfc3339(long long t, char out[32])
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-    if (!gmtime_r(&tt, &tm) || strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-        tt_strlcpy(out, "1970-01-01T00:00:00Z", 32);
-}
-
-const json_t *fleet_find_condition(const json_t *obj, const char *type)
-{
-    const json_t *conds = json_object_get(json_object_get(obj, "status"), "conditions");
-    size_t i;
-    const json_t *c;
-    json_array_foreach(conds, i, c) {
-        if (tt_streq(jstr(c, "type"), type))
-            return c;
-    }
-    return NULL;
 }
 
 static fleet_cond cond_status(const json_t *c)
@@ -258,15 +138,6 @@ static void revision_clear(fleet_revision *r)
     memset(r, 0, sizeof *r);
 }
 
-/* "stream-12" -> "12" for service "stream"; the whole name otherwise. */
-static const char *version_of(const char *revision, const char *service)
-{
-    size_t plen = strlen(service);
-    if (strncmp(revision, service, plen) == 0 && revision[plen] == '-' && revision[plen + 1])
-        return revision + plen + 1;
-    return revision;
-}
-
 /* Copies name, reason and message (each may be NULL but name) into one
  * block starting with the name; version points into the name. */
 static void revision_strings(fleet_revision *r, const char *name, const char *reason,
@@ -284,7 +155,7 @@ static void revision_strings(fleet_revision *r, const char *name, const char *re
         *dst[i] = src[i] ? memcpy(at, src[i], len[i]) : NULL;
         at += len[i];
     }
-    r->version = (char *)version_of(r->name, service);
+    r->version = (char *)fleet_version_of(r->name, service);
 }
 
 static void revision_parse(fleet *f, fleet_revision *r, const json_t *obj, const char *service)
@@ -902,287 +773,4 @@ uint64_t fleet_generation(const fleet *f)
 const char *fleet_pinned_model(const fleet *f)
 {
     return f ? f->pin : NULL;
-}
-
-bool fleet_model_ready(const fleet_model *m)
-{
-    return m && m->stream.present && m->validate.present &&
-           m->stream.ready == FLEET_COND_TRUE && m->validate.ready == FLEET_COND_TRUE;
-}
-
-bool fleet_version_number(const char *v, unsigned long long *out)
-{
-    size_t n = v ? strlen(v) : 0;
-    if (n == 0 || n > 18 || strspn(v, "0123456789") != n)
-        return false;
-    *out = strtoull(v, NULL, 10);
-    return true;
-}
-
-bool fleet_service_serving(const fleet_service *s, fleet_serving *out)
-{
-    if (!s || !s->present || !s->latest_ready)
-        return false;
-    for (size_t i = 0; i < s->n_revisions; i++) {
-        const fleet_revision *r = &s->revisions[i];
-        if (tt_streq(r->name, s->latest_ready)) {
-            *out = (fleet_serving){r->image, r->min_scale, r->max_scale};
-            return true;
-        }
-    }
-    bool template_is_ready = s->template_name ? tt_streq(s->template_name, s->latest_ready)
-                                              : tt_streq(s->latest_created, s->latest_ready);
-    if (!template_is_ready)
-        return false;
-    *out = (fleet_serving){s->template_image, s->template_min_scale, s->template_max_scale};
-    return true;
-}
-
-/* Calls fn with the version of every revision the model has or its
- * services name; stops when fn returns true. */
-static bool any_version(const fleet_model *m, bool (*fn)(const char *version, void *ud), void *ud)
-{
-    const fleet_service *svcs[2] = {&m->stream, &m->validate};
-    for (int s = 0; s < 2; s++) {
-        const fleet_service *sv = svcs[s];
-        const char *service = slot_name(s == 0 ? SLOT_STREAM : SLOT_VALIDATE);
-        for (size_t i = 0; i < sv->n_revisions; i++)
-            if (fn(sv->revisions[i].version, ud))
-                return true;
-        if (!sv->present)
-            continue;
-        const char *named[3] = {sv->latest_created, sv->latest_ready, sv->template_name};
-        for (int i = 0; i < 3; i++)
-            if (named[i] && fn(version_of(named[i], service), ud))
-                return true;
-        for (size_t i = 0; i < sv->n_traffic; i++)
-            if (sv->traffic[i].revision && fn(version_of(sv->traffic[i].revision, service), ud))
-                return true;
-    }
-    return false;
-}
-
-static bool same_version(const char *version, void *ud)
-{
-    return tt_streq(version, ud);
-}
-
-bool fleet_model_has_version(const fleet_model *m, const char *version)
-{
-    return m && version && any_version(m, same_version, (void *)version);
-}
-
-static bool track_highest(const char *version, void *ud)
-{
-    unsigned long long v, *best = ud;
-    if (fleet_version_number(version, &v) && v > *best)
-        *best = v;
-    return false;
-}
-
-char *fleet_next_version(const fleet_model *m)
-{
-    unsigned long long best = 0;
-    if (m)
-        any_version(m, track_highest, &best);
-    return tt_asprintf("%llu", best + 1);
-}
-
-bool fleet_service_traffic_pinned(const fleet_service *s)
-{
-    if (!s || !s->present || s->n_traffic == 0)
-        return false;
-    int on_latest = 0;
-    for (size_t i = 0; i < s->n_traffic; i++) {
-        const fleet_traffic *t = &s->traffic[i];
-        if (t->latest_revision || (t->revision && tt_streq(t->revision, s->latest_ready)))
-            on_latest += t->percent;
-    }
-    return on_latest < 100;
-}
-
-
-static int cmp_str_ptr(const void *a, const void *b)
-{
-    return strcmp(*(const char *const *)a, *(const char *const *)b);
-}
-
-/* The sorted versions receiving traffic (percent > 0); falls back to the
- * latest ready revision when there is no traffic block. Caller frees the
- * array (the strings belong to s). */
-static size_t served_versions(const fleet_service *s, const char *service, const char ***out)
-{
-    const char **v = tt_calloc(s->n_traffic + 1, sizeof *v);
-    size_t n = 0;
-    for (size_t i = 0; i < s->n_traffic; i++) {
-        if (s->traffic[i].percent <= 0 || !s->traffic[i].revision)
-            continue;
-        const char *ver = version_of(s->traffic[i].revision, service);
-        bool dup = false;
-        for (size_t j = 0; j < n; j++)
-            dup = dup || strcmp(v[j], ver) == 0;
-        if (!dup)
-            v[n++] = ver;
-    }
-    if (n == 0 && s->latest_ready)
-        v[n++] = version_of(s->latest_ready, service);
-    qsort(v, n, sizeof *v, cmp_str_ptr);
-    *out = v;
-    return n;
-}
-
-bool fleet_model_versions_differ(const fleet_model *m)
-{
-    if (!m || !m->stream.present || !m->validate.present)
-        return false;
-    const char **a, **b;
-    size_t na = served_versions(&m->stream, "stream", &a);
-    size_t nb = served_versions(&m->validate, "validate", &b);
-    bool differ = false;
-    if (na && nb) {
-        differ = na != nb;
-        for (size_t i = 0; !differ && i < na; i++)
-            differ = strcmp(a[i], b[i]) != 0;
-    }
-    free(a);
-    free(b);
-    return differ;
-}
-
-/* ---- status JSON ---------------------------------------------------------- */
-
-static const char *cond_name(fleet_cond c)
-{
-    return c == FLEET_COND_TRUE ? "True" : c == FLEET_COND_FALSE ? "False" : "Unknown";
-}
-
-static json_t *json_str_or_null(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
-
-static json_t *json_scale(int v)
-{
-    return v >= 0 ? json_integer(v) : json_null();
-}
-
-static json_t *revision_json(const fleet_revision *r)
-{
-    char created[32];
-    fleet_format_rfc3339(r->created, created);
-    json_t *o = json_object();
-    json_object_set_new(o, "name", json_string(r->name));
-    json_object_set_new(o, "version", json_string(r->version));
-    json_object_set_new(o, "ready", json_string(cond_name(r->ready)));
-    json_object_set_new(o, "reason", json_str_or_null(r->reason));
-    json_object_set_new(o, "image", json_str_or_null(r->image));
-    json_object_set_new(o, "minScale", json_scale(r->min_scale));
-    json_object_set_new(o, "maxScale", json_scale(r->max_scale));
-    json_object_set_new(o, "trafficPercent", json_integer(r->traffic_percent));
-    json_object_set_new(o, "created", r->created ? json_string(created) : json_null());
-    return o;
-}
-
-static json_t *service_json(const fleet_service *s)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "present", json_boolean(s->present));
-    json_object_set_new(o, "ready", json_string(cond_name(s->ready)));
-    json_object_set_new(o, "reason", json_str_or_null(s->reason));
-    json_object_set_new(o, "latestReadyRevision", json_str_or_null(s->latest_ready));
-    json_object_set_new(o, "latestCreatedRevision", json_str_or_null(s->latest_created));
-    json_object_set_new(o, "url", json_str_or_null(s->url));
-    json_t *traffic = json_array();
-    for (size_t i = 0; i < s->n_traffic; i++) {
-        const fleet_traffic *t = &s->traffic[i];
-        json_t *e = json_object();
-        json_object_set_new(e, "revisionName", json_str_or_null(t->revision));
-        json_object_set_new(e, "percent", json_integer(t->percent));
-        json_object_set_new(e, "tag", json_str_or_null(t->tag));
-        json_object_set_new(e, "latestRevision", json_boolean(t->latest_revision));
-        json_array_append_new(traffic, e);
-    }
-    json_object_set_new(o, "traffic", traffic);
-    json_t *revs = json_array();
-    for (size_t i = 0; i < s->n_revisions; i++)
-        json_array_append_new(revs, revision_json(&s->revisions[i]));
-    json_object_set_new(o, "revisions", revs);
-    return o;
-}
-
-json_t *fleet_model_json(const fleet_model *m)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "model", json_string(m->name));
-    json_object_set_new(o, "ready", json_boolean(fleet_model_ready(m)));
-    json_object_set_new(o, "pinnedLatest", json_boolean(m->pinned_latest));
-    json_object_set_new(o, "terminating", json_boolean(m->terminating));
-    json_t *svcs = json_object();
-    json_object_set_new(svcs, "stream", service_json(&m->stream));
-    json_object_set_new(svcs, "validate", service_json(&m->validate));
-    json_object_set_new(o, "services", svcs);
-    return o;
-}
-
-json_t *fleet_status_json(const fleet *f, const char *model)
-{
-    json_t *arr = json_array();
-    if (!f)
-        return arr;
-    if (model) {
-        const fleet_model *m = fleet_find(f, model);
-        if (m)
-            json_array_append_new(arr, fleet_model_json(m));
-        return arr;
-    }
-    for (size_t i = 0; i < f->n_models; i++)
-        json_array_append_new(arr, fleet_model_json(f->models[i]));
-    return arr;
-}
-
-/* Passes text through, indenting every line after the first by two more
- * spaces: the element's lines as json_dump gives them inside an array. */
-typedef struct indent_sink {
-    json_dump_callback_t cb;
-    void *data;
-} indent_sink;
-
-static int indent_chunk(const char *buf, size_t size, void *ud)
-{
-    const indent_sink *sink = ud;
-    size_t start = 0;
-    for (size_t i = 0; i < size; i++) {
-        if (buf[i] != '\n')
-            continue;
-        if (sink->cb(buf + start, i + 1 - start, sink->data) != 0 ||
-            sink->cb("  ", 2, sink->data) != 0)
-            return -1;
-        start = i + 1;
-    }
-    return start < size ? sink->cb(buf + start, size - start, sink->data) : 0;
-}
-
-static int dump_str(json_dump_callback_t cb, void *data, const char *s)
-{
-    return cb(s, strlen(s), data);
-}
-
-int fleet_status_json_dump(const fleet *f, const char *model, json_dump_callback_t cb,
-                           void *data)
-{
-    const fleet_model *only = model ? fleet_find(f, model) : NULL;
-    size_t n = model ? (only ? 1 : 0) : fleet_model_count(f);
-    if (n == 0)
-        return dump_str(cb, data, "[]");
-    if (dump_str(cb, data, "[\n  ") != 0)
-        return -1;
-    indent_sink sink = {cb, data};
-    for (size_t i = 0; i < n; i++) {
-        json_t *one = fleet_model_json(only ? only : f->models[i]);
-        int rc = json_dump_callback(one, indent_chunk, &sink, JSON_INDENT(2));
-        json_decref(one);
-        if (rc != 0 || dump_str(cb, data, i + 1 < n ? ",\n  " : "\n]") != 0)
-            return -1;
-    }
-    return 0;
 }

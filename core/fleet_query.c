@@ -1,0 +1,156 @@
+/*
+ * Questions asked of a model or service of the fleet (core/fleet.h):
+ * ready, what it serves, its versions, pinned traffic. They read the
+ * public records only.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fleet.h"
+#include "fleet_internal.h"
+#include "tt_common.h"
+
+bool fleet_model_ready(const fleet_model *m)
+{
+    return m && m->stream.present && m->validate.present &&
+           m->stream.ready == FLEET_COND_TRUE && m->validate.ready == FLEET_COND_TRUE;
+}
+
+bool fleet_version_number(const char *v, unsigned long long *out)
+{
+    size_t n = v ? strlen(v) : 0;
+    if (n == 0 || n > 18 || strspn(v, "0123456789") != n)
+        return false;
+    *out = strtoull(v, NULL, 10);
+    return true;
+}
+
+bool fleet_service_serving(const fleet_service *s, fleet_serving *out)
+{
+    if (!s || !s->present || !s->latest_ready)
+        return false;
+    for (size_t i = 0; i < s->n_revisions; i++) {
+        const fleet_revision *r = &s->revisions[i];
+        if (tt_streq(r->name, s->latest_ready)) {
+            *out = (fleet_serving){r->image, r->min_scale, r->max_scale};
+            return true;
+        }
+    }
+    bool template_is_ready = s->template_name ? tt_streq(s->template_name, s->latest_ready)
+                                              : tt_streq(s->latest_created, s->latest_ready);
+    if (!template_is_ready)
+        return false;
+    *out = (fleet_serving){s->template_image, s->template_min_scale, s->template_max_scale};
+    return true;
+}
+
+/* Calls fn with the version of every revision the model has or its
+ * services name; stops when fn returns true. */
+static bool any_version(const fleet_model *m, bool (*fn)(const char *version, void *ud), void *ud)
+{
+    const fleet_service *svcs[2] = {&m->stream, &m->validate};
+    for (int s = 0; s < 2; s++) {
+        const fleet_service *sv = svcs[s];
+        const char *service = s == 0 ? "stream" : "validate";
+        for (size_t i = 0; i < sv->n_revisions; i++)
+            if (fn(sv->revisions[i].version, ud))
+                return true;
+        if (!sv->present)
+            continue;
+        const char *named[3] = {sv->latest_created, sv->latest_ready, sv->template_name};
+        for (int i = 0; i < 3; i++)
+            if (named[i] && fn(fleet_version_of(named[i], service), ud))
+                return true;
+        for (size_t i = 0; i < sv->n_traffic; i++)
+            if (sv->traffic[i].revision && fn(fleet_version_of(sv->traffic[i].revision, service), ud))
+                return true;
+    }
+    return false;
+}
+
+static bool same_version(const char *version, void *ud)
+{
+    return tt_streq(version, ud);
+}
+
+bool fleet_model_has_version(const fleet_model *m, const char *version)
+{
+    return m && version && any_version(m, same_version, (void *)version);
+}
+
+static bool track_highest(const char *version, void *ud)
+{
+    unsigned long long v, *best = ud;
+    if (fleet_version_number(version, &v) && v > *best)
+        *best = v;
+    return false;
+}
+
+char *fleet_next_version(const fleet_model *m)
+{
+    unsigned long long best = 0;
+    if (m)
+        any_version(m, track_highest, &best);
+    return tt_asprintf("%llu", best + 1);
+}
+
+bool fleet_service_traffic_pinned(const fleet_service *s)
+{
+    if (!s || !s->present || s->n_traffic == 0)
+        return false;
+    int on_latest = 0;
+    for (size_t i = 0; i < s->n_traffic; i++) {
+        const fleet_traffic *t = &s->traffic[i];
+        if (t->latest_revision || (t->revision && tt_streq(t->revision, s->latest_ready)))
+            on_latest += t->percent;
+    }
+    return on_latest < 100;
+}
+
+
+static int cmp_str_ptr(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The sorted versions receiving traffic (percent > 0); falls back to the
+ * latest ready revision when there is no traffic block. Caller frees the
+ * array (the strings belong to s). */
+static size_t served_versions(const fleet_service *s, const char *service, const char ***out)
+{
+    const char **v = tt_calloc(s->n_traffic + 1, sizeof *v);
+    size_t n = 0;
+    for (size_t i = 0; i < s->n_traffic; i++) {
+        if (s->traffic[i].percent <= 0 || !s->traffic[i].revision)
+            continue;
+        const char *ver = fleet_version_of(s->traffic[i].revision, service);
+        bool dup = false;
+        for (size_t j = 0; j < n; j++)
+            dup = dup || strcmp(v[j], ver) == 0;
+        if (!dup)
+            v[n++] = ver;
+    }
+    if (n == 0 && s->latest_ready)
+        v[n++] = fleet_version_of(s->latest_ready, service);
+    qsort(v, n, sizeof *v, cmp_str_ptr);
+    *out = v;
+    return n;
+}
+
+bool fleet_model_versions_differ(const fleet_model *m)
+{
+    if (!m || !m->stream.present || !m->validate.present)
+        return false;
+    const char **a, **b;
+    size_t na = served_versions(&m->stream, "stream", &a);
+    size_t nb = served_versions(&m->validate, "validate", &b);
+    bool differ = false;
+    if (na && nb) {
+        differ = na != nb;
+        for (size_t i = 0; !differ && i < na; i++)
+            differ = strcmp(a[i], b[i]) != 0;
+    }
+    free(a);
+    free(b);
+    return differ;
+}
