@@ -178,9 +178,35 @@ static void print_table(const fleet *f, const char *model)
     free(rows);
 }
 
+/* The JSON comes a few bytes at a time (json_dump_callback's pieces):
+ * gathered into 64 KiB writes, not one fwrite each. */
+typedef struct out_buf {
+    FILE *to;
+    size_t len;
+    bool failed;
+    char data[64 * 1024];
+} out_buf;
+
+static void out_flush(out_buf *o)
+{
+    if (o->len && !o->failed && fwrite(o->data, 1, o->len, o->to) != o->len)
+        o->failed = true;
+    o->len = 0;
+}
+
 static int dump_stdout(const char *buf, size_t size, void *ud)
 {
-    return fwrite(buf, 1, size, ud) == size ? 0 : -1;
+    out_buf *o = ud;
+    if (o->len + size > sizeof o->data)
+        out_flush(o);
+    if (size >= sizeof o->data) {
+        if (!o->failed && fwrite(buf, 1, size, o->to) != size)
+            o->failed = true;
+    } else {
+        memcpy(o->data + o->len, buf, size);
+        o->len += size;
+    }
+    return o->failed ? -1 : 0;
 }
 
 static int status_contexts(cli_session *s);
@@ -199,7 +225,11 @@ int cli_cmd_status(cli_session *s)
     if (load_fleet(s, f, model, &err) < 0) {
         rc = cli_fail(s->cmd, &err);
     } else if (s->o->output == CLI_OUTPUT_JSON) {
-        fleet_status_json_dump(f, model, dump_stdout, stdout);
+        out_buf *o = tt_calloc(1, sizeof *o);
+        o->to = stdout;
+        fleet_status_json_dump(f, model, dump_stdout, o);
+        out_flush(o);
+        free(o);
         fputc('\n', stdout);
     } else if (model && !fleet_find(f, model)) {
         cli_errorf(s->cmd, "model %s not found: namespace %s holds no Knative service stream or "

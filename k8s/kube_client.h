@@ -151,16 +151,12 @@ int kube_list_pages(kube_client *c, const kube_gvr *gvr, const char *ns,
 /* For huge lists, one item at a time: each page's text is decoded item by
  * item (jansson with JSON_DISABLE_EOF_CHECK between the list's own
  * brackets), fn sees each item (borrowed) and the item is freed before the
- * next is decoded, so memory stays at two pages' text plus one item (the
+ * next is decoded, so memory stays at one page's text plus one item (the
  * decoded tree of a whole page is about seven times its text). Pages
- * follow metadata.continue as kube_list_pages does; when a page's metadata
- * comes before its items (as API servers send it), the next page is
- * fetched on a short-lived thread while this one is decoded, so fn runs
- * on the caller's thread while the client is busy on the other (fn must
- * not use the same client). A 410 Expired on a continuation restarts the
- * list (opts->restart). fn returns non-zero to stop (kube_list_items then
- * returns 1; a page already on its way is fetched and dropped). 0 when
- * every item was seen, -1 with err on failure (a page that is not a List:
+ * follow metadata.continue as kube_list_pages does; a 410 Expired on a
+ * continuation restarts the list from its first page (opts->restart). fn
+ * returns non-zero to stop (kube_list_items then returns 1). 0 when every
+ * item was seen, -1 with err on failure (a page that is not a List:
  * TT_EPROTO). */
 typedef int (*kube_list_item_fn)(const json_t *item, void *ud);
 int kube_list_items(kube_client *c, const kube_gvr *gvr, const char *ns,
