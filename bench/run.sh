@@ -328,7 +328,7 @@ for n in $sizes; do
     row "status -o json wall (kubectl skipped)" "$n" "${w} s" "-" "-"
   fi
   f=${R[floor_wall_$n]}
-  fr=$(awk -v a="$w" -v b="$f" 'BEGIN{printf "%.2f", b > 0 ? a / b : 0}')
+  fr=$(awk -v a="$w" -v b="$f" 'BEGIN{printf "%.2f", (b > 0 ? a / b : 0)}')
   if [ "$n" = "$big_n" ]; then res=$(verdict "$fr <= 1.5"); goal="<= 1.5x the floor"; else res="-"; goal="(1.5x at $big_n)"; fi
   row "status -o json wall / the floor (curl of the raw services + revisions lists, same run)" "$n" \
     "${w} s / ${f} s = ${fr}x (status CPU ${R[status_cpu_$n]} s)" "$goal" "$res"
