@@ -63,8 +63,8 @@ if [ ! -f "$build/CMakeCache.txt" ]; then
   log "configuring $build (RelWithDebInfo)"
   cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 fi
-log "building ttstui, ttstui-demo-cluster, ttstui-render-bench in $build"
-cmake --build "$build" --target ttstui ttstui-demo-cluster ttstui-render-bench -j2 >/dev/null
+log "building ttstui, ttstui-demo-cluster, ttstui-render-bench, ttstui-registry-bench in $build"
+cmake --build "$build" --target ttstui ttstui-demo-cluster ttstui-render-bench ttstui-registry-bench -j2 >/dev/null
 ttstui="$build/ttstui"
 cluster_bin="$build/ttstui-demo-cluster"
 render_bench="$build/ttstui-render-bench"
@@ -379,6 +379,14 @@ row "render default template in-process, API keys (${R[render_runs]} runs)" "-" 
   "$(verdict "${R[render_keys_p50_ms]} <= 50")"
 row "jsonnet command, same template and TLAs (${R[jsonnet_runs]} runs)" "-" \
   "no keys ${R[jsonnet_nokeys_ms]} / keys ${R[jsonnet_keys_ms]} ms per run" "-" "-"
+# Image tag to digest against a local registry, next to skopeo (bench/registry.sh).
+if command -v docker-registry >/dev/null && command -v skopeo >/dev/null; then
+  log "registry: resolve latency next to skopeo inspect --raw"
+  while IFS='|' read -r m v g r; do row "$m" "-" "$v" "$g" "$r"; done \
+    < <("$root/bench/registry.sh" "$build" "$([ "$quick" = 1 ] && echo 10 || echo 30)")
+else
+  row "registry resolve / skopeo" "-" "skipped: docker-registry or skopeo missing" "<= 0.7x" "-"
+fi
 
 machine() {
   echo "machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)," \

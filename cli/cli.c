@@ -16,6 +16,11 @@ void cli_usage(FILE *out)
     cli_print_usage(out);
 }
 
+void cli_set_dashboard_usage(void (*print)(FILE *out))
+{
+    cli_dashboard_usage = print;
+}
+
 typedef int (*cmd_fn)(cli_session *s);
 
 static cmd_fn command_fn(cli_cmd c)
@@ -30,6 +35,8 @@ static cmd_fn command_fn(cli_cmd c)
     case CLI_CMD_ROLLBACK: return cli_cmd_rollback;
     case CLI_CMD_TRAFFIC: return cli_cmd_traffic;
     case CLI_CMD_AUDIT: return cli_cmd_audit;
+    case CLI_CMD_IMAGE: return cli_cmd_image;
+    case CLI_CMD_PROMOTE: return cli_cmd_promote;
     default: return NULL;
     }
 }

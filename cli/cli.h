@@ -16,5 +16,8 @@ const char *cli_subcommand(int argc, char **argv);
 int cli_main(int argc, char **argv);
 /* `ttstui --help` without a subcommand: commands and global flags. */
 void cli_usage(FILE *out);
+/* The section of the dashboard's own flags in cli_usage (main sets it: the
+ * CLI does not know the dashboard). */
+void cli_set_dashboard_usage(void (*print)(FILE *out));
 
 #endif

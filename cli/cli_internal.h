@@ -46,6 +46,7 @@ typedef struct cli_session {
     kube_rest_config *rc;    /* after cli_connect */
     kube_client *client;     /* after cli_connect */
     bool color;              /* colour on stdout */
+    const char *action;      /* the audit's action for an apply (NULL: "apply"; promote) */
 } cli_session;
 
 /* Loads the settings (--settings, $TTSTUI_CONFIG, default path) and works
@@ -96,6 +97,12 @@ char *cli_object_label(const json_t *obj);
 json_t *cli_without_namespace(const json_t *obj);
 /* "Namespace/v3" for the audit log. Caller frees. */
 char *cli_object_kind_name(const json_t *obj);
+
+/* ---- the registry ------------------------------------------------------------ */
+
+struct registry_client;
+/* A registry client for this command (image: --timeout per request). */
+struct registry_client *cli_registry_client(const cli_session *s);
 
 /* ---- the release and the plan (the engine is ops/ops.h) -------------- */
 
@@ -183,9 +190,13 @@ int cli_cmd_pin(cli_session *s);
 int cli_cmd_rollback(cli_session *s);
 int cli_cmd_traffic(cli_session *s);
 int cli_cmd_audit(cli_session *s);
+int cli_cmd_image(cli_session *s);
+int cli_cmd_promote(cli_session *s);
 
 /* Help texts (cli/help.c). */
 void cli_print_usage(FILE *out);
+/* Prints the dashboard's flags inside cli_print_usage, or NULL. */
+extern void (*cli_dashboard_usage)(FILE *out);
 /* The subcommand's --help text; false when cmd has none. */
 bool cli_print_command_help(cli_cmd cmd, FILE *out);
 

@@ -22,7 +22,8 @@ static const char *param(const apply_ctx *a, const char *name)
 
 static void audit(const apply_ctx *a, int result, const char *message)
 {
-    cli_audit(a->s, "apply", param(a, RELEASE_ENV), param(a, RELEASE_MODEL),
+    cli_audit(a->s, a->s->action ? a->s->action : "apply", param(a, RELEASE_ENV),
+              param(a, RELEASE_MODEL),
               param(a, RELEASE_VERSION), a->objects, a->n_objects, result, a->s->o->dry_run,
               message, a->r);
 }
@@ -126,15 +127,20 @@ static int confirm(apply_ctx *a)
     return CLI_EXIT_OK;
 }
 
-static void report_partial(const cli_plan *p, size_t failed_at)
+/* What was applied and what was not when item failed_at failed; an item
+ * whose answer was lost and could not be confirmed is neither. */
+static void report_partial(const cli_plan *p, size_t failed_at, bool unknown)
 {
     tt_buf b = TT_BUF_INIT;
     for (size_t i = 0; i < failed_at; i++)
         tt_buf_printf(&b, "%s%s", i ? ", " : "", p->items[i].label);
     cli_outf(stderr, "ttstui apply: applied: %s\n", b.len ? b.data : "(none)");
+    if (unknown)
+        cli_outf(stderr, "ttstui apply: outcome unknown: %s\n", p->items[failed_at].label);
     tt_buf_reset(&b);
-    for (size_t i = failed_at; i < p->n_items; i++)
-        tt_buf_printf(&b, "%s%s", i > failed_at ? ", " : "", p->items[i].label);
+    size_t from = failed_at + (unknown ? 1 : 0);
+    for (size_t i = from; i < p->n_items; i++)
+        tt_buf_printf(&b, "%s%s", i > from ? ", " : "", p->items[i].label);
     cli_outf(stderr, "ttstui apply: not applied: %s\n", b.len ? b.data : "(none)");
     tt_buf_free(&b);
 }
@@ -146,22 +152,61 @@ static int apply_all(apply_ctx *a)
         cli_plan_item *it = &a->p->items[i];
         tt_error err;
         tt_error_clear(&err);
-        bool created = false;
-        json_t *res = cli_plan_send(s, it, false, &created, &err);
+        bool created = false, confirmed = false;
+        ops_target t = cli_ops_target(s);
+        json_t *res = ops_plan_send_checked(&t, it, &created, &confirmed, &err);
         if (!res) {
+            bool unknown = kube_error_outcome_unknown(&err);
             tt_error_prefix(&err, "applying %s", it->label);
             cli_error(s->cmd, &err);
-            report_partial(a->p, i);
+            report_partial(a->p, i, unknown);
             char *msg = tt_asprintf("%s (stopped after %zu of %zu objects)", err.message, i,
                                     a->p->n_items);
-            audit(a, AUDIT_FAILED, msg);
+            audit(a, unknown ? AUDIT_UNKNOWN : AUDIT_FAILED, msg);
             free(msg);
             return CLI_EXIT_FAILED;
         }
         const char *what = ops_plan_outcome(a->p, i, created);
-        cli_out("%s %s\n", it->label, what);
+        if (confirmed)
+            cli_out("%s %s (its answer was lost; read back: live as sent)\n", it->label, what);
+        else
+            cli_out("%s %s\n", it->label, what);
         fflush(stdout);
         json_decref(res);
+    }
+    return CLI_EXIT_OK;
+}
+
+/* --protect-previous: each Knative Service's revision that was serving
+ * before this release (its latest ready one, when the release makes
+ * another) gets serving.knative.dev/no-gc, so a rollback to it survives
+ * Knative's revision GC. A failure is the command's failure: the release
+ * is applied, the protection is not. */
+static int protect_previous(apply_ctx *a)
+{
+    for (size_t i = 0; i < a->p->n_items; i++) {
+        const cli_plan_item *it = &a->p->items[i];
+        const char *kind = json_string_value(json_object_get(it->desired, "kind"));
+        if (!it->live || !tt_streq(kind, "Service"))
+            continue;
+        const char *prev = json_string_value(json_object_get(
+            json_object_get(it->live, "status"), "latestReadyRevisionName"));
+        const char *next = json_string_value(json_object_get(
+            json_object_get(json_object_get(json_object_get(it->desired, "spec"), "template"),
+                            "metadata"),
+            "name"));
+        if (!prev || tt_streq(prev, next))
+            continue;
+        tt_error err;
+        tt_error_clear(&err);
+        if (ops_protect_revision(a->s->client, param(a, RELEASE_MODEL), prev, false, &err) < 0) {
+            tt_error_prefix(&err, "applied, but protecting revision %s from garbage collection "
+                                  "failed", prev);
+            cli_error(a->s->cmd, &err);
+            audit(a, AUDIT_FAILED, err.message);
+            return CLI_EXIT_FAILED;
+        }
+        cli_out("revision %s protected from garbage collection (" OPS_NO_GC_LABEL ")\n", prev);
     }
     return CLI_EXIT_OK;
 }
@@ -264,6 +309,8 @@ static int run(apply_ctx *a)
         return rc;
     rc = apply_all(a);
     if (rc != CLI_EXIT_OK)
+        return rc;
+    if (s->o->protect_previous && (rc = protect_previous(a)) != CLI_EXIT_OK)
         return rc;
     if (s->o->wait)
         return wait_rollout(a);

@@ -19,6 +19,8 @@ typedef struct delete_ctx {
 static int finish(const delete_ctx *d, const tt_error *err, int result, const char *msg)
 {
     char *objs[] = {d->object};
+    if (err && result == AUDIT_FAILED && kube_error_outcome_unknown(err))
+        result = AUDIT_UNKNOWN;
     cli_audit(d->s, "delete", NULL, d->model, NULL, objs, 1, result, d->s->o->dry_run,
               err ? err->message : msg, NULL);
     return err ? cli_fail(d->s->cmd, err) : CLI_EXIT_OK;

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "cli_internal.h"
+#include "tt_text.h"
 #include "fleet.h"
 #include "fleet_cross.h"
 #include "kube_config.h"
@@ -35,16 +36,6 @@ static const char *const headers[N_COLS] = {
     "MODEL", "READY", "STREAM", "VALIDATE", "TRAFFIC", "IMAGE", "SCALE", "AGE", "PIN", "NOTES",
 };
 
-static const char *version_of(const char *revision, const char *service)
-{
-    if (!revision)
-        return NULL;
-    size_t n = strlen(service);
-    if (strncmp(revision, service, n) == 0 && revision[n] == '-')
-        return revision + n + 1;
-    return revision;
-}
-
 static const fleet_revision *find_revision(const fleet_service *sv, const char *name)
 {
     for (size_t i = 0; name && i < sv->n_revisions; i++)
@@ -62,7 +53,7 @@ static char *traffic_of(const fleet_service *sv, const char *service)
         const fleet_traffic *t = &sv->traffic[i];
         if (t->percent <= 0)
             continue;
-        const char *v = t->revision ? version_of(t->revision, service) : "latest";
+        const char *v = t->revision ? fleet_version_of(t->revision, service) : "latest";
         tt_buf_printf(&b, "%s%s", shown ? "," : "", v);
         if (t->percent != 100)
             tt_buf_printf(&b, ":%d%%", t->percent);
@@ -103,8 +94,8 @@ static void model_row(const fleet_model *m, long long now, char *cells[N_COLS])
     const fleet_revision *vrev = find_revision(va, va->latest_ready);
     cells[COL_MODEL] = tt_strdup(m->name);
     cells[COL_READY] = tt_strdup(fleet_model_ready_word(m));
-    const char *sv = version_of(st->latest_ready, "stream");
-    const char *vv = version_of(va->latest_ready, "validate");
+    const char *sv = fleet_version_of(st->latest_ready, "stream");
+    const char *vv = fleet_version_of(va->latest_ready, "validate");
     cells[COL_STREAM] = tt_strdup(sv ? sv : "-");
     cells[COL_VALIDATE] = tt_strdup(vv ? vv : "-");
     char *ts = traffic_of(st, "stream"), *tv = traffic_of(va, "validate");
@@ -178,34 +169,38 @@ static void print_table(const fleet *f, const char *model)
     free(rows);
 }
 
-/* The JSON comes a few bytes at a time (json_dump_callback's pieces):
- * gathered into 64 KiB writes, not one fwrite each. */
+/* JSON to stdout, DEL escaped too (tt_json_terminal_safe_append). */
+static int dump_stdout(const char *buf, size_t size, void *ud)
+{
+    tt_buf b = TT_BUF_INIT;
+    tt_json_terminal_safe_append(&b, buf, size);
+    int rc = b.len == 0 || fwrite(b.data, 1, b.len, ud) == b.len ? 0 : -1;
+    tt_buf_free(&b);
+    return rc;
+}
+
+/* The same for the whole fleet, whose JSON comes a few bytes at a time
+ * (json_dump_callback's pieces): gathered into 64 KiB writes, not one
+ * buffer and one fwrite each. */
 typedef struct out_buf {
     FILE *to;
-    size_t len;
+    tt_buf b;
     bool failed;
-    char data[64 * 1024];
 } out_buf;
 
 static void out_flush(out_buf *o)
 {
-    if (o->len && !o->failed && fwrite(o->data, 1, o->len, o->to) != o->len)
+    if (o->b.len && !o->failed && fwrite(o->b.data, 1, o->b.len, o->to) != o->b.len)
         o->failed = true;
-    o->len = 0;
+    tt_buf_reset(&o->b);
 }
 
-static int dump_stdout(const char *buf, size_t size, void *ud)
+static int dump_buffered(const char *buf, size_t size, void *ud)
 {
     out_buf *o = ud;
-    if (o->len + size > sizeof o->data)
+    tt_json_terminal_safe_append(&o->b, buf, size);
+    if (o->b.len >= 64 * 1024)
         out_flush(o);
-    if (size >= sizeof o->data) {
-        if (!o->failed && fwrite(buf, 1, size, o->to) != size)
-            o->failed = true;
-    } else {
-        memcpy(o->data + o->len, buf, size);
-        o->len += size;
-    }
     return o->failed ? -1 : 0;
 }
 
@@ -225,11 +220,10 @@ int cli_cmd_status(cli_session *s)
     if (load_fleet(s, f, model, &err) < 0) {
         rc = cli_fail(s->cmd, &err);
     } else if (s->o->output == CLI_OUTPUT_JSON) {
-        out_buf *o = tt_calloc(1, sizeof *o);
-        o->to = stdout;
-        fleet_status_json_dump(f, model, dump_stdout, o);
-        out_flush(o);
-        free(o);
+        out_buf o = {.to = stdout, .b = TT_BUF_INIT};
+        fleet_status_json_dump(f, model, dump_buffered, &o);
+        out_flush(&o);
+        tt_buf_free(&o.b);
         fputc('\n', stdout);
     } else if (model && !fleet_find(f, model)) {
         cli_errorf(s->cmd, "model %s not found: namespace %s holds no Knative service stream or "
@@ -416,7 +410,7 @@ static void print_cross_json(const ops_context_fleet *cf, size_t n, const char *
             json_object_update(row, body);
             json_decref(body);
             fputs(shown++ ? ",\n  " : "\n  ", stdout);
-            json_dumpf(row, stdout, JSON_COMPACT);
+            json_dump_callback(row, dump_stdout, stdout, JSON_COMPACT | JSON_ENSURE_ASCII);
             json_decref(row);
         }
     }

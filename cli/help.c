@@ -4,7 +4,7 @@
 #include "cli_internal.h"
 
 static const char global_flags[] =
-    "Global flags (before or after the subcommand):\n"
+    "Flags of the dashboard and of every command (before or after COMMAND):\n"
     "  --kubeconfig FILE     kubeconfig to use (default $KUBECONFIG, then ~/.kube/config)\n"
     "  --context NAME        kube context (default: the current context)\n"
     "  -n, --namespace NS    namespace for requests that name none; status, delete and\n"
@@ -14,6 +14,9 @@ static const char global_flags[] =
     "  --readonly            refuse every change to the cluster (diff and --dry-run=server\n"
     "                        still work); settings can also mark contexts and envs read-only\n"
     "  --no-color            no colour (also NO_COLOR=1, or when stdout is not a terminal)\n"
+    "  --request-timeout D   one request's limit, cluster or registry (default 30s); a\n"
+    "                        change whose answer does not come in time is read back\n"
+    "                        before it is reported\n"
     "  -h, --help            help (ttstui COMMAND --help for a command)\n";
 
 static const char release_flags[] =
@@ -25,7 +28,9 @@ static const char release_flags[] =
     "  --model MODEL                  model id = namespace (lowercase letters, digits, '-')\n"
     "  --version VERSION              release id (a number in practice); the revision names\n"
     "                                 are stream-VERSION and validate-VERSION\n"
-    "  --image IMAGE                  image, preferably by digest (repo@sha256:...)\n"
+    "  --image IMAGE                  image, preferably by digest (repo@sha256:...); a tag\n"
+    "                                 is resolved to its digest through the registry first\n"
+    "  --no-resolve                   keep an image tag as it is (warned about)\n"
     "  --image-entrypoint MOD:APP     gunicorn entry point (default run.deploy.worker:app)\n"
     "  --include-image-api-keys BOOL  true|false: inject the API keys (default false)\n"
     "  --min-scale N, --max-scale N   instance bounds (default 0 and 32)\n"
@@ -34,7 +39,8 @@ static const char release_flags[] =
     "  --api-keys FILE                API-key file {\"NAME\": \"value\", ...}\n"
     "  --template FILE                jsonnet template (default: the embedded one)\n"
     "Invalid parameters are listed one per line naming the flag; warnings (e.g. an image\n"
-    "tag instead of a digest) are printed and do not stop the command.\n";
+    "tag kept with --no-resolve) are printed and do not stop the command. An image tag\n"
+    "that cannot be resolved (registry down, unknown tag, no credentials) stops it.\n";
 
 static const char exit_statuses[] =
     "Exit status:\n"
@@ -42,16 +48,19 @@ static const char exit_statuses[] =
     "  1  diff: something would change; apply --wait: the rollout did not become Ready\n"
     "     (failed, partial or timed out); delete --wait: timed out\n"
     "  2  bad flags or values, invalid parameters, unreadable files, an unusable\n"
-    "     kubeconfig (a credential plugin that is missing or fails)\n"
+    "     kubeconfig (a credential plugin that is missing or fails); the dashboard:\n"
+    "     also a bad settings file or theme\n"
     "  3  refused: a safety rule, read-only, not confirmed, or no terminal to confirm on;\n"
     "     diff: nothing would change but apply would refuse\n"
-    "  4  the cluster answered an error or could not be reached\n";
+    "  4  the cluster (image: the registry) answered an error or could not be reached\n";
+
+void (*cli_dashboard_usage)(FILE *out);
 
 void cli_print_usage(FILE *out)
 {
     fprintf(out,
-            "Usage: ttstui [global flags] COMMAND [flags]\n"
-            "       ttstui [dashboard flags]        open the dashboard (no COMMAND)\n"
+            "Usage: ttstui [flags]                  open the dashboard\n"
+            "       ttstui [flags] COMMAND [flags]  run one command (ttstui help COMMAND)\n"
             "       ttstui --version\n"
             "\n"
             "Commands:\n"
@@ -64,9 +73,15 @@ void cli_print_usage(FILE *out)
             "  rollback    route a service's traffic to an earlier Ready revision\n"
             "  traffic     split a model's traffic between Ready revisions\n"
             "  audit       the last entries of the audit log\n"
+            "  image       resolve image tags to digests, list a repository's tags\n"
+            "  promote     release in one context what a model runs in another\n"
             "  help        this text, or ttstui help COMMAND\n"
-            "\n%s\n%s",
-            global_flags, exit_statuses);
+            "\n");
+    if (cli_dashboard_usage) {
+        cli_dashboard_usage(out);
+        fputc('\n', out);
+    }
+    fprintf(out, "%s\n%s", global_flags, exit_statuses);
 }
 
 static void usage_cmd(FILE *out, const char *synopsis, const char *body, bool release)
@@ -142,6 +157,9 @@ bool cli_print_command_help(cli_cmd cmd, FILE *out)
                   "                         cluster flag)\n"
                   "  --report FILE          with --dry-run=server: write the review report (0600)\n"
                   "  --force-conflicts      take over fields another manager owns (force=true)\n"
+                  "  --protect-previous     label the revisions that served before\n"
+                  "                         serving.knative.dev/no-gc, so Knative's garbage\n"
+                  "                         collection keeps them for a rollback\n"
                   "  --wait                 follow the rollout of the revisions this release\n"
                   "                         creates; fails fast on RevisionFailed, image pull\n"
                   "                         errors and CrashLoopBackOff with the reason; reports a\n"
@@ -241,6 +259,30 @@ bool cli_print_command_help(cli_cmd cmd, FILE *out)
                   "  --dry-run=server     ask the server, change nothing\n",
                   false);
         return true;
+    case CLI_CMD_PROMOTE:
+        usage_cmd(out,
+                  "promote MODEL --from-context A --to-context B [--env ENV] [--version V]\n"
+                  "       [scale flags] [--api-keys FILE] [--yes] [--wait [--timeout D]]\n"
+                  "       [--dry-run=server]",
+                  "Releases in context B the exact release MODEL runs in context A: its image\n"
+                  "by digest, entry point, API-key setting and per-service scales, read back\n"
+                  "from A's Knative services, under B's environment (from the settings'\n"
+                  "environments[].contexts, or --env) and B's next free version (A's version\n"
+                  "when B has no such model yet). Refused when A's release is not Ready or runs\n"
+                  "an image by tag. Then as apply in B: every rule of B, the diff, the\n"
+                  "confirmation, --wait; audited as promote. Flags given override what is taken\n"
+                  "from A.\n"
+                  "\n"
+                  "  --from-context A     where the release runs now\n"
+                  "  --to-context B       where to release it\n"
+                  "  --env ENV            B's environment (default: the settings' for B)\n"
+                  "  --version V          the version in B (default: B's next free one)\n"
+                  "  -y, --yes            release without asking\n"
+                  "  --wait               follow the rollout in B (--timeout, default 10m)\n"
+                  "  --protect-previous   keep B's previous revisions from Knative's GC (no-gc)\n"
+                  "  --dry-run=server     ask B's server, change nothing\n",
+                  false);
+        return true;
     case CLI_CMD_AUDIT:
         usage_cmd(out, "audit [-n N]",
                   "Shows the last N entries (default 20) of the audit log\n"
@@ -249,6 +291,25 @@ bool cli_print_command_help(cli_cmd cmd, FILE *out)
                   "objects and message. Never a secret.\n"
                   "\n"
                   "  -n, --count N   how many entries\n",
+                  false);
+        return true;
+    case CLI_CMD_IMAGE:
+        usage_cmd(out, "image resolve IMAGE... | image tags REPOSITORY [--timeout D]",
+                  "resolve: prints each IMAGE by digest, NAME@sha256:..., one a line, asking its\n"
+                  "registry (HTTP API v2, no Docker needed) which manifest the tag points at now:\n"
+                  "for a multi-platform image the index's digest, as docker inspect's RepoDigests.\n"
+                  "An image already by digest is printed as it is. tags: the repository's tags.\n"
+                  "\n"
+                  "Credentials come from $DOCKER_CONFIG/config.json (default ~/.docker/config.json):\n"
+                  "credHelpers and credsStore (docker-credential-NAME), auths. Registries on\n"
+                  "loopback addresses may be plain http; others https, with the system CAs and\n"
+                  "/etc/docker/certs.d/HOST/ca.crt.\n"
+                  "\n"
+                  "  --timeout D   per request (default 30s)\n"
+                  "\n"
+                  "Exit status 0 when every image resolved, 2 for a bad reference (nothing is\n"
+                  "asked), 4 when a registry answered an error (its code and message are\n"
+                  "printed) or could not be reached.\n",
                   false);
         return true;
     default:

@@ -7,6 +7,7 @@
 
 int main(int argc, char **argv)
 {
+    cli_set_dashboard_usage(tui_usage);
     if (cli_subcommand(argc, argv))
         return cli_main(argc, argv);
     for (int i = 1; i < argc; i++) {
@@ -15,11 +16,10 @@ int main(int argc, char **argv)
             return 0;
         }
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            /* Commands and global flags, then the dashboard's own flags. */
+            /* One text: usage, commands, the dashboard's flags, the flags
+             * both share, exit statuses (also `ttstui help`). */
             cli_usage(stdout);
-            printf("\n");
-            fflush(stdout);
-            break;
+            return 0;
         }
     }
     return tui_main(argc, argv);

@@ -13,7 +13,8 @@ static const char *const cmd_names[CLI_CMD_COUNT_] = {
     [CLI_CMD_NONE] = NULL,          [CLI_CMD_RENDER] = "render", [CLI_CMD_DIFF] = "diff",
     [CLI_CMD_APPLY] = "apply",      [CLI_CMD_DELETE] = "delete", [CLI_CMD_STATUS] = "status",
     [CLI_CMD_PIN] = "pin-latest",   [CLI_CMD_ROLLBACK] = "rollback", [CLI_CMD_TRAFFIC] = "traffic",
-    [CLI_CMD_AUDIT] = "audit",      [CLI_CMD_HELP] = "help",
+    [CLI_CMD_AUDIT] = "audit",      [CLI_CMD_IMAGE] = "image",   [CLI_CMD_HELP] = "help",
+    [CLI_CMD_PROMOTE] = "promote",
 };
 
 const char *cli_cmd_name(cli_cmd c)
@@ -35,13 +36,17 @@ cli_cmd cli_cmd_from_name(const char *name)
 #define ALL_CMDS (~0u)
 #define RELEASE_CMDS (B(CLI_CMD_RENDER) | B(CLI_CMD_DIFF) | B(CLI_CMD_APPLY))
 #define CHANGE_CMDS \
-    (B(CLI_CMD_APPLY) | B(CLI_CMD_DELETE) | B(CLI_CMD_PIN) | B(CLI_CMD_ROLLBACK) | B(CLI_CMD_TRAFFIC))
+    (B(CLI_CMD_APPLY) | B(CLI_CMD_DELETE) | B(CLI_CMD_PIN) | B(CLI_CMD_ROLLBACK) | B(CLI_CMD_TRAFFIC) | \
+     B(CLI_CMD_PROMOTE))
+/* promote takes the release from the source; these may override it */
+#define PROMOTE (B(CLI_CMD_PROMOTE))
 
 typedef enum opt_id {
     OPT_KUBECONFIG, OPT_CONTEXT, OPT_NAMESPACE, OPT_SETTINGS, OPT_READONLY, OPT_NO_COLOR,
     OPT_HELP, OPT_RELEASE, OPT_CONFIG, OPT_OUTPUT, OPT_SHOW_SECRETS, OPT_REPORT, OPT_YES,
     OPT_WAIT, OPT_TIMEOUT, OPT_FORCE_CONFLICTS, OPT_DRY_RUN, OPT_KEYS_POLICY, OPT_SERVICE,
     OPT_TO_VERSION, OPT_TO_REVISION, OPT_COUNT, OPT_ALL_CONTEXTS, OPT_CONTEXTS, OPT_TAG,
+    OPT_NO_RESOLVE, OPT_REQUEST_TIMEOUT, OPT_FROM_CONTEXT, OPT_TO_CONTEXT, OPT_PROTECT_PREVIOUS,
 } opt_id;
 
 typedef struct opt_def {
@@ -61,31 +66,34 @@ static const opt_def opt_table[] = {
     {"readonly", 0, false, ALL_CMDS, OPT_READONLY, NULL},
     {"no-color", 0, false, ALL_CMDS, OPT_NO_COLOR, NULL},
     {"help", 'h', false, ALL_CMDS, OPT_HELP, NULL},
-    {"env", 0, true, RELEASE_CMDS, OPT_RELEASE, RELEASE_ENV},
+    {"env", 0, true, RELEASE_CMDS | PROMOTE, OPT_RELEASE, RELEASE_ENV},
     {"model", 0, true, RELEASE_CMDS, OPT_RELEASE, RELEASE_MODEL},
-    {"version", 0, true, RELEASE_CMDS, OPT_RELEASE, RELEASE_VERSION},
+    {"version", 0, true, RELEASE_CMDS | PROMOTE, OPT_RELEASE, RELEASE_VERSION},
     {"image", 0, true, RELEASE_CMDS, OPT_RELEASE, RELEASE_IMAGE},
     {"image-entrypoint", 0, true, RELEASE_CMDS, OPT_RELEASE, RELEASE_IMAGE_ENTRYPOINT},
     {"include-image-api-keys", 0, true, RELEASE_CMDS, OPT_RELEASE, RELEASE_INCLUDE_API_KEYS},
-    {"min-scale", 0, true, RELEASE_CMDS, OPT_RELEASE, RELEASE_MIN_SCALE},
-    {"max-scale", 0, true, RELEASE_CMDS, OPT_RELEASE, RELEASE_MAX_SCALE},
-    {"stream-min-scale", 0, true, RELEASE_CMDS, OPT_RELEASE, RELEASE_STREAM_MIN_SCALE},
-    {"stream-max-scale", 0, true, RELEASE_CMDS, OPT_RELEASE, RELEASE_STREAM_MAX_SCALE},
-    {"validate-min-scale", 0, true, RELEASE_CMDS, OPT_RELEASE, RELEASE_VALIDATE_MIN_SCALE},
-    {"validate-max-scale", 0, true, RELEASE_CMDS, OPT_RELEASE, RELEASE_VALIDATE_MAX_SCALE},
-    {"api-keys", 0, true, RELEASE_CMDS, OPT_RELEASE, RELEASE_API_KEYS_FILE},
-    {"template", 0, true, RELEASE_CMDS, OPT_RELEASE, RELEASE_TEMPLATE_FILE},
+    {"min-scale", 0, true, RELEASE_CMDS | PROMOTE, OPT_RELEASE, RELEASE_MIN_SCALE},
+    {"max-scale", 0, true, RELEASE_CMDS | PROMOTE, OPT_RELEASE, RELEASE_MAX_SCALE},
+    {"stream-min-scale", 0, true, RELEASE_CMDS | PROMOTE, OPT_RELEASE, RELEASE_STREAM_MIN_SCALE},
+    {"stream-max-scale", 0, true, RELEASE_CMDS | PROMOTE, OPT_RELEASE, RELEASE_STREAM_MAX_SCALE},
+    {"validate-min-scale", 0, true, RELEASE_CMDS | PROMOTE, OPT_RELEASE, RELEASE_VALIDATE_MIN_SCALE},
+    {"validate-max-scale", 0, true, RELEASE_CMDS | PROMOTE, OPT_RELEASE, RELEASE_VALIDATE_MAX_SCALE},
+    {"api-keys", 0, true, RELEASE_CMDS | PROMOTE, OPT_RELEASE, RELEASE_API_KEYS_FILE},
+    {"template", 0, true, RELEASE_CMDS | PROMOTE, OPT_RELEASE, RELEASE_TEMPLATE_FILE},
     {"config", 0, true, RELEASE_CMDS, OPT_CONFIG, NULL},
     {"output", 'o', true, B(CLI_CMD_RENDER) | B(CLI_CMD_STATUS), OPT_OUTPUT, NULL},
     {"show-secrets", 0, false, B(CLI_CMD_RENDER), OPT_SHOW_SECRETS, NULL},
     {"report", 0, true, B(CLI_CMD_DIFF) | B(CLI_CMD_APPLY), OPT_REPORT, NULL},
     {"yes", 'y', false, CHANGE_CMDS, OPT_YES, NULL},
-    {"wait", 0, false, B(CLI_CMD_APPLY) | B(CLI_CMD_DELETE), OPT_WAIT, NULL},
-    {"timeout", 0, true, B(CLI_CMD_APPLY) | B(CLI_CMD_DELETE) | B(CLI_CMD_STATUS), OPT_TIMEOUT,
+    {"wait", 0, false, B(CLI_CMD_APPLY) | B(CLI_CMD_DELETE) | PROMOTE, OPT_WAIT, NULL},
+    {"timeout", 0, true,
+     B(CLI_CMD_APPLY) | B(CLI_CMD_DELETE) | B(CLI_CMD_STATUS) | B(CLI_CMD_IMAGE) | PROMOTE, OPT_TIMEOUT,
      NULL},
-    {"force-conflicts", 0, false, B(CLI_CMD_APPLY) | B(CLI_CMD_PIN), OPT_FORCE_CONFLICTS, NULL},
+    {"no-resolve", 0, false, RELEASE_CMDS, OPT_NO_RESOLVE, NULL},
+    {"force-conflicts", 0, false, B(CLI_CMD_APPLY) | B(CLI_CMD_PIN) | PROMOTE, OPT_FORCE_CONFLICTS,
+     NULL},
     {"dry-run", 0, true, CHANGE_CMDS, OPT_DRY_RUN, NULL},
-    {"api-keys-policy", 0, true, B(CLI_CMD_DIFF) | B(CLI_CMD_APPLY), OPT_KEYS_POLICY, NULL},
+    {"api-keys-policy", 0, true, B(CLI_CMD_DIFF) | B(CLI_CMD_APPLY) | PROMOTE, OPT_KEYS_POLICY, NULL},
     {"service", 0, true, B(CLI_CMD_ROLLBACK) | B(CLI_CMD_TRAFFIC), OPT_SERVICE, NULL},
     {"tag", 0, true, B(CLI_CMD_TRAFFIC), OPT_TAG, NULL},
     {"to-version", 0, true, B(CLI_CMD_ROLLBACK), OPT_TO_VERSION, NULL},
@@ -93,13 +101,17 @@ static const opt_def opt_table[] = {
     {"count", 0, true, B(CLI_CMD_AUDIT), OPT_COUNT, NULL},
     {"all-contexts", 0, false, B(CLI_CMD_STATUS), OPT_ALL_CONTEXTS, NULL},
     {"contexts", 0, true, B(CLI_CMD_STATUS), OPT_CONTEXTS, NULL},
+    {"request-timeout", 0, true, ALL_CMDS, OPT_REQUEST_TIMEOUT, NULL},
+    {"from-context", 0, true, PROMOTE, OPT_FROM_CONTEXT, NULL},
+    {"protect-previous", 0, false, B(CLI_CMD_APPLY) | PROMOTE, OPT_PROTECT_PREVIOUS, NULL},
+    {"to-context", 0, true, PROMOTE, OPT_TO_CONTEXT, NULL},
 };
 
 /* The dashboard's flags that take a value (tui/tui.c), so that their
  * values are never mistaken for a subcommand. */
 static const char *const dashboard_value_flags[] = {
     "--theme", "--config", "--fake-backend", "--headless-script", "--headless-size",
-    "--headless-dump",
+    "--headless-dump", "--request-timeout",
 };
 
 /* Finds the flag for arg ("--name", "--name=value", "-x"); *inline_value
@@ -162,57 +174,7 @@ const char *cli_find_subcommand(int argc, char **argv)
 
 int cli_parse_duration(const char *flag, const char *text, long long *ms, tt_error *err)
 {
-    static const long long max_ms = 7LL * 24 * 3600 * 1000;
-    if (!text || !*text)
-        goto bad;
-    long long total = 0;
-    const char *p = text;
-    while (*p) {
-        if (!isdigit((unsigned char)*p))
-            goto bad;
-        errno = 0;
-        char *end;
-        long long n = strtoll(p, &end, 10);
-        if (errno || n > max_ms)
-            goto too_long;
-        long long unit;
-        if (strncmp(end, "ms", 2) == 0) {
-            unit = 1;
-            end += 2;
-        } else if (*end == 's') {
-            unit = 1000;
-            end++;
-        } else if (*end == 'm') {
-            unit = 60 * 1000;
-            end++;
-        } else if (*end == 'h') {
-            unit = 3600 * 1000;
-            end++;
-        } else if (*end == '\0' && p == text) {
-            unit = 1000; /* plain seconds */
-        } else {
-            goto bad;
-        }
-        total += n * unit;
-        if (total > max_ms)
-            goto too_long;
-        p = end;
-    }
-    if (total <= 0) {
-        tt_error_set(err, TT_EINVAL, "%s: the duration must be more than zero, not '%s'", flag,
-                     text);
-        return -1;
-    }
-    *ms = total;
-    return 0;
-bad:
-    tt_error_set(err, TT_EINVAL,
-                 "%s: '%s' is not a duration (use e.g. 30s, 5m, 1h, 1h30m or plain seconds)",
-                 flag, text ? text : "");
-    return -1;
-too_long:
-    tt_error_set(err, TT_EINVAL, "%s: '%s' is longer than the limit of 7 days", flag, text);
-    return -1;
+    return tt_parse_duration(flag, text, ms, err);
 }
 
 static int parse_count(const char *flag, const char *text, long *out, tt_error *err)
@@ -290,6 +252,10 @@ static int set_value(cli_opts *o, const opt_def *d, const char *flag, const char
         return cli_parse_duration(flag, v, &o->timeout_ms, err);
     case OPT_CONTEXTS:
         return parse_contexts(flag, v, o, err);
+    case OPT_FROM_CONTEXT: o->from_context = v; break;
+    case OPT_TO_CONTEXT: o->to_context = v; break;
+    case OPT_REQUEST_TIMEOUT:
+        return cli_parse_duration(flag, v, &o->request_timeout_ms, err);
     case OPT_TAG:
         o->tags = tt_realloc(o->tags, (o->n_tags + 1) * sizeof(*o->tags));
         o->tags[o->n_tags++] = v;
@@ -349,8 +315,10 @@ static void set_switch(cli_opts *o, const opt_def *d)
     case OPT_SHOW_SECRETS: o->show_secrets = true; break;
     case OPT_YES: o->yes = true; break;
     case OPT_WAIT: o->wait = true; break;
+    case OPT_PROTECT_PREVIOUS: o->protect_previous = true; break;
     case OPT_FORCE_CONFLICTS: o->force_conflicts = true; break;
     case OPT_ALL_CONTEXTS: o->all_contexts = true; break;
+    case OPT_NO_RESOLVE: o->no_resolve = true; break;
     default: break;
     }
 }
@@ -394,6 +362,49 @@ static int check_command(cli_opts *o, tt_error *err)
         }
         if (!o->service)
             o->service = "both";
+        break;
+    case CLI_CMD_IMAGE:
+        if (o->n_args == 0 || (strcmp(o->args[0], "resolve") != 0 && strcmp(o->args[0], "tags") != 0)) {
+            tt_error_set(err, TT_EINVAL,
+                         "image needs 'resolve IMAGE...' or 'tags REPOSITORY' (see ttstui image "
+                         "--help)");
+            return -1;
+        }
+        if (o->n_args < 2) {
+            tt_error_set(err, TT_EINVAL, "image %s needs %s", o->args[0],
+                         strcmp(o->args[0], "tags") == 0 ? "a REPOSITORY" : "at least one IMAGE");
+            return -1;
+        }
+        if (strcmp(o->args[0], "tags") == 0 && o->n_args > 2)
+            return unexpected_arg(o, o->args[2], err);
+        break;
+    case CLI_CMD_PROMOTE:
+        if (o->n_args != 1) {
+            if (o->n_args > 1)
+                return unexpected_arg(o, o->args[1], err);
+            tt_error_set(err, TT_EINVAL,
+                         "promote needs the MODEL, e.g. ttstui promote v3 --from-context staging "
+                         "--to-context prod");
+            return -1;
+        }
+        if (!o->from_context || !o->to_context) {
+            tt_error_set(err, TT_EINVAL, "promote needs %s (the context to take the release from "
+                         "and the one to release it in)",
+                         !o->from_context && !o->to_context ? "--from-context and --to-context"
+                         : !o->from_context                  ? "--from-context"
+                                                             : "--to-context");
+            return -1;
+        }
+        if (o->context) {
+            tt_error_set(err, TT_EINVAL, "promote: --context is not used; the target is "
+                         "--to-context");
+            return -1;
+        }
+        if (tt_streq(o->from_context, o->to_context)) {
+            tt_error_set(err, TT_EINVAL, "promote: --from-context and --to-context are both '%s'",
+                         o->from_context);
+            return -1;
+        }
         break;
     case CLI_CMD_DELETE:
     case CLI_CMD_ROLLBACK:
@@ -461,7 +472,7 @@ int cli_parse(int argc, char **argv, cli_opts *o, tt_error *err)
         if (o->cmd == CLI_CMD_NONE) {
             tt_error_set(err, TT_EINVAL,
                          "'%s' is not a ttstui command (commands: render, diff, apply, delete, "
-                         "status, pin-latest, rollback, traffic, audit; see ttstui --help)",
+                         "status, pin-latest, rollback, traffic, audit, image; see ttstui --help)",
                          sub);
             return -1;
         }

@@ -28,6 +28,8 @@ typedef enum cli_cmd {
     CLI_CMD_ROLLBACK,
     CLI_CMD_TRAFFIC,
     CLI_CMD_AUDIT,
+    CLI_CMD_IMAGE,
+    CLI_CMD_PROMOTE,
     CLI_CMD_HELP,
     CLI_CMD_COUNT_,
 } cli_cmd;
@@ -73,10 +75,12 @@ typedef struct cli_opts {
     const char *report;
     bool yes;
     bool wait;
+    bool protect_previous; /* apply, promote: label the previous revisions no-gc */
     bool force_conflicts;
     bool dry_run; /* --dry-run=server */
     long long timeout_ms; /* --timeout; default 10 minutes */
     bool timeout_set;     /* --timeout was given */
+    long long request_timeout_ms; /* --request-timeout: one request's limit; 0 = 30 s */
     safety_keys_policy keys_policy;
     const char *service; /* rollback, traffic: stream | validate | both */
     const char **tags;   /* traffic --tag VERSION=TAG, in order (borrowed from argv) */
@@ -84,6 +88,9 @@ typedef struct cli_opts {
     const char *to_version;
     const char *to_revision;
     long count; /* audit -n; default 20 */
+    const char *from_context; /* promote */
+    const char *to_context;   /* promote */
+    bool no_resolve;   /* render/diff/apply: keep an image tag */
     bool all_contexts; /* status --all-contexts */
     char **contexts;   /* status --contexts a,b (owned) */
     size_t n_contexts;

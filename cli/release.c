@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli_internal.h"
+#include "registry_client.h"
 
 static void print_diags(const cli_session *s, const release_diags *d)
 {
@@ -15,6 +16,28 @@ static void print_diags(const cli_session *s, const release_diags *d)
         else
             cli_warn(s->cmd, "%s: %s", flag, g->message);
     }
+}
+
+/* --image by tag: its digest now, said on stderr. */
+static int resolve_image(const cli_session *s, cli_release *r)
+{
+    tt_error err;
+    tt_error_clear(&err);
+    char *from = NULL, *to = NULL;
+    registry_client *rc = cli_registry_client(s);
+    int st = ops_release_resolve_image(r, rc, &from, &to, &err);
+    registry_client_free(rc);
+    if (st < 0) {
+        cli_errorf(s->cmd, "--image: %s", err.message);
+        cli_errorf(s->cmd, "the image tag could not be resolved to a digest: nothing was done "
+                           "(--no-resolve keeps the tag)");
+        return err.code == TT_EINVAL ? CLI_EXIT_USAGE : CLI_EXIT_FAILED;
+    }
+    if (from)
+        cli_outf(stderr, "ttstui %s: image %s → %s\n", s->cmd, from, to);
+    free(from);
+    free(to);
+    return CLI_EXIT_OK;
 }
 
 int cli_release_load(cli_session *s, cli_release *r)
@@ -45,6 +68,17 @@ int cli_release_load(cli_session *s, cli_release *r)
 
     release_diags diags = RELEASE_DIAGS_INIT;
     size_t errors = ops_release_validate(r, s->cfg, &diags);
+    if (errors == 0 && !o->no_resolve) {
+        /* Valid: the tag to its digest, then the rules again on what will
+         * be rendered (a digest has no tag warning). */
+        int rc = resolve_image(s, r);
+        if (rc != CLI_EXIT_OK) {
+            release_diags_free(&diags);
+            return rc;
+        }
+        release_diags_free(&diags);
+        errors = ops_release_validate(r, s->cfg, &diags);
+    }
     print_diags(s, &diags);
     release_diags_free(&diags);
     if (errors > 0) {

@@ -45,6 +45,12 @@ void cli_error(const char *cmd, const tt_error *err)
 {
     print_lines(cmd, "", err->message[0] ? err->message : "failed (no reason given)");
     /* The client explains the conflict; only the CLI knows its flag. */
+    /* A change whose answer was lost: say what that means unless the
+     * caller read the object back and said so already. */
+    if (kube_error_outcome_unknown(err) && !strstr(err->message, "outcome unknown"))
+        print_lines(cmd, "hint: ",
+                    "outcome unknown: the change may have been made before its answer was lost; "
+                    "look before retrying (ttstui status)");
     if (err->code == 409 && strstr(err->message, "Apply failed"))
         print_lines(cmd, "hint: ",
                     "rerun with --force-conflicts to take the fields over from that manager");
@@ -157,6 +163,10 @@ int cli_connect(cli_session *s, tt_error *err)
         return -1;
     if (s->cfg->field_manager)
         kube_client_set_field_manager(s->client, s->cfg->field_manager);
+    long long limit = s->o->request_timeout_ms > 0 ? s->o->request_timeout_ms
+                                                  : s->cfg->request_timeout_ms;
+    if (limit > 0)
+        kube_client_set_timeout_ms(s->client, (long)limit);
     return 0;
 }
 

@@ -8,6 +8,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "audit.h"
 #include "cli_internal.h"
@@ -30,6 +31,8 @@ typedef struct tr_ctx {
 
 static int done(tr_ctx *r, int result, tt_error *err, const char *msg)
 {
+    if (result == AUDIT_FAILED && kube_error_outcome_unknown(err))
+        result = AUDIT_UNKNOWN;
     cli_audit(r->s, r->ch->action, NULL, r->ch->model, r->ch->audit_version, r->objects, r->n,
               result, r->s->o->dry_run, result == AUDIT_OK ? msg : err->message, NULL);
     return result == AUDIT_OK ? CLI_EXIT_OK : cli_fail(r->s->cmd, err);
@@ -58,6 +61,17 @@ static int run(tr_ctx *r)
         for (size_t k = 0; k < ch->split->n; k++) {
             char *rev = traffic_entry_revision(t->service, &ch->split->entries[k]);
             int rc = ops_check_rollback_revision(s->client, ch->model, t->service, rev, &err);
+            if (rc == 0 && ch->split->entries[k].percent > 0) {
+                /* old enough for Knative's GC: say so before it is relied on */
+                tt_error gerr;
+                tt_error_clear(&gerr);
+                json_t *ro = kube_get(s->client, &KUBE_GVR_REVISIONS, ch->model, rev, &gerr);
+                char *w = ro ? ops_gc_warning(ro, (long long)time(NULL)) : NULL;
+                if (w)
+                    cli_warn(s->cmd, "%s", w);
+                free(w);
+                json_decref(ro);
+            }
             free(rev);
             if (rc < 0)
                 return done(r, err.code == TT_EREFUSED ? AUDIT_REFUSED : AUDIT_FAILED, &err, NULL);

@@ -1,7 +1,10 @@
 #include "tt_common.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -305,10 +308,116 @@ unsigned char *tt_base64_decode(const char *text, size_t *out_len)
 
 /* ---- files ----------------------------------------------------------- */
 
+/* What was read from paths that cannot be read twice (pipes, FIFOs). */
+typedef struct stream_read {
+    char *path;
+    char *data;
+    size_t len;
+    struct stream_read *next;
+} stream_read;
+
+static stream_read *g_streams;
+static pthread_mutex_t g_streams_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Reads a pipe or FIFO without blocking in open (a FIFO with no writer
+ * would block there for ever): waits at most TT_STREAM_WAIT_MS for each
+ * piece, so a writer that never comes or stalls is an error. */
+static char *read_stream(const char *path, size_t *out_len, size_t max_size, tt_error *err)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        tt_error_set(err, TT_EIO, "cannot open %s: %s", path, strerror(errno));
+        return NULL;
+    }
+    tt_buf b = TT_BUF_INIT;
+    char chunk[8192];
+    for (;;) {
+        struct pollfd pfd = {.fd = fd, .events = POLLIN};
+        int pr = poll(&pfd, 1, TT_STREAM_WAIT_MS);
+        if (pr < 0 && errno == EINTR)
+            continue;
+        if (pr == 0) {
+            tt_error_set(err, TT_EIO,
+                         "%s: nothing %s within %d s (a pipe or FIFO needs a writer, e.g. "
+                         "<(cat FILE))",
+                         path, b.len ? "more was written to it" : "was written to it",
+                         TT_STREAM_WAIT_MS / 1000);
+            goto fail;
+        }
+        if (pr < 0) {
+            tt_error_set(err, TT_EIO, "cannot read %s: %s", path, strerror(errno));
+            goto fail;
+        }
+        ssize_t n = read(fd, chunk, sizeof chunk);
+        if (n < 0 && (errno == EAGAIN || errno == EINTR))
+            continue;
+        if (n < 0) {
+            tt_error_set(err, TT_EIO, "cannot read %s: %s", path, strerror(errno));
+            goto fail;
+        }
+        if (n == 0)
+            break;
+        if (b.len + (size_t)n > max_size) {
+            tt_error_set(err, TT_EIO, "%s is larger than %zu bytes", path, max_size);
+            goto fail;
+        }
+        tt_buf_append(&b, chunk, (size_t)n);
+    }
+    close(fd);
+    if (out_len)
+        *out_len = b.len;
+    return tt_buf_steal(&b);
+fail:
+    close(fd);
+    tt_buf_free(&b);
+    return NULL;
+}
+
+/* A path that is not a regular file: its bytes as first read (kept for
+ * every later read), or NULL with err. */
+static char *read_stream_once(const char *path, size_t *out_len, size_t max_size, tt_error *err)
+{
+    pthread_mutex_lock(&g_streams_lock);
+    for (stream_read *s = g_streams; s; s = s->next) {
+        if (strcmp(s->path, path) == 0) {
+            char *copy = tt_malloc(s->len + 1);
+            memcpy(copy, s->data, s->len + 1);
+            if (out_len)
+                *out_len = s->len;
+            pthread_mutex_unlock(&g_streams_lock);
+            if (s->len > max_size) {
+                free(copy);
+                tt_error_set(err, TT_EIO, "%s is larger than %zu bytes", path, max_size);
+                return NULL;
+            }
+            return copy;
+        }
+    }
+    size_t len = 0;
+    char *data = read_stream(path, &len, max_size, err);
+    if (data) {
+        stream_read *s = tt_calloc(1, sizeof *s);
+        s->path = tt_strdup(path);
+        s->data = tt_malloc(len + 1);
+        memcpy(s->data, data, len + 1);
+        s->len = len;
+        s->next = g_streams;
+        g_streams = s;
+        if (out_len)
+            *out_len = len;
+    }
+    pthread_mutex_unlock(&g_streams_lock);
+    return data;
+}
+
 char *tt_read_file(const char *path, size_t *out_len, size_t max_size, tt_error *err)
 {
     if (!max_size)
         max_size = 64u << 20;
+    struct stat st;
+    if (stat(path, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode) ||
+                                 S_ISSOCK(st.st_mode)))
+        return read_stream_once(path, out_len, max_size, err);
     FILE *f = fopen(path, "rb");
     if (!f) {
         tt_error_set(err, TT_EIO, "cannot open %s: %s", path, strerror(errno));
@@ -432,4 +541,61 @@ long long tt_now_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- durations ------------------------------------------------------- */
+
+int tt_parse_duration(const char *flag, const char *text, long long *ms, tt_error *err)
+{
+    static const long long max_ms = 7LL * 24 * 3600 * 1000;
+    if (!text || !*text)
+        goto bad;
+    long long total = 0;
+    const char *p = text;
+    while (*p) {
+        if (!isdigit((unsigned char)*p))
+            goto bad;
+        errno = 0;
+        char *end;
+        long long n = strtoll(p, &end, 10);
+        if (errno || n > max_ms)
+            goto too_long;
+        long long unit;
+        if (strncmp(end, "ms", 2) == 0) {
+            unit = 1;
+            end += 2;
+        } else if (*end == 's') {
+            unit = 1000;
+            end++;
+        } else if (*end == 'm') {
+            unit = 60 * 1000;
+            end++;
+        } else if (*end == 'h') {
+            unit = 3600 * 1000;
+            end++;
+        } else if (*end == '\0' && p == text) {
+            unit = 1000; /* plain seconds */
+        } else {
+            goto bad;
+        }
+        total += n * unit;
+        if (total > max_ms)
+            goto too_long;
+        p = end;
+    }
+    if (total <= 0) {
+        tt_error_set(err, TT_EINVAL, "%s: the duration must be more than zero, not '%s'", flag,
+                     text);
+        return -1;
+    }
+    *ms = total;
+    return 0;
+bad:
+    tt_error_set(err, TT_EINVAL,
+                 "%s: '%s' is not a duration (use e.g. 30s, 5m, 1h, 1h30m or plain seconds)",
+                 flag, text ? text : "");
+    return -1;
+too_long:
+    tt_error_set(err, TT_EINVAL, "%s: '%s' is longer than the limit of 7 days", flag, text);
+    return -1;
 }

@@ -95,10 +95,20 @@ char *tt_base64_encode(const void *data, size_t len);
  * when the input is not valid base64 (whitespace is ignored). */
 unsigned char *tt_base64_decode(const char *text, size_t *out_len);
 
+/* "30s", "5m", "1h30m", "250ms" or plain seconds ("45") to milliseconds:
+ * more than zero, at most 7 days. -1 with err starting with what (a flag
+ * or a setting's name) otherwise. */
+int tt_parse_duration(const char *what, const char *text, long long *ms, tt_error *err);
+
 /* ---- files and strings ----------------------------------------------- */
 
 /* Reads a whole file (NUL-terminated). NULL with err set on failure,
- * naming the path and the reason. Caller frees. max_size 0 = 64 MiB. */
+ * naming the path and the reason. Caller frees. max_size 0 = 64 MiB.
+ * A path that is not a regular file (a FIFO, a process substitution's
+ * /dev/fd/N, a terminal) is read once per process and the bytes kept, so
+ * every later read of the same path sees them too; a FIFO nobody writes
+ * to within TT_STREAM_WAIT_MS is an error, not a hang. */
+#define TT_STREAM_WAIT_MS 5000
 char *tt_read_file(const char *path, size_t *out_len, size_t max_size, tt_error *err);
 /* Writes a file with mode 0600 atomically (temp file + rename). */
 int tt_write_file_private(const char *path, const void *data, size_t len, tt_error *err);

@@ -102,3 +102,16 @@ bool tt_text_is_clean(const char *s, unsigned flags)
     }
     return true;
 }
+
+void tt_json_terminal_safe_append(tt_buf *b, const char *json, size_t len)
+{
+    size_t from = 0;
+    for (size_t i = 0; i < len; i++) {
+        if ((unsigned char)json[i] != 0x7f)
+            continue;
+        tt_buf_append(b, json + from, i - from);
+        tt_buf_append(b, "\\u007f", 6);
+        from = i + 1;
+    }
+    tt_buf_append(b, json + from, len - from);
+}

@@ -42,4 +42,10 @@ char *tt_text_clean(const char *s, unsigned flags);
 /* True when tt_text_clean would change nothing. */
 bool tt_text_is_clean(const char *s, unsigned flags);
 
+/* JSON text dumped with JSON_ENSURE_ASCII holds one character a terminal
+ * may still obey: DEL (0x7f), which JSON leaves raw in strings. Appends
+ * json[0..len) to b with each DEL as \u007f: the same JSON value, and
+ * nothing on a terminal. */
+void tt_json_terminal_safe_append(tt_buf *b, const char *json, size_t len);
+
 #endif

@@ -5,11 +5,11 @@
 # policies, files), kube contexts (kubectl if present, else the kubeconfig)
 # and model names (`ttstui status -o json`, 3 s at most).
 
-_ttstui_commands="render diff apply delete status pin-latest rollback traffic audit help"
-_ttstui_global_flags="--kubeconfig --context -n --namespace --settings --readonly --no-color -h --help"
+_ttstui_commands="render diff apply delete status pin-latest rollback traffic audit image promote help"
+_ttstui_global_flags="--kubeconfig --context -n --namespace --settings --readonly --no-color --request-timeout -h --help"
 _ttstui_release_flags="--config --env --model --version --image --image-entrypoint
   --include-image-api-keys --min-scale --max-scale --stream-min-scale --stream-max-scale
-  --validate-min-scale --validate-max-scale --api-keys --template"
+  --validate-min-scale --validate-max-scale --api-keys --template --no-resolve"
 _ttstui_dashboard_flags="--theme --ascii --print-keys --fake-backend --headless-script
   --headless-size --headless-dump --version"
 
@@ -19,13 +19,18 @@ _ttstui_command_flags() {
     render) echo "$_ttstui_release_flags -o --output --show-secrets" ;;
     diff) echo "$_ttstui_release_flags --api-keys-policy --report" ;;
     apply) echo "$_ttstui_release_flags -y --yes --wait --timeout --dry-run=server --report
-                --api-keys-policy --force-conflicts" ;;
+                --api-keys-policy --force-conflicts --protect-previous" ;;
     delete) echo "-y --yes --wait --timeout --dry-run=server" ;;
     status) echo "-o --output --all-contexts --contexts --timeout" ;;
     pin-latest) echo "-y --yes --dry-run=server --force-conflicts" ;;
     rollback) echo "--service --to-version --to-revision -y --yes --dry-run=server" ;;
     traffic) echo "--service --tag -y --yes --dry-run=server" ;;
     audit) echo "-n --count" ;;
+    image) echo "--timeout" ;;
+    promote) echo "--from-context --to-context --env --version --min-scale --max-scale
+                  --stream-min-scale --stream-max-scale --validate-min-scale --validate-max-scale
+                  --api-keys --template --api-keys-policy -y --yes --wait --timeout
+                  --dry-run=server --force-conflicts --protect-previous" ;;
   esac
 }
 
@@ -35,8 +40,9 @@ _ttstui_takes_value() {
     --kubeconfig | --context | -n | --namespace | --settings | --config | --env | --model | \
       --version | --image | --image-entrypoint | --include-image-api-keys | --min-scale | \
       --max-scale | --stream-min-scale | --stream-max-scale | --validate-min-scale | \
-      --validate-max-scale | --api-keys | --template | -o | --output | --report | --timeout | \
+      --validate-max-scale | --api-keys | --template | -o | --output | --report | --timeout | --request-timeout | \
       --api-keys-policy | --service | --to-version | --to-revision | --count | --theme | --contexts | --tag | \
+      --from-context | --to-context | \
       --fake-backend | --headless-script | --headless-size | --headless-dump | --dry-run)
       return 0 ;;
   esac
@@ -168,7 +174,7 @@ _ttstui_complete() {
     --kubeconfig | --settings | --config | --api-keys | --template | --report | \
       --fake-backend | --headless-script | --headless-dump)
       _ttstui_files "$cur"; return ;;
-    --context) COMPREPLY=($(compgen -W "$(_ttstui_contexts)" -- "$cur")); return ;;
+    --context | --from-context | --to-context) COMPREPLY=($(compgen -W "$(_ttstui_contexts)" -- "$cur")); return ;;
     --contexts)
       # A comma-separated list: complete the name after the last comma.
       local done="" last="$cur"
@@ -190,6 +196,7 @@ _ttstui_complete() {
       COMPREPLY=($(compgen -W "$(_ttstui_themes)" -- "$cur"))
       [[ $cur == */* || $cur == *.yaml ]] && _ttstui_files "$cur"
       return ;;
+    --request-timeout) COMPREPLY=($(compgen -W "5s 10s 30s 1m" -- "$cur")); return ;;
     --timeout) COMPREPLY=($(compgen -W "30s 1m 5m 10m 30m 1h" -- "$cur")); return ;;
     -n)
       [[ $cmd == audit ]] && return
@@ -218,7 +225,7 @@ _ttstui_complete() {
   fi
 
   case $cmd in
-    delete | status | rollback | pin-latest | traffic)
+    delete | status | rollback | pin-latest | traffic | promote)
       # One model, the first positional word after the command.
       local n=0
       for ((i = i + 1; i < COMP_CWORD; i++)); do
@@ -232,6 +239,21 @@ _ttstui_complete() {
         fi
       done
       ((n == 0)) && COMPREPLY=($(compgen -W "$(_ttstui_models)" -- "$cur"))
+      ;;
+    image)
+      # resolve or tags first; then images, which nothing here can list.
+      local n=0
+      for ((i = i + 1; i < COMP_CWORD; i++)); do
+        w=${COMP_WORDS[i]}
+        if [[ $w == "=" ]]; then
+          ((i++))
+        elif [[ $w == -* ]]; then
+          _ttstui_takes_value "$w" && [[ ${COMP_WORDS[i + 1]} != "=" ]] && ((i++))
+        else
+          ((n++))
+        fi
+      done
+      ((n == 0)) && COMPREPLY=($(compgen -W "resolve tags" -- "$cur"))
       ;;
     help) COMPREPLY=($(compgen -W "${_ttstui_commands% help}" -- "$cur")) ;;
   esac

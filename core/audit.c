@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "fleet.h"
+#include "tt_text.h"
 
 #define MAX_LOG_SIZE (256u * 1024u * 1024u)
 
@@ -27,6 +28,7 @@ const char *audit_result_name(audit_result r)
     switch (r) {
     case AUDIT_FAILED: return "failed";
     case AUDIT_REFUSED: return "refused";
+    case AUDIT_UNKNOWN: return "unknown";
     case AUDIT_OK: break;
     }
     return "ok";
@@ -80,8 +82,15 @@ static char *entry_line(const audit_entry *e, const char *const *redact, size_t 
     json_object_set_new(o, "result", json_string(audit_result_name(e->result)));
     json_object_set_new(o, "dry_run", json_boolean(e->dry_run));
     json_object_set_new(o, "message", str_or_null(msg));
-    char *line = json_dumps(o, JSON_COMPACT);
+    /* ENSURE_ASCII: the file is safe to cat (no raw C1 or bidi characters
+     * from the cluster; control characters are escaped by JSON itself,
+     * DEL here). */
+    char *raw = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
     json_decref(o);
+    tt_buf b = TT_BUF_INIT;
+    tt_json_terminal_safe_append(&b, raw, strlen(raw));
+    free(raw);
+    char *line = tt_buf_steal(&b);
     tt_free_secret(msg);
     return line;
 }
@@ -167,7 +176,10 @@ static bool parse_line(const char *line, size_t len, audit_entry *e)
     e->action = dup_field(o, "action");
     e->message = dup_field(o, "message");
     const char *result = json_string_value(json_object_get(o, "result"));
-    e->result = tt_streq(result, "failed") ? AUDIT_FAILED : tt_streq(result, "refused") ? AUDIT_REFUSED : AUDIT_OK;
+    e->result = tt_streq(result, "ok")        ? AUDIT_OK
+                : tt_streq(result, "refused") ? AUDIT_REFUSED
+                : tt_streq(result, "unknown") ? AUDIT_UNKNOWN
+                                              : AUDIT_FAILED;
     e->dry_run = json_is_true(json_object_get(o, "dry_run"));
     const json_t *objects = json_object_get(o, "objects");
     size_t i;

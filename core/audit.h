@@ -24,6 +24,7 @@ typedef enum audit_result {
     AUDIT_OK = 0,
     AUDIT_FAILED,
     AUDIT_REFUSED,
+    AUDIT_UNKNOWN, /* a write's answer was lost and a read could not confirm it */
 } audit_result;
 
 typedef struct audit_entry {

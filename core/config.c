@@ -301,6 +301,13 @@ static int load_root(loader *l, const yaml_node_t *root)
             free(s);
         } else if (tt_streq(key, "field_manager")) {
             rc = get_string(l, v, "field_manager", &c->field_manager);
+        } else if (tt_streq(key, "request_timeout")) {
+            tt_error derr;
+            tt_error_clear(&derr);
+            const char *s = scalar(v);
+            if (!s || tt_parse_duration("request_timeout", s, &c->request_timeout_ms, &derr) < 0)
+                rc = fail_at(l, v, "%s", s ? derr.message
+                                           : "request_timeout must be a duration such as 30s");
         } else if (tt_streq(key, "keybindings")) {
             rc = load_keybindings(l, v);
         } else if (key) {

@@ -15,6 +15,7 @@
  *   template: ~/ops/tts.jsonnet            # default: the embedded template
  *   api_keys: ~/ops/apikeys.json
  *   field_manager: ttstui
+ *   request_timeout: 30s                   # one request's limit (30s, 1m, 500ms)
  *   keybindings:                           # action -> key strings (the TUI parses them)
  *     quit: [q, C-c]
  *     apply: a                             # a single string is a one-key list
@@ -59,6 +60,7 @@ typedef struct config {
     char *template_path; /* NULL = embedded template */
     char *api_keys_path; /* may be NULL */
     char *field_manager; /* "ttstui" */
+    long long request_timeout_ms; /* 0 = the client's default (30 s) */
     config_keybinding *keybindings;
     size_t n_keybindings;
     char **warnings; /* "file:line:col: unknown key 'x' in environments[0]" */

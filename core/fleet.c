@@ -5,12 +5,10 @@
  * since a revision's creationTimestamp never changes, an update or delete
  * finds it by binary search on that key, so 200,000 revision applies cost
  * O(log r) each plus a short memmove. Namespaces are tracked separately
- * (a namespace alone is not a model) in a sorted array too.
- *
- * This file owns the store: struct fleet, turning objects into records,
- * apply, relist and sweep, lookups. The string set is in fleet_strset.c,
- * the questions asked of a model in fleet_query.c, time and condition
- * helpers and the status JSON in fleet_json.c (fleet_internal.h).
+ * (a namespace alone is not a model) in a sorted array too. This file is
+ * the store (objects applied from lists and watches, relists swept);
+ * what the views ask of a model is fleet_query.c, the status JSON
+ * fleet_json.c.
  */
 #include "fleet.h"
 
@@ -19,7 +17,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "fleet_internal.h"
+#include "strset.h"
 #include "tt_common.h"
 
 enum { SLOT_STREAM, SLOT_VALIDATE, SLOT_NONE };
@@ -65,6 +63,18 @@ static const char *jstr(const json_t *obj, const char *key)
 static const char *meta_str(const json_t *obj, const char *key)
 {
     return jstr(json_object_get(obj, "metadata"), key);
+}
+
+const json_t *fleet_find_condition(const json_t *obj, const char *type)
+{
+    const json_t *conds = json_object_get(json_object_get(obj, "status"), "conditions");
+    size_t i;
+    const json_t *c;
+    json_array_foreach(conds, i, c) {
+        if (tt_streq(jstr(c, "type"), type))
+            return c;
+    }
+    return NULL;
 }
 
 static fleet_cond cond_status(const json_t *c)
@@ -133,6 +143,7 @@ static void revision_clear(fleet_revision *r)
     memset(r, 0, sizeof *r);
 }
 
+
 /* Copies name, reason and message (each may be NULL but name) into one
  * block starting with the name; version points into the name. */
 static void revision_strings(fleet_revision *r, const char *name, const char *reason,
@@ -169,6 +180,8 @@ static void revision_parse(fleet *f, fleet_revision *r, const json_t *obj, const
     r->max_scale = scale_annotation(ann, "autoscaling.knative.dev/max-scale",
                                     "autoscaling.knative.dev/maxScale");
     const json_t *status = json_object_get(obj, "status");
+    r->image_digest = intern_image(
+        f, jstr(json_array_get(json_object_get(status, "containerStatuses"), 0), "imageDigest"));
     r->actual_replicas = json_int_or(json_object_get(status, "actualReplicas"), -1);
     r->desired_replicas = json_int_or(json_object_get(status, "desiredReplicas"), -1);
     r->created = fleet_parse_rfc3339(meta_str(obj, "creationTimestamp"));
@@ -179,6 +192,7 @@ static bool revision_equal(const fleet_revision *a, const fleet_revision *b)
     return tt_streq(a->name, b->name) && tt_streq(a->version, b->version) &&
            a->ready == b->ready && tt_streq(a->reason, b->reason) &&
            tt_streq(a->message, b->message) && tt_streq(a->image, b->image) &&
+           tt_streq(a->image_digest, b->image_digest) &&
            a->min_scale == b->min_scale && a->max_scale == b->max_scale &&
            a->actual_replicas == b->actual_replicas &&
            a->desired_replicas == b->desired_replicas && a->created == b->created;

@@ -40,13 +40,15 @@ typedef struct fleet_revision {
     char *reason;         /* Ready condition reason, may be NULL */
     char *message;        /* Ready condition message, may be NULL */
     const char *image;    /* container image (first container); the fleet's shared copy */
+    const char *image_digest; /* what runs: status.containerStatuses[0].imageDigest
+                               * (NAME@sha256:…), or NULL; the fleet's shared copy */
     int min_scale;        /* -1 when not set; hyphenated key wins */
     int max_scale;
     int actual_replicas;  /* -1 when unknown */
     int desired_replicas;
     long long created;    /* unix seconds */
     int traffic_percent;  /* filled from the service's status.traffic */
-    fleet_cond ready;     /* next to the int above: 72 bytes, not 80, x 40,000 */
+    fleet_cond ready;     /* next to the int above */
 } fleet_revision;
 
 typedef struct fleet_service {
@@ -175,6 +177,9 @@ const char *fleet_pinned_model(const fleet *f);
 
 /* A version made only of digits (at most 18, so it fits in 64 bits):
  * true and *out set; false for "beta", "2a", "" or NULL. */
+/* "stream-12" -> "12" for service "stream"; the whole name otherwise
+ * (borrowed from revision); NULL for NULL. */
+const char *fleet_version_of(const char *revision, const char *service);
 bool fleet_version_number(const char *version, unsigned long long *out);
 
 /* The status.conditions entry of obj with this type, or NULL. Borrowed. */

@@ -20,16 +20,6 @@ const char *fleet_model_ready_word(const fleet_model *m)
     return "Pending";
 }
 
-static const char *version_of(const char *revision, const char *service)
-{
-    if (!revision)
-        return NULL;
-    size_t n = strlen(service);
-    if (strncmp(revision, service, n) == 0 && revision[n] == '-')
-        return revision + n + 1;
-    return revision;
-}
-
 void fleet_cross_cell_of(const fleet_model *m, fleet_cross_cell *out)
 {
     memset(out, 0, sizeof(*out));
@@ -38,12 +28,19 @@ void fleet_cross_cell_of(const fleet_model *m, fleet_cross_cell *out)
         return;
     out->present = true;
     out->ready = fleet_model_ready_word(m);
-    out->version = version_of(m->stream.latest_ready, "stream");
+    out->version = fleet_version_of(m->stream.latest_ready, "stream");
     fleet_serving sv;
     if (fleet_service_serving(&m->stream, &sv) && sv.image) {
         out->image = sv.image;
         const char *at = strstr(sv.image, "@sha256:");
         out->digest = at ? at + 1 : NULL;
+    }
+    /* A tag: the digest it runs (Knative's imageDigest of that revision). */
+    for (size_t i = 0; !out->digest && i < m->stream.n_revisions; i++) {
+        const fleet_revision *r = &m->stream.revisions[i];
+        const char *at = r->image_digest ? strstr(r->image_digest, "@sha256:") : NULL;
+        if (at && tt_streq(r->name, m->stream.latest_ready))
+            out->digest = at + 1;
     }
 }
 

@@ -1,68 +1,15 @@
 /*
- * The fleet as JSON (core/fleet.h): RFC 3339 times, finding a condition
- * in an object, and `ttstui status -o json` (fleet_status_json and the
- * model-at-a-time fleet_status_json_dump).
+ * The fleet as `ttstui status -o json` prints it (the schema in the man
+ * page): one object per model, its services, traffic and revisions,
+ * dumped model by model so a big fleet never becomes one big tree.
  */
+#include "fleet.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "fleet.h"
-#include "fleet_internal.h"
 #include "tt_common.h"
-
-/* ---- time and conditions ---------------------------------------------------- */
-
-long long fleet_parse_rfc3339(const char *s)
-{
-    if (!s)
-        return 0;
-    int y, mo, d, h, mi, sec, n = 0;
-    if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6)
-        return 0;
-    const char *p = s + n;
-    if (*p == '.')
-        for (p++; *p >= '0' && *p <= '9'; p++)
-            ;
-    long offset = 0;
-    if (*p == '+' || *p == '-') {
-        int oh, om;
-        if (sscanf(p + 1, "%2d:%2d", &oh, &om) != 2)
-            return 0;
-        offset = (oh * 3600L + om * 60L) * (*p == '-' ? -1 : 1);
-    } else if (*p != 'Z' && *p != 'z') {
-        return 0;
-    }
-    struct tm tm = {0};
-    tm.tm_year = y - 1900;
-    tm.tm_mon = mo - 1;
-    tm.tm_mday = d;
-    tm.tm_hour = h;
-    tm.tm_min = mi;
-    tm.tm_sec = sec;
-    return (long long)timegm(&tm) - offset;
-}
-
-void fleet_format_rfc3339(long long t, char out[32])
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-    if (!gmtime_r(&tt, &tm) || strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-        tt_strlcpy(out, "1970-01-01T00:00:00Z", 32);
-}
-
-const json_t *fleet_find_condition(const json_t *obj, const char *type)
-{
-    const json_t *conds = json_object_get(json_object_get(obj, "status"), "conditions");
-    size_t i;
-    const json_t *c;
-    json_array_foreach(conds, i, c) {
-        if (tt_streq(json_string_value(json_object_get(c, "type")), type))
-            return c;
-    }
-    return NULL;
-}
 
 /* ---- status JSON ---------------------------------------------------------- */
 
@@ -91,6 +38,7 @@ static json_t *revision_json(const fleet_revision *r)
     json_object_set_new(o, "ready", json_string(cond_name(r->ready)));
     json_object_set_new(o, "reason", json_str_or_null(r->reason));
     json_object_set_new(o, "image", json_str_or_null(r->image));
+    json_object_set_new(o, "imageDigest", json_str_or_null(r->image_digest));
     json_object_set_new(o, "minScale", json_scale(r->min_scale));
     json_object_set_new(o, "maxScale", json_scale(r->max_scale));
     json_object_set_new(o, "trafficPercent", json_integer(r->traffic_percent));
@@ -194,7 +142,9 @@ int fleet_status_json_dump(const fleet *f, const char *model, json_dump_callback
     indent_sink sink = {cb, data};
     for (size_t i = 0; i < n; i++) {
         json_t *one = fleet_model_json(only ? only : fleet_model_at(f, i));
-        int rc = json_dump_callback(one, indent_chunk, &sink, JSON_INDENT(2));
+        /* ENSURE_ASCII: cluster text such as U+009B or U+202E is escaped,
+         * so the JSON is safe on a terminal too. */
+        int rc = json_dump_callback(one, indent_chunk, &sink, JSON_INDENT(2) | JSON_ENSURE_ASCII);
         json_decref(one);
         if (rc != 0 || dump_str(cb, data, i + 1 < n ? ",\n  " : "\n]") != 0)
             return -1;

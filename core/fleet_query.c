@@ -1,14 +1,67 @@
 /*
- * Questions asked of a model or service of the fleet (core/fleet.h):
- * ready, what it serves, its versions, pinned traffic. They read the
- * public records only.
+ * What the views ask of a model, from its public parts only (fleet.h):
+ * readiness, versions (which exist, the next free one, whether the
+ * services serve the same), what a service serves, pinned traffic; and the
+ * RFC 3339 times of the API. The fleet's store (apply, relist) is
+ * fleet.c; its status JSON fleet_json.c.
  */
+#include "fleet.h"
+
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
-#include "fleet.h"
-#include "fleet_internal.h"
 #include "tt_common.h"
+
+/* "stream-12" -> "12" for service "stream"; the whole name otherwise. */
+const char *fleet_version_of(const char *revision, const char *service)
+{
+    if (!revision)
+        return NULL;
+    size_t plen = strlen(service);
+    if (strncmp(revision, service, plen) == 0 && revision[plen] == '-' && revision[plen + 1])
+        return revision + plen + 1;
+    return revision;
+}
+
+long long fleet_parse_rfc3339(const char *s)
+{
+    if (!s)
+        return 0;
+    int y, mo, d, h, mi, sec, n = 0;
+    if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6)
+        return 0;
+    const char *p = s + n;
+    if (*p == '.')
+        for (p++; *p >= '0' && *p <= '9'; p++)
+            ;
+    long offset = 0;
+    if (*p == '+' || *p == '-') {
+        int oh, om;
+        if (sscanf(p + 1, "%2d:%2d", &oh, &om) != 2)
+            return 0;
+        offset = (oh * 3600L + om * 60L) * (*p == '-' ? -1 : 1);
+    } else if (*p != 'Z' && *p != 'z') {
+        return 0;
+    }
+    struct tm tm = {0};
+    tm.tm_year = y - 1900;
+    tm.tm_mon = mo - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    tm.tm_sec = sec;
+    return (long long)timegm(&tm) - offset;
+}
+
+void fleet_format_rfc3339(long long t, char out[32])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (!gmtime_r(&tt, &tm) || strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        tt_strlcpy(out, "1970-01-01T00:00:00Z", 32);
+}
 
 bool fleet_model_ready(const fleet_model *m)
 {
@@ -51,7 +104,7 @@ static bool any_version(const fleet_model *m, bool (*fn)(const char *version, vo
     const fleet_service *svcs[2] = {&m->stream, &m->validate};
     for (int s = 0; s < 2; s++) {
         const fleet_service *sv = svcs[s];
-        const char *service = s == 0 ? "stream" : "validate";
+        const char *service = (s == 0 ? "stream" : "validate");
         for (size_t i = 0; i < sv->n_revisions; i++)
             if (fn(sv->revisions[i].version, ud))
                 return true;

@@ -802,7 +802,17 @@ int release_params_load_config(release_params *p, const char *path, release_diag
                                tt_error *err)
 {
     json_error_t jerr;
-    json_t *root = json_load_file(path, JSON_REJECT_DUPLICATES, &jerr);
+    size_t len = 0;
+    tt_error rerr;
+    tt_error_clear(&rerr);
+    /* Read once (a --config <(...) pipe cannot be read twice) */
+    char *text = tt_read_file(path, &len, 1 << 20, &rerr);
+    if (!text) {
+        tt_error_set(err, TT_EIO, "%s", rerr.message);
+        return -1;
+    }
+    json_t *root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr);
+    free(text);
     if (!root) {
         if (jerr.line <= 0)
             tt_error_set(err, TT_EIO, "config %s: %s", path, jerr.text);

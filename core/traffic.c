@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fleet.h"
 #include "release_params.h"
 
 void traffic_split_clear(traffic_split *s)
@@ -162,14 +163,6 @@ json_t *traffic_patch(const char *service, const traffic_split *s)
     return json_pack("{s:{s:o}}", "spec", "traffic", list);
 }
 
-static const char *version_of(const char *revision, const char *service)
-{
-    size_t n = strlen(service);
-    if (revision && strncmp(revision, service, n) == 0 && revision[n] == '-')
-        return revision + n + 1;
-    return revision;
-}
-
 static void describe_entry(tt_buf *b, const char *version, long long percent, const char *tag)
 {
     tt_buf_printf(b, "%s%s:%lld%%", b->len ? " " : "", version, percent);
@@ -190,7 +183,7 @@ char *traffic_describe(const json_t *ksvc, const char *service)
         const char *tag = json_string_value(json_object_get(e, "tag"));
         long long pct = json_integer_value(json_object_get(e, "percent"));
         bool latest = json_is_true(json_object_get(e, "latestRevision")) || !rev;
-        describe_entry(&b, latest ? "latest" : version_of(rev, service), pct, tag);
+        describe_entry(&b, latest ? "latest" : fleet_version_of(rev, service), pct, tag);
     }
     return b.data ? tt_buf_steal(&b) : tt_strdup("-");
 }

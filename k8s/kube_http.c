@@ -567,13 +567,18 @@ int kube_http_do(kube_client *c, const kube_http_req *req, kube_response *resp, 
         if (cc == CURLE_OPERATION_TIMEDOUT) {
             /* A timeout before the connection was made is the connect
              * timeout: say "cannot connect", not "did not answer within"
-             * the (longer) request limit. */
+             * the (longer) request limit. A reused connection has no
+             * connect time: that the request went out is what tells. */
             curl_off_t connected = 0;
+            long sent = 0;
             curl_easy_getinfo(c->easy, CURLINFO_CONNECT_TIME_T, &connected);
-            if (connected == 0) {
+            curl_easy_getinfo(c->easy, CURLINFO_REQUEST_SIZE, &sent);
+            if (connected == 0 && sent == 0) {
+                long limit = req->streaming ? req->stream_timeout_ms : c->timeout_ms;
+                if (limit <= 0 || limit > CONNECT_TIMEOUT_MS)
+                    limit = CONNECT_TIMEOUT_MS;
                 char why[128];
-                snprintf(why, sizeof why, "no connection within %ld s",
-                         (CONNECT_TIMEOUT_MS + 999) / 1000);
+                snprintf(why, sizeof why, "no connection within %ld s", (limit + 999) / 1000);
                 kube_status_transport_error(CURLE_COULDNT_CONNECT, why, &ctx, 0, err);
                 tt_buf_free(&x.body);
                 break;

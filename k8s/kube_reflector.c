@@ -187,16 +187,27 @@ static void sleep_ms(long ms)
     nanosleep(&ts, NULL);
 }
 
-/* Waits ms in short slices so a cancel is seen quickly. */
-static void wait_cancellable(const reflector *r, long ms)
+static int wake_value(const reflector *r)
+{
+    return r->opts.wake ? atomic_load(r->opts.wake) : 0;
+}
+
+/* Waits ms in short slices so a cancel, or a change of the wake counter
+ * from woke, is seen quickly. */
+static void wait_woken(const reflector *r, long ms, int woke)
 {
     long long end = tt_now_ms() + ms;
-    while (!r_cancelled(r) && !r->stop) {
+    while (!r_cancelled(r) && !r->stop && wake_value(r) == woke) {
         long long left = end - tt_now_ms();
         if (left <= 0)
             break;
         sleep_ms(left < 50 ? (long)left : 50);
     }
+}
+
+static void wait_cancellable(const reflector *r, long ms)
+{
+    wait_woken(r, ms, wake_value(r));
 }
 
 static void fail(reflector *r, const tt_error *why)
@@ -206,12 +217,13 @@ static void fail(reflector *r, const tt_error *why)
     long delay = base + jitter;
     r->backoff_ms = base * 2 > r->opts.backoff_max_ms ? r->opts.backoff_max_ms : base * 2;
     r->failing = true;
+    int woke = wake_value(r); /* before the report: a wake after it is seen */
     if (!r->stop) {
         kube_reflector_event ev = {KUBE_REFLECT_RETRYING, NULL, r->rv, delay, why};
         if (r->fn(&ev, r->ud) != 0)
             r->stop = true;
     }
-    wait_cancellable(r, delay);
+    wait_woken(r, delay, woke);
 }
 
 /* Each item of the list as its page is decoded: RELIST_BEGIN before the
@@ -339,7 +351,7 @@ static void watch_once(reflector *r)
     }
     /* A watch the server closed at once with nothing in it: don't spin. */
     if (r->events == 0 && tt_now_ms() - started < 1000)
-        wait_cancellable(r, r->opts.backoff_initial_ms);
+        wait_cancellable(r, r->opts.backoff_initial_ms < 1000 ? r->opts.backoff_initial_ms : 1000);
 }
 
 int kube_reflector_run(kube_client *c, const kube_gvr *gvr, const char *ns,

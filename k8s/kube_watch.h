@@ -111,6 +111,10 @@ typedef struct kube_reflector_opts {
     int watch_timeout_seconds; /* 0 = 300 */
     long backoff_initial_ms;   /* 0 = 250 */
     long backoff_max_ms;       /* 0 = 30000 */
+    /* Optional: a change of *wake cuts a wait before a retry short (a
+     * "reconnect now" key); the wait started when the retry was reported
+     * sees a change made after that report. */
+    const atomic_int *wake;
 } kube_reflector_opts;
 
 /*

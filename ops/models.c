@@ -125,3 +125,33 @@ int ops_check_pin_model(kube_client *c, const char *model, const char *context, 
         *ready_out = ready;
     return 0;
 }
+
+char *ops_gc_warning(const json_t *revision, long long now)
+{
+    const json_t *meta = json_object_get(revision, "metadata");
+    const char *name = json_string_value(json_object_get(meta, "name"));
+    const char *no_gc = json_string_value(
+        json_object_get(json_object_get(meta, "labels"), OPS_NO_GC_LABEL));
+    long long created =
+        fleet_parse_rfc3339(json_string_value(json_object_get(meta, "creationTimestamp")));
+    if (tt_streq(no_gc, "true") || created <= 0 || now - created < OPS_GC_RETAIN_S)
+        return NULL;
+    return tt_asprintf("revision %s is %lld h old: Knative's revision garbage collection (by "
+                       "default past retain-since-create-time 48h, beyond 20 non-active "
+                       "revisions) may remove it; protect the revisions you may roll back to "
+                       "(apply --protect-previous labels them " OPS_NO_GC_LABEL ")",
+                       name ? name : "?", (now - created) / 3600);
+}
+
+int ops_protect_revision(kube_client *c, const char *model, const char *revision, bool dry_run,
+                         tt_error *err)
+{
+    json_t *patch = json_pack("{s:{s:{s:s}}}", "metadata", "labels", OPS_NO_GC_LABEL, "true");
+    kube_write_opts wo = {.dry_run = dry_run};
+    json_t *res = kube_patch_merge(c, &KUBE_GVR_REVISIONS, model, revision, patch, &wo, err);
+    json_decref(patch);
+    if (!res)
+        return -1;
+    json_decref(res);
+    return 0;
+}

@@ -21,6 +21,7 @@
 #include "audit.h"
 #include "config.h"
 #include "diff.h"
+#include "change_summary.h"
 #include "fleet.h"
 #include "health.h"
 #include "kube_client.h"
@@ -80,6 +81,19 @@ int ops_release_load_keys(ops_release *r, tt_error *err);
  * -1 with err. */
 int ops_release_render(ops_release *r, tt_error *err);
 
+/* The image by digest: when the image parameter is a tag, asks its
+ * registry (registry_client.h) for the digest the tag points at now and
+ * sets the parameter to NAME@sha256:... . *from and *to get the image
+ * before and after (caller frees both; NULL when nothing changed: no
+ * image, already a digest, or not an image reference at all, which the
+ * validation then reports). Blocks on the network (not on a UI thread).
+ * client NULL: a client with the defaults for this call. 0, or -1 with
+ * err (TT_EINVAL: a bad reference; otherwise the registry's error), in
+ * which case the parameter is unchanged. */
+struct registry_client;
+int ops_release_resolve_image(ops_release *r, struct registry_client *client, char **from,
+                              char **to, tt_error *err);
+
 /* ---- the plan ---------------------------------------------------------------- */
 
 typedef struct ops_plan_item {
@@ -130,6 +144,13 @@ void ops_plan_clear(ops_plan *p);
  * object, or what it would be under dry_run), NULL with err. */
 json_t *ops_plan_send(const ops_target *t, const ops_plan_item *it, bool dry_run, bool *created,
                       tt_error *err);
+/* Sends one item for real. When its answer is lost (timeout, a broken
+ * connection: kube_error_outcome_unknown) it reads the object back: live
+ * as sent is a success with *confirmed set (new reference: the live
+ * object); otherwise NULL with err still an unknown outcome, its message
+ * saying what the read showed. Other failures as ops_plan_send. */
+json_t *ops_plan_send_checked(const ops_target *t, const ops_plan_item *it, bool *created,
+                              bool *confirmed, tt_error *err);
 /* The first refusal, or NULL. */
 const char *ops_plan_refusal(const ops_plan *p);
 /* The first item the server refused in its dry run (diff mode), or NULL. */
@@ -211,6 +232,24 @@ void ops_fleet_load_contexts(const char *kubeconfig, const char *model, long lon
                              ops_context_fleet *ctxs, size_t n);
 void ops_context_fleet_clear(ops_context_fleet *cf);
 
+/* ---- promotion ------------------------------------------------------------------ */
+
+/* The release a model runs in a source context (both Knative Services,
+ * and what they say: image, entry point, API keys, scales per service). */
+typedef struct ops_promote_source {
+    json_t *ksvc[2];     /* stream, validate (the facts borrow from them) */
+    release_facts facts;
+    char *version;       /* the version stream serves */
+} ops_promote_source;
+
+/* Reads model's release from src (context names it in messages). Refused
+ * (TT_EREFUSED) when either service's latest release is not Ready or its
+ * image is a tag rather than a digest; 404 when a service is missing.
+ * 0, or -1 with err; clear out with ops_promote_source_clear on success. */
+int ops_promote_read(kube_client *src, const char *context, const char *model,
+                     ops_promote_source *out, tt_error *err);
+void ops_promote_source_clear(ops_promote_source *s);
+
 /* ---- delete, rollback, pin ------------------------------------------------------ */
 
 /* The namespace holds Knative service stream or validate: it is a model.
@@ -220,6 +259,17 @@ int ops_check_is_model(kube_client *c, const char *model, tt_error *err);
  * with err (TT_EREFUSED for a rule). */
 int ops_check_rollback_revision(kube_client *c, const char *model, const char *service,
                                 const char *revision, tt_error *err);
+/* Knative's revision garbage collection: a revision labelled this way is
+ * never collected; by default others are once older than 48 h (and beyond
+ * 20 non-active revisions). */
+#define OPS_NO_GC_LABEL "serving.knative.dev/no-gc"
+#define OPS_GC_RETAIN_S (48LL * 3600)
+/* A warning in words when a rollback target is old enough for the GC (and
+ * not protected), or NULL. Caller frees. */
+char *ops_gc_warning(const json_t *revision, long long now);
+/* Labels revision of model OPS_NO_GC_LABEL: "true" (a merge patch). */
+int ops_protect_revision(kube_client *c, const char *model, const char *revision, bool dry_run,
+                         tt_error *err);
 /* The Service already sends 100% of its traffic to revision. */
 bool ops_already_routed(const json_t *ksvc, const char *revision);
 /* The merge patch sending 100% of a Service's traffic to revision. New

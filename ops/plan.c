@@ -236,6 +236,69 @@ json_t *ops_plan_send(const ops_target *t, const ops_plan_item *it, bool dry_run
     return kube_apply(t->client, it->desired, &ao, created, err);
 }
 
+/* Every field of want is in have with the same value (arrays element by
+ * element): what the server stored covers what was sent, whatever it
+ * added (defaults, status, managedFields). */
+static bool covers(const json_t *have, const json_t *want)
+{
+    if (json_is_object(want)) {
+        if (!json_is_object(have))
+            return false;
+        const char *k;
+        const json_t *v;
+        json_object_foreach((json_t *)want, k, v)
+            if (!covers(json_object_get(have, k), v))
+                return false;
+        return true;
+    }
+    if (json_is_array(want)) {
+        if (!json_is_array(have) || json_array_size(have) != json_array_size(want))
+            return false;
+        for (size_t i = 0; i < json_array_size(want); i++)
+            if (!covers(json_array_get(have, i), json_array_get(want, i)))
+                return false;
+        return true;
+    }
+    if (json_is_number(want) && json_is_number(have))
+        return json_number_value(want) == json_number_value(have);
+    return json_equal(have, want);
+}
+
+json_t *ops_plan_send_checked(const ops_target *t, const ops_plan_item *it, bool *created,
+                              bool *confirmed, tt_error *err)
+{
+    *confirmed = false;
+    json_t *res = ops_plan_send(t, it, false, created, err);
+    if (res || !kube_error_outcome_unknown(err))
+        return res;
+    tt_error gerr;
+    tt_error_clear(&gerr);
+    json_t *live = kube_get(t->client, &it->gvr, meta(it->desired, "namespace"),
+                            meta(it->desired, "name"), &gerr);
+    bool landed = live && covers(live, it->desired);
+    /* A replaced Secret holds exactly the keys sent, none left over. */
+    if (landed && it->replace)
+        landed = json_equal(json_object_get(live, "data"), json_object_get(it->desired, "data"));
+    if (landed) {
+        *confirmed = true;
+        if (created)
+            *created = it->live == NULL;
+        tt_error_clear(err);
+        return live;
+    }
+    json_decref(live);
+    char *why = gerr.code == 404 || live
+                    ? tt_strdup("a read right after shows it is not live as sent (the server "
+                                "may still apply it)")
+                    : tt_asprintf("it could not be read back: %s", gerr.message);
+    char *orig = tt_strdup(err->message);
+    tt_error_set(err, err->code, "%s; outcome unknown: %s", orig, why);
+    free(orig);
+    free(why);
+    snprintf(err->reason, sizeof err->reason, "%s", KUBE_REASON_OUTCOME_UNKNOWN);
+    return NULL;
+}
+
 static int dry_run_all(const ops_target *t, ops_plan *p, ops_plan_mode mode, tt_error *err)
 {
     for (size_t i = 0; i < p->n_items; i++) {

@@ -9,6 +9,7 @@ packages=(
   libcmocka-dev libjsonnet-dev libmicrohttpd-dev libgnutls28-dev
   jsonnet tmux valgrind clang libclang-rt-14-dev openssl ca-certificates
   groff-base man-db mandoc zsh dpkg-dev time jq curl python3
+  docker-registry skopeo apache2-utils python3-cryptography
 )
 
 missing=()

@@ -127,6 +127,7 @@ const tui_keymap *tui_app_keymap(const tui_app *app) { return app->keymap; }
 const config *tui_app_config(const tui_app *app) { return app->opts.cfg; }
 const char *tui_app_context(const tui_app *app) { return app->context; }
 const char *tui_app_env(const tui_app *app) { return app->env; }
+tui_conn_state tui_app_conn(const tui_app *app) { return app->conn; }
 tui_view *tui_app_top(const tui_app *app) { return app->top; }
 bool tui_app_quitting(const tui_app *app) { return app->quit; }
 int tui_app_queue_fd(const tui_app *app) { return tui_queue_fd(app->queue); }
@@ -593,6 +594,23 @@ void tui_app_command(tui_app *app, const char *line)
         } else {
             tui_app_push(app, tui_view_contexts_new(app));
         }
+    } else if (tt_streq(cmd, "contexts")) {
+        /* :contexts a,b | all | (none: the settings' contexts, else all) */
+        const config *cfg = tui_app_config(app);
+        const char *names[16];
+        size_t n = 0;
+        char *list = NULL;
+        if (arg && !tt_streq(arg, "all")) {
+            list = tt_strdup(arg);
+            char *s2 = NULL;
+            for (char *t = strtok_r(list, ",", &s2); t && n < 16; t = strtok_r(NULL, ",", &s2))
+                names[n++] = t;
+        } else if (!arg && cfg) {
+            for (size_t i = 0; i < cfg->n_contexts && n < 16; i++)
+                names[n++] = cfg->contexts[i];
+        }
+        tui_app_push(app, tui_view_cross_new(app, names, n));
+        free(list);
     } else if (tt_streq(cmd, "deploy")) {
         if (!tui_app_refuse_readonly(app, TUI_ACT_DEPLOY))
             tui_app_push(app, tui_view_form_new(app, arg));
@@ -609,8 +627,8 @@ void tui_app_command(tui_app *app, const char *line)
             app->top->ops->filter(app->top, app, arg ? arg : "");
     } else {
         tui_app_message(app, TUI_STATUS_ERROR,
-                        "Unknown command ':%s' (commands: :q, :ctx [name], :deploy [model], "
-                        ":model NAME, :filter TEXT, :help)",
+                        "Unknown command ':%s' (commands: :q, :ctx [name], :contexts [all|a,b], "
+                        ":deploy [model], :model NAME, :filter TEXT, :help)",
                         cmd);
     }
     free(copy);

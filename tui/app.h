@@ -67,6 +67,7 @@ const tui_keymap *tui_app_keymap(const tui_app *app);
 const config *tui_app_config(const tui_app *app);
 const char *tui_app_context(const tui_app *app);
 const char *tui_app_env(const tui_app *app);
+tui_conn_state tui_app_conn(const tui_app *app);
 /* --readonly, or the settings mark the current context or env read-only. */
 bool tui_app_readonly(const tui_app *app);
 /* True (after showing why) when act changes the cluster and we are

@@ -465,3 +465,18 @@ void tui_contexts_free(void *p)
     free(c->current);
     free(c);
 }
+
+void tui_image_info_free(void *p)
+{
+    tui_image_info *i = p;
+    if (!i)
+        return;
+    free(i->image);
+    free(i->resolved);
+    free(i->error);
+    for (size_t k = 0; k < i->n_tags; k++)
+        free(i->tags[k]);
+    free(i->tags);
+    free(i->tags_error);
+    free(i);
+}

@@ -21,6 +21,8 @@
  *   TUI_MSG_DONE           (none)           that operation finished; err.code
  *                                           != 0 means failed, err.message why
  *   TUI_MSG_CONTEXTS       tui_contexts     answer to list_contexts
+ *   TUI_MSG_CONTEXT_FLEET  fleet            answer to load_context_fleet
+ *   TUI_MSG_IMAGE          tui_image_info   answer to resolve_image
  * Any answer may instead carry err.code != 0 and no payload.
  */
 #ifndef TUI_BACKEND_H
@@ -47,7 +49,21 @@ enum tui_msg_type {
     TUI_MSG_PROGRESS,
     TUI_MSG_DONE,
     TUI_MSG_CONTEXTS,
+    TUI_MSG_CONTEXT_FLEET,
+    TUI_MSG_IMAGE,
 };
+
+/* An image as the registry says it is now: the tag's digest, and the
+ * repository's tags when asked. Strings are cleaned for the terminal. */
+typedef struct tui_image_info {
+    char *image;    /* as asked */
+    char *resolved; /* NAME@sha256:…, or NULL (then error) */
+    char *error;    /* the registry's answer in words, or NULL */
+    char **tags;    /* the repository's tags (with_tags), or NULL */
+    size_t n_tags;
+    char *tags_error;
+} tui_image_info;
+void tui_image_info_free(void *p);
 
 /* ---- connection ---------------------------------------------------------- */
 typedef enum tui_conn_state {
@@ -290,9 +306,24 @@ typedef struct tui_backend_ops {
     unsigned long (*rollback)(tui_backend *b, const char *model, const char *version,
                               unsigned services);
     unsigned long (*pin_latest)(tui_backend *b, const char *model);
+    /* Optional: splits the traffic of each service in `services` as split
+     * ("3=90 4=10", VERSION=PERCENT words adding up to 100) between Ready
+     * revisions, as `ttstui traffic` does: PROGRESS per service, DONE. */
+    unsigned long (*traffic)(tui_backend *b, const char *model, const char *split,
+                             unsigned services);
     unsigned long (*list_contexts)(tui_backend *b);
     /* CONN (connecting), a FLEET batch starting with RESET, DONE. */
     unsigned long (*switch_context)(tui_backend *b, const char *context);
+    /* Optional: a lost connection is tried again now, not after the
+     * backoff's wait. */
+    void (*reconnect)(tui_backend *b);
+    /* Optional: the digest the tag of image points at now (registry API
+     * v2, as `ttstui image resolve`), and the repository's tags when
+     * with_tags: IMAGE. */
+    unsigned long (*resolve_image)(tui_backend *b, const char *image, bool with_tags);
+    /* Optional: every model of another context (one list per kind, as
+     * `status` loads them), on its own client: CONTEXT_FLEET. */
+    unsigned long (*load_context_fleet)(tui_backend *b, const char *context);
     /* Stops every thread and frees the backend (queued messages stay). */
     void (*destroy)(tui_backend *b);
     /* Optional: takes a message the UI is done with and frees it on a

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "bk.h"
+#include "registry_client.h"
 
 /* The calling thread yields to the others (nice +10): for bulk work that
  * nobody waits on, so it never slows the UI or the lists it shows. */
@@ -189,6 +190,24 @@ static unsigned long model_job(tui_backend *b, job_kind kind, const char *model,
     return bk_job_start(j);
 }
 
+static unsigned long kube_traffic(tui_backend *b, const char *model, const char *split,
+                                  unsigned services)
+{
+    job *j = bk_job_new(b, JOB_TRAFFIC);
+    j->model = tt_strdup(model);
+    j->version = tt_strdup(split); /* the split's words, audited as the version */
+    j->services = services ? services : TUI_SERVICE_BOTH;
+    return bk_job_start(j);
+}
+
+static unsigned long kube_resolve_image(tui_backend *b, const char *image, bool with_tags)
+{
+    job *j = bk_job_new(b, JOB_IMAGE);
+    j->model = tt_strdup(image); /* the image */
+    j->follow = with_tags;
+    return bk_job_start(j);
+}
+
 static unsigned long kube_delete_model(tui_backend *b, const char *model)
 {
     return model_job(b, JOB_DELETE, model, NULL);
@@ -257,8 +276,11 @@ static void kube_destroy(tui_backend *b)
 {
     kb *k = bk_impl(b);
     pthread_mutex_lock(&k->lock);
-    for (job *j = k->jobs; j; j = j->next)
+    for (job *j = k->jobs; j; j = j->next) {
         atomic_store(&j->cancel, 1);
+        if (j->registry)
+            registry_client_cancel(j->registry);
+    }
     pthread_mutex_unlock(&k->lock);
     /* Requests end within ~100 ms of their cancel flag. */
     for (;;) {
@@ -280,6 +302,16 @@ static void kube_destroy(tui_backend *b)
     free(b);
 }
 
+static unsigned long kube_load_context_fleet(tui_backend *b, const char *context)
+{
+    return model_job(b, JOB_CONTEXT_FLEET, context, NULL); /* model holds the context name */
+}
+
+static void kube_reconnect(tui_backend *b)
+{
+    atomic_fetch_add(&bk_impl(b)->retry_now, 1);
+}
+
 static const tui_backend_ops kube_ops = {
     .name = "kube",
     .watch_fleet = bk_watch_fleet,
@@ -292,9 +324,13 @@ static const tui_backend_ops kube_ops = {
     .apply = kube_apply_op,
     .delete_model = kube_delete_model,
     .rollback = kube_rollback,
+    .traffic = kube_traffic,
+    .resolve_image = kube_resolve_image,
     .pin_latest = kube_pin_latest,
     .list_contexts = kube_list_contexts,
     .switch_context = kube_switch_context,
+    .reconnect = kube_reconnect,
+    .load_context_fleet = kube_load_context_fleet,
     .destroy = kube_destroy,
     .dispose = kube_dispose,
 };

@@ -37,7 +37,7 @@ typedef struct kb kb;
 
 typedef enum job_kind {
     JOB_LOAD_MODEL, JOB_LOGS, JOB_RENDER, JOB_DIFF, JOB_DRY_RUN, JOB_APPLY, JOB_DELETE,
-    JOB_ROLLBACK, JOB_PIN, JOB_CONTEXTS, JOB_SWITCH,
+    JOB_ROLLBACK, JOB_PIN, JOB_CONTEXTS, JOB_SWITCH, JOB_CONTEXT_FLEET, JOB_TRAFFIC, JOB_IMAGE,
 } job_kind;
 
 typedef struct job {
@@ -56,6 +56,8 @@ typedef struct job {
     bool follow;
     int tail;
     tui_log_lines *lines; /* pending log lines (under kb->lock) */
+    struct registry_client *registry; /* the image job's client while it asks (under kb->lock):
+                                       * a cancel cancels it too */
     long long lines_since;
     struct job *next;
 } job;
@@ -104,6 +106,7 @@ struct kb {
     pthread_mutex_t refl_lock;
     reflector refl[BK_N_KINDS];
     atomic_int refl_cancel;
+    atomic_int retry_now; /* bumped by the reconnect key: cuts the reflectors' waits short */
     int refl_wake;      /* eventfd, readable while the reflectors are told to stop */
     bool watching;
 };
@@ -181,5 +184,8 @@ void bk_run_rollback(job *j);
 void bk_run_pin(job *j);
 void bk_run_contexts(job *j);
 void bk_run_switch(job *j);
+void bk_run_context_fleet(job *j);
+void bk_run_traffic(job *j);
+void bk_run_image(job *j);
 
 #endif

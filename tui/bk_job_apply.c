@@ -98,16 +98,25 @@ void bk_run_apply(job *j)
     for (size_t i = 0; i < p.n_items; i++) {
         const ops_plan_item *it = &p.items[i];
         bk_job_progress(j, it->label, TUI_STEP_RUNNING, NULL);
-        bool created = false;
-        json_t *res = ops_plan_send(&t, it, false, &created, &err);
+        bool created = false, confirmed = false;
+        json_t *res = ops_plan_send_checked(&t, it, &created, &confirmed, &err);
         if (!res) {
+            if (kube_error_outcome_unknown(&err))
+                result = AUDIT_UNKNOWN;
             bk_job_progress(j, it->label, TUI_STEP_FAILED, err.message);
             tt_error_prefix(&err, "applying %s (stopped after %zu of %zu objects)", it->label, i,
                             p.n_items);
             goto out;
         }
         json_decref(res);
-        bk_job_progress(j, it->label, TUI_STEP_OK, ops_plan_outcome(&p, i, created));
+        if (confirmed) {
+            char *what = tt_asprintf("%s (answer lost; read back: live as sent)",
+                                     ops_plan_outcome(&p, i, created));
+            bk_job_progress(j, it->label, TUI_STEP_OK, what);
+            free(what);
+        } else {
+            bk_job_progress(j, it->label, TUI_STEP_OK, ops_plan_outcome(&p, i, created));
+        }
     }
     const char *services[2], *revisions[2];
     size_t n = ops_plan_rollout_targets(&p, services, revisions, 2);

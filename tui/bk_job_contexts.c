@@ -1,5 +1,6 @@
-/* Jobs: the kubeconfig's contexts for the contexts view, and switching
- * to another context (the reflectors restart on it). */
+/* Jobs: the kubeconfig's contexts for the contexts view, switching to
+ * another context (the reflectors restart on it), and the fleet of any
+ * context for the view across contexts. */
 #include "bk.h"
 #include "kube_config.h"
 
@@ -60,4 +61,43 @@ void bk_run_switch(job *j)
         bk_reflectors_start(k);
     pthread_mutex_unlock(&k->refl_lock);
     bk_job_done(j, NULL);
+}
+
+static void fleet_free_payload(void *p)
+{
+    fleet_free(p);
+}
+
+/* The rest config of context (j->model holds its name), or NULL with err. */
+static kube_rest_config *context_config(job *j, tt_error *err)
+{
+    kube_config *cfg = kube_config_load(j->kb->kubeconfig, err);
+    if (!cfg)
+        return NULL;
+    kube_rest_config *rc = NULL;
+    if (!kube_config_find_context(cfg, j->model))
+        tt_error_set(err, TT_EINVAL, "no context '%s' in the kubeconfig", j->model);
+    else
+        rc = kube_rest_config_resolve(cfg, j->model, NULL, err);
+    kube_config_free(cfg);
+    return rc;
+}
+
+void bk_run_context_fleet(job *j)
+{
+    tt_error err;
+    tt_error_clear(&err);
+    kube_rest_config *rc = context_config(j, &err);
+    kube_client *c = rc ? bk_client_for(j->kb, rc, &j->cancel, &err) : NULL;
+    fleet *f = NULL;
+    if (c) {
+        f = fleet_new();
+        if (ops_fleet_load(c, f, NULL, NULL, &err) < 0) {
+            fleet_free(f);
+            f = NULL;
+        }
+    }
+    kube_client_free(c);
+    kube_rest_config_free(rc);
+    bk_job_post(j, TUI_MSG_CONTEXT_FLEET, f, f ? fleet_free_payload : NULL, f ? NULL : &err);
 }

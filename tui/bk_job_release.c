@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "bk.h"
+#include "registry_client.h"
 #include "manifest_yaml.h"
 #include "mask.h"
 
@@ -61,6 +62,18 @@ int bk_release_from_req(kb *k, const tui_release_req *q, ops_release *r, tt_erro
         return -1;
     }
     release_diags_free(&diags);
+    /* A tag is released as the digest it points at now (as the CLI does
+     * without --no-resolve): what is rendered, diffed and applied. */
+    char *from = NULL, *to = NULL;
+    registry_client *rc = registry_client_new(NULL);
+    int resolved = ops_release_resolve_image(r, rc, &from, &to, err);
+    registry_client_free(rc);
+    free(from);
+    free(to);
+    if (resolved < 0) {
+        tt_error_prefix(err, "the image tag could not be resolved to a digest");
+        return -1;
+    }
     if (ops_release_load_keys(r, err) < 0) {
         tt_error_prefix(err, "API-key file");
         return -1;

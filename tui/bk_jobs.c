@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "bk.h"
+#include "registry_client.h"
 
 kube_client *bk_client_for(kb *k, const kube_rest_config *rc, const atomic_int *cancel,
                            tt_error *err)
@@ -26,6 +27,8 @@ kube_client *bk_client_for(kb *k, const kube_rest_config *rc, const atomic_int *
         return NULL;
     if (k->cfg && k->cfg->field_manager)
         kube_client_set_field_manager(c, k->cfg->field_manager);
+    if (k->cfg && k->cfg->request_timeout_ms > 0)
+        kube_client_set_timeout_ms(c, (long)k->cfg->request_timeout_ms);
     if (cancel)
         kube_client_set_cancel(c, cancel);
     return c;
@@ -104,6 +107,9 @@ static const struct {
     [JOB_PIN] = {bk_run_pin, TUI_MSG_DONE},
     [JOB_CONTEXTS] = {bk_run_contexts, TUI_MSG_CONTEXTS},
     [JOB_SWITCH] = {bk_run_switch, TUI_MSG_DONE},
+    [JOB_CONTEXT_FLEET] = {bk_run_context_fleet, TUI_MSG_CONTEXT_FLEET},
+    [JOB_TRAFFIC] = {bk_run_traffic, TUI_MSG_DONE},
+    [JOB_IMAGE] = {bk_run_image, TUI_MSG_IMAGE},
 };
 
 static void *job_main(void *arg)
@@ -160,8 +166,11 @@ void bk_cancel(tui_backend *b, unsigned long req)
     kb *k = bk_impl(b);
     pthread_mutex_lock(&k->lock);
     for (job *j = k->jobs; j; j = j->next)
-        if (j->req == req)
+        if (j->req == req) {
             atomic_store(&j->cancel, 1);
+            if (j->registry)
+                registry_client_cancel(j->registry);
+        }
     pthread_mutex_unlock(&k->lock);
 }
 

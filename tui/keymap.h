@@ -43,7 +43,10 @@ bool tui_key_is_text(tui_key key);
     X(PREVIEW, "preview", "Preview")                  \
     X(CONFIRM, "confirm", "Confirm")                  \
     X(HELP, "help", "Help")                           \
-    X(CONTEXTS, "contexts", "Contexts")
+    X(CONTEXTS, "contexts", "Contexts")               \
+    X(DETAIL, "detail", "Condition or event")         \
+    X(CROSS, "cross", "Contexts side by side")        \
+    X(TAGS, "tags", "Image tags")
 
 enum {
 #define X(id, name, title) TUI_VIEW_BIT_##id,
@@ -57,8 +60,10 @@ enum {
 #undef X
 };
 #define TUI_VIEW_ALL ((1u << TUI_VIEW_COUNT) - 1)
-#define TUI_VIEW_LISTS (TUI_VIEW_MODELS | TUI_VIEW_MODEL | TUI_VIEW_REVISION | TUI_VIEW_CONTEXTS)
-#define TUI_VIEW_TEXTS (TUI_VIEW_LOGS | TUI_VIEW_PREVIEW | TUI_VIEW_HELP)
+#define TUI_VIEW_LISTS \
+    (TUI_VIEW_MODELS | TUI_VIEW_MODEL | TUI_VIEW_REVISION | TUI_VIEW_CONTEXTS | TUI_VIEW_CROSS | \
+     TUI_VIEW_TAGS)
+#define TUI_VIEW_TEXTS (TUI_VIEW_LOGS | TUI_VIEW_PREVIEW | TUI_VIEW_HELP | TUI_VIEW_DETAIL)
 #define TUI_VIEW_NAV (TUI_VIEW_LISTS | TUI_VIEW_TEXTS)
 
 /* Name of a single view bit ("models"); NULL for an unknown one. */
@@ -93,9 +98,12 @@ const char *tui_view_name(unsigned view);
     X(DELETE, "delete", "x", "Delete the model (typed confirmation)",                            \
       TUI_VIEW_MODELS | TUI_VIEW_MODEL, 1)                                                       \
     X(ROLLBACK, "rollback", "r", "Roll traffic back to the selected revision", TUI_VIEW_MODEL, 1)\
+    X(TRAFFIC, "traffic", "t", "Split traffic between Ready revisions (editor)", TUI_VIEW_MODEL, 1) \
     X(PIN, "pin-latest", "p", "Pin `latest` to the selected model",                              \
       TUI_VIEW_MODELS | TUI_VIEW_MODEL, 1)                                                       \
     X(CONTEXTS, "contexts", "c", "Switch Kubernetes context", TUI_VIEW_MODELS, 0)               \
+    X(RECONNECT, "reconnect", "R", "Reconnect now (side by side: load every context again)",     \
+      TUI_VIEW_MODELS | TUI_VIEW_CROSS, 0)                                                                         \
     X(LOGS, "logs", "l", "Show the logs of the selected pod", TUI_VIEW_REVISION, 0)             \
     X(FOLLOW, "follow", "f", "Toggle following new log lines", TUI_VIEW_LOGS, 0)                \
     X(CONTAINER, "container", "t", "Switch between app and queue-proxy logs", TUI_VIEW_LOGS, 0) \
@@ -103,6 +111,8 @@ const char *tui_view_name(unsigned view);
     X(DIFF, "diff", "d", "Toggle between the YAML and the diff", TUI_VIEW_PREVIEW, 0)           \
     X(DRY_RUN, "dry-run", "t", "Run a server-side dry-run", TUI_VIEW_PREVIEW, 0)                \
     X(APPLY, "apply", "a", "Apply the release (asks for confirmation)", TUI_VIEW_PREVIEW, 1)     \
+    X(FOCUS, "focus", "<Tab>", "Move between the list and its conditions or events",             \
+      TUI_VIEW_MODEL | TUI_VIEW_REVISION, 0)                                                     \
     X(NEXT_FIELD, "next-field", "<Tab> <Down>", "Next field or button",                          \
       TUI_VIEW_FORM | TUI_VIEW_CONFIRM, 0)                                                       \
     X(PREV_FIELD, "prev-field", "<S-Tab> <Up>", "Previous field or button",                      \

@@ -29,38 +29,29 @@ typedef struct options {
     bool readonly;
     bool ascii;
     bool print_keys;
+    long long request_timeout_ms; /* --request-timeout; 0: the settings' */
 } options;
 
-static void usage(FILE *out)
+/* The dashboard's own flags: a section of `ttstui --help` (main.c puts it
+ * between the commands and the flags every command shares). */
+void tui_usage(FILE *out)
 {
     fprintf(out,
-            "Usage: ttstui [options]            open the dashboard\n"
-            "       ttstui <subcommand> ...     see ttstui help\n"
-            "\n"
-            "Options:\n"
-            "  --kubeconfig FILE      kubeconfig to use (default $KUBECONFIG, ~/.kube/config)\n"
-            "  --context NAME         kube context (default: the current context)\n"
-            "  -n, --namespace NS     namespace override\n"
-            "  --readonly             hide and refuse every change to the cluster\n"
+            "Dashboard flags (no COMMAND):\n"
             "  --theme NAME|FILE      dark (default), light, mono, or a theme .yaml\n"
-            "  --settings FILE        settings file (default $TTSTUI_CONFIG, then\n"
-            "                         ~/.config/ttstui/config.yaml)\n"
-            "  --no-color             no colour (as NO_COLOR=1)\n"
             "  --ascii                ASCII symbols instead of Unicode\n"
             "  --print-keys           print every action, its keys and views, and exit\n"
             "  --fake-backend FILE    answer from a JSON fixture instead of a cluster (demos, tests)\n"
             "  --headless-script FILE run keystrokes from FILE on a virtual screen (tests)\n"
             "  --headless-size CxR    virtual screen size (default 100x30)\n"
             "  --headless-dump FILE   write the final screen as text to FILE\n"
-            "  -h, --help             this help\n"
-            "\n"
-            "Keys: ? in any view lists its keys; q goes back and quits on the dashboard.\n"
-            "Colours follow the theme; NO_COLOR=1 turns them off.\n");
+            "  Keys: ? in any view lists its keys; q goes back, and quits on the dashboard.\n");
 }
 
 enum {
     OPT_KUBECONFIG = 256, OPT_CONTEXT, OPT_READONLY, OPT_THEME, OPT_CONFIG, OPT_ASCII,
     OPT_FAKE, OPT_SCRIPT, OPT_SIZE, OPT_DUMP, OPT_PRINT_KEYS, OPT_NO_COLOR, OPT_RELEASE_CONFIG,
+    OPT_REQUEST_TIMEOUT,
 };
 
 static int parse(int argc, char **argv, options *o)
@@ -80,6 +71,7 @@ static int parse(int argc, char **argv, options *o)
         {"headless-size", required_argument, NULL, OPT_SIZE},
         {"headless-dump", required_argument, NULL, OPT_DUMP},
         {"print-keys", no_argument, NULL, OPT_PRINT_KEYS},
+        {"request-timeout", required_argument, NULL, OPT_REQUEST_TIMEOUT},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -112,13 +104,22 @@ static int parse(int argc, char **argv, options *o)
         case OPT_SCRIPT: o->headless_script = optarg; break;
         case OPT_DUMP: o->headless_dump = optarg; break;
         case OPT_PRINT_KEYS: o->print_keys = true; break;
+        case OPT_REQUEST_TIMEOUT: {
+            tt_error derr;
+            tt_error_clear(&derr);
+            if (tt_parse_duration("--request-timeout", optarg, &o->request_timeout_ms, &derr) < 0) {
+                fprintf(stderr, "ttstui: %s\n", derr.message);
+                return 2;
+            }
+            break;
+        }
         case OPT_SIZE:
             if (sscanf(optarg, "%dx%d", &o->cols, &o->rows) != 2 || o->cols < 1 || o->rows < 1) {
                 fprintf(stderr, "ttstui: --headless-size wants COLSxROWS, e.g. 100x30\n");
                 return 2;
             }
             break;
-        case 'h': usage(stdout); return 0;
+        case 'h': tui_usage(stdout); return 0;
         case ':':
             fprintf(stderr, "ttstui: %s needs a value (see ttstui --help)\n", argv[optind - 1]);
             return 2;
@@ -238,6 +239,8 @@ int tui_main(int argc, char **argv)
         tui_keymap_free(km);
         return 2;
     }
+    if (o.request_timeout_ms > 0)
+        cfg->request_timeout_ms = o.request_timeout_ms;
     if (apply_keybindings(cfg, km, &err) < 0) {
         fprintf(stderr, "ttstui: %s\n", err.message);
         config_free(cfg);

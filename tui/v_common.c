@@ -2,8 +2,28 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "tt_common.h"
+
+const char *tui_fmt_time(long long t, char *buf, size_t size)
+{
+    if (t <= 0) {
+        snprintf(buf, size, "-");
+        return buf;
+    }
+    time_t tt = (time_t)t;
+    struct tm tm;
+    char age[16];
+    if (!gmtime_r(&tt, &tm)) {
+        snprintf(buf, size, "-");
+        return buf;
+    }
+    snprintf(buf, size, "%04d-%02d-%02d %02d:%02d:%02d UTC (%s ago)", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+             tui_fmt_age(t, (long long)time(NULL), age, sizeof age));
+    return buf;
+}
 
 const char *tui_fmt_age(long long created, long long now, char *buf, size_t size)
 {
@@ -90,4 +110,36 @@ const char *tui_fmt_scale(int min, int max, char *buf, size_t size)
     else
         snprintf(buf, size, "%d-%d", min < 0 ? 0 : min, max);
     return buf;
+}
+
+void tui_pick_clamp(tui_pick *p, size_t n, int visible)
+{
+    if (visible < 1)
+        visible = 1;
+    if (n == 0) {
+        p->sel = p->top = 0;
+        return;
+    }
+    if (p->sel >= n)
+        p->sel = n - 1;
+    if (p->sel < p->top)
+        p->top = p->sel;
+    if (p->sel >= p->top + (size_t)visible)
+        p->top = p->sel - (size_t)visible + 1;
+}
+
+bool tui_pick_action(tui_pick *p, tui_action a, size_t n, int visible)
+{
+    size_t page = visible > 1 ? (size_t)visible - 1 : 1;
+    switch (a) {
+    case TUI_ACT_MOVE_UP: p->sel = p->sel ? p->sel - 1 : 0; break;
+    case TUI_ACT_MOVE_DOWN: p->sel++; break;
+    case TUI_ACT_PAGE_UP: p->sel = p->sel > page ? p->sel - page : 0; break;
+    case TUI_ACT_PAGE_DOWN: p->sel += page; break;
+    case TUI_ACT_FIRST: p->sel = 0; break;
+    case TUI_ACT_LAST: p->sel = n ? n - 1 : 0; break;
+    default: return false;
+    }
+    tui_pick_clamp(p, n, visible);
+    return true;
 }

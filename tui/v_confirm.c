@@ -30,7 +30,8 @@ typedef struct confirm_view {
     step *steps;
     size_t n_steps;
     bool pinned; /* `latest` is pinned to the model (delete warns) */
-    unsigned services;       /* rollback: TUI_SERVICE_* bits */
+    unsigned services;       /* rollback, traffic: TUI_SERVICE_* bits */
+    char *split;             /* traffic: "3=90 4=10" */
     char *traffic[2];        /* rollback: "now → after" per service, NULL when unchanged */
     release_changes changes; /* apply: what changes beyond the version */
     bool done;
@@ -45,8 +46,19 @@ static const char *verb(tui_confirm_kind k)
     case TUI_CONFIRM_DELETE: return "Delete";
     case TUI_CONFIRM_ROLLBACK: return "Roll back";
     case TUI_CONFIRM_PIN: return "Pin latest";
+    case TUI_CONFIRM_TRAFFIC: return "Split the traffic of";
     }
     return "?";
+}
+
+/* An apply that moves the model's environment or hostname (a warning of
+ * the change summary) can take a live model off its traffic. */
+static bool moves_hostname(const confirm_view *cv)
+{
+    for (size_t i = 0; i < cv->changes.n; i++)
+        if (cv->changes.items[i].warning)
+            return true;
+    return false;
 }
 
 static void build_dialog(confirm_view *cv)
@@ -55,13 +67,13 @@ static void build_dialog(confirm_view *cv)
     char *expected = NULL;
     if (cv->kind == TUI_CONFIRM_DELETE)
         expected = tt_strdup(cv->model);
-    else if (prod && cv->version)
+    else if ((prod || moves_hostname(cv)) && cv->version)
         expected = tt_asprintf("%s/%s", cv->model, cv->version);
     else if (prod)
         expected = tt_strdup(cv->model);
     char *title = tt_asprintf("%s %s%s%s?", verb(cv->kind), cv->model, cv->version ? "/" : "",
                               cv->version ? cv->version : "");
-    cv->dialog = tui_dialog_new(title, verb(cv->kind), expected);
+    cv->dialog = tui_dialog_new(title, cv->kind == TUI_CONFIRM_TRAFFIC ? "Split" : verb(cv->kind), expected);
     free(title);
     free(expected);
     if (prod)
@@ -131,6 +143,24 @@ static void build_dialog(confirm_view *cv)
         snprintf(line, sizeof(line), "Requests for version 'latest' will go to %s.", cv->model);
         tui_dialog_add_line(cv->dialog, TUI_ROLE_NORMAL, line);
         break;
+    case TUI_CONFIRM_TRAFFIC:
+        snprintf(line, sizeof(line), "Splits the traffic of %s (now → after):",
+                 cv->services == TUI_SERVICE_BOTH     ? "stream and validate"
+                 : cv->services == TUI_SERVICE_STREAM ? "stream"
+                                                      : "validate");
+        tui_dialog_add_line(cv->dialog, TUI_ROLE_NORMAL, line);
+        for (int s = 0; s < 2; s++) {
+            snprintf(line, sizeof(line), "  %-9s %s", s == 0 ? "stream" : "validate",
+                     cv->traffic[s] ? cv->traffic[s] : "");
+            tui_dialog_add_line(cv->dialog,
+                                cv->services & (s == 0 ? TUI_SERVICE_STREAM : TUI_SERVICE_VALIDATE)
+                                    ? TUI_ROLE_NORMAL
+                                    : TUI_ROLE_DIM,
+                                line);
+        }
+        tui_dialog_add_line(cv->dialog, TUI_ROLE_DIM,
+                            "The next apply of this model routes its traffic to the new revision.");
+        break;
     }
 }
 
@@ -151,6 +181,14 @@ static void start(confirm_view *cv, tui_app *app)
         cv->op_req = b->ops->rollback(b, cv->model, cv->version, cv->services);
         break;
     case TUI_CONFIRM_PIN: cv->op_req = b->ops->pin_latest(b, cv->model); break;
+    case TUI_CONFIRM_TRAFFIC:
+        if (!b->ops->traffic) {
+            cv->done = cv->failed = true;
+            cv->result = tt_strdup("this backend cannot split traffic");
+            return;
+        }
+        cv->op_req = b->ops->traffic(b, cv->model, cv->split, cv->services);
+        break;
     }
 }
 
@@ -299,6 +337,7 @@ static void close_view(tui_view *v, tui_app *app)
     free(cv->steps);
     free(cv->model);
     free(cv->version);
+    free(cv->split);
     free(cv->env);
     free(cv->context);
     free(cv->result);
@@ -383,6 +422,41 @@ tui_view *tui_view_rollback_new(tui_app *app, const char *model, const char *ver
 {
     confirm_view *cv =
         confirm_data(app, TUI_CONFIRM_ROLLBACK, model, version, NULL, services ? services : TUI_SERVICE_BOTH);
+    return tui_view_new(&dialog_ops, cv);
+}
+
+/* "3:100% → 3:90% 4:10%" for a service the split ("3=90 4=10") moves. */
+static char *traffic_split_move(const fleet_service *s, const char *split, bool moved)
+{
+    char now[256];
+    tui_fmt_traffic(s, now, sizeof(now));
+    if (!moved)
+        return tt_asprintf("%s (unchanged)", now);
+    tt_buf b = TT_BUF_INIT;
+    tt_buf_printf(&b, "%s →", now);
+    char *copy = tt_strdup(split), *save = NULL;
+    for (char *w = strtok_r(copy, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+        char *eq = strchr(w, '=');
+        if (eq)
+            *eq = ':';
+        tt_buf_printf(&b, " %s%s", w, eq ? "%" : "");
+    }
+    free(copy);
+    return tt_buf_steal(&b);
+}
+
+tui_view *tui_view_traffic_confirm_new(tui_app *app, const char *model, const char *split,
+                                       unsigned services)
+{
+    confirm_view *cv = confirm_data(app, TUI_CONFIRM_TRAFFIC, model, NULL, NULL, services);
+    cv->split = tt_strdup(split);
+    const fleet_model *fm = fleet_find(tui_app_fleet(app), model);
+    if (fm) {
+        cv->traffic[0] = traffic_split_move(&fm->stream, split, services & TUI_SERVICE_STREAM);
+        cv->traffic[1] = traffic_split_move(&fm->validate, split, services & TUI_SERVICE_VALIDATE);
+    }
+    tui_dialog_free(cv->dialog);
+    build_dialog(cv);
     return tui_view_new(&dialog_ops, cv);
 }
 

@@ -6,12 +6,16 @@
 
 #include "app.h"
 #include "draw.h"
+#include "registry_ref.h"
 #include "release_params.h"
 #include "safety.h"
 #include "w_dialog.h"
 #include "w_form.h"
 
 #define DEFAULT_ENTRYPOINT "run.deploy.worker:app"
+/* A tag typed in the image field is resolved once typing pauses this long
+ * (or at once when the field is left). */
+#define IMAGE_RESOLVE_PAUSE_MS 600
 
 typedef struct form_view {
     tui_app *app;
@@ -22,6 +26,12 @@ typedef struct form_view {
     size_t n_initial;
     unsigned long live_req; /* load_model: the live Ingress host gives the env */
     char *live_host;        /* that host, once known */
+    /* the image field's tag, resolved in the background (resolve_image) */
+    unsigned long img_req;
+    long long img_due;    /* when to ask (0: nothing to ask) */
+    char *img_for;        /* the value asked or answered for */
+    tui_image_info *img;  /* its answer, or NULL while asking */
+    bool tags_wanted;     /* open the tag picker when the answer comes */
 } form_view;
 
 /* Form field id -> release parameter name (core/release_params.h). */
@@ -99,6 +109,21 @@ static bool validate(void *ctx, const tui_form *f, size_t i, char *msg, size_t s
         if (tt_streq(field_params[k].field, id))
             param = field_params[k].param;
     const release_diag *d = param ? release_diags_find(&fv->diags, param) : NULL;
+    /* A valid tag: what the registry says it points at (the release uses
+     * that digest), over the core's "prefer a digest" warning. */
+    if (tt_streq(id, "image") && (!d || d->severity == RELEASE_WARNING) && fv->img_for &&
+        tt_streq(fv->img_for, tui_form_value(f, "image"))) {
+        *warn = true;
+        if (!fv->img)
+            snprintf(msg, size, "tag: asking the registry for its digest...");
+        else if (fv->img->resolved)
+            snprintf(msg, size, "tag → %s (the release uses this digest; C-t lists the tags)",
+                     strchr(fv->img->resolved, '@') ? strchr(fv->img->resolved, '@') + 1
+                                                    : fv->img->resolved);
+        else
+            snprintf(msg, size, "registry: %s", fv->img->error ? fv->img->error : "no answer");
+        return true;
+    }
     if (d) {
         snprintf(msg, size, "%s", d->message);
         *warn = d->severity == RELEASE_WARNING;
@@ -221,7 +246,7 @@ static void prefill(form_view *fv, tui_app *app)
     i = tui_form_add(f, "version", "Version", TUI_FIELD_TEXT, next, NULL);
     tui_form_set_hint(f, i, "the revision is <service>-<version>; must be new");
     i = tui_form_add(f, "image", "Image", TUI_FIELD_TEXT, r.image ? r.image : "", NULL);
-    tui_form_set_hint(f, i, "registry/name@sha256:<digest>");
+    tui_form_set_hint(f, i, "registry/name@sha256:<digest>, or a tag (resolved to its digest; C-t lists tags)");
     tui_form_add(f, "entrypoint", "Entry point", TUI_FIELD_TEXT, entrypoint, NULL);
     i = tui_form_add(f, "include_api_keys", "Include API keys", TUI_FIELD_BOOL, with_keys, NULL);
     tui_form_set_hint(f, i, "legacy images only; Space toggles");
@@ -243,6 +268,105 @@ static void prefill(form_view *fv, tui_app *app)
     tui_form_set_validator(f, validate, fv);
 }
 
+/* The image is a valid reference by tag (not by digest). */
+static bool image_is_tag(const char *image)
+{
+    registry_ref ref;
+    return image && *image && registry_ref_parse(image, &ref, NULL, 0) && !ref.digest[0];
+}
+
+/* Asks the registry about the image field's tag when it is due. */
+static void image_resolve_due(form_view *fv, tui_app *app)
+{
+    if (!fv->img_due)
+        return;
+    if (tt_now_ms() < fv->img_due) { /* woken a little early: again then */
+        tui_app_wake_at(app, fv->img_due);
+        return;
+    }
+    fv->img_due = 0;
+    const char *image = tui_form_value(fv->form, "image");
+    if (!image_is_tag(image) || (fv->img_for && tt_streq(fv->img_for, image) && !fv->tags_wanted))
+        return;
+    tui_backend *b = tui_app_backend(app);
+    if (!b || !b->ops->resolve_image)
+        return;
+    if (fv->img_req)
+        b->ops->cancel(b, fv->img_req);
+    free(fv->img_for);
+    fv->img_for = tt_strdup(image);
+    tui_image_info_free(fv->img);
+    fv->img = NULL;
+    fv->img_req = b->ops->resolve_image(b, image, true);
+    tui_form_validate(fv->form);
+}
+
+static void image_schedule(form_view *fv, tui_app *app, long long delay_ms)
+{
+    fv->img_due = tt_now_ms() + delay_ms;
+    tui_app_wake_at(app, fv->img_due);
+}
+
+/* The image as written without its tag or digest ("gcr.io/a/b"). */
+static char *image_name(const char *image)
+{
+    char *name = tt_strdup(image);
+    char *at = strchr(name, '@');
+    if (at)
+        *at = '\0';
+    char *slash = strrchr(name, '/');
+    char *colon = strrchr(name, ':');
+    if (colon && (!slash || colon > slash))
+        *colon = '\0';
+    return name;
+}
+
+/* The picker's choice: the image field becomes NAME:TAG (then resolved). */
+static void pick_tag(void *ud, tui_app *app, const char *tag)
+{
+    form_view *fv = ud;
+    char *name = image_name(tui_form_value(fv->form, "image"));
+    char *image = tt_asprintf("%s:%s", name, tag);
+    tui_form_set_value(fv->form, "image", image);
+    free(image);
+    free(name);
+    tui_form_validate(fv->form);
+    image_schedule(fv, app, 0);
+}
+
+/* C-t on the image field: the repository's tags to pick from (asked for
+ * first when the last answer is not about this image). */
+static void open_tags(form_view *fv, tui_app *app)
+{
+    const char *image = tui_form_value(fv->form, "image");
+    registry_ref ref;
+    if (!*image || !registry_ref_parse(image, &ref, NULL, 0)) {
+        tui_app_message(app, TUI_STATUS_ERROR, "Type an image reference first (registry/name)");
+        return;
+    }
+    if (fv->img && fv->img_for && tt_streq(fv->img_for, image) &&
+        (fv->img->tags || fv->img->tags_error)) {
+        if (fv->img->tags_error)
+            tui_app_message(app, TUI_STATUS_ERROR, "Tags: %s", fv->img->tags_error);
+        else
+            tui_app_push(app, tui_view_tags_new(app, image, (const char *const *)fv->img->tags,
+                                                fv->img->n_tags, pick_tag, fv));
+        return;
+    }
+    tui_backend *b = tui_app_require_backend(app);
+    if (!b || !b->ops->resolve_image)
+        return;
+    if (fv->img_req)
+        b->ops->cancel(b, fv->img_req);
+    free(fv->img_for);
+    fv->img_for = tt_strdup(image);
+    tui_image_info_free(fv->img);
+    fv->img = NULL;
+    fv->tags_wanted = true;
+    fv->img_req = b->ops->resolve_image(b, image, true);
+    tui_app_message(app, TUI_STATUS_INFO, "Asking the registry for the tags of %s", image);
+}
+
 static void title(tui_view *v, char *buf, size_t size)
 {
     form_view *fv = v->data;
@@ -252,6 +376,7 @@ static void title(tui_view *v, char *buf, size_t size)
 static void draw(tui_view *v, tui_app *app, WINDOW *w, int y, int x, int h, int width)
 {
     form_view *fv = v->data;
+    image_resolve_due(fv, app);
     tui_draw_fill(w, y, x, width, TUI_ROLE_NORMAL);
     size_t errors = tui_form_error_count(fv->form);
     tui_draw_textf(w, y, x + 1, width - 1, TUI_ROLE_TITLE, "Deploy a release to %s",
@@ -396,13 +521,28 @@ static bool key(tui_view *v, tui_app *app, tui_key k, tui_action act)
             return false; /* the app goes back */
         ask_discard(fv, app);
         return true;
-    case TUI_ACT_NEXT_FIELD: tui_form_focus_next(fv->form); return true;
-    case TUI_ACT_PREV_FIELD: tui_form_focus_prev(fv->form); return true;
+    case TUI_ACT_NEXT_FIELD:
+    case TUI_ACT_PREV_FIELD:
+        if (tt_streq(tui_form_id(fv->form, tui_form_focus(fv->form)), "image"))
+            image_schedule(fv, app, 0); /* leaving the field: ask now */
+        if (act == TUI_ACT_NEXT_FIELD)
+            tui_form_focus_next(fv->form);
+        else
+            tui_form_focus_prev(fv->form);
+        return true;
     case TUI_ACT_SUBMIT: submit(fv, app); return true;
     case TUI_ACT_NONE: {
+        if (k == TUI_KEY_CTRL('t') &&
+            tt_streq(tui_form_id(fv->form, tui_form_focus(fv->form)), "image")) {
+            open_tags(fv, app);
+            return true;
+        }
         tui_line_result r = tui_form_key(fv->form, k);
-        if (r == TUI_LINE_EDITED)
+        if (r == TUI_LINE_EDITED) {
             sync_enabled(fv->form);
+            if (tt_streq(tui_form_id(fv->form, tui_form_focus(fv->form)), "image"))
+                image_schedule(fv, app, IMAGE_RESOLVE_PAUSE_MS);
+        }
         return r != TUI_LINE_IGNORED;
     }
     default: return false;
@@ -434,9 +574,33 @@ static const char *env_of_host(const config *cfg, const char *host)
     return NULL;
 }
 
+/* The registry's answer for the image field. */
+static bool image_message(form_view *fv, tui_app *app, tui_msg *m)
+{
+    if (m->type != TUI_MSG_IMAGE || !m->req || m->req != fv->img_req)
+        return false;
+    fv->img_req = 0;
+    tui_image_info_free(fv->img);
+    fv->img = m->payload;
+    m->payload = NULL;
+    if (!fv->img) {
+        fv->img = tt_calloc(1, sizeof(*fv->img));
+        fv->img->error = tt_strdup(m->err.message);
+    }
+    tui_form_validate(fv->form);
+    tui_app_dirty(app);
+    if (fv->tags_wanted) {
+        fv->tags_wanted = false;
+        open_tags(fv, app);
+    }
+    return true;
+}
+
 static void message(tui_view *v, tui_app *app, tui_msg *m)
 {
     form_view *fv = v->data;
+    if (image_message(fv, app, m))
+        return;
     tui_model_details *d = NULL;
     if (tui_model_details_take(m, &fv->live_req, &d) <= 0)
         return;
@@ -462,6 +626,10 @@ static void close_view(tui_view *v, tui_app *app)
     tui_backend *b = tui_app_backend(app);
     if (b && fv->live_req)
         b->ops->cancel(b, fv->live_req);
+    if (b && fv->img_req)
+        b->ops->cancel(b, fv->img_req);
+    free(fv->img_for);
+    tui_image_info_free(fv->img);
     free(fv->live_host);
     tui_form_free(fv->form);
     release_diags_free(&fv->diags);
@@ -475,7 +643,7 @@ static void close_view(tui_view *v, tui_app *app)
 static const tui_view_ops ops = {
     .id = TUI_VIEW_FORM,
     .text_entry = true,
-    .hints = "{next-field}/{prev-field} move  C-a/e/k/u/w edit  Space toggles  {submit} preview  {back} back  {help} help",
+    .hints = "{next-field}/{prev-field} move  C-a/e/k/u/w edit  Space toggles  C-t image tags  {submit} preview  {back} back  {help} help",
     .title = title,
     .draw = draw,
     .key = key,
@@ -500,5 +668,7 @@ tui_view *tui_view_form_new(tui_app *app, const char *model)
     tui_backend *b = tui_app_backend(app);
     if (b && model && fleet_find(tui_app_fleet(app), model))
         fv->live_req = b->ops->load_model(b, model);
+    if (image_is_tag(tui_form_value(fv->form, "image")))
+        image_schedule(fv, app, 0);
     return tui_view_new(&ops, fv);
 }

@@ -74,6 +74,7 @@ static void build(help_view *hv, tui_app *app)
     tui_text_append(hv->text, "Commands (type : first)");
     tui_text_append(hv->text, "  :q                    Quit");
     tui_text_append(hv->text, "  :ctx [name]           Switch context (no name: list them)");
+    tui_text_append(hv->text, "  :contexts [all|a,b]   Models across contexts side by side");
     tui_text_append(hv->text, "  :deploy [model]       Open the deploy form");
     tui_text_append(hv->text, "  :model NAME           Open a model");
     tui_text_append(hv->text, "  :filter TEXT          Filter the rows");

@@ -33,6 +33,8 @@ typedef struct model_view {
     unsigned long details_req;
     char *signature; /* what the details were loaded for (see load) */
     int list_y;      /* screen row of the revisions' column titles at the last draw */
+    tui_pick events; /* Tab: the cursor is on the events */
+    int events_rows; /* event rows drawn last time (0: the section is hidden) */
 } model_view;
 
 static const fleet_service *service_of(const fleet_model *m, int s)
@@ -188,7 +190,10 @@ static void draw_events(model_view *mv, WINDOW *w, int y, int x, int h, int widt
     tui_draw_fill(w, y, x, width, TUI_ROLE_NORMAL);
     tui_draw_text(w, y, x + 1, width - 1, TUI_ROLE_TITLE, "Recent events (warnings first)", false);
     bool wrap = tui_list_wrap(mv->list);
-    size_t i = 0;
+    size_t n_events = mv->details ? mv->details->n_events : 0;
+    mv->events_rows = h - 1;
+    tui_pick_clamp(&mv->events, n_events, wrap ? 1 : h - 1);
+    size_t i = mv->events.top;
     for (int r = 1; r < h; r++, i++) {
         tui_draw_fill(w, y + r, x, width, TUI_ROLE_NORMAL);
         if (!mv->details) {
@@ -205,17 +210,21 @@ static void draw_events(model_view *mv, WINDOW *w, int y, int x, int h, int widt
         const tui_event *e = &mv->details->events[i];
         char age[16];
         int cx = x + 1;
+        bool picked = mv->events.focus && i == mv->events.sel;
+        if (picked)
+            tui_draw_fill(w, y + r, x, width, TUI_ROLE_SELECTION);
         cx += tui_draw_textf(w, y + r, cx, width - cx, e->warning ? TUI_ROLE_WARNING : TUI_ROLE_DIM,
                              "%-8s", e->warning ? "Warning" : "Normal");
         char *text = tt_asprintf(" %5s %-18s %s: %s",
                                  tui_fmt_age(e->last_seen, (long long)time(NULL), age, sizeof(age)),
                                  e->reason ? e->reason : "", e->object, e->message ? e->message : "");
+        tui_role role = picked ? TUI_ROLE_SELECTION : TUI_ROLE_NORMAL;
         if (wrap) { /* w: the whole message, on as many rows as it needs */
             for (int k = r + 1; k < h; k++)
                 tui_draw_fill(w, y + k, x, width, TUI_ROLE_NORMAL);
-            r += tui_draw_wrapped(w, y + r, cx, width - cx, h - r, TUI_ROLE_NORMAL, text) - 1;
+            r += tui_draw_wrapped(w, y + r, cx, width - cx, h - r, role, text) - 1;
         } else {
-            tui_draw_text(w, y + r, cx, width - cx, TUI_ROLE_NORMAL, text, false);
+            tui_draw_text(w, y + r, cx, width - cx, role, text, false);
         }
         free(text);
     }
@@ -243,6 +252,7 @@ static void draw(tui_view *v, tui_app *app, WINDOW *w, int y, int x, int h, int 
     mv->list_y = cy;
     int events_h = rest >= 12 ? rest / 3 : (rest >= 6 ? 3 : 0);
     tui_list_draw(mv->list, w, cy, x, rest - events_h, width);
+    mv->events_rows = 0;
     if (events_h)
         draw_events(mv, w, cy + rest - events_h, x, events_h, width);
 }
@@ -251,8 +261,32 @@ static bool key(tui_view *v, tui_app *app, tui_key k, tui_action act)
 {
     (void)k;
     model_view *mv = v->data;
-    if (tui_list_action(mv->list, act))
+    size_t n_events = mv->details ? mv->details->n_events : 0;
+    if (act == TUI_ACT_FOCUS) {
+        if (!mv->events.focus && (!n_events || !mv->events_rows)) {
+            tui_app_message(app, TUI_STATUS_INFO,
+                            n_events ? "No room for the events: enlarge the window"
+                                     : "No events to move to");
+            return true;
+        }
+        mv->events.focus = !mv->events.focus;
         return true;
+    }
+    if (mv->events.focus) {
+        if (act == TUI_ACT_WRAP)
+            return tui_list_action(mv->list, act);
+        if (tui_pick_action(&mv->events, act, n_events,
+                            tui_list_wrap(mv->list) ? 1 : mv->events_rows))
+            return true;
+        if (act == TUI_ACT_OPEN) {
+            if (mv->events.sel < n_events)
+                tui_app_push(app, tui_view_event_new(app, mv->model,
+                                                     &mv->details->events[mv->events.sel]));
+            return true;
+        }
+    } else if (tui_list_action(mv->list, act)) {
+        return true;
+    }
     const fleet_revision *rev = rev_at(mv, tui_list_selected(mv->list));
     switch (act) {
     case TUI_ACT_OPEN:
@@ -267,6 +301,13 @@ static bool key(tui_view *v, tui_app *app, tui_key k, tui_action act)
         return true;
     case TUI_ACT_PIN:
         tui_app_push(app, tui_view_confirm_new(app, TUI_CONFIRM_PIN, mv->model, NULL, NULL));
+        return true;
+    case TUI_ACT_TRAFFIC:
+        tui_app_push(app, tui_view_traffic_new(
+                              app, mv->model,
+                              rev && mv->rows[tui_list_selected(mv->list)].service == 1
+                                  ? TUI_SERVICE_VALIDATE
+                                  : TUI_SERVICE_STREAM));
         return true;
     case TUI_ACT_ROLLBACK:
         if (rev)
@@ -339,7 +380,7 @@ static void close_view(tui_view *v, tui_app *app)
 
 static const tui_view_ops ops = {
     .id = TUI_VIEW_MODEL,
-    .hints = "{open} revision  {rollback} rollback  {deploy} deploy  {delete} delete  {pin-latest} pin  {filter} filter  {help} help  {back} back",
+    .hints = "{open} open  {focus} events  {rollback} rollback  {traffic} traffic  {deploy} deploy  {delete} delete  {pin-latest} pin  {filter} filter  {help} help  {back} back",
     .title = title,
     .draw = draw,
     .key = key,

@@ -19,10 +19,51 @@ static const tui_list_column columns[N_COLS] = {
     {"IMAGE", 12, 0, false, true}, {"SCALE", 9, 0, false, true}, {"AGE", 4, 0, true, true},
 };
 
+/* An image tag a model runs, and the digest the registry says it points
+ * at now (asked once per tag, in the background). */
+typedef struct tag_now {
+    char *image;
+    char *digest; /* "sha256:…", or NULL (asking, or the registry failed) */
+    unsigned long req;
+} tag_now;
+
+#define MAX_TAGS_ASKED 64
+
 typedef struct models_view {
     tui_app *app;
     tui_list *list;
+    tag_now tags[MAX_TAGS_ASKED];
+    size_t n_tags;
 } models_view;
+
+/* The revision named name of s, or NULL. */
+static const fleet_revision *revision_named(const fleet_service *s, const char *name)
+{
+    for (size_t i = 0; name && i < s->n_revisions; i++)
+        if (tt_streq(s->revisions[i].name, name))
+            return &s->revisions[i];
+    return NULL;
+}
+
+static const tag_now *tag_find(const models_view *mv, const char *image)
+{
+    for (size_t i = 0; i < mv->n_tags; i++)
+        if (tt_streq(mv->tags[i].image, image))
+            return &mv->tags[i];
+    return NULL;
+}
+
+/* The model runs its image tag by a digest the tag no longer points at
+ * (Knative resolved the tag when the revision was made). */
+static bool tag_moved(const models_view *mv, const fleet_service *s, const char *image)
+{
+    if (!image || strchr(image, '@'))
+        return false;
+    const fleet_revision *r = revision_named(s, s->latest_ready);
+    const tag_now *t = tag_find(mv, image);
+    const char *runs = r && r->image_digest ? strchr(r->image_digest, '@') : NULL;
+    return t && t->digest && runs && !tt_streq(runs + 1, t->digest);
+}
 
 static size_t src_count(void *ctx)
 {
@@ -80,6 +121,13 @@ static const char *src_cell(void *ctx, size_t row, int col, tui_role *role, char
             *role = TUI_ROLE_WARNING;
         return buf;
     case COL_IMAGE:
+        if (serving && tag_moved(mv, s, live.image)) {
+            char tag[64];
+            tui_fmt_image_short(live.image, tag, sizeof tag);
+            snprintf(buf, size, "%s moved", tag);
+            *role = TUI_ROLE_WARNING;
+            return buf;
+        }
         return tui_fmt_image_short(serving ? live.image : NULL, buf, size);
     case COL_SCALE: {
         if (!serving)
@@ -230,6 +278,18 @@ static bool key(tui_view *v, tui_app *app, tui_key k, tui_action act)
     case TUI_ACT_CONTEXTS:
         tui_app_push(app, tui_view_contexts_new(app));
         return true;
+    case TUI_ACT_RECONNECT: {
+        tui_backend *b = tui_app_require_backend(app);
+        if (!b)
+            return true;
+        if (tui_app_conn(app) == TUI_CONN_CONNECTED || !b->ops->reconnect) {
+            tui_app_message(app, TUI_STATUS_INFO, "Connected: nothing to retry");
+            return true;
+        }
+        b->ops->reconnect(b);
+        tui_app_message(app, TUI_STATUS_INFO, "Reconnecting now");
+        return true;
+    }
     default:
         (void)k;
         return false;
@@ -252,11 +312,52 @@ static bool mouse(tui_view *v, tui_app *app, int y, int x, tui_mouse_kind kind)
     return false;
 }
 
+/* Asks the registry, once per image tag the fleet runs, what it points at
+ * now (the IMAGE column marks a tag that moved since the revision). */
+static void ask_tags(models_view *mv, tui_app *app)
+{
+    tui_backend *b = tui_app_backend(app);
+    const fleet *f = tui_app_fleet(app);
+    if (!b || !b->ops->resolve_image)
+        return;
+    for (size_t i = 0; i < fleet_model_count(f) && mv->n_tags < MAX_TAGS_ASKED; i++) {
+        const fleet_model *m = fleet_model_at(f, i);
+        const fleet_service *s = m->stream.present ? &m->stream : &m->validate;
+        fleet_serving live;
+        if (!fleet_service_serving(s, &live) || !live.image || strchr(live.image, '@') ||
+            tag_find(mv, live.image))
+            continue;
+        tag_now *t = &mv->tags[mv->n_tags++];
+        t->image = tt_strdup(live.image);
+        t->req = b->ops->resolve_image(b, live.image, false);
+    }
+}
+
 static void fleet_changed(tui_view *v, tui_app *app)
 {
-    (void)app;
     models_view *mv = v->data;
+    ask_tags(mv, app);
     tui_list_refresh(mv->list);
+}
+
+static void message(tui_view *v, tui_app *app, tui_msg *m)
+{
+    models_view *mv = v->data;
+    if (m->type != TUI_MSG_IMAGE || !m->req)
+        return;
+    for (size_t i = 0; i < mv->n_tags; i++) {
+        tag_now *t = &mv->tags[i];
+        if (t->req != m->req)
+            continue;
+        t->req = 0;
+        const tui_image_info *info = m->payload;
+        const char *at = info && info->resolved ? strchr(info->resolved, '@') : NULL;
+        if (at)
+            t->digest = tt_strdup(at + 1);
+        tui_list_refresh(mv->list);
+        tui_app_dirty(app);
+        return;
+    }
 }
 
 static void view_filter(tui_view *v, tui_app *app, const char *text)
@@ -270,6 +371,13 @@ static void close_view(tui_view *v, tui_app *app)
 {
     (void)app;
     models_view *mv = v->data;
+    tui_backend *b = tui_app_backend(app);
+    for (size_t i = 0; i < mv->n_tags; i++) {
+        if (b && mv->tags[i].req)
+            b->ops->cancel(b, mv->tags[i].req);
+        free(mv->tags[i].image);
+        free(mv->tags[i].digest);
+    }
     tui_list_free(mv->list);
     free(mv);
 }
@@ -282,6 +390,7 @@ static const tui_view_ops ops = {
     .key = key,
     .mouse = mouse,
     .fleet_changed = fleet_changed,
+    .message = message,
     .filter = view_filter,
     .close = close_view,
 };

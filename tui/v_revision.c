@@ -1,4 +1,5 @@
-/* View 3: a revision's conditions and its pods; l opens a pod's logs. */
+/* View 3: a revision's conditions and its pods; l opens a pod's logs, Tab
+ * moves to the conditions and Enter shows one's whole text. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,8 @@ typedef struct revision_view {
     size_t n_pods;
     tui_list *list;
     char *signature; /* the revision's state the details were loaded for */
+    tui_pick conds;  /* Tab: the cursor is on the conditions */
+    int conds_rows;  /* condition rows drawn last time */
 } revision_view;
 
 static const tui_pod *pod_at(revision_view *rv, size_t r)
@@ -97,6 +100,23 @@ static void draw(tui_view *v, tui_app *app, WINDOW *w, int y, int x, int h, int 
         tui_draw_fill(w, y + r, x, width, TUI_ROLE_NORMAL);
     tui_draw_textf(w, y, x + 1, width - 1, TUI_ROLE_TITLE, "Revision %s", rv->revision);
     int cy = y + 1;
+    /* what it was asked to run, and what it runs (Knative's imageDigest) */
+    const fleet_revision *fr = NULL;
+    const fleet_model *fm = fleet_find(tui_app_fleet(app), rv->model);
+    for (int s = 0; fm && s < 2 && !fr; s++) {
+        const fleet_service *sv = s == 0 ? &fm->stream : &fm->validate;
+        for (size_t i = 0; i < sv->n_revisions && !fr; i++)
+            if (tt_streq(sv->revisions[i].name, rv->revision))
+                fr = &sv->revisions[i];
+    }
+    if (fr && fr->image) {
+        tui_draw_fill(w, cy, x, width, TUI_ROLE_NORMAL);
+        tui_draw_textf(w, cy++, x + 1, width - 1, TUI_ROLE_DIM, "Image   %s", fr->image);
+    }
+    if (fr && fr->image_digest) {
+        tui_draw_fill(w, cy, x, width, TUI_ROLE_NORMAL);
+        tui_draw_textf(w, cy++, x + 1, width - 1, TUI_ROLE_NORMAL, "Runs    %s", fr->image_digest);
+    }
     const tui_revision_detail *d = tui_model_details_revision(rv->details, rv->revision);
     if (!rv->details) {
         tui_draw_text(w, cy++, x + 2, width - 2, TUI_ROLE_DIM,
@@ -106,8 +126,14 @@ static void draw(tui_view *v, tui_app *app, WINDOW *w, int y, int x, int h, int 
     } else {
         tui_draw_text(w, cy++, x + 1, width - 1, TUI_ROLE_COLUMN_HEADER,
                       "CONDITION           STATUS      REASON: MESSAGE", false);
-        for (size_t i = 0; i < d->n_conds && cy < y + h / 2; i++) {
+        bool wrap = tui_list_wrap(rv->list);
+        rv->conds_rows = y + h / 2 - cy;
+        tui_pick_clamp(&rv->conds, d->n_conds, wrap ? 1 : rv->conds_rows);
+        for (size_t i = rv->conds.top; i < d->n_conds && cy < y + h / 2; i++) {
             const tui_condition *c = &d->conds[i];
+            bool picked = rv->conds.focus && i == rv->conds.sel;
+            if (picked)
+                tui_draw_fill(w, cy, x, width, TUI_ROLE_SELECTION);
             char st[48];
             int val = tt_streq(c->status, "True") ? 1 : tt_streq(c->status, "False") ? 0 : -1;
             tui_role role = tui_readiness_text(val, st, sizeof(st));
@@ -122,7 +148,8 @@ static void draw(tui_view *v, tui_app *app, WINDOW *w, int y, int x, int h, int 
             cx += tui_draw_textf(w, cy, cx, 12, role, "%-12s", st);
             char *text = tt_asprintf("%s%s%s", c->reason ? c->reason : "", c->message ? ": " : "",
                                      c->message ? c->message : "");
-            tui_role trole = val == 0 ? TUI_ROLE_STATUS_FAIL : TUI_ROLE_NORMAL;
+            tui_role trole = picked ? TUI_ROLE_SELECTION
+                             : val == 0 ? TUI_ROLE_STATUS_FAIL : TUI_ROLE_NORMAL;
             if (tui_list_wrap(rv->list)) /* w: the whole message */
                 cy += tui_draw_wrapped(w, cy, cx + 1, width - cx - 1, y + h / 2 - cy, trole, text);
             else
@@ -149,6 +176,27 @@ static bool key(tui_view *v, tui_app *app, tui_key k, tui_action act)
 {
     (void)k;
     revision_view *rv = v->data;
+    const tui_revision_detail *d = tui_model_details_revision(rv->details, rv->revision);
+    size_t n_conds = d ? d->n_conds : 0;
+    if (act == TUI_ACT_FOCUS) {
+        if (!rv->conds.focus && (!n_conds || rv->conds_rows < 1)) {
+            tui_app_message(app, TUI_STATUS_INFO,
+                            n_conds ? "No room for the conditions: enlarge the window"
+                                    : "No conditions to move to");
+            return true;
+        }
+        rv->conds.focus = !rv->conds.focus;
+        return true;
+    }
+    if (rv->conds.focus) {
+        if (tui_pick_action(&rv->conds, act, n_conds, tui_list_wrap(rv->list) ? 1 : rv->conds_rows))
+            return true;
+        if (act == TUI_ACT_OPEN) {
+            if (rv->conds.sel < n_conds)
+                tui_app_push(app, tui_view_condition_new(app, rv->revision, &d->conds[rv->conds.sel]));
+            return true;
+        }
+    }
     if (tui_list_action(rv->list, act))
         return true;
     if (act == TUI_ACT_LOGS || act == TUI_ACT_OPEN) {
@@ -238,7 +286,7 @@ static void close_view(tui_view *v, tui_app *app)
 
 static const tui_view_ops ops = {
     .id = TUI_VIEW_REVISION,
-    .hints = "{logs}/{open} logs of the pod  {help} help  {back} back",
+    .hints = "{logs}/{open} logs of the pod  {focus} conditions  {help} help  {back} back",
     .title = title,
     .draw = draw,
     .key = key,

@@ -73,12 +73,29 @@ tui_view *tui_view_preview_new(tui_app *app, const tui_release_req *req);
 void tui_view_preview_mark_applied(tui_view *v);
 tui_view *tui_view_help_new(tui_app *app, const tui_view *for_view);
 tui_view *tui_view_contexts_new(tui_app *app);
+/* A repository's tags to pick one from; pick(ud, app, tag) on Enter, then
+ * the picker closes. tags are copied. */
+tui_view *tui_view_tags_new(tui_app *app, const char *image, const char *const *tags, size_t n,
+                            void (*pick)(void *ud, tui_app *app, const char *tag), void *ud);
+/* The traffic editor of model, starting on the selected revision's
+ * service (TUI_SERVICE_*). */
+tui_view *tui_view_traffic_new(tui_app *app, const char *model, unsigned selected_service);
+/* Confirm, then run, a split ("3=90 4=10") of the services' traffic. */
+tui_view *tui_view_traffic_confirm_new(tui_app *app, const char *model, const char *split,
+                                       unsigned services);
+/* Models across contexts side by side; n == 0: every context of the
+ * kubeconfig. */
+tui_view *tui_view_cross_new(tui_app *app, const char *const *contexts, size_t n);
+/* The whole text of a revision's condition, or of a model's event. */
+tui_view *tui_view_condition_new(tui_app *app, const char *revision, const tui_condition *c);
+tui_view *tui_view_event_new(tui_app *app, const char *model, const tui_event *e);
 
 typedef enum tui_confirm_kind {
     TUI_CONFIRM_APPLY,
     TUI_CONFIRM_DELETE,
     TUI_CONFIRM_ROLLBACK,
     TUI_CONFIRM_PIN,
+    TUI_CONFIRM_TRAFFIC,
 } tui_confirm_kind;
 
 /* req: for APPLY (copied); version: for ROLLBACK (both services). */

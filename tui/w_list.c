@@ -277,11 +277,26 @@ void tui_list_scroll(tui_list *l, int lines)
 
 /* The narrowest a flexible column gets before columns are dropped. */
 #define FLEX_FLOOR 6
+/* How far names shrink before optional columns are dropped. */
+#define NAME_FLOOR 10
 
 /* Column widths: minimums, then spare cells shared by flex. Too narrow for
- * the minimums: optional columns go first (from the right), then the
- * flexible columns (names) shrink to FLEX_FLOOR, then whole columns go
- * from the right (0: not drawn); never is half a column drawn. */
+ * the minimums: the flexible columns (names) shrink first, down to
+ * NAME_FLOOR (a name still reads), then optional columns go (from the
+ * right), then names shrink on to FLEX_FLOOR, then whole columns go from
+ * the right (0: not drawn); never is half a column drawn. */
+static int shrink_flex(const tui_list *l, int *w, int used, int width, int floor)
+{
+    for (int c = 0; c < l->n_cols && used > width; c++) {
+        if (!l->cols[c].flex || w[c] <= floor)
+            continue;
+        int cut = used - width < w[c] - floor ? used - width : w[c] - floor;
+        w[c] -= cut;
+        used -= cut;
+    }
+    return used;
+}
+
 static void layout(const tui_list *l, int width, int *w)
 {
     int used = 0, flex = 0;
@@ -290,6 +305,7 @@ static void layout(const tui_list *l, int width, int *w)
         used += w[c] + (c ? 1 : 0);
         flex += l->cols[c].flex;
     }
+    used = shrink_flex(l, w, used, width, NAME_FLOOR);
     for (int c = l->n_cols - 1; c > 0 && used > width; c--) {
         if (!l->cols[c].optional)
             continue;
@@ -297,13 +313,7 @@ static void layout(const tui_list *l, int width, int *w)
         w[c] = 0;
         flex -= l->cols[c].flex;
     }
-    for (int c = 0; c < l->n_cols && used > width; c++) {
-        if (!l->cols[c].flex || w[c] <= FLEX_FLOOR)
-            continue;
-        int cut = used - width < w[c] - FLEX_FLOOR ? used - width : w[c] - FLEX_FLOOR;
-        w[c] -= cut;
-        used -= cut;
-    }
+    used = shrink_flex(l, w, used, width, FLEX_FLOOR);
     for (int c = l->n_cols - 1; c > 0 && used > width; c--) {
         if (!w[c])
             continue;

@@ -20,7 +20,7 @@ typedef struct tui_list_column {
     int width;    /* minimum cells */
     int flex;     /* share of spare width (0 = fixed) */
     bool right;   /* right-aligned */
-    bool optional; /* too narrow: dropped before names shrink */
+    bool optional; /* too narrow: dropped once names have shrunk */
 } tui_list_column;
 
 typedef struct tui_list_source {

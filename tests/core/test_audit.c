@@ -198,6 +198,32 @@ static void garbage_lines_are_skipped(void **state)
     free(path);
 }
 
+/* An unknown outcome reads back as unknown; a result this version does not
+ * know (or none) never reads back as ok. */
+static void results_round_trip_and_strangers_are_not_ok(void **state)
+{
+    (void)state;
+    tt_error err;
+    audit_entry e = sample("apply", "4", AUDIT_UNKNOWN);
+    assert_int_equal(audit_append(NULL, &e, NULL, 0, &err), 0);
+    char *path = log_path();
+    FILE *f = fopen(path, "a");
+    fputs("{\"action\":\"apply\",\"result\":\"partly\"}\n"
+          "{\"action\":\"apply\"}\n"
+          "{\"action\":\"apply\",\"result\":\"ok\"}\n", f);
+    fclose(f);
+    size_t n;
+    audit_entry *last = audit_read_last(NULL, 4, &n, &err);
+    assert_int_equal(n, 4);
+    assert_int_equal(last[0].result, AUDIT_UNKNOWN);
+    assert_string_equal(audit_result_name(last[0].result), "unknown");
+    assert_int_equal(last[1].result, AUDIT_FAILED);
+    assert_int_equal(last[2].result, AUDIT_FAILED);
+    assert_int_equal(last[3].result, AUDIT_OK);
+    audit_entries_free(last, n);
+    free(path);
+}
+
 static void unwritable_location_is_an_error_naming_it(void **state)
 {
     (void)state;
@@ -237,6 +263,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(looser_existing_file_is_tightened, make_tmp, remove_tmp),
         cmocka_unit_test_setup_teardown(missing_log_reads_as_empty, make_tmp, remove_tmp),
         cmocka_unit_test_setup_teardown(garbage_lines_are_skipped, make_tmp, remove_tmp),
+        cmocka_unit_test_setup_teardown(results_round_trip_and_strangers_are_not_ok, make_tmp, remove_tmp),
         cmocka_unit_test_setup_teardown(unwritable_location_is_an_error_naming_it, make_tmp, remove_tmp),
         cmocka_unit_test(table_has_aligned_columns),
     };

@@ -4,8 +4,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "tt_common.h"
 
@@ -85,6 +88,53 @@ static void read_file_names_missing_path(void **state)
     assert_non_null(strstr(e.message, "/nonexistent/ttstui-file"));
 }
 
+/* A process substitution (/dev/fd/N of a pipe) can be read only once: the
+ * second read of the same path gets the same bytes, not an empty pipe. */
+static void pipe_is_read_once_and_kept(void **state)
+{
+    (void)state;
+    int fds[2];
+    assert_int_equal(pipe(fds), 0);
+    assert_int_equal(write(fds[1], "{\"k\":\"v\"}", 9), 9);
+    close(fds[1]);
+    char path[64];
+    snprintf(path, sizeof path, "/dev/fd/%d", fds[0]);
+    tt_error e;
+    tt_error_clear(&e);
+    size_t len = 0;
+    char *a = tt_read_file(path, &len, 0, &e);
+    assert_non_null(a);
+    assert_int_equal(len, 9);
+    assert_string_equal(a, "{\"k\":\"v\"}");
+    char *b = tt_read_file(path, &len, 0, &e);
+    assert_non_null(b);
+    assert_string_equal(b, "{\"k\":\"v\"}");
+    /* the limit still holds for what was kept */
+    assert_null(tt_read_file(path, NULL, 4, &e));
+    assert_non_null(strstr(e.message, "larger than 4 bytes"));
+    free(a);
+    free(b);
+    close(fds[0]);
+}
+
+/* A FIFO nobody writes to is an error naming it, not a hang. */
+static void fifo_without_writer_is_an_error(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/ttstui-fifo-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char *path = tt_asprintf("%s/keys.json", dir);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    tt_error e;
+    tt_error_clear(&e);
+    assert_null(tt_read_file(path, NULL, 0, &e));
+    assert_non_null(strstr(e.message, path));
+    assert_non_null(strstr(e.message, "nothing was written to it within 5 s"));
+    unlink(path);
+    rmdir(dir);
+    free(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -95,6 +145,8 @@ int main(void)
         cmocka_unit_test(memdup0_copies_embedded_nul_and_terminates),
         cmocka_unit_test(error_prefix_keeps_message),
         cmocka_unit_test(read_file_names_missing_path),
+        cmocka_unit_test(pipe_is_read_once_and_kept),
+        cmocka_unit_test(fifo_without_writer_is_an_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

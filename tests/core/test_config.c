@@ -41,6 +41,7 @@ static void good_file_loads_every_field(void **state)
     assert_string_equal(c->template_path, "/home/op/ops/tts.jsonnet");
     assert_string_equal(c->api_keys_path, "/etc/ttstui/apikeys.json");
     assert_string_equal(c->field_manager, "release-bot");
+    assert_int_equal(c->request_timeout_ms, 90000);
     const config_keybinding *quit = config_find_keybinding(c, "quit");
     assert_int_equal(quit->n_keys, 2);
     assert_string_equal(quit->keys[1], "C-c");
@@ -68,6 +69,7 @@ static void missing_default_file_gives_defaults(void **state)
     assert_int_equal(config_find_env(c, "prod")->n_contexts, 0);
     assert_string_equal(c->theme, "default");
     assert_string_equal(c->field_manager, "ttstui");
+    assert_int_equal(c->request_timeout_ms, 0);
     assert_null(c->template_path);
     config_free(c);
     unsetenv("XDG_CONFIG_HOME");
@@ -138,6 +140,18 @@ static void wrong_type_names_field_and_position(void **state)
     free(path);
 }
 
+static void bad_request_timeout_names_position_and_forms(void **state)
+{
+    (void)state;
+    char *path = fixture("config-bad-timeout.yaml");
+    tt_error err;
+    assert_null(config_load(path, &err));
+    char *want = tt_asprintf("%s:1:18: request_timeout: 'soon' is not a duration", path);
+    assert_non_null(strstr(err.message, want));
+    free(want);
+    free(path);
+}
+
 static void unknown_keys_are_warnings(void **state)
 {
     (void)state;
@@ -170,6 +184,7 @@ int main(void)
         cmocka_unit_test(explicit_missing_path_is_an_error),
         cmocka_unit_test(malformed_yaml_names_file_line_and_column),
         cmocka_unit_test(wrong_type_names_field_and_position),
+        cmocka_unit_test(bad_request_timeout_names_position_and_forms),
         cmocka_unit_test(unknown_keys_are_warnings),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

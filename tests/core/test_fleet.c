@@ -601,7 +601,8 @@ static void status_json_follows_schema(void **state)
     json_t *r1 = json_array_get(json_object_get(stream, "revisions"), 1);
     char *rev = json_dumps(r1, JSON_COMPACT);
     assert_string_equal(rev, "{\"name\":\"stream-1\",\"version\":\"1\",\"ready\":\"True\",\"reason\":null,"
-                             "\"image\":\"" IMG1 "\",\"minScale\":0,\"maxScale\":32,"
+                             "\"image\":\"" IMG1 "\",\"imageDigest\":\"" IMG1 "\","
+                             "\"minScale\":0,\"maxScale\":32,"
                              "\"trafficPercent\":0,\"created\":\"2024-05-01T10:00:00Z\"}");
     free(rev);
     json_decref(arr);

@@ -154,10 +154,46 @@ static void test_cell_of_a_model(void **state)
     fleet_free(f);
 }
 
+/* A model released by tag: its digest is what its latest ready revision
+ * runs (imageDigest), not the tag; an older revision's is not used. */
+static void test_cell_of_a_tag_uses_the_running_digest(void **state)
+{
+    (void)state;
+    fleet *f = fleet_new();
+    json_t *ksvc = json_pack(
+        "{s:s, s:{s:s, s:s}, s:{s:{s:{s:s}, s:{s:[{s:s}]}}}, s:{s:s, s:s, s:[{s:s, s:s}]}}",
+        "kind", "Service", "metadata", "name", "stream", "namespace", "m", "spec", "template",
+        "metadata", "name", "stream-2", "spec", "containers", "image", "r/w:v12", "status",
+        "latestReadyRevisionName", "stream-2", "latestCreatedRevisionName", "stream-2",
+        "conditions", "type", "Ready", "status", "True");
+    fleet_apply(f, FLEET_KIND_SERVICE, ksvc, false);
+    for (int v = 1; v <= 2; v++) {
+        char name[16], digest[80];
+        snprintf(name, sizeof name, "stream-%d", v);
+        snprintf(digest, sizeof digest, "r/w@sha256:%064d", v);
+        json_t *rev = json_pack(
+            "{s:s, s:{s:s, s:s, s:{s:s}}, s:{s:[{s:s}]}, s:{s:[{s:s, s:s}], s:[{s:s, s:s}]}}",
+            "kind", "Revision", "metadata", "name", name, "namespace", "m", "labels",
+            "serving.knative.dev/service", "stream", "spec", "containers", "image", "r/w:v12",
+            "status", "conditions", "type", "Ready", "status", "True", "containerStatuses", "name",
+            "user-container", "imageDigest", digest);
+        fleet_apply(f, FLEET_KIND_REVISION, rev, false);
+        json_decref(rev);
+    }
+    fleet_cross_cell c;
+    fleet_cross_cell_of(fleet_find(f, "m"), &c);
+    assert_true(c.present);
+    assert_non_null(c.digest);
+    assert_string_equal(c.digest, "sha256:0000000000000000000000000000000000000000000000000000000000000002");
+    json_decref(ksvc);
+    fleet_free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_agreeing_cells_have_no_notes),
+        cmocka_unit_test(test_cell_of_a_tag_uses_the_running_digest),
         cmocka_unit_test(test_missing_on_either_side),
         cmocka_unit_test(test_version_ahead_is_numeric),
         cmocka_unit_test(test_versions_that_are_not_numbers),

@@ -104,6 +104,19 @@ static void decoder_reports_lengths(void **state)
     assert_int_equal(tt_utf8_decode("", 0, &cp), 0);
 }
 
+static void json_del_is_escaped_and_nothing_else_changes(void **state)
+{
+    (void)state;
+    const char in[] = "{\"a\":\"x\x7fy\x7f\",\"b\":\"\\u009B\"}";
+    tt_buf b = TT_BUF_INIT;
+    tt_json_terminal_safe_append(&b, in, strlen(in));
+    assert_string_equal(b.data, "{\"a\":\"x\\u007fy\\u007f\",\"b\":\"\\u009B\"}");
+    tt_buf_reset(&b);
+    tt_json_terminal_safe_append(&b, "[1]", 3);
+    assert_string_equal(b.data, "[1]");
+    tt_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -116,6 +129,7 @@ int main(void)
         cmocka_unit_test(invalid_utf8_is_replaced_byte_by_byte),
         cmocka_unit_test(valid_utf8_passes_untouched),
         cmocka_unit_test(decoder_reports_lengths),
+        cmocka_unit_test(json_del_is_escaped_and_nothing_else_changes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1325,9 +1325,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_YES;
     }
     t_last_status = 0;
+    bool dry_run = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "dryRun") != NULL;
+    if (dc_fault_stall_before_store(method, rq->body.data, rq->body.len, dry_run))
+        return dc_send_status(c, 504, "Timeout",
+                              "the request was held and dropped (--stall-before-store)");
     enum MHD_Result ret = dispatch(c, url, method, rq);
-    dc_fault_stall_after_store(method, rq->body.data, rq->body.len,
-                               MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "dryRun"),
+    dc_fault_stall_after_store(method, rq->body.data, rq->body.len, dry_run,
                                (unsigned)t_last_status);
     return ret;
 }

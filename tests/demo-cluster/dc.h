@@ -47,6 +47,7 @@ typedef struct dc_config {
     unsigned fail_seed;       /* --fail-seed: the injected failures' sequence */
     const char *stall_kind;   /* --stall-kind: answers to stored writes held */
     int stall_ms;
+    bool stall_before_store;  /* --stall-before-store: held, then 504, not stored */
 } dc_config;
 
 extern dc_config g_cfg;
@@ -264,6 +265,11 @@ void dc_fault_release_fields(json_t *obj, json_t *applied, const char *manager);
  * request limit. Returns once the time is up or the server stops. */
 void dc_fault_stall_after_store(const char *method, const char *body, size_t len, bool dry_run,
                                 unsigned status);
+/* --stall-kind with --stall-before-store: a (not dry-run) write of that
+ * kind is held for --stall-ms before anything is stored; true when the
+ * caller must then answer 504 and store nothing (a request lost in a
+ * paused server). */
+bool dc_fault_stall_before_store(const char *method, const char *body, size_t len, bool dry_run);
 /* --stuck-namespaces: the conditions of a namespace that never goes; sets
  * them on ns_obj (a copy about to be stored) and returns it. */
 json_t *dc_fault_stuck_namespace(json_t *ns_obj);

@@ -14,7 +14,10 @@
  *                          (content with a finalizer that never clears)
  *   --stall-kind KIND      a write of KIND (not a dry run) is stored, then its
  *                          answer is held for --stall-ms (default 40 s):
- *                          the client times out on a change that was made
+ *                          the client times out on a change that was made;
+ *                          with --stall-before-store the write is held
+ *                          first and then answered 504 without being
+ *                          stored (a change that was not made)
  *   --fail-reads           (with --fail-rate) only GET and HEAD fail;
  *                          --fail-seed N fixes the sequence of failures
  */
@@ -228,20 +231,39 @@ void dc_fault_release_fields(json_t *obj, json_t *applied, const char *manager)
 
 /* ---- answers held after the write was stored ----------------------------- */
 
-void dc_fault_stall_after_store(const char *method, const char *body, size_t len, bool dry_run,
-                                unsigned status)
+static bool stalled_write(const char *method, const char *body, size_t len, bool dry_run)
 {
-    if (!g_cfg.stall_kind || dry_run || status < 200 || status > 299 || !body || !len ||
-        !strcmp(method, "GET") || !strcmp(method, "HEAD") || !strcmp(method, "DELETE"))
-        return;
+    if (!g_cfg.stall_kind || dry_run || !body || !len || !strcmp(method, "GET") ||
+        !strcmp(method, "HEAD") || !strcmp(method, "DELETE"))
+        return false;
     json_t *obj = json_loadb(body, len, 0, NULL);
     bool match = tt_streq(json_string_value(json_object_get(obj, "kind")), g_cfg.stall_kind);
     json_decref(obj);
-    if (!match)
-        return;
+    return match;
+}
+
+static void stall(void)
+{
     long long end = tt_now_ms() + (g_cfg.stall_ms > 0 ? g_cfg.stall_ms : 40000);
     while (!g_shutdown && tt_now_ms() < end) {
         struct timespec ts = {0, 50 * 1000000L};
         nanosleep(&ts, NULL);
     }
+}
+
+void dc_fault_stall_after_store(const char *method, const char *body, size_t len, bool dry_run,
+                                unsigned status)
+{
+    if (g_cfg.stall_before_store || status < 200 || status > 299 ||
+        !stalled_write(method, body, len, dry_run))
+        return;
+    stall();
+}
+
+bool dc_fault_stall_before_store(const char *method, const char *body, size_t len, bool dry_run)
+{
+    if (!g_cfg.stall_before_store || !stalled_write(method, body, len, dry_run))
+        return false;
+    stall();
+    return true;
 }

@@ -8,6 +8,8 @@
  */
 #include "dc.h"
 
+#include <gnutls/crypto.h>
+
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -475,6 +477,26 @@ static void sync_pods(json_t *rev, int want, pod_phase ph, bool bump_restarts)
 
 /* ---- revisions -------------------------------------------------------------- */
 
+/* What Knative records a revision runs (status.containerStatuses[].
+ * imageDigest): an image by digest as it is; for a tag (Knative asks the
+ * registry), NAME@sha256:<sha256 of the whole image string>, a digest the
+ * tests can predict (printf %s IMAGE | sha256sum). Caller frees. */
+static char *image_digest(const char *img)
+{
+    if (strchr(img, '@'))
+        return tt_strdup(img);
+    unsigned char md[32];
+    gnutls_hash_fast(GNUTLS_DIG_SHA256, img, strlen(img), md);
+    char hex[65];
+    for (int i = 0; i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    /* NAME: the image without its tag (a ':' after the last '/') */
+    const char *slash = strrchr(img, '/');
+    const char *colon = strrchr(img, ':');
+    size_t name_len = colon && (!slash || colon > slash) ? (size_t)(colon - img) : strlen(img);
+    return tt_asprintf("%.*s@sha256:%s", (int)name_len, img, hex);
+}
+
 static void set_rev_status(json_t *rev, const char *ready, const char *reason, const char *msg,
                            const char *active, const char *active_reason, int actual, int desired)
 {
@@ -493,10 +515,12 @@ static void set_rev_status(json_t *rev, const char *ready, const char *reason, c
                                        strcmp(ready, "True") == 0 ? NULL : reason, NULL)));
     dc_jset(rev, "status.actualReplicas", json_integer(actual));
     dc_jset(rev, "status.desiredReplicas", json_integer(desired));
-    if (img && !strstr(img, "missing"))
+    if (img && !strstr(img, "missing")) {
+        char *digest = image_digest(img);
         dc_jset(rev, "status.containerStatuses",
-                json_pack("[{s:s, s:s}]", "name", user_container(rev), "imageDigest",
-                          strchr(img, '@') ? img : img));
+                json_pack("[{s:s, s:s}]", "name", user_container(rev), "imageDigest", digest));
+        free(digest);
+    }
     dc_jset(rev, "status.logUrl", json_string(""));
     json_object_del(json_object_get(rev, "status"), "logUrl");
 }

@@ -2,18 +2,17 @@
 # Each test starts its own server on port 0 in a temp dir and stops it on exit.
 set -euo pipefail
 
-DC_BIN="${TTSTUI_BUILD_DIR:?TTSTUI_BUILD_DIR is not set}/ttstui-demo-cluster"
-DC_TMP=$(mktemp -d)
-DC_PIDS=()
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/demo.sh"
+DC_BIN="$DEMO_BIN"
+DC_TMP=$(mktemp -d "${TMPDIR:-/tmp}/ttstui-dc.XXXXXX")
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
 
 dc_cleanup() {
-  local pid
-  for pid in "${DC_PIDS[@]}"; do
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
+  local rc=$?
+  demo_stop_all
+  assert_gone "$DC_TMP" || rc=1
   if [ -n "${DC_KEEP:-}" ]; then echo "kept $DC_TMP" >&2; else rm -rf "$DC_TMP"; fi
+  exit $rc
 }
 trap dc_cleanup EXIT
 
@@ -25,18 +24,10 @@ dc_start() {
   local name=$1; shift
   local dir="$DC_TMP/$name"
   mkdir -p "$dir/cache"
-  "$DC_BIN" --listen 127.0.0.1:0 --kubeconfig-out "$dir/kubeconfig" "$@" \
-    >"$dir/out" 2>"$dir/err" &
-  DC_PID=$!
-  DC_PIDS+=("$DC_PID")
-  local i
-  for i in $(seq 1 "${DC_START_TRIES:-600}"); do
-    grep -q '^listening on ' "$dir/out" 2>/dev/null && break
-    kill -0 "$DC_PID" 2>/dev/null || { cat "$dir/err" >&2; fail "$name: server exited at start"; }
-    sleep 0.1
-  done
-  grep -q '^listening on ' "$dir/out" || fail "$name: no 'listening on' line"
-  DC_URL=$(sed -n 's/^listening on //p' "$dir/out")
+  DEMO_START_WAIT_S=$(( ${DC_START_TRIES:-600} / 10 )) \
+    demo_launch "$dir/dc" "$dir/kubeconfig" 127.0.0.1:0 "$@"
+  DC_PID=$DEMO_LAST_PID
+  DC_URL=$DEMO_LAST_URL
   KC="$dir/kubeconfig"
   K="kubectl --kubeconfig $KC --cache-dir $dir/cache"
   DC_DIR="$dir"
@@ -47,7 +38,7 @@ dc_stop() {
   kill -TERM "$DC_PID"
   local rc=0
   wait "$DC_PID" || rc=$?
-  [ "$rc" -eq 0 ] || { cat "$DC_DIR/err" >&2; fail "server exited with $rc on SIGTERM"; }
+  [ "$rc" -eq 0 ] || { cat "$DC_DIR/dc.err" >&2; fail "server exited with $rc on SIGTERM"; }
 }
 
 # expect_contains TEXT NEEDLE WHAT

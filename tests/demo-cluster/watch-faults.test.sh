@@ -36,9 +36,12 @@ pass "--rv-window: a watch from an old resourceVersion gets a 410 Expired ERROR 
 
 $K get configmaps -n w -w --output-watch-events >"$DC_TMP/kwatch" 2>&1 &
 kpid=$!
-sleep 1.5
+# kubectl lists first (ADDED lines), then watches: change c1 only once the
+# list is out, then wait for the MODIFIED line (states, not durations)
+for _ in $(seq 1 600); do grep -q 'ADDED' "$DC_TMP/kwatch" && break; sleep 0.05; done
+grep -q 'ADDED' "$DC_TMP/kwatch" || { cat "$DC_TMP/kwatch" >&2; fail "kubectl get -w listed nothing"; }
 cm c1 changed
-sleep 1.5
+for _ in $(seq 1 600); do grep -q 'MODIFIED' "$DC_TMP/kwatch" && break; sleep 0.05; done
 kill $kpid 2>/dev/null || true
 wait $kpid 2>/dev/null || true
 grep -q 'MODIFIED' "$DC_TMP/kwatch" || { cat "$DC_TMP/kwatch" >&2; fail "kubectl get -w saw no change"; }

@@ -4,14 +4,14 @@
 # `ttstui status -o json` (the demo cluster), or not at all when it hangs.
 . "$(dirname "$0")/lib.sh"
 
-tmp=$(mktemp -d)
-cluster_pid=""
+source "$(dirname "$0")/../lib/demo.sh"
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ttstui-compl.XXXXXX")
 cleanup() {
-  if [ -n "$cluster_pid" ]; then
-    kill "$cluster_pid" 2>/dev/null || true
-    wait "$cluster_pid" 2>/dev/null || true
-  fi
+  local rc=$?
+  demo_stop_all
+  assert_gone "$tmp" || rc=1
   rm -rf "$tmp"
+  exit $rc
 }
 trap cleanup EXIT
 
@@ -132,14 +132,7 @@ if command -v kubectl >/dev/null; then
 fi
 
 # Models from the cluster: the demo cluster's seeded models.
-"$TTSTUI_BUILD_DIR/ttstui-demo-cluster" --listen 127.0.0.1:0 --kubeconfig-out "$tmp/demo.kubeconfig" \
-  >"$tmp/cluster.out" 2>"$tmp/cluster.err" &
-cluster_pid=$!
-for _ in $(seq 1 100); do
-  grep -q '^listening on ' "$tmp/cluster.out" 2>/dev/null && break
-  sleep 0.1
-done
-grep -q '^listening on ' "$tmp/cluster.out" || fail "the demo cluster did not start: $(cat "$tmp/cluster.err")"
+demo_launch "$tmp/cluster" "$tmp/demo.kubeconfig" 127.0.0.1:0
 COMP_BIN=$TTSTUI_BIN
 expect_exactly "v10 v10-2022-q3-marketplace-expansion v10-eia" \
   "$COMP_BIN" --kubeconfig "$tmp/demo.kubeconfig" delete v10

@@ -3,13 +3,8 @@
 # first one stays on screen).
 . "$(dirname "$0")/lib.sh"
 start_cluster
-"$DC_BIN" --listen 127.0.0.1:0 --kubeconfig-out "$E2E_TMP/kc2" --models 3 --revisions 2 \
-  >"$E2E_TMP/dc2.out" 2>"$E2E_TMP/dc2.err" &
-DC2=$!
-trap 'kill $DC2 2>/dev/null || true; wait $DC2 2>/dev/null || true; e2e_cleanup' EXIT
-for _ in $(seq 1 100); do grep -q '^listening on ' "$E2E_TMP/dc2.out" && break; sleep 0.1; done
-url2=$(sed -n 's/^listening on //p' "$E2E_TMP/dc2.out")
-[ -n "$url2" ] || fail "second demo cluster did not start"
+start_second_cluster dc2 --models 3 --revisions 2
+url2=$URL2
 cat >"$KC" <<EOF2
 apiVersion: v1
 kind: Config

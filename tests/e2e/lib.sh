@@ -3,6 +3,9 @@
 #
 #   start_cluster [demo-cluster flags...]    on port 0; sets E2E_URL, KC
 #   start_cluster_at PORT [flags...]         on a fixed port (restarts)
+#   start_second_cluster NAME [flags...]     another one; sets URL2, PID2
+# (the demo cluster itself: tests/lib/demo.sh; the cleanup stops every
+# cluster and the terminal, and fails the test if anything of it is left)
 #   stop_cluster                             SIGTERM the running cluster
 #   free_port                                prints a free TCP port
 #   start_shell COLS ROWS                    tmux session "e2e" with a plain bash
@@ -21,7 +24,8 @@ set -euo pipefail
 : "${TTSTUI_TEST_DATA:?run through ctest}"
 command -v tmux >/dev/null || { echo "tmux is required for the e2e tests" >&2; exit 1; }
 
-DC_BIN="$TTSTUI_BUILD_DIR/ttstui-demo-cluster"
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/demo.sh"
+DC_BIN="$DEMO_BIN"
 E2E_TMP=$(mktemp -d "${TMPDIR:-/tmp}/ttstui-e2e.XXXXXX")
 E2E_SOCK="ttstui-e2e-$$"
 E2E_SESSION="e2e"
@@ -39,13 +43,15 @@ else
 fi
 IMG="gcr.io/voice-service-2-313121/speech-api-worker@sha256:3af2c7a3a88806e0ff5e5c0659ab6a97c42eba7f6e5d61e33dbc9244163e17d3"
 
+# Stops the terminal and every demo cluster the test started, then checks
+# that nothing of the test is left running (exit status 1 if so).
 e2e_cleanup() {
+  local rc=$?
   tmux -L "$E2E_SOCK" kill-server 2>/dev/null || true
-  if [ -n "$E2E_PID" ]; then
-    kill "$E2E_PID" 2>/dev/null || true
-    wait "$E2E_PID" 2>/dev/null || true
-  fi
+  demo_stop_all
+  assert_gone "$E2E_TMP" || rc=1
   if [ -n "${E2E_KEEP:-}" ]; then echo "kept $E2E_TMP" >&2; else rm -rf "$E2E_TMP"; fi
+  exit $rc
 }
 trap e2e_cleanup EXIT
 
@@ -84,26 +90,26 @@ free_port() {
 # start_cluster_at PORT [flags...]
 start_cluster_at() {
   local port=$1; shift
-  rm -f "$E2E_TMP/dc.out"
-  "$DC_BIN" --listen "127.0.0.1:$port" --kubeconfig-out "$KC" --ready-delay-ms 300 "$@" \
-    >"$E2E_TMP/dc.out" 2>>"$E2E_TMP/dc.err" &
-  E2E_PID=$!
-  local i
-  for i in $(seq 1 $((100 * E2E_SLOW))); do
-    grep -q '^listening on ' "$E2E_TMP/dc.out" 2>/dev/null && break
-    kill -0 "$E2E_PID" 2>/dev/null || { cat "$E2E_TMP/dc.err" >&2; fail "demo cluster exited at start"; }
-    sleep 0.1
-  done
-  grep -q '^listening on ' "$E2E_TMP/dc.out" || fail "demo cluster did not start"
-  E2E_URL=$(sed -n 's/^listening on //p' "$E2E_TMP/dc.out")
+  DEMO_START_WAIT_S=$((10 * E2E_SLOW)) demo_launch "$E2E_TMP/dc" "$KC" "127.0.0.1:$port" \
+    --ready-delay-ms 300 "$@"
+  E2E_PID=$DEMO_LAST_PID
+  E2E_URL=$DEMO_LAST_URL
+}
+
+# start_second_cluster NAME [flags...]: another demo cluster beside the
+# first (its kubeconfig $E2E_TMP/NAME.kubeconfig); sets URL2. Stopped by
+# the cleanup, or by demo_stop "$PID2".
+start_second_cluster() {
+  local name=$1; shift
+  demo_launch "$E2E_TMP/$name" "$E2E_TMP/$name.kubeconfig" 127.0.0.1:0 "$@"
+  PID2=$DEMO_LAST_PID
+  URL2=$DEMO_LAST_URL
 }
 
 start_cluster() { start_cluster_at 0 "$@"; }
 
 stop_cluster() {
-  [ -n "$E2E_PID" ] || return 0
-  kill -TERM "$E2E_PID" 2>/dev/null || true
-  wait "$E2E_PID" 2>/dev/null || true
+  demo_stop "$E2E_PID"
   E2E_PID=""
 }
 

@@ -10,6 +10,9 @@ keys Enter
 wait_for "Revision stream-10"
 wait_for "Running"
 for c in Active ContainerHealthy Ready ResourcesAvailable; do assert_screen "$c"; done
+# what it runs (Knative's imageDigest), under what it was asked to run
+wait_match '^ Image +gcr\.io/.*@sha256:[0-9a-f]{64}'
+wait_match '^ Runs +gcr\.io/.*@sha256:[0-9a-f]{64}'
 capture | grep -E '^stream-10-deployment-[a-z0-9-]+ +Running +2/2' >/dev/null ||
   fail "the pod of stream-10 is not listed Running 2/2"
 keys l

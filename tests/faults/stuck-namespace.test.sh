@@ -19,7 +19,6 @@ assert_contains "$(last_audit)" '"action":"delete"'
 assert_contains "$(last_audit)" '"result":"failed"'
 assert_contains "$(last_audit)" "timed out"
 
-sleep 1
 check; [[ "$(kc get ns usp -o jsonpath='{.status.phase}')" == Terminating ]] || fail "namespace not Terminating"
 
 run_tt delete usp --yes

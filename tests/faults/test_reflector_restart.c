@@ -255,6 +255,8 @@ typedef struct fixture {
     view v;
     pthread_t thread;
     bool running;
+    long backoff_ms; /* 0 = BACKOFF_MS */
+    atomic_int wake;
 } fixture;
 
 static kube_client *client_for(const char *kubeconfig)
@@ -275,8 +277,9 @@ static kube_client *client_for(const char *kubeconfig)
 static void *reflector_thread(void *ud)
 {
     fixture *f = ud;
-    kube_reflector_opts o = {.backoff_initial_ms = BACKOFF_MS, .backoff_max_ms = BACKOFF_MS,
-                             .watch_timeout_seconds = 60};
+    long backoff = f->backoff_ms ? f->backoff_ms : BACKOFF_MS;
+    kube_reflector_opts o = {.backoff_initial_ms = backoff, .backoff_max_ms = backoff,
+                             .watch_timeout_seconds = 60, .wake = &f->wake};
     tt_error err;
     tt_error_clear(&err);
     kube_reflector_run(f->watcher, &KUBE_GVR_CONFIGMAPS, "w", &o, on_event, &f->v, &f->v.cancel,
@@ -466,6 +469,25 @@ static void reflector_sees_a_deletion_made_while_the_cluster_was_down(void **sta
     free(rv_b);
 }
 
+/* The dashboard's reconnect-now key: a retry due in ten minutes starts as
+ * soon as the wake counter changes (the wait below is a bound, ~30 times
+ * shorter than the backoff). */
+static void reflector_retries_at_once_when_woken(void **state)
+{
+    fixture *f = *state;
+    f->backoff_ms = 600000;
+    char *rv_b = start_and_sync(f);
+    int port;
+    kill_and_wait_for_retry(f, &port);
+    int connected = counter(&f->v, &f->v.connected);
+    restart_with_history(f, port, replayable, rv_b);
+    assert_int_equal(counter(&f->v, &f->v.connected), connected);
+    atomic_fetch_add(&f->wake, 1);
+    assert_true(wait_for_count(&f->v, &f->v.connected, connected + 1));
+    assert_true(wait_for_names(&f->v, "a,b"));
+    free(rv_b);
+}
+
 static void reflector_relists_when_the_history_it_needs_has_expired(void **state)
 {
     fixture *f = *state;
@@ -584,6 +606,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(reflector_sees_a_deletion_made_while_the_cluster_was_down,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(reflector_retries_at_once_when_woken, setup, teardown),
         cmocka_unit_test_setup_teardown(reflector_relists_when_the_history_it_needs_has_expired,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(

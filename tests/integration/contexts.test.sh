@@ -7,27 +7,10 @@
 start_demo --no-seed --ready-delay-ms 100
 STAGING_URL=$DEMO_URL
 
-# The second cluster (prod), with its own cleanup.
-PROD_PID=""
-prod_cleanup() {
-    if [[ -n "$PROD_PID" ]]; then
-        kill -CONT "$PROD_PID" 2>/dev/null || true
-        kill "$PROD_PID" 2>/dev/null || true
-        wait "$PROD_PID" 2>/dev/null || true
-    fi
-    tt_cleanup
-}
-trap prod_cleanup EXIT
-"$DEMO_BIN" --listen 127.0.0.1:0 --kubeconfig-out "$TT_TMP/kc-prod" --no-seed --ready-delay-ms 100 \
-    >"$TT_TMP/prod.out" 2>"$TT_TMP/prod.err" &
-PROD_PID=$!
-for _ in $(seq 1 200); do
-    grep -q "listening on" "$TT_TMP/prod.out" 2>/dev/null && [[ -s "$TT_TMP/kc-prod" ]] && break
-    kill -0 "$PROD_PID" 2>/dev/null || fail "prod demo cluster exited"
-    sleep 0.05
-done
-PROD_URL="$(sed -n 's/^listening on //p' "$TT_TMP/prod.out")"
-[[ -n "$PROD_URL" ]] || fail "prod demo cluster did not start"
+# The second cluster (prod); the common cleanup stops it too.
+demo_launch "$TT_TMP/prod" "$TT_TMP/kc-prod" 127.0.0.1:0 --no-seed --ready-delay-ms 100
+PROD_PID=$DEMO_LAST_PID
+PROD_URL=$DEMO_LAST_URL
 
 cat >"$KC" <<YAML
 apiVersion: v1

@@ -66,6 +66,20 @@ run_tt audit -n 10
 assert_rc 0 "audit"
 both "audit"
 
+# The audit file itself is safe to cat: JSON escapes, non-ASCII as \uXXXX.
+assert_terminal_safe "$AUDIT_LOG" "the audit file"
+assert_contains "$(cat "$AUDIT_LOG")" '\u009B2J\u007f\u202E\u200B' "the audit file escapes C1, DEL, bidi, zero-width"
+
+# -o json: exact values, escaped so that the text is terminal-safe too.
+run_tt status -o json
+assert_rc 0 "status -o json"
+both "status -o json"
+check; [[ "$(jq -r '.[] | select(.model=="h1") | .. | strings | select(test("pwned"))' <<<"$OUT" | head -1)" == "$EVIL" ]] ||
+    fail "status -o json does not carry the exact image"
+run_tt status --contexts "$(kc config current-context)" -o json
+assert_rc 0 "status --contexts -o json"
+both "status --contexts -o json"
+
 # Arguments echoed in errors.
 run_tt status $'x\e]0;t\a\xc2\x9b'
 assert_rc 4 "status of a hostile model name"

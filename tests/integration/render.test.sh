@@ -85,10 +85,11 @@ assert_contains "$ERR" "error: --model:"
 assert_contains "$ERR" "error: --min-scale:"
 assert_eq "$(grep -c 'error: --' <<<"$ERR")" "3" "one line per invalid flag"
 
-# A tag instead of a digest is a warning, not an error.
-run_bare render --env staging --model v3 --version 1 --image gcr.io/voice/speech-api-worker:latest
+# A tag kept with --no-resolve is a warning, not an error.
+run_bare render --no-resolve --env staging --model v3 --version 1 --image gcr.io/voice/speech-api-worker:latest
 assert_rc 0 "render with a tag"
 assert_contains "$ERR" "warning: --image:"
+assert_contains "$OUT" "image: gcr.io/voice/speech-api-worker:latest"
 
 # Flag errors are specific.
 run_bare render --wait "${REF_ARGS[@]}"

@@ -7,7 +7,7 @@ set -euo pipefail
 
 : "${TTSTUI_BIN:?TTSTUI_BIN must point at the ttstui binary}"
 : "${TTSTUI_BUILD_DIR:?TTSTUI_BUILD_DIR must point at the build folder}"
-DEMO_BIN="${TTSTUI_DEMO_BIN:-$TTSTUI_BUILD_DIR/ttstui-demo-cluster}"
+source "$(dirname "${BASH_SOURCE[0]}")/demo.sh"
 TEST_DATA="${TTSTUI_TEST_DATA:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../data" && pwd)}"
 
 TT_TMP="$(mktemp -d "${TMPDIR:-/tmp}/${TT_TMP_PREFIX:-ttstui-cli}.XXXXXX")"
@@ -24,8 +24,11 @@ IMG="gcr.io/voice-service-2-313121/speech-api-worker@sha256:3af2c7a3a88806e0ff5e
 IMG2="gcr.io/voice-service-2-313121/speech-api-worker@sha256:d9fcfc46c5fec6c096a71c1f185066b182be65a7f5feb838b641f8d92f9c4ec4"
 
 tt_cleanup() {
-    stop_demo
+    local rc=$?
+    demo_stop_all
+    assert_gone "$TT_TMP" || rc=1
     rm -rf "$TT_TMP"
+    exit $rc
 }
 trap tt_cleanup EXIT
 
@@ -41,27 +44,14 @@ fail() {
 # start_demo [demo-cluster flags...]: a cluster on a free port (or the
 # --listen given); KC is its kubeconfig, DEMO_URL its address.
 start_demo() {
-    rm -f "$KC"
-    "$DEMO_BIN" --listen 127.0.0.1:0 --kubeconfig-out "$KC" --ready-delay-ms 300 "$@" \
-        >"$TT_TMP/demo.out" 2>"$TT_TMP/demo.err" &
-    DEMO_PID=$!
-    for _ in $(seq 1 200); do
-        if grep -q "listening on" "$TT_TMP/demo.out" 2>/dev/null && [[ -s "$KC" ]]; then
-            DEMO_URL="$(sed -n 's/^listening on //p' "$TT_TMP/demo.out")"
-            return 0
-        fi
-        kill -0 "$DEMO_PID" 2>/dev/null || { cat "$TT_TMP/demo.err" >&2; fail "demo cluster exited"; }
-        sleep 0.05
-    done
-    fail "demo cluster did not start"
+    demo_launch "$TT_TMP/demo" "$KC" 127.0.0.1:0 --ready-delay-ms 300 "$@"
+    DEMO_PID=$DEMO_LAST_PID
+    DEMO_URL=$DEMO_LAST_URL
 }
 
 stop_demo() {
-    if [[ -n "$DEMO_PID" ]]; then
-        kill "$DEMO_PID" 2>/dev/null || true
-        wait "$DEMO_PID" 2>/dev/null || true
-        DEMO_PID=""
-    fi
+    demo_stop "$DEMO_PID"
+    DEMO_PID=""
 }
 
 # run_tt ARGS...: ttstui with the demo's kubeconfig, no terminal; sets RC,

@@ -309,9 +309,45 @@ static void the_audit_line_is_one_line_without_key_values(void **state)
     ops_release_clear(&r);
 }
 
+/* Knative's GC: a rollback target older than 48 h and not labelled no-gc
+ * is warned of; one hour younger, labelled, or without a time is not. */
+static void gc_warning_only_for_old_unprotected_revisions(void **state)
+{
+    (void)state;
+    long long now = 1733400000; /* 2024-12-05T12:00:00Z */
+    json_t *old = json_pack("{s:{s:s, s:s}}", "metadata", "name", "stream-3", "creationTimestamp",
+                            "2024-12-03T11:00:00Z"); /* 49 h before */
+    char *w = ops_gc_warning(old, now);
+    assert_non_null(w);
+    assert_non_null(strstr(w, "revision stream-3 is 49 h old"));
+    assert_non_null(strstr(w, "serving.knative.dev/no-gc"));
+    free(w);
+    json_t *young = json_pack("{s:{s:s, s:s}}", "metadata", "name", "stream-4", "creationTimestamp",
+                              "2024-12-03T13:00:00Z"); /* 47 h before */
+    assert_null(ops_gc_warning(young, now));
+    json_t *kept = json_pack("{s:{s:s, s:s, s:{s:s}}}", "metadata", "name", "stream-3",
+                             "creationTimestamp", "2024-12-01T00:00:00Z", "labels",
+                             "serving.knative.dev/no-gc", "true");
+    assert_null(ops_gc_warning(kept, now));
+    json_t *unlabelled_false = json_pack("{s:{s:s, s:s, s:{s:s}}}", "metadata", "name", "stream-3",
+                                         "creationTimestamp", "2024-12-01T00:00:00Z", "labels",
+                                         "serving.knative.dev/no-gc", "false");
+    w = ops_gc_warning(unlabelled_false, now);
+    assert_non_null(w);
+    free(w);
+    json_t *no_time = json_pack("{s:{s:s}}", "metadata", "name", "stream-3");
+    assert_null(ops_gc_warning(no_time, now));
+    json_decref(old);
+    json_decref(young);
+    json_decref(kept);
+    json_decref(unlabelled_false);
+    json_decref(no_time);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(gc_warning_only_for_old_unprotected_revisions),
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
         T(rollback_to_a_ready_revision_of_the_service_is_allowed),
         T(rollback_to_a_deploying_revision_is_refused),

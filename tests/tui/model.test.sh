@@ -84,3 +84,62 @@ w
 KEYS
 expect logs-side "END-OF-REASON"
 expect logs-side "[INFO] Container failed"
+
+# Enter on an event or a condition shows its whole text: Tab moves the
+# cursor from the list to the events (conditions), Enter opens the one
+# under it, Esc comes back; the rows are cut at the edge before.
+jq --arg m "$long" '
+  (.objects[] | select(.kind == "Revision" and .metadata.namespace == "v3" and .metadata.name == "stream-2")
+   | .status.conditions[2]) |= (.reason = "ProbeSlow" | .message = ("condition " + $m))
+  | .details["five9-de-de"].events[1].message = ("second event " + $m)' \
+  "$out/long.json" >"$out/long2.json"
+run_script event-detail "$out/long2.json" 80x30 <<'KEYS'
+:wait-for "lincoln"
+/five9<Enter>
+<Enter>
+:wait-for "InternalError"
+:expect-not "END-OF-REASON"
+<Tab>
+<Down>
+<Enter>
+:wait-for "second event"
+KEYS
+expect event-detail "five9-de-de > event"
+expect event-detail "second event Container failed"
+expect event-detail "END-OF-REASON"
+expect_line event-detail "^ *Type: +Normal"
+run_script event-back "$out/long2.json" 80x30 <<'KEYS'
+:wait-for "lincoln"
+/five9<Enter>
+<Enter>
+:wait-for "InternalError"
+<Tab>
+<Down>
+<Enter>
+:wait-for "second event"
+<Esc>
+:wait-for "Recent events"
+<Tab>
+<Enter>
+:wait-for "CONDITION"
+KEYS
+# after Tab back to the revisions, Enter opens the revision, not an event
+expect_line event-back "^ Revision stream-6"
+
+run_script cond-detail "$out/long2.json" 80x30 <<'KEYS'
+:wait-for "lincoln"
+/v3<Enter>
+<Enter>
+:wait-for "stream-2"
+<Enter>
+:wait-for "ContainerHealthy"
+:expect-not "END-OF-REASON"
+<Tab>
+<Down>
+<Down>
+<Enter>
+:wait-for "Condition:"
+KEYS
+expect_line cond-detail "^ *Condition: +ContainerHealthy"
+expect_line cond-detail "^ *Reason: +ProbeSlow"
+expect cond-detail "END-OF-REASON"

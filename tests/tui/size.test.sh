@@ -36,3 +36,17 @@ expect_not sixty "AGE"
 expect_line sixty '^five9-d… '
 expect_line sixty '^lincoln '
 expect_line sixty '^v3 +● pinned'
+
+# Names shrink (to 10 cells) before any column goes: at 90 columns (92
+# with every column at its width) MODEL is cut and IMAGE, SCALE and AGE all
+# stay; at 80 AGE and SCALE go and names get their width back.
+run_script ninety fleet-basic.json 90x15 <<'KEYS'
+:wait-for "lincoln"
+KEYS
+expect_line ninety '^MODEL +LATEST +STREAM +VALIDATE +VERSION +TRAFFIC +IMAGE +SCALE +AGE *$'
+expect_line ninety '^five9-de-… '
+run_script eighty fleet-basic.json 80x15 <<'KEYS'
+:wait-for "lincoln"
+KEYS
+expect_line eighty '^MODEL +LATEST +STREAM +VALIDATE +VERSION +TRAFFIC +IMAGE *$'
+expect_line eighty '^five9-de-de '

@@ -1,13 +1,19 @@
-/*
- * The fleet's string set and pool (core/fleet_internal.h): what a relist
- * saw ("namespace/name" keys), and every image named, each kept once.
- */
+/* A string hash set (open addressing, FNV-1a) and a string pool over
+ * it: see strset.h. */
+#include "strset.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "fleet_internal.h"
 #include "tt_common.h"
+
+struct strset {
+    char **slots;
+    size_t cap; /* power of two */
+    size_t n;
+    bool borrowed; /* the keys belong to a strpool */
+};
 
 static uint64_t str_hash(const char *s)
 {
@@ -35,6 +41,7 @@ strset *strset_new(void)
     return s;
 }
 
+/* The set's own copy of key, or NULL. */
 const char *strset_get(const strset *s, const char *key)
 {
     size_t i = str_hash(key) & (s->cap - 1);
@@ -117,20 +124,20 @@ const char *strpool_intern(strpool *p, const char *s)
         return have;
     size_t len = strlen(s) + 1;
     char *copy;
-    if (len > POOL_BLOCK / 4) { /* a long one gets a block of its own, before the last */
+    p->blocks = tt_realloc(p->blocks, (p->n_blocks + 1) * sizeof *p->blocks);
+    if (len > POOL_BLOCK / 4) {
+        /* a long one gets a block of its own, kept before the last so
+         * that the last stays the one being filled */
         copy = tt_malloc(len);
-        p->blocks = tt_realloc(p->blocks, (p->n_blocks + 1) * sizeof *p->blocks);
         if (p->n_blocks) {
             p->blocks[p->n_blocks] = p->blocks[p->n_blocks - 1];
             p->blocks[p->n_blocks - 1] = copy;
         } else {
             p->blocks[0] = copy;
-            p->used = POOL_BLOCK;
         }
         p->n_blocks++;
     } else {
         if (p->used + len > POOL_BLOCK) {
-            p->blocks = tt_realloc(p->blocks, (p->n_blocks + 1) * sizeof *p->blocks);
             p->blocks[p->n_blocks++] = tt_malloc(POOL_BLOCK);
             p->used = 0;
         }

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Fault: a change whose answer never comes back in time. The client's
+# request limit is short (--request-timeout 2s); the demo cluster holds the
+# answer to Ingress writes longer (--stall-kind Ingress). A write whose
+# answer is lost may or may not have been made: ttstui reads the object
+# back and reports what is live, never "not applied" for a change that was
+# stored, and "outcome unknown" (exit 4, audit "unknown") when the object is
+# not live as sent.
+source "$(dirname "$0")/lib.sh"
+
+# 1. The server stores each Ingress, then holds its answer: both are read
+# back as live, the apply goes on and succeeds.
+start_demo --stall-kind Ingress --stall-ms 60000
+run_tt apply $(release_flags landed 1) --yes --request-timeout 2s
+assert_rc 0 "apply whose Ingress answers are lost after they were stored"
+assert_contains "$OUT" "ingress.networking.k8s.io/route-validate created (its answer was lost; read back: live as sent)"
+assert_contains "$OUT" "ingress.networking.k8s.io/route-stream created (its answer was lost; read back: live as sent)"
+assert_not_contains "$ERR" "not applied" "stderr"
+assert_contains "$(last_audit)" '"result":"ok"'
+check; [[ "$(kc get ingress -n landed route-stream -o jsonpath='{.metadata.name}')" == route-stream ]] ||
+    fail "the Ingress reported created is not live"
+stop_demo
+
+# 2. The server holds the Ingress write and drops it, storing nothing: the
+# read-back finds nothing, so its outcome is unknown; what came before is
+# applied, what comes after is not.
+start_demo --stall-kind Ingress --stall-ms 8000 --stall-before-store
+run_tt apply $(release_flags lost 1) --yes --request-timeout 2s
+assert_rc 4 "apply whose Ingress write is held and dropped"
+assert_contains "$ERR" "ttstui apply: applying ingress.networking.k8s.io/route-validate:"
+assert_contains "$ERR" "outcome unknown: a read right after shows it is not live as sent"
+assert_contains "$ERR" "ttstui apply: outcome unknown: ingress.networking.k8s.io/route-validate"
+assert_contains "$ERR" "ttstui apply: applied: namespace/lost, service.serving.knative.dev/validate,"
+assert_contains "$ERR" "ttstui apply: not applied: kongplugin.configuration.konghq.com/route-stream-request-transformer"
+assert_not_contains "$ERR" "not applied: ingress.networking.k8s.io/route-validate" "stderr"
+audit="$(last_audit)"
+assert_contains "$audit" '"result":"unknown"'
+assert_contains "$audit" "outcome unknown"
+check; ! kc get ingress -n lost route-stream >/dev/null 2>&1 || fail "an object after the unknown one was sent"
+# ttstui audit shows the record as unknown
+run_tt audit -n 1
+assert_rc 0 "audit"
+assert_contains "$OUT" "unknown"
+pass
