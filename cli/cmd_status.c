@@ -36,14 +36,6 @@ static const char *const headers[N_COLS] = {
     "MODEL", "READY", "STREAM", "VALIDATE", "TRAFFIC", "IMAGE", "SCALE", "AGE", "PIN", "NOTES",
 };
 
-static const fleet_revision *find_revision(const fleet_service *sv, const char *name)
-{
-    for (size_t i = 0; name && i < sv->n_revisions; i++)
-        if (tt_streq(sv->revisions[i].name, name))
-            return &sv->revisions[i];
-    return NULL;
-}
-
 /* "3", "2:50%,3:50%", "-" */
 static char *traffic_of(const fleet_service *sv, const char *service)
 {
@@ -90,8 +82,8 @@ static char *scale_of(const fleet_revision *r)
 static void model_row(const fleet_model *m, long long now, char *cells[N_COLS])
 {
     const fleet_service *st = &m->stream, *va = &m->validate;
-    const fleet_revision *srev = find_revision(st, st->latest_ready);
-    const fleet_revision *vrev = find_revision(va, va->latest_ready);
+    const fleet_revision *srev = fleet_service_revision(st, st->latest_ready);
+    const fleet_revision *vrev = fleet_service_revision(va, va->latest_ready);
     cells[COL_MODEL] = tt_strdup(m->name);
     cells[COL_READY] = tt_strdup(fleet_model_ready_word(m));
     const char *sv = fleet_version_of(st->latest_ready, "stream");
@@ -169,12 +161,15 @@ static void print_table(const fleet *f, const char *model)
     free(rows);
 }
 
-/* JSON to stdout, DEL escaped too (tt_json_terminal_safe_append). */
+/* JSON to stdout, DEL escaped too (tt_json_terminal_safe_append); jansson
+ * calls this for every small piece, so a piece without DEL goes out as is. */
 static int dump_stdout(const char *buf, size_t size, void *ud)
 {
+    if (!memchr(buf, 0x7f, size))
+        return fwrite(buf, 1, size, ud) == size ? 0 : -1;
     tt_buf b = TT_BUF_INIT;
     tt_json_terminal_safe_append(&b, buf, size);
-    int rc = b.len == 0 || fwrite(b.data, 1, b.len, ud) == b.len ? 0 : -1;
+    int rc = fwrite(b.data, 1, b.len, ud) == b.len ? 0 : -1;
     tt_buf_free(&b);
     return rc;
 }

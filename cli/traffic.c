@@ -8,7 +8,6 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "audit.h"
 #include "cli_internal.h"
@@ -60,18 +59,12 @@ static int run(tr_ctx *r)
         }
         for (size_t k = 0; k < ch->split->n; k++) {
             char *rev = traffic_entry_revision(t->service, &ch->split->entries[k]);
-            int rc = ops_check_rollback_revision(s->client, ch->model, t->service, rev, &err);
-            if (rc == 0 && ch->split->entries[k].percent > 0) {
-                /* old enough for Knative's GC: say so before it is relied on */
-                tt_error gerr;
-                tt_error_clear(&gerr);
-                json_t *ro = kube_get(s->client, &KUBE_GVR_REVISIONS, ch->model, rev, &gerr);
-                char *w = ro ? ops_gc_warning(ro, (long long)time(NULL)) : NULL;
-                if (w)
-                    cli_warn(s->cmd, "%s", w);
-                free(w);
-                json_decref(ro);
-            }
+            char *gc = NULL;
+            int rc = ops_check_rollback_revision(s->client, ch->model, t->service, rev, &gc, &err);
+            /* old enough for Knative's GC: say so before it is relied on */
+            if (gc && ch->split->entries[k].percent > 0)
+                cli_warn(s->cmd, "%s", gc);
+            free(gc);
             free(rev);
             if (rc < 0)
                 return done(r, err.code == TT_EREFUSED ? AUDIT_REFUSED : AUDIT_FAILED, &err, NULL);

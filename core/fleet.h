@@ -128,6 +128,10 @@ typedef struct fleet_serving {
  * when absent, nothing is ready yet, or a newer template is rolling out
  * and the ready revision's object has not arrived. */
 bool fleet_service_serving(const fleet_service *s, fleet_serving *out);
+/* The revision of s (of either service of m) named name, or NULL (also
+ * for a NULL s, m or name). */
+const fleet_revision *fleet_service_revision(const fleet_service *s, const char *name);
+const fleet_revision *fleet_model_revision(const fleet_model *m, const char *name);
 /* The model already has this version: a revision of either service in the
  * fleet, or a revision the services name (latest created/ready, template,
  * traffic) whose objects may not have arrived yet. */

@@ -36,12 +36,11 @@ void fleet_cross_cell_of(const fleet_model *m, fleet_cross_cell *out)
         out->digest = at ? at + 1 : NULL;
     }
     /* A tag: the digest it runs (Knative's imageDigest of that revision). */
-    for (size_t i = 0; !out->digest && i < m->stream.n_revisions; i++) {
-        const fleet_revision *r = &m->stream.revisions[i];
-        const char *at = r->image_digest ? strstr(r->image_digest, "@sha256:") : NULL;
-        if (at && tt_streq(r->name, m->stream.latest_ready))
-            out->digest = at + 1;
-    }
+    const fleet_revision *r = fleet_service_revision(&m->stream, m->stream.latest_ready);
+    const char *at = !out->digest && r && r->image_digest ? strstr(r->image_digest, "@sha256:")
+                                                          : NULL;
+    if (at)
+        out->digest = at + 1;
 }
 
 static void note(tt_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -78,16 +78,30 @@ bool fleet_version_number(const char *v, unsigned long long *out)
     return true;
 }
 
+const fleet_revision *fleet_service_revision(const fleet_service *s, const char *name)
+{
+    for (size_t i = 0; s && name && i < s->n_revisions; i++)
+        if (tt_streq(s->revisions[i].name, name))
+            return &s->revisions[i];
+    return NULL;
+}
+
+const fleet_revision *fleet_model_revision(const fleet_model *m, const char *name)
+{
+    if (!m)
+        return NULL;
+    const fleet_revision *r = fleet_service_revision(&m->stream, name);
+    return r ? r : fleet_service_revision(&m->validate, name);
+}
+
 bool fleet_service_serving(const fleet_service *s, fleet_serving *out)
 {
     if (!s || !s->present || !s->latest_ready)
         return false;
-    for (size_t i = 0; i < s->n_revisions; i++) {
-        const fleet_revision *r = &s->revisions[i];
-        if (tt_streq(r->name, s->latest_ready)) {
-            *out = (fleet_serving){r->image, r->min_scale, r->max_scale};
-            return true;
-        }
+    const fleet_revision *r = fleet_service_revision(s, s->latest_ready);
+    if (r) {
+        *out = (fleet_serving){r->image, r->min_scale, r->max_scale};
+        return true;
     }
     bool template_is_ready = s->template_name ? tt_streq(s->template_name, s->latest_ready)
                                               : tt_streq(s->latest_created, s->latest_ready);

@@ -1,6 +1,7 @@
 /* The checks of delete, rollback and pin-latest against the cluster. */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "fleet.h"
 #include "ops.h"
@@ -35,8 +36,10 @@ int ops_check_is_model(kube_client *c, const char *model, tt_error *err)
 }
 
 int ops_check_rollback_revision(kube_client *c, const char *model, const char *service,
-                                const char *revision, tt_error *err)
+                                const char *revision, char **gc_warning, tt_error *err)
 {
+    if (gc_warning)
+        *gc_warning = NULL;
     json_t *rev = kube_get(c, &KUBE_GVR_REVISIONS, model, revision, err);
     if (!rev) {
         if (err->code == 404)
@@ -64,6 +67,8 @@ int ops_check_rollback_revision(kube_client *c, const char *model, const char *s
                      reason ? reason : "");
         rc = -1;
     }
+    if (rc == 0 && gc_warning)
+        *gc_warning = ops_gc_warning(rev, (long long)time(NULL));
     json_decref(rev);
     return rc;
 }

@@ -256,9 +256,10 @@ void ops_promote_source_clear(ops_promote_source *s);
  * 0, or -1 with err (TT_EREFUSED when it is not a model). */
 int ops_check_is_model(kube_client *c, const char *model, tt_error *err);
 /* Revision exists in model, belongs to service and is Ready. 0, or -1
- * with err (TT_EREFUSED for a rule). */
+ * with err (TT_EREFUSED for a rule). gc_warning (may be NULL) gets
+ * ops_gc_warning of the revision read (caller frees; NULL when none). */
 int ops_check_rollback_revision(kube_client *c, const char *model, const char *service,
-                                const char *revision, tt_error *err);
+                                const char *revision, char **gc_warning, tt_error *err);
 /* Knative's revision garbage collection: a revision labelled this way is
  * never collected; by default others are once older than 48 h (and beyond
  * 20 non-active revisions). */

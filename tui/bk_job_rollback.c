@@ -29,7 +29,7 @@ void bk_run_rollback(job *j)
                 tt_error_set(&err, 404, "model %s has no Knative service %s", j->model, services[i]);
             goto out;
         }
-        if (ops_check_rollback_revision(c, j->model, services[i], revs[i], &err) < 0) {
+        if (ops_check_rollback_revision(c, j->model, services[i], revs[i], NULL, &err) < 0) {
             result = err.code == TT_EREFUSED ? AUDIT_REFUSED : AUDIT_FAILED;
             goto out;
         }

@@ -52,7 +52,7 @@ void bk_run_traffic(job *j)
         }
         for (size_t k = 0; k < split.n; k++) {
             char *rev = traffic_entry_revision(services[i], &split.entries[k]);
-            int rc = ops_check_rollback_revision(c, j->model, services[i], rev, &err);
+            int rc = ops_check_rollback_revision(c, j->model, services[i], rev, NULL, &err);
             free(rev);
             if (rc < 0) {
                 result = err.code == TT_EREFUSED ? AUDIT_REFUSED : AUDIT_FAILED;

@@ -36,15 +36,6 @@ typedef struct models_view {
     size_t n_tags;
 } models_view;
 
-/* The revision named name of s, or NULL. */
-static const fleet_revision *revision_named(const fleet_service *s, const char *name)
-{
-    for (size_t i = 0; name && i < s->n_revisions; i++)
-        if (tt_streq(s->revisions[i].name, name))
-            return &s->revisions[i];
-    return NULL;
-}
-
 static const tag_now *tag_find(const models_view *mv, const char *image)
 {
     for (size_t i = 0; i < mv->n_tags; i++)
@@ -59,7 +50,7 @@ static bool tag_moved(const models_view *mv, const fleet_service *s, const char 
 {
     if (!image || strchr(image, '@'))
         return false;
-    const fleet_revision *r = revision_named(s, s->latest_ready);
+    const fleet_revision *r = fleet_service_revision(s, s->latest_ready);
     const tag_now *t = tag_find(mv, image);
     const char *runs = r && r->image_digest ? strchr(r->image_digest, '@') : NULL;
     return t && t->digest && runs && !tt_streq(runs + 1, t->digest);

@@ -94,21 +94,14 @@ static void title(tui_view *v, char *buf, size_t size)
 
 static void draw(tui_view *v, tui_app *app, WINDOW *w, int y, int x, int h, int width)
 {
-    (void)app;
     revision_view *rv = v->data;
     for (int r = 0; r < h; r++)
         tui_draw_fill(w, y + r, x, width, TUI_ROLE_NORMAL);
     tui_draw_textf(w, y, x + 1, width - 1, TUI_ROLE_TITLE, "Revision %s", rv->revision);
     int cy = y + 1;
     /* what it was asked to run, and what it runs (Knative's imageDigest) */
-    const fleet_revision *fr = NULL;
-    const fleet_model *fm = fleet_find(tui_app_fleet(app), rv->model);
-    for (int s = 0; fm && s < 2 && !fr; s++) {
-        const fleet_service *sv = s == 0 ? &fm->stream : &fm->validate;
-        for (size_t i = 0; i < sv->n_revisions && !fr; i++)
-            if (tt_streq(sv->revisions[i].name, rv->revision))
-                fr = &sv->revisions[i];
-    }
+    const fleet_revision *fr =
+        fleet_model_revision(fleet_find(tui_app_fleet(app), rv->model), rv->revision);
     if (fr && fr->image) {
         tui_draw_fill(w, cy, x, width, TUI_ROLE_NORMAL);
         tui_draw_textf(w, cy++, x + 1, width - 1, TUI_ROLE_DIM, "Image   %s", fr->image);
@@ -238,17 +231,12 @@ static void message(tui_view *v, tui_app *app, tui_msg *m)
  * replicas; other fleet changes do not reload them. */
 static char *revision_signature(revision_view *rv, tui_app *app)
 {
-    const fleet_model *m = fleet_find(tui_app_fleet(app), rv->model);
-    const fleet_service *svcs[2] = {m ? &m->stream : NULL, m ? &m->validate : NULL};
-    for (int s = 0; s < 2 && m; s++) {
-        for (size_t i = 0; i < svcs[s]->n_revisions; i++) {
-            const fleet_revision *r = &svcs[s]->revisions[i];
-            if (tt_streq(r->name, rv->revision))
-                return tt_asprintf("%d|%s|%d|%d", (int)r->ready, r->reason ? r->reason : "",
-                                   r->actual_replicas, r->desired_replicas);
-        }
-    }
-    return tt_strdup("");
+    const fleet_revision *r =
+        fleet_model_revision(fleet_find(tui_app_fleet(app), rv->model), rv->revision);
+    if (!r)
+        return tt_strdup("");
+    return tt_asprintf("%d|%s|%d|%d", (int)r->ready, r->reason ? r->reason : "",
+                       r->actual_replicas, r->desired_replicas);
 }
 
 static void reload(revision_view *rv, tui_app *app)

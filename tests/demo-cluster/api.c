@@ -1227,7 +1227,8 @@ static enum MHD_Result dispatch(struct MHD_Connection *c, const char *url, const
     char *path = tt_strdup(url);
     char *seg[16];
     int n = 0;
-    for (char *tok = strtok(path, "/"); tok && n < 16; tok = strtok(NULL, "/"))
+    char *save = NULL; /* requests are served on many threads at once */
+    for (char *tok = strtok_r(path, "/", &save); tok && n < 16; tok = strtok_r(NULL, "/", &save))
         seg[n++] = tok;
     enum MHD_Result ret;
     bool public_path = n >= 1 && (strcmp(seg[0], "version") == 0 || strcmp(seg[0], "healthz") == 0 ||

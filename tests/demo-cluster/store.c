@@ -577,7 +577,8 @@ static int parse_one(dc_selector *s, char *text, bool field, tt_error *err)
             if (!open || !close || close < open)
                 goto bad;
             *close = '\0';
-            for (char *v = strtok(open + 1, ","); v; v = strtok(NULL, ","))
+            char *save = NULL;
+            for (char *v = strtok_r(open + 1, ",", &save); v; v = strtok_r(NULL, ",", &save))
                 add_value(s, trim(v));
         } else if (!field) {
             if (!valid_label_key(term))

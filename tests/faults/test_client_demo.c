@@ -889,6 +889,81 @@ static void missing_client_certificate_is_refused_with_401(void **state)
     assert_true(strlen(err.message) > 20);
 }
 
+/* The server answers requests on many connections at once (kubectl's
+ * discovery asks every group in parallel): each thread reads its own
+ * objects, by name and by a set-based label selector, on its own client,
+ * and must get exactly those. Paths and selectors of different lengths so
+ * that a request parsed with another's state (a shared tokenizer) shows. */
+#define PAR_THREADS 4
+#define PAR_ROUNDS 400
+
+typedef struct par {
+    kube_rest_config *rc;
+    int id;
+    int bad;
+    char why[256];
+} par;
+
+static bool same(const char *a, const char *b) { return a && b && strcmp(a, b) == 0; }
+
+static void *par_thread(void *ud)
+{
+    par *p = ud;
+    kube_client *c = client_from(p->rc);
+    char ns[32], name[64], app[32], sel[96];
+    snprintf(ns, sizeof ns, "cd-par-%d", p->id);
+    snprintf(app, sizeof app, "app-%.*s", p->id + 1, "xxxxxxxx");
+    snprintf(sel, sizeof sel, "app in (zz,%s,%.*s)", app, 3 * p->id + 1, "yyyyyyyyyyyyyyyy");
+    for (int i = 0; i < PAR_ROUNDS && !p->bad; i++) {
+        tt_error err;
+        tt_error_clear(&err);
+        snprintf(name, sizeof name, "cm%.*s", 5 * p->id + 1, "abcdefghijklmnopqrstuvwxyz");
+        json_t *got = kube_get(c, &KUBE_GVR_CONFIGMAPS, ns, name, &err);
+        if (!got || !same(meta_str(got, "name"), name) || !same(meta_str(got, "namespace"), ns)) {
+            p->bad = 1;
+            snprintf(p->why, sizeof p->why, "get %s/%s: %s", ns, name,
+                     got ? "another object" : err.message);
+        }
+        json_decref(got);
+        kube_list_opts o = {.label_selector = sel};
+        json_t *list = kube_list(c, &KUBE_GVR_CONFIGMAPS, ns, &o, &err);
+        json_t *items = json_object_get(list, "items");
+        if (!list || json_array_size(items) != 1 ||
+            !same(meta_str(json_array_get(items, 0), "name"), name)) {
+            p->bad = 1;
+            snprintf(p->why, sizeof p->why, "list %s -l '%s': %s", ns, sel,
+                     list ? "not exactly its one configmap" : err.message);
+        }
+        json_decref(list);
+    }
+    kube_client_free(c);
+    return NULL;
+}
+
+static void parallel_requests_each_get_their_own_answer(void **state)
+{
+    fixture *f = *state;
+    par ps[PAR_THREADS];
+    pthread_t th[PAR_THREADS];
+    for (int t = 0; t < PAR_THREADS; t++) {
+        char ns[32], name[64], app[32];
+        snprintf(ns, sizeof ns, "cd-par-%d", t);
+        snprintf(name, sizeof name, "cm%.*s", 5 * t + 1, "abcdefghijklmnopqrstuvwxyz");
+        snprintf(app, sizeof app, "app-%.*s", t + 1, "xxxxxxxx");
+        make_namespace(f->c, ns);
+        create_cm(f->c, ns, name, app);
+        create_cm(f->c, ns, "other", "zzz"); /* not selected */
+        ps[t] = (par){.rc = f->rc, .id = t};
+    }
+    for (int t = 0; t < PAR_THREADS; t++)
+        assert_int_equal(pthread_create(&th[t], NULL, par_thread, &ps[t]), 0);
+    for (int t = 0; t < PAR_THREADS; t++)
+        pthread_join(th[t], NULL);
+    for (int t = 0; t < PAR_THREADS; t++)
+        if (ps[t].bad)
+            fail_msg("thread %d: %s", t, ps[t].why);
+}
+
 #define COMMON_TESTS                                                                    \
     cmocka_unit_test(server_version_names_a_git_version),                               \
         cmocka_unit_test(apply_creates_once_then_reports_no_creation),                  \
@@ -908,7 +983,10 @@ static void missing_client_certificate_is_refused_with_401(void **state)
 int main(void)
 {
     signal(SIGPIPE, SIG_IGN);
-    const struct CMUnitTest http[] = {COMMON_TESTS};
+    const struct CMUnitTest http[] = {
+        COMMON_TESTS,
+        cmocka_unit_test(parallel_requests_each_get_their_own_answer),
+    };
     const struct CMUnitTest token[] = {
         COMMON_TESTS,
         cmocka_unit_test(wrong_token_is_refused_with_401_and_a_sentence),

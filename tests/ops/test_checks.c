@@ -59,7 +59,7 @@ static void serve_stream_2_ready(const char *status, const char *reason)
 static int rollback_check(void **state, const char *service, const char *rev, tt_error *err)
 {
     tt_error_clear(err);
-    return ops_check_rollback_revision(*state, "v3", service, rev, err);
+    return ops_check_rollback_revision(*state, "v3", service, rev, NULL, err);
 }
 
 static void rollback_to_a_ready_revision_of_the_service_is_allowed(void **state)
