@@ -40,7 +40,7 @@ struct fleet {
     uint64_t generation;
     strset *seen[N_KINDS]; /* non-NULL while a relist of that kind runs */
     bool pin_seen;
-    strset *images; /* every image (and entry point) named, once: a model's 40 revisions share one or two */
+    strpool *images; /* every image (and entry point) named, once: a model's 40 revisions share one or two */
 };
 
 /* The fleet's one copy of an image name (kept until fleet_free). */
@@ -49,13 +49,8 @@ static const char *intern_image(fleet *f, const char *image)
     if (!image)
         return NULL;
     if (!f->images)
-        f->images = strset_new();
-    const char *have = strset_get(f->images, image);
-    if (have)
-        return have;
-    char *copy = tt_strdup(image);
-    strset_insert_owned(f->images, copy);
-    return copy;
+        f->images = strpool_new();
+    return strpool_intern(f->images, image);
 }
 
 /* ---- small JSON and time helpers ----------------------------------------- */
@@ -746,7 +741,7 @@ void fleet_free(fleet *f)
     free(f->ns);
     for (int k = 0; k < N_KINDS; k++)
         strset_free(f->seen[k]);
-    strset_free(f->images);
+    strpool_free(f->images);
     free(f->pin);
     free(f);
 }
