@@ -23,6 +23,7 @@
  *   TUI_MSG_CONTEXTS       tui_contexts     answer to list_contexts
  *   TUI_MSG_CONTEXT_FLEET  fleet            answer to load_context_fleet
  *   TUI_MSG_IMAGE          tui_image_info   answer to resolve_image
+ *   TUI_MSG_PROMOTE_PLAN   tui_promote_plan answer to promote_plan
  * Any answer may instead carry err.code != 0 and no payload.
  */
 #ifndef TUI_BACKEND_H
@@ -51,6 +52,7 @@ enum tui_msg_type {
     TUI_MSG_CONTEXTS,
     TUI_MSG_CONTEXT_FLEET,
     TUI_MSG_IMAGE,
+    TUI_MSG_PROMOTE_PLAN,
 };
 
 /* An image as the registry says it is now: the tag's digest, and the
@@ -271,6 +273,22 @@ void tui_contexts_add(tui_contexts *c, const char *name, const char *cluster, co
                       const char *env);
 void tui_contexts_free(void *p);
 
+/* What promoting a model from one context to another would do (answer to
+ * promote_plan), for the confirmation. Strings from the clusters are shown
+ * through the draw functions, which clean them. */
+typedef struct tui_promote_plan {
+    char *model, *from, *to;
+    char *env;            /* the target's environment */
+    char *source_version; /* the version the source serves */
+    char *version;        /* the version it gets in the target */
+    char *image;          /* what the source runs, by digest */
+    char *summary;        /* in words: each object's fate, the changes beyond
+                           * the version ("! " marks a warning), lines */
+    char *diff;           /* against the target's live objects, secrets masked */
+    bool nothing_to_do;   /* the target already runs this release */
+} tui_promote_plan;
+void tui_promote_plan_free(void *p);
+
 /* Services of a model, as bits (rollback). */
 #define TUI_SERVICE_STREAM 1u
 #define TUI_SERVICE_VALIDATE 2u
@@ -324,6 +342,17 @@ typedef struct tui_backend_ops {
     /* Optional: every model of another context (one list per kind, as
      * `status` loads them), on its own client: CONTEXT_FLEET. */
     unsigned long (*load_context_fleet)(tui_backend *b, const char *context);
+    /* Optional: promoting model from context `from` to context `to`, as
+     * `ttstui promote` does (the source must be Ready and by digest; the
+     * target's rules, environment and next free version): the plan of it,
+     * refusals audited: PROMOTE_PLAN. */
+    unsigned long (*promote_plan)(tui_backend *b, const char *model, const char *from,
+                                  const char *to);
+    /* Optional: the promotion the plan showed, as version in the target;
+     * refused when the source no longer runs image. PROGRESS per step,
+     * audited as promote, DONE. */
+    unsigned long (*promote)(tui_backend *b, const char *model, const char *from,
+                             const char *to, const char *version, const char *image);
     /* Stops every thread and frees the backend (queued messages stay). */
     void (*destroy)(tui_backend *b);
     /* Optional: takes a message the UI is done with and frees it on a

@@ -307,6 +307,28 @@ static unsigned long kube_load_context_fleet(tui_backend *b, const char *context
     return model_job(b, JOB_CONTEXT_FLEET, context, NULL); /* model holds the context name */
 }
 
+static unsigned long kube_promote_plan(tui_backend *b, const char *model, const char *from,
+                                       const char *to)
+{
+    job *j = bk_job_new(b, JOB_PROMOTE_PLAN);
+    j->model = tt_strdup(model);
+    j->from = tt_strdup(from);
+    j->to = tt_strdup(to);
+    return bk_job_start(j);
+}
+
+static unsigned long kube_promote(tui_backend *b, const char *model, const char *from,
+                                  const char *to, const char *version, const char *image)
+{
+    job *j = bk_job_new(b, JOB_PROMOTE);
+    j->model = tt_strdup(model);
+    j->from = tt_strdup(from);
+    j->to = tt_strdup(to);
+    j->version = tt_strdup(version);
+    j->image = tt_strdup(image);
+    return bk_job_start(j);
+}
+
 static void kube_reconnect(tui_backend *b)
 {
     atomic_fetch_add(&bk_impl(b)->retry_now, 1);
@@ -331,6 +353,8 @@ static const tui_backend_ops kube_ops = {
     .switch_context = kube_switch_context,
     .reconnect = kube_reconnect,
     .load_context_fleet = kube_load_context_fleet,
+    .promote_plan = kube_promote_plan,
+    .promote = kube_promote,
     .destroy = kube_destroy,
     .dispose = kube_dispose,
 };

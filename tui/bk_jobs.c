@@ -66,6 +66,9 @@ void bk_job_free(job *j)
     free(j->pod);
     free(j->container);
     free(j->version);
+    free(j->from);
+    free(j->to);
+    free(j->image);
     tui_log_lines_free(j->lines);
     free(j);
 }
@@ -110,6 +113,8 @@ static const struct {
     [JOB_CONTEXT_FLEET] = {bk_run_context_fleet, TUI_MSG_CONTEXT_FLEET},
     [JOB_TRAFFIC] = {bk_run_traffic, TUI_MSG_DONE},
     [JOB_IMAGE] = {bk_run_image, TUI_MSG_IMAGE},
+    [JOB_PROMOTE_PLAN] = {bk_run_promote_plan, TUI_MSG_PROMOTE_PLAN},
+    [JOB_PROMOTE] = {bk_run_promote, TUI_MSG_DONE},
 };
 
 static void *job_main(void *arg)
