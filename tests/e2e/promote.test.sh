@@ -107,5 +107,36 @@ tail -n 1 "$AUDIT_LOG" | grep -F '"action":"promote"' | grep -F '"model":"usp"' 
 keys Escape
 wait_match '^ prod +prod-ctx +1 models' 30
 wait_gone "missing in prod" 30
+
+# Three contexts: the user picks from and to among the contexts that have
+# the model; a target context of no environment is refused, nothing made.
+# (The kubeconfig is read again for each context the view loads.)
+sed -i 's/^- {name: prod-ctx, context: .*}$/&\n- {name: dr-ctx, context: {cluster: other, user: demo, namespace: default}}/' "$KC"
+grep -q '^- {name: dr-ctx' "$KC" || fail "kubeconfig: dr-ctx not added"
+n_audit=$(wc -l <"$AUDIT_LOG")
+keys :
+type_text "contexts stage-ctx,prod-ctx,dr-ctx"
+keys Enter
+wait_match '^ dr-ctx +[0-9]+ models'
+keys /
+type_text viacom
+keys Enter
+wait_match '^viacom .*missing in prod'
+keys P
+wait_for "Promote viacom: from which context to which?"
+wait_match '^ +from stage-ctx \(staging\) to prod-ctx \(prod\)'
+wait_match '^ +from stage-ctx \(staging\) to dr-ctx \(dr-ctx\)'
+refute_screen "from prod-ctx"
+refute_screen "from dr-ctx"
+[ "$(wc -l <"$AUDIT_LOG")" -eq "$n_audit" ] || fail "choosing audited something"
+keys Down Enter
+wait_for "context dr-ctx belongs to no environment of the settings" 30
+wait_for "Nothing was changed."
+! pk get ns viacom >/dev/null 2>&1 || fail "a refused promotion created viacom"
+tail -n 1 "$AUDIT_LOG" | grep -F '"action":"promote"' | grep -F '"model":"viacom"' |
+  grep -F '"context":"dr-ctx"' | grep -qF '"result":"failed"' ||
+  fail "the refusal is not audited: $(tail -n 1 "$AUDIT_LOG" 2>&1)"
+keys Escape
+wait_for "Cancelled: nothing was changed"
 quit_tui
-pass "promote from the contexts side by side: refused for a tag; promoted with the diff, typed confirmation, audited"
+pass "promote from the contexts side by side: refused for a tag; promoted with the diff, typed confirmation, audited; from and to picked among three"
