@@ -119,6 +119,15 @@ static void model_row(const fleet_model *m, long long now, char *cells[N_COLS])
     if (fleet_model_versions_differ(m))
         tt_buf_printf(&notes, "%sstream and validate serve different versions",
                       notes.len ? "; " : "");
+    for (int i = 0; i < 2; i++) { /* from the cluster: one line, nothing a terminal obeys */
+        const fleet_service *svc = i ? va : st;
+        if (!svc->present || !svc->rollout_duration)
+            continue;
+        char *rd = tt_text_clean(svc->rollout_duration, 0);
+        tt_buf_printf(&notes, "%s%s rollout-duration %s", notes.len ? "; " : "",
+                      i ? "validate" : "stream", rd);
+        free(rd);
+    }
     cells[COL_NOTES] = tt_buf_steal(&notes);
 }
 

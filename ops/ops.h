@@ -271,6 +271,26 @@ int ops_promote_read(kube_client *src, const char *context, const char *model,
                      ops_promote_source *out, tt_error *err);
 void ops_promote_source_clear(ops_promote_source *s);
 
+/* One parameter of the release a promotion makes in the target. */
+typedef struct ops_promote_param {
+    const char *param; /* RELEASE_* */
+    char *value;       /* owned */
+} ops_promote_param;
+#define OPS_PROMOTE_MAX_PARAMS 10
+/* The release in the target: env, model and version (the target's), then
+ * what the source runs: image (by digest), entry point, API-key setting
+ * and the per-service scales that are set. Fills out in that order;
+ * returns the count. Free with ops_promote_params_free. Both faces build
+ * their promotion from these (the CLI as flags, so flags given win). */
+size_t ops_promote_params(const ops_promote_source *ps, const char *env, const char *model,
+                          const char *version, ops_promote_param out[OPS_PROMOTE_MAX_PARAMS]);
+void ops_promote_params_free(ops_promote_param *params, size_t n);
+/* The target's version: the next free one of model in the target (the
+ * source's own when the target has no such model yet, "1" without one).
+ * Caller frees; NULL with err when the target could not be read. */
+char *ops_promote_target_version(kube_client *target, const char *model,
+                                 const char *source_version, tt_error *err);
+
 /* ---- delete, rollback, pin ------------------------------------------------------ */
 
 /* The namespace holds Knative service stream or validate: it is a model.
