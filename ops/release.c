@@ -54,8 +54,15 @@ void ops_release_set_deploy(ops_release *r, deploy_file *f)
 int ops_release_load_file(ops_release *r, const char *path, release_diags *warnings,
                           tt_error *err)
 {
+    /* tt_read_file: a pipe is read once and its bytes kept for the loaders
+     * below (json_load_file would leave them an empty pipe) */
+    size_t len = 0;
+    tt_error rerr;
+    tt_error_clear(&rerr);
+    char *text = tt_read_file(path, &len, 1 << 20, &rerr);
     json_error_t je;
-    json_t *root = json_load_file(path, 0, &je);
+    json_t *root = text ? json_loadb(text, len, 0, &je) : NULL;
+    free(text);
     /* The deployment-file shape (a stream or validate block), unless the
      * file also sets a parameter only the flat form has (minScale,
      * includeImageApiKeys, ...): then it is today's flat config, whose

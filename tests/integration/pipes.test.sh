@@ -23,6 +23,15 @@ run_bare render -o json --config <(cat "$TT_TMP/release.json") --api-keys <(cat 
 assert_rc 0 "render with --config and --api-keys both piped"
 assert_eq "$OUT" "$want" "render with piped config"
 
+# a deployment config file (its shape picks the template) through a pipe
+DEP="$TEST_DATA/deployments/good/prod/five9-de-de.config.json"
+run_bare render -o json --config "$DEP" --api-keys "$KEYS"
+assert_rc 0 "render of a deployment file"
+want_dep="$OUT"
+run_bare render -o json --config <(cat "$DEP") --api-keys "$KEYS"
+assert_rc 0 "render of a piped deployment file"
+assert_eq "$OUT" "$want_dep" "render of a piped deployment file"
+
 printf 'field_manager: piped\n' >"$TT_TMP/settings.yaml"
 run_bare render -o json "${ARGS[@]}" --api-keys "$KEYS" --settings <(cat "$TT_TMP/settings.yaml")
 assert_rc 0 "render with piped settings"
