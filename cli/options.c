@@ -46,7 +46,7 @@ typedef enum opt_id {
     OPT_HELP, OPT_RELEASE, OPT_CONFIG, OPT_OUTPUT, OPT_SHOW_SECRETS, OPT_REPORT, OPT_YES,
     OPT_WAIT, OPT_TIMEOUT, OPT_FORCE_CONFLICTS, OPT_DRY_RUN, OPT_KEYS_POLICY, OPT_SERVICE,
     OPT_TO_VERSION, OPT_TO_REVISION, OPT_COUNT, OPT_ALL_CONTEXTS, OPT_CONTEXTS, OPT_TAG,
-    OPT_NO_RESOLVE, OPT_REQUEST_TIMEOUT, OPT_FROM_CONTEXT, OPT_TO_CONTEXT, OPT_PROTECT_PREVIOUS,
+    OPT_NO_RESOLVE, OPT_REQUEST_TIMEOUT, OPT_FROM_CONTEXT, OPT_TO_CONTEXT, OPT_PROTECT_PREVIOUS, OPT_CANARY, OPT_STEP,
 } opt_id;
 
 typedef struct opt_def {
@@ -105,6 +105,8 @@ static const opt_def opt_table[] = {
     {"from-context", 0, true, PROMOTE, OPT_FROM_CONTEXT, NULL},
     {"protect-previous", 0, false, B(CLI_CMD_APPLY) | PROMOTE, OPT_PROTECT_PREVIOUS, NULL},
     {"to-context", 0, true, PROMOTE, OPT_TO_CONTEXT, NULL},
+    {"canary", 0, true, B(CLI_CMD_APPLY), OPT_CANARY, NULL},
+    {"step", 0, true, B(CLI_CMD_APPLY), OPT_STEP, NULL},
 };
 
 /* The dashboard's flags that take a value (tui/tui.c), so that their
@@ -253,6 +255,10 @@ static int set_value(cli_opts *o, const opt_def *d, const char *flag, const char
     case OPT_CONTEXTS:
         return parse_contexts(flag, v, o, err);
     case OPT_FROM_CONTEXT: o->from_context = v; break;
+    case OPT_CANARY: o->canary = v; break;
+    case OPT_STEP:
+        o->step_set = true;
+        return cli_parse_duration(flag, v, &o->step_ms, err);
     case OPT_TO_CONTEXT: o->to_context = v; break;
     case OPT_REQUEST_TIMEOUT:
         return cli_parse_duration(flag, v, &o->request_timeout_ms, err);
@@ -453,6 +459,17 @@ static int check_command(cli_opts *o, tt_error *err)
                      "use one of them");
         return -1;
     }
+    if (o->step_set && !o->canary) {
+        tt_error_set(err, TT_EINVAL, "--step: the hold of each step of a gradual rollout goes "
+                                     "with --canary (e.g. --canary 10,50,100 --step 2m)");
+        return -1;
+    }
+    if (o->canary && o->dry_run) {
+        tt_error_set(err, TT_EINVAL,
+                     "--canary: a dry run moves no traffic; check the release with "
+                     "--dry-run=server (or diff) without --canary");
+        return -1;
+    }
     if (o->dry_run && o->wait) {
         tt_error_set(err, TT_EINVAL, "--wait: a dry run creates nothing to wait for");
         return -1;
@@ -464,6 +481,7 @@ int cli_parse(int argc, char **argv, cli_opts *o, tt_error *err)
 {
     memset(o, 0, sizeof(*o));
     o->timeout_ms = CLI_DEFAULT_TIMEOUT_MS;
+    o->step_ms = CLI_DEFAULT_STEP_MS;
     o->count = CLI_DEFAULT_AUDIT_COUNT;
 
     const char *sub = cli_find_subcommand(argc, argv);
