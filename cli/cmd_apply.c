@@ -2,6 +2,8 @@
  * optionally following the rollout or moving the traffic to the new
  * revisions step by step (--canary, the engine is ops/canary.c); every
  * outcome is audited. */
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +21,7 @@ typedef struct apply_ctx {
     int steps[OPS_CANARY_MAX_STEPS];
     size_t n_steps;
     ops_canary canary;
+    bool health_warned; /* a failed health read was reported */
 } apply_ctx;
 
 static const char *param(const apply_ctx *a, const char *name)
@@ -227,7 +230,8 @@ static int wait_rollout(apply_ctx *a)
         return CLI_EXIT_OK;
     }
     char *summary = NULL;
-    int w = cli_wait_rollout(a->s, ns, services, revisions, n, a->s->o->timeout_ms, &summary);
+    int w = cli_wait_rollout(a->s, ns, services, revisions, n, a->s->o->timeout_ms, NULL,
+                             &summary);
     if (w == 0) {
         cli_out("rollout %s\n", summary);
         audit(a, AUDIT_OK, summary);
@@ -297,9 +301,11 @@ static void canary_step(size_t i, int percent, const ops_canary *c, void *ud)
 
 static void canary_poll_failed(const tt_error *err, void *ud)
 {
-    const apply_ctx *a = ud;
-    cli_warn(a->s->cmd, "reading the health of the new revisions failed (retrying): %s",
-             err->message);
+    apply_ctx *a = ud;
+    if (!a->health_warned)
+        cli_warn(a->s->cmd, "reading the health of the new revisions failed (retrying): %s",
+                 err->message);
+    a->health_warned = true;
 }
 
 /* "stream 100% to stream-4, validate 100% to validate-4" */
@@ -336,9 +342,27 @@ static int canary_failed(apply_ctx *a, const char *what, bool restored, const ch
     return CLI_EXIT_FAILED;
 }
 
-/* --canary: the release is applied with the traffic held on the previous
- * revisions; wait for the new ones, then move the traffic step by step. */
-static int canary(apply_ctx *a)
+/* The signal that interrupted a gradual rollout (0: none). */
+static atomic_int canary_signal;
+
+static void on_canary_signal(int sig)
+{
+    atomic_store(&canary_signal, sig);
+}
+
+/* What stopped the rollout, the signal named when there was one. Caller frees. */
+static char *stopped_by(const char *what)
+{
+    int sig = atomic_load(&canary_signal);
+    if (sig)
+        return tt_asprintf("interrupted by %s", sig == SIGINT    ? "SIGINT"
+                                                : sig == SIGTERM ? "SIGTERM"
+                                                                 : "SIGHUP");
+    return tt_strdup(what);
+}
+
+/* The new revisions Ready, the steps. */
+static int canary_steps(apply_ctx *a)
 {
     cli_session *s = a->s;
     const char *services[2], *revisions[2];
@@ -348,22 +372,26 @@ static int canary(apply_ctx *a)
     }
     char *summary = NULL;
     int w = cli_wait_rollout(s, a->canary.ns, services, revisions, a->canary.n,
-                             s->o->timeout_ms, &summary);
+                             s->o->timeout_ms, &canary_signal, &summary);
     ops_target t = cli_ops_target(s);
     if (w != 0) {
-        char *what = tt_asprintf("rollout %s", summary);
+        char *rollout = tt_asprintf("rollout %s", summary);
+        char *what = stopped_by(rollout);
         tt_error err;
         tt_error_clear(&err);
         int r = ops_canary_restore(&t, &a->canary, &err);
         int rc = canary_failed(a, what, r == 0, err.message);
+        free(rollout);
         free(what);
         free(summary);
         return rc;
     }
     cli_out("rollout %s\n", summary);
     free(summary);
-    ops_canary_callbacks cb = {
-        .step = canary_step, .poll_failed = canary_poll_failed, .ud = a};
+    ops_canary_callbacks cb = {.step = canary_step,
+                               .poll_failed = canary_poll_failed,
+                               .cancel = &canary_signal,
+                               .ud = a};
     ops_canary_result res;
     int r = ops_canary_run(&t, &a->canary, a->steps, a->n_steps, s->o->step_ms,
                            s->o->timeout_ms, &cb, &res);
@@ -381,12 +409,33 @@ static int canary(apply_ctx *a)
         tt_buf_free(&b);
         rc = CLI_EXIT_OK;
     } else {
-        char *what = res.reached ? tt_asprintf("at %d%%: %s", res.reached, res.failure)
-                                 : tt_strdup(res.failure);
+        char *why = stopped_by(res.failure);
+        char *what = res.reached ? tt_asprintf("at %d%%: %s", res.reached, why) : tt_strdup(why);
         rc = canary_failed(a, what, res.restored, res.restore_error);
+        free(why);
         free(what);
     }
     ops_canary_result_clear(&res);
+    return rc;
+}
+
+/* --canary: the release is applied with the traffic held on the previous
+ * revisions; wait for the new ones, then move the traffic step by step.
+ * SIGINT, SIGTERM and SIGHUP stop it as a failure does: the traffic goes
+ * back before the command ends. */
+static int canary(apply_ctx *a)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    struct sigaction sa, old[3];
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_canary_signal;
+    sigemptyset(&sa.sa_mask);
+    atomic_store(&canary_signal, 0);
+    for (size_t i = 0; i < 3; i++)
+        sigaction(sigs[i], &sa, &old[i]);
+    int rc = canary_steps(a);
+    for (size_t i = 0; i < 3; i++)
+        sigaction(sigs[i], &old[i], NULL);
     return rc;
 }
 

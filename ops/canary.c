@@ -225,6 +225,14 @@ static long long now_ms(const ops_canary_callbacks *cb)
     return cb && cb->now_ms ? cb->now_ms(cb->ud) : tt_now_ms();
 }
 
+static bool cancelled(const ops_canary_callbacks *cb)
+{
+    return cb && cb->cancel && atomic_load(cb->cancel) != 0;
+}
+
+#define SLICE_MS 100
+
+/* Sleeps ms, in slices so that a cancel is seen within SLICE_MS. */
 static void sleep_ms(const ops_canary_callbacks *cb, long long ms)
 {
     if (ms <= 0)
@@ -233,9 +241,12 @@ static void sleep_ms(const ops_canary_callbacks *cb, long long ms)
         cb->sleep_ms(ms, cb->ud);
         return;
     }
-    struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
-    while (nanosleep(&ts, &ts) != 0)
-        ;
+    while (ms > 0 && !cancelled(cb)) {
+        long long step = ms < SLICE_MS ? ms : SLICE_MS;
+        struct timespec ts = {0, (long)step * 1000000L};
+        nanosleep(&ts, NULL); /* a signal ends it early: the cancel is looked at */
+        ms -= step;
+    }
 }
 
 static json_t *patch_traffic(const ops_target *t, const char *ns, const char *service,
@@ -375,6 +386,10 @@ static int hold(const ops_target *t, const ops_canary *c, watch *w, long long de
                 long long timeout_ms, const ops_canary_callbacks *cb, char **why)
 {
     for (;;) {
+        if (cancelled(cb)) {
+            *why = tt_strdup("cancelled");
+            return 1;
+        }
         tt_error err;
         tt_error_clear(&err);
         long long now = now_ms(cb);
@@ -411,6 +426,8 @@ int ops_canary_run(const ops_target *t, const ops_canary *c, const int *steps, s
             rc = fail(t, c, res, why);
             break;
         }
+        if (cancelled(cb))
+            why = tt_strdup("cancelled");
         for (size_t i = 0; i < c->n && !why; i++) {
             const ops_canary_target *g = &c->targets[i];
             tt_error err;

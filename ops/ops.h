@@ -217,6 +217,9 @@ typedef struct ops_canary_callbacks {
     void (*step)(size_t i, int percent, const ops_canary *c, void *ud);
     /* Reading the health failed (it retries). May be NULL. */
     void (*poll_failed)(const tt_error *err, void *ud);
+    /* Non-zero (e.g. set by a signal handler): the rollout stops as on a
+     * failure ("cancelled") and the traffic goes back. May be NULL. */
+    const atomic_int *cancel;
     /* The clock: NULL for the real one. Tests drive the hold with these. */
     long long (*now_ms)(void *ud);
     void (*sleep_ms)(long long ms, void *ud);
@@ -238,8 +241,9 @@ typedef struct ops_canary_result {
  * revision stays Ready and its pods' containers do not restart (the
  * counts when the rollout starts are the baseline). A failure ends the
  * hold at once and puts every Service back to 100% on its previous
- * revision (ops_canary_restore). A step is passed only on a successful
- * read at its end; reads failing for timeout_ms past it are a failure.
+ * revision (ops_canary_restore), as does a cancel (cb->cancel). A step
+ * is passed only on a successful read at its end; reads failing for
+ * timeout_ms past it are a failure.
  * 0 when every step passed, 1 otherwise (res says what; clear it with
  * ops_canary_result_clear).
  */

@@ -2,7 +2,7 @@
 # apply --canary: a gradual rollout. Bad step lists and flags, a first
 # release refused, a good rollout through every split, and the traffic
 # put back when the new revisions never become Ready, stop being Ready or
-# restart during a step. Failures are made by changing the cluster's state
+# restart during a step, or when the command is interrupted. Failures are made by changing the cluster's state
 # (kubectl); the failing steps hold for 10 minutes, so only the health
 # check can end them: the test waits for states, never for the hold.
 source "$(dirname "$0")/lib.sh"
@@ -165,5 +165,17 @@ assert_contains "$ERR" "gradual rollout failed: at 25%: revision validate-5: a c
 assert_eq "$(split_of c1 stream)" "stream-2=100 " "stream back on stream-2"
 assert_eq "$(split_of c1 validate)" "validate-2=100 " "validate back on validate-2"
 assert_contains "$(last_audit)" 'restarted 2 times' "audit says why"
+
+# ---- interrupted during a step: the traffic goes back before it ends ---------------
+start_tt apply $(release_flags c1 6) --yes --canary 30,100 --step 10m --timeout 1m
+wait_output "stream: 30% to stream-6, 70% to stream-2"
+assert_eq "$(split_of c1 stream)" "stream-2=70 stream-6=30 " "stream during step 1"
+kill -TERM "$BG"
+wait_tt
+assert_rc 4 "interrupted"
+assert_contains "$ERR" "gradual rollout failed: at 30%: interrupted by SIGTERM"
+assert_eq "$(split_of c1 stream)" "stream-2=100 " "stream back on stream-2"
+assert_eq "$(split_of c1 validate)" "validate-2=100 " "validate back on validate-2"
+assert_contains "$(last_audit)" 'interrupted by SIGTERM' "audit says why"
 
 pass

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -290,6 +291,9 @@ static void a_revision_pinned_by_a_rollback_is_the_previous_one(void **state)
 typedef struct driver {
     long long now;   /* the test's clock */
     long long slept; /* total */
+    atomic_int cancel;
+    int cancel_after; /* sleeps; 0 = never */
+    int sleeps;
     char steps[128]; /* "10,50,100" as the callback saw them */
     int poll_failures;
 } driver;
@@ -305,6 +309,8 @@ static void drv_sleep(long long ms, void *ud)
     assert_true(ms > 0 && ms <= OPS_CANARY_POLL_MS);
     d->now += ms;
     d->slept += ms;
+    if (++d->sleeps == d->cancel_after)
+        atomic_store(&d->cancel, 1);
 }
 
 static void drv_step(size_t i, int percent, const ops_canary *c, void *ud)
@@ -358,7 +364,8 @@ static int run_steps(void **state, const ops_canary *c, const int *steps, size_t
 {
     ops_target t = {.client = *state, .context = "kind-ttstui"};
     ops_canary_callbacks cb = {.step = drv_step, .poll_failed = drv_poll_failed,
-                               .now_ms = drv_now, .sleep_ms = drv_sleep, .ud = d};
+                               .cancel = &d->cancel, .now_ms = drv_now, .sleep_ms = drv_sleep,
+                               .ud = d};
     return ops_canary_run(&t, c, steps, n, step_ms, timeout_ms, &cb, res);
 }
 
@@ -516,6 +523,43 @@ static void unreadable_health_fails_after_the_timeout(void **state)
     ops_canary_clear(&c);
 }
 
+static void a_cancel_ends_the_hold_and_restores(void **state)
+{
+    healthy();
+    ops_canary c;
+    one_service(&c);
+    driver d = {.cancel_after = 3};
+    ops_canary_result res;
+    assert_int_equal(run_steps(state, &c, (const int[]){10, 100}, 2, 60000, 60000, &d, &res), 1);
+    assert_int_equal(res.reached, 10);
+    assert_string_equal(res.failure, "cancelled");
+    assert_int_equal(d.slept, 3 * OPS_CANARY_POLL_MS);
+    assert_true(res.restored);
+    assert_int_equal(fake_api_count("PATCH", KSVC "stream", NULL), 2);
+    traffic_is(last_patch_traffic(), "[{\"revisionName\":\"stream-1\",\"percent\":100}]");
+    ops_canary_result_clear(&res);
+    ops_canary_clear(&c);
+}
+
+static void a_cancel_before_the_first_step_moves_no_traffic(void **state)
+{
+    healthy();
+    ops_canary c;
+    one_service(&c);
+    driver d = {0};
+    atomic_store(&d.cancel, 1);
+    ops_canary_result res;
+    assert_int_equal(run_steps(state, &c, (const int[]){100}, 1, 60000, 60000, &d, &res), 1);
+    assert_int_equal(res.reached, 0);
+    assert_string_equal(res.failure, "cancelled");
+    assert_string_equal(d.steps, "");
+    /* the only patch puts the traffic back */
+    assert_int_equal(fake_api_count("PATCH", KSVC "stream", NULL), 1);
+    traffic_is(last_patch_traffic(), "[{\"revisionName\":\"stream-1\",\"percent\":100}]");
+    ops_canary_result_clear(&res);
+    ops_canary_clear(&c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -535,6 +579,8 @@ int main(void)
         T(a_restarted_container_ends_the_hold_and_restores),
         T(a_failed_traffic_patch_restores),
         T(unreadable_health_fails_after_the_timeout),
+        T(a_cancel_ends_the_hold_and_restores),
+        T(a_cancel_before_the_first_step_moves_no_traffic),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
