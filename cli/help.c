@@ -173,10 +173,11 @@ bool cli_print_command_help(cli_cmd cmd, FILE *out)
                   "                         new ones); once the new revisions are Ready, each\n"
                   "                         step sends P% to them and holds --step while they\n"
                   "                         stay Ready and their containers do not restart. On\n"
-                  "                         a failure the traffic goes back to 100% on the\n"
-                  "                         previous revisions (exit 4). Increasing percentages\n"
-                  "                         from 1 to 100, the last 100 (the release's own\n"
-                  "                         traffic); not for a first release or a dry run\n"
+                  "                         a failure or Ctrl-C the traffic goes back to 100% on\n"
+                  "                         the previous revisions (exit 4). Increasing\n"
+                  "                         percentages from 1 to 100, the last 100 (the\n"
+                  "                         release's own traffic); not for a first release or\n"
+                  "                         a dry run\n"
                   "  --step D               with --canary: how long each step holds (default 2m)\n"
                   "  --api-keys-policy P    replace|merge, see above\n",
                   true);

@@ -447,11 +447,32 @@ static void a_revision_no_longer_ready_ends_the_hold_and_restores(void **state)
     ops_canary_clear(&c);
 }
 
+static void a_revision_ready_unknown_ends_the_hold_too(void **state)
+{
+    healthy();
+    /* Ready for 2 reads, then Unknown (Deploying) */
+    fake_api_file("GET", REVS "stream-2", 200, "ops/revision-stream-2-deploying.json");
+    json_t *ready = fake_api_fixture("ops/revision-stream-2-ready.json");
+    fake_api_json_n("GET", REVS "stream-2", 200, ready, 2);
+    json_decref(ready);
+    ops_canary c;
+    one_service(&c);
+    driver d = {0};
+    ops_canary_result res;
+    assert_int_equal(run_steps(state, &c, (const int[]){50, 100}, 2, 60000, 60000, &d, &res), 1);
+    assert_int_equal(res.reached, 50);
+    assert_non_null(strstr(res.failure, "revision stream-2 is not Ready (Ready Unknown"));
+    assert_int_equal(d.slept, OPS_CANARY_POLL_MS);
+    assert_true(res.restored);
+    ops_canary_result_clear(&res);
+    ops_canary_clear(&c);
+}
+
 static void a_restarted_container_ends_the_hold_and_restores(void **state)
 {
     healthy();
-    /* restartCount 1 (the baseline) for 6 reads, then 3 */
-    json_t *pods = pods_with_restarts(3);
+    /* restartCount 1 (the baseline) for 6 reads, then 2 */
+    json_t *pods = pods_with_restarts(2);
     fake_api_json("GET", PODS, 200, pods);
     json_decref(pods);
     pods = pods_with_restarts(1);
@@ -463,12 +484,12 @@ static void a_restarted_container_ends_the_hold_and_restores(void **state)
     ops_canary_result res;
     assert_int_equal(run_steps(state, &c, (const int[]){10, 50, 100}, 3, 4000, 60000, &d, &res),
                      1);
-    /* step 1: 1 read before + 5 in its hold; the read before step 2 sees 3 */
+    /* step 1: 1 read before + 5 in its hold; the read before step 2 sees 2 */
     assert_int_equal(res.reached, 10);
     assert_string_equal(d.steps, "0:10");
     assert_non_null(strstr(res.failure,
                            "revision stream-2: a container of pod stream-2-deployment-abc "
-                           "restarted 2 times"));
+                           "restarted 1 time"));
     assert_true(res.restored);
     traffic_is(last_patch_traffic(), "[{\"revisionName\":\"stream-1\",\"percent\":100}]");
     ops_canary_result_clear(&res);
@@ -576,6 +597,7 @@ int main(void)
         T(every_step_is_routed_and_held),
         T(the_second_step_splits_as_given),
         T(a_revision_no_longer_ready_ends_the_hold_and_restores),
+        T(a_revision_ready_unknown_ends_the_hold_too),
         T(a_restarted_container_ends_the_hold_and_restores),
         T(a_failed_traffic_patch_restores),
         T(unreadable_health_fails_after_the_timeout),
