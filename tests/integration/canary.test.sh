@@ -49,6 +49,15 @@ wait_tt() {
     cp "$TT_TMP/bg.out" "$TT_TMP/out"
     cp "$TT_TMP/bg.err" "$TT_TMP/err"
 }
+# Until `served_by MODEL SERVICE` is WANT (the controller routes after the patch; bounded).
+wait_served() {
+    local limit=$(( $(date +%s) + 60 ))
+    until [[ "$(served_by "$1" "$2")" == "$3" ]]; do
+        (( $(date +%s) <= limit )) || fail "$2 of $1 serves '$(served_by "$1" "$2")', not '$3'"
+        sleep 0.1
+    done
+    check
+}
 # The line number of the first line of OUT holding TEXT.
 line_of() { grep -nF -- "$1" <<<"$OUT" | head -n 1 | cut -d: -f1; }
 # Revision REV of MODEL stops being Ready (as a crashing container makes it).
@@ -112,7 +121,7 @@ assert_contains "$OUT" "step 3 of 3, holding 1s:"
 assert_contains "$OUT" "gradual rollout done (10%, 50%, 100%): all the traffic on validate-2, stream-2"
 assert_eq "$(split_of c1 stream)" "latest=100 " "stream after the canary: the release's traffic"
 assert_eq "$(split_of c1 validate)" "latest=100 " "validate after the canary"
-assert_eq "$(served_by c1 stream)" "stream-2=100 " "stream serves stream-2"
+wait_served c1 stream "stream-2=100 "
 assert_contains "$(last_audit)" '"result":"ok"' "audit of the canary"
 assert_contains "$(last_audit)" 'gradual rollout done (10%, 50%, 100%)' "audit of the canary"
 # what the canary left is what the release renders: nothing to do
@@ -121,13 +130,15 @@ assert_rc 0 "diff after the canary"
 
 # ---- the new revisions never become Ready: the traffic stays back ------------------
 start_tt apply $(release_flags c1 3 "${IMG/speech-api-worker@/speech-api-worker-progressing@}") --yes --canary 50,100 --step 10m --timeout 10m
-wait_output "waiting for the rollout of validate-3 stream-3"
+wait_output "stream-3: progressing" # the revision exists
 assert_eq "$(split_of c1 stream)" "stream-2=100 stream-3=0 " "held on the previous revision while stream-3 starts"
+wait_output "validate-3: progressing"
 revision_fails c1 stream-3
+revision_fails c1 validate-3
 wait_tt
 assert_rc 4 "the new revision failed before any step"
 assert_contains "$ERR" "gradual rollout failed: rollout"
-assert_contains "$ERR" "stream-3 failed (ExitCode1)"
+assert_contains "$ERR" "rollout failed: validate-3 failed (ExitCode1); stream-3 failed (ExitCode1)"
 assert_contains "$ERR" "the traffic is back on the previous revisions: validate 100% to validate-2, stream 100% to stream-2"
 assert_not_contains "$OUT" "step 1 of" "no step"
 assert_eq "$(split_of c1 stream)" "stream-2=100 " "stream back on stream-2"
