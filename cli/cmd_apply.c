@@ -328,8 +328,6 @@ static int canary_failed(apply_ctx *a, const char *what, bool restored, const ch
     else
         msg = tt_asprintf("gradual rollout failed: %s; putting the traffic back failed: %s",
                           what, restore_error);
-    tt_error err;
-    tt_error_set(&err, TT_EIO, "%s", msg);
     cli_errorf(a->s->cmd, "gradual rollout failed: %s", what);
     if (restored)
         cli_errorf(a->s->cmd, "the traffic is back on the previous revisions: %s", prev);
