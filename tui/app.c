@@ -53,6 +53,7 @@ struct tui_app {
     char *files_error;
     unsigned long files_req;
     long long files_due;   /* 0: none due */
+    long long files_started; /* when the last plan was asked for (0: never) */
     bool files_stale;      /* the fleet changed while a plan was under way */
 };
 
@@ -129,7 +130,11 @@ void tui_app_start(tui_app *app)
 
 /* ---- deployment files ----------------------------------------------------------- */
 
-#define FILES_SETTLE_MS 1500 /* after a fleet change, before planning again */
+/* After a fleet change the files are planned again once it has settled,
+ * and not more often than every FILES_EVERY_MS (each plan lists every
+ * Service and Ingress of the cluster), unless asked (R, :plan, a save). */
+#define FILES_SETTLE_MS 2000
+#define FILES_EVERY_MS 10000
 
 const char *tui_app_files_dir(const tui_app *app) { return app->opts.deployments; }
 const tui_files_plan *tui_app_files(const tui_app *app) { return app->files; }
@@ -143,6 +148,7 @@ void tui_app_files_refresh(tui_app *app)
         return;
     app->files_due = 0;
     app->files_stale = false;
+    app->files_started = tt_now_ms();
     app->files_req = b->ops->plan_files(b, app->opts.deployments, NULL);
     app->dirty_body = true;
 }
@@ -157,7 +163,10 @@ static void files_fleet_changed(tui_app *app)
         return;
     }
     if (!app->files_due) {
-        app->files_due = tt_now_ms() + FILES_SETTLE_MS;
+        long long due = tt_now_ms() + FILES_SETTLE_MS;
+        if (app->files_started && due < app->files_started + FILES_EVERY_MS)
+            due = app->files_started + FILES_EVERY_MS;
+        app->files_due = due;
         tui_app_wake_at(app, app->files_due);
     }
 }
