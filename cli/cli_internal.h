@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -155,11 +156,13 @@ void cli_audit(const cli_session *s, const char *action, const char *env, const 
  * ns until all are Ready, one failed and the rest settled (or a grace
  * period passed), or timeout_ms. Prints each state change and, for a
  * failed revision, its latest Warning events. *summary gets "ready: ...",
- * "partial: ...", "failed: ..." or "timed out: ..." (caller frees).
+ * "partial: ...", "failed: ...", "timed out: ..." or "cancelled: ..." when
+ * *cancel (may be NULL) became non-zero (caller frees).
  * 0 when every revision is Ready, 1 otherwise.
  */
 int cli_wait_rollout(cli_session *s, const char *ns, const char *const *services,
-                     const char *const *revisions, size_t n, long long timeout_ms, char **summary);
+                     const char *const *revisions, size_t n, long long timeout_ms,
+                     const atomic_int *cancel, char **summary);
 
 /* ---- traffic changes (cli/traffic.c) ------------------------------------------ */
 

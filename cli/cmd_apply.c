@@ -1,5 +1,9 @@
 /* ttstui apply: safety rules, confirmation, server-side apply in order,
- * optionally following the rollout; every outcome is audited. */
+ * optionally following the rollout or moving the traffic to the new
+ * revisions step by step (--canary, the engine is ops/canary.c); every
+ * outcome is audited. */
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,6 +17,11 @@ typedef struct apply_ctx {
     cli_plan *p;
     char **objects; /* Kind/name of every rendered object, for the audit */
     size_t n_objects;
+    /* --canary */
+    int steps[OPS_CANARY_MAX_STEPS];
+    size_t n_steps;
+    ops_canary canary;
+    bool health_warned; /* a failed health read was reported */
 } apply_ctx;
 
 static const char *param(const apply_ctx *a, const char *name)
@@ -212,7 +221,8 @@ static int wait_rollout(apply_ctx *a)
         return CLI_EXIT_OK;
     }
     char *summary = NULL;
-    int w = cli_wait_rollout(a->s, ns, services, revisions, n, a->s->o->timeout_ms, &summary);
+    int w = cli_wait_rollout(a->s, ns, services, revisions, n, a->s->o->timeout_ms, NULL,
+                             &summary);
     if (w == 0) {
         cli_out("rollout %s\n", summary);
         audit(a, AUDIT_OK, summary);
@@ -222,6 +232,200 @@ static int wait_rollout(apply_ctx *a)
     }
     free(summary);
     return w == 0 ? CLI_EXIT_OK : CLI_EXIT_CHANGES;
+}
+
+/* "10%, 50%, 100%" */
+static char *steps_words(const apply_ctx *a)
+{
+    tt_buf b = TT_BUF_INIT;
+    for (size_t i = 0; i < a->n_steps; i++)
+        tt_buf_printf(&b, "%s%d%%", i ? ", " : "", a->steps[i]);
+    return tt_buf_steal(&b);
+}
+
+/* "90s", "2m", "1m30s", "250ms" */
+static char *duration_words(long long ms)
+{
+    if (ms % 1000)
+        return tt_asprintf("%lldms", ms);
+    long long s = ms / 1000;
+    tt_buf b = TT_BUF_INIT;
+    if (s >= 3600)
+        tt_buf_printf(&b, "%lldh", s / 3600);
+    if (s % 3600 >= 60)
+        tt_buf_printf(&b, "%lldm", s % 3600 / 60);
+    if (s % 60 || s == 0)
+        tt_buf_printf(&b, "%llds", s % 60);
+    return tt_buf_steal(&b);
+}
+
+static void print_canary_plan(const apply_ctx *a)
+{
+    char *words = steps_words(a), *hold = duration_words(a->s->o->step_ms);
+    cli_out("gradual rollout: %s of the traffic to the new revisions, each step held %s:\n", words,
+            hold);
+    for (size_t i = 0; i < a->canary.n; i++) {
+        const ops_canary_target *t = &a->canary.targets[i];
+        cli_out("  %s: all traffic stays on %s while %s starts (0%%)\n", t->service, t->previous,
+                t->next);
+    }
+    free(words);
+    free(hold);
+}
+
+static void canary_step(size_t i, int percent, const ops_canary *c, void *ud)
+{
+    const apply_ctx *a = ud;
+    char *hold = duration_words(a->s->o->step_ms);
+    cli_out("step %zu of %zu, holding %s:\n", i + 1, a->n_steps, hold);
+    free(hold);
+    for (size_t k = 0; k < c->n; k++) {
+        const ops_canary_target *t = &c->targets[k];
+        if (percent >= 100)
+            cli_out("  %s: 100%% to %s\n", t->service, t->next);
+        else
+            cli_out("  %s: %d%% to %s, %d%% to %s\n", t->service, percent, t->next, 100 - percent,
+                    t->previous);
+    }
+    fflush(stdout);
+}
+
+static void canary_poll_failed(const tt_error *err, void *ud)
+{
+    apply_ctx *a = ud;
+    if (!a->health_warned)
+        cli_warn(a->s->cmd, "reading the health of the new revisions failed (retrying): %s",
+                 err->message);
+    a->health_warned = true;
+}
+
+/* "stream 100% to stream-4, validate 100% to validate-4" */
+static char *previous_words(const ops_canary *c)
+{
+    tt_buf b = TT_BUF_INIT;
+    for (size_t i = 0; i < c->n; i++)
+        tt_buf_printf(&b, "%s%s 100%% to %s", i ? ", " : "", c->targets[i].service,
+                      c->targets[i].previous);
+    return tt_buf_steal(&b);
+}
+
+/* A failed gradual rollout: told, audited, exit 4. */
+static int canary_failed(apply_ctx *a, const char *what, bool restored, const char *restore_error)
+{
+    char *prev = previous_words(&a->canary);
+    char *msg;
+    if (restored)
+        msg = tt_asprintf("gradual rollout failed: %s; the traffic is back: %s", what, prev);
+    else
+        msg = tt_asprintf("gradual rollout failed: %s; putting the traffic back failed: %s",
+                          what, restore_error);
+    cli_errorf(a->s->cmd, "gradual rollout failed: %s", what);
+    if (restored)
+        cli_errorf(a->s->cmd, "the traffic is back on the previous revisions: %s", prev);
+    else
+        cli_errorf(a->s->cmd, "putting the traffic back on the previous revisions failed: %s",
+                   restore_error);
+    audit(a, AUDIT_FAILED, msg);
+    free(msg);
+    free(prev);
+    return CLI_EXIT_FAILED;
+}
+
+/* The signal that interrupted a gradual rollout (0: none). */
+static atomic_int canary_signal;
+
+static void on_canary_signal(int sig)
+{
+    atomic_store(&canary_signal, sig);
+}
+
+/* What stopped the rollout, the signal named when there was one. Caller frees. */
+static char *stopped_by(const char *what)
+{
+    int sig = atomic_load(&canary_signal);
+    if (sig)
+        return tt_asprintf("interrupted by %s", sig == SIGINT    ? "SIGINT"
+                                                : sig == SIGTERM ? "SIGTERM"
+                                                                 : "SIGHUP");
+    return tt_strdup(what);
+}
+
+/* The new revisions Ready, the steps. */
+static int canary_steps(apply_ctx *a)
+{
+    cli_session *s = a->s;
+    const char *services[2], *revisions[2];
+    for (size_t i = 0; i < a->canary.n; i++) {
+        services[i] = a->canary.targets[i].service;
+        revisions[i] = a->canary.targets[i].next;
+    }
+    char *summary = NULL;
+    int w = cli_wait_rollout(s, a->canary.ns, services, revisions, a->canary.n,
+                             s->o->timeout_ms, &canary_signal, &summary);
+    ops_target t = cli_ops_target(s);
+    if (w != 0) {
+        char *rollout = tt_asprintf("rollout %s", summary);
+        char *what = stopped_by(rollout);
+        tt_error err;
+        tt_error_clear(&err);
+        int r = ops_canary_restore(&t, &a->canary, &err);
+        int rc = canary_failed(a, what, r == 0, err.message);
+        free(rollout);
+        free(what);
+        free(summary);
+        return rc;
+    }
+    cli_out("rollout %s\n", summary);
+    free(summary);
+    ops_canary_callbacks cb = {.step = canary_step,
+                               .poll_failed = canary_poll_failed,
+                               .cancel = &canary_signal,
+                               .ud = a};
+    ops_canary_result res;
+    int r = ops_canary_run(&t, &a->canary, a->steps, a->n_steps, s->o->step_ms,
+                           s->o->timeout_ms, &cb, &res);
+    int rc;
+    if (r == 0) {
+        char *words = steps_words(a);
+        tt_buf b = TT_BUF_INIT;
+        for (size_t i = 0; i < a->canary.n; i++)
+            tt_buf_printf(&b, "%s%s", i ? ", " : "", a->canary.targets[i].next);
+        char *msg = tt_asprintf("gradual rollout done (%s): all the traffic on %s", words, b.data);
+        cli_out("%s\n", msg);
+        audit(a, AUDIT_OK, msg);
+        free(msg);
+        free(words);
+        tt_buf_free(&b);
+        rc = CLI_EXIT_OK;
+    } else {
+        char *why = stopped_by(res.failure);
+        char *what = res.reached ? tt_asprintf("at %d%%: %s", res.reached, why) : tt_strdup(why);
+        rc = canary_failed(a, what, res.restored, res.restore_error);
+        free(why);
+        free(what);
+    }
+    ops_canary_result_clear(&res);
+    return rc;
+}
+
+/* --canary: the release is applied with the traffic held on the previous
+ * revisions; wait for the new ones, then move the traffic step by step.
+ * SIGINT, SIGTERM and SIGHUP stop it as a failure does: the traffic goes
+ * back before the command ends. */
+static int canary(apply_ctx *a)
+{
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+    struct sigaction sa, old[3];
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_canary_signal;
+    sigemptyset(&sa.sa_mask);
+    atomic_store(&canary_signal, 0);
+    for (size_t i = 0; i < 3; i++)
+        sigaction(sigs[i], &sa, &old[i]);
+    int rc = canary_steps(a);
+    for (size_t i = 0; i < 3; i++)
+        sigaction(sigs[i], &old[i], NULL);
+    return rc;
 }
 
 static int run(apply_ctx *a)
@@ -235,6 +439,8 @@ static int run(apply_ctx *a)
         return fail(a, &err);
     /* A review report wants the whole picture even when apply would
      * refuse, so it is planned like a diff; the refusal still stands. */
+    if (s->o->canary && ops_canary_prepare(s->client, a->r, &a->canary, &err) < 0)
+        return fail(a, &err);
     bool review = s->o->dry_run && s->o->report;
     if (cli_plan_build(s, a->r, review ? CLI_PLAN_DIFF : CLI_PLAN_APPLY, a->p, &err) < 0)
         return fail(a, &err);
@@ -292,6 +498,8 @@ static int run(apply_ctx *a)
            cli_context_name(s));
     cli_plan_print_summary(a->p, stdout);
     print_changes(a);
+    if (s->o->canary)
+        print_canary_plan(a);
     fflush(stdout);
     if (s->o->dry_run)
         return dry_run(a);
@@ -303,6 +511,8 @@ static int run(apply_ctx *a)
         return rc;
     if (s->o->protect_previous && (rc = protect_previous(a)) != CLI_EXIT_OK)
         return rc;
+    if (s->o->canary)
+        return canary(a);
     if (s->o->wait)
         return wait_rollout(a);
     audit(a, AUDIT_OK, "applied");
@@ -313,6 +523,14 @@ int cli_cmd_apply(cli_session *s)
 {
     if (s->o->n_files)
         return cli_cmd_apply_files(s);
+    int steps[OPS_CANARY_MAX_STEPS];
+    size_t n_steps = 0;
+    if (s->o->canary) {
+        tt_error err;
+        tt_error_clear(&err);
+        if (ops_canary_parse(s->o->canary, steps, &n_steps, &err) < 0)
+            return cli_fail(s->cmd, &err);
+    }
     cli_release r;
     int rc = cli_release_load(s, &r);
     if (rc != CLI_EXIT_OK) {
@@ -320,9 +538,11 @@ int cli_cmd_apply(cli_session *s)
         return rc;
     }
     cli_plan p = {0};
-    apply_ctx a = {.s = s, .r = &r, .p = &p};
+    apply_ctx a = {.s = s, .r = &r, .p = &p, .n_steps = n_steps};
+    memcpy(a.steps, steps, n_steps * sizeof(int));
     collect_objects(&a);
     rc = run(&a);
+    ops_canary_clear(&a.canary);
     for (size_t i = 0; i < a.n_objects; i++)
         free(a.objects[i]);
     free(a.objects);

@@ -43,15 +43,6 @@ static void add(flags *f, const char *param, const char *flag, const char *value
     f->items[f->n++] = (cli_release_flag){param, flag, copy};
 }
 
-static void add_int(flags *f, const char *param, const char *flag, int v)
-{
-    if (v < 0)
-        return;
-    char buf[16];
-    snprintf(buf, sizeof buf, "%d", v);
-    add(f, param, flag, buf);
-}
-
 static void flags_free(flags *f)
 {
     for (size_t i = 0; i < f->n_owned; i++)
@@ -69,22 +60,14 @@ static int refused(cli_session *s, const char *model, tt_error *err)
 }
 
 /* The target's version: --version, else the next free one in the target
- * (the source's own when the target has no such model yet). */
+ * (ops_promote_target_version). */
 static char *target_version(cli_session *t, const char *model, const char *source_version,
                             tt_error *err)
 {
     const char *v = given(t->o, RELEASE_VERSION);
     if (v)
         return tt_strdup(v);
-    fleet *f = fleet_new();
-    if (ops_fleet_load(t->client, f, model, NULL, err) < 0) {
-        fleet_free(f);
-        return NULL;
-    }
-    const fleet_model *m = fleet_find(f, model);
-    char *out = m ? fleet_next_version(m) : tt_strdup(source_version ? source_version : "1");
-    fleet_free(f);
-    return out;
+    return ops_promote_target_version(t->client, model, source_version, err);
 }
 
 int cli_cmd_promote(cli_session *s)
@@ -140,18 +123,11 @@ int cli_cmd_promote(cli_session *s)
         goto out;
     }
     const release_facts *fa = &ps.facts;
-    add(&f, RELEASE_ENV, "--env", env);
-    add(&f, RELEASE_MODEL, "--model", model);
-    add(&f, RELEASE_VERSION, "--version", version);
-    add(&f, RELEASE_IMAGE, "--image", fa->image[CHANGE_STREAM]);
-    add(&f, RELEASE_IMAGE_ENTRYPOINT, "--image-entrypoint", fa->entrypoint[CHANGE_STREAM]);
-    if (fa->api_keys[CHANGE_STREAM] >= 0)
-        add(&f, RELEASE_INCLUDE_API_KEYS, "--include-image-api-keys",
-            fa->api_keys[CHANGE_STREAM] ? "true" : "false");
-    add_int(&f, RELEASE_STREAM_MIN_SCALE, "--stream-min-scale", fa->min_scale[CHANGE_STREAM]);
-    add_int(&f, RELEASE_STREAM_MAX_SCALE, "--stream-max-scale", fa->max_scale[CHANGE_STREAM]);
-    add_int(&f, RELEASE_VALIDATE_MIN_SCALE, "--validate-min-scale", fa->min_scale[CHANGE_VALIDATE]);
-    add_int(&f, RELEASE_VALIDATE_MAX_SCALE, "--validate-max-scale", fa->max_scale[CHANGE_VALIDATE]);
+    ops_promote_param params[OPS_PROMOTE_MAX_PARAMS];
+    size_t n_params = ops_promote_params(&ps, env, model, version, params);
+    for (size_t i = 0; i < n_params; i++)
+        add(&f, params[i].param, cli_flag_for_param(params[i].param), params[i].value);
+    ops_promote_params_free(params, n_params);
     /* the flags given win (later ones win) */
     for (size_t i = 0; i < o->n_release; i++)
         add(&f, o->release[i].param, o->release[i].flag, o->release[i].value);

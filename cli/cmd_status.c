@@ -119,6 +119,15 @@ static void model_row(const fleet_model *m, long long now, char *cells[N_COLS])
     if (fleet_model_versions_differ(m))
         tt_buf_printf(&notes, "%sstream and validate serve different versions",
                       notes.len ? "; " : "");
+    for (int i = 0; i < 2; i++) { /* from the cluster: one line, nothing a terminal obeys */
+        const fleet_service *svc = i ? va : st;
+        if (!svc->present || !svc->rollout_duration)
+            continue;
+        char *rd = tt_text_clean(svc->rollout_duration, 0);
+        tt_buf_printf(&notes, "%s%s rollout-duration %s", notes.len ? "; " : "",
+                      i ? "validate" : "stream", rd);
+        free(rd);
+    }
     cells[COL_NOTES] = tt_buf_steal(&notes);
 }
 
@@ -174,6 +183,31 @@ static int dump_stdout(const char *buf, size_t size, void *ud)
     return rc;
 }
 
+/* The same for the whole fleet, whose JSON comes a few bytes at a time
+ * (json_dump_callback's pieces): gathered into 64 KiB writes, not one
+ * buffer and one fwrite each. */
+typedef struct out_buf {
+    FILE *to;
+    tt_buf b;
+    bool failed;
+} out_buf;
+
+static void out_flush(out_buf *o)
+{
+    if (o->b.len && !o->failed && fwrite(o->b.data, 1, o->b.len, o->to) != o->b.len)
+        o->failed = true;
+    tt_buf_reset(&o->b);
+}
+
+static int dump_buffered(const char *buf, size_t size, void *ud)
+{
+    out_buf *o = ud;
+    tt_json_terminal_safe_append(&o->b, buf, size);
+    if (o->b.len >= 64 * 1024)
+        out_flush(o);
+    return o->failed ? -1 : 0;
+}
+
 static int status_contexts(cli_session *s);
 
 int cli_cmd_status(cli_session *s)
@@ -190,7 +224,10 @@ int cli_cmd_status(cli_session *s)
     if (load_fleet(s, f, model, &err) < 0) {
         rc = cli_fail(s->cmd, &err);
     } else if (s->o->output == CLI_OUTPUT_JSON) {
-        fleet_status_json_dump(f, model, dump_stdout, stdout);
+        out_buf o = {.to = stdout, .b = TT_BUF_INIT};
+        fleet_status_json_dump(f, model, dump_buffered, &o);
+        out_flush(&o);
+        tt_buf_free(&o.b);
         fputc('\n', stdout);
     } else if (model && !fleet_find(f, model)) {
         cli_errorf(s->cmd, "model %s not found: namespace %s holds no Knative service stream or "

@@ -52,7 +52,8 @@ static const char exit_statuses[] =
     "     also a bad settings file or theme\n"
     "  3  refused: a safety rule, read-only, not confirmed, or no terminal to confirm on;\n"
     "     diff: nothing would change but apply would refuse\n"
-    "  4  the cluster (image: the registry) answered an error or could not be reached\n";
+    "  4  the cluster (image: the registry) answered an error or could not be reached;\n"
+    "     apply --canary: the gradual rollout failed (the traffic is put back)\n";
 
 void (*cli_dashboard_usage)(FILE *out);
 
@@ -134,6 +135,7 @@ bool cli_print_command_help(cli_cmd cmd, FILE *out)
         usage_cmd(out,
                   "apply RELEASE-FLAGS [--yes] [--wait [--timeout D]] [--dry-run=server\n"
                   "       [--report FILE]] [--api-keys-policy replace|merge] [--force-conflicts]\n"
+                  "       [--canary P1,P2,...,100 [--step D]]\n"
                   "       ttstui apply -f PATH... [--env ENV] [--api-keys FILE] [--concurrency N]\n"
                   "       [--keep-going] [--prune] [--protect-previous] [--yes] [--wait [--timeout D]]",
                   "Checks the safety rules against the live cluster, shows what would change,\n"
@@ -168,7 +170,19 @@ bool cli_print_command_help(cli_cmd cmd, FILE *out)
                   "                         creates; fails fast on RevisionFailed, image pull\n"
                   "                         errors and CrashLoopBackOff with the reason; reports a\n"
                   "                         partial result (one service Ready, one failed)\n"
-                  "  --timeout D            for --wait: 30s, 5m, 1h, 1h30m (default 10m)\n"
+                  "  --timeout D            for --wait and --canary: 30s, 5m, 1h, 1h30m (default\n"
+                  "                         10m)\n"
+                  "  --canary P1,...,100    a gradual rollout: the release is applied with the\n"
+                  "                         traffic kept on the revisions serving now (0% on the\n"
+                  "                         new ones); once the new revisions are Ready, each\n"
+                  "                         step sends P% to them and holds --step while they\n"
+                  "                         stay Ready and their containers do not restart. On\n"
+                  "                         a failure or Ctrl-C the traffic goes back to 100% on\n"
+                  "                         the previous revisions (exit 4). Increasing\n"
+                  "                         percentages from 1 to 100, the last 100 (the\n"
+                  "                         release's own traffic); not for a first release or\n"
+                  "                         a dry run\n"
+                  "  --step D               with --canary: how long each step holds (default 2m)\n"
                   "  --api-keys-policy P    replace|merge, see above\n"
                   "\n"
                   "With -f, the deployment config files (files or folders, as `ttstui plan`) are\n"
@@ -210,7 +224,8 @@ bool cli_print_command_help(cli_cmd cmd, FILE *out)
                   "with traffic, s:/v: when they differ), IMAGE (short digest), SCALE\n"
                   "(min-max, stream/validate when they differ), AGE, PIN (`latest` when\n"
                   "Accept-Version: latest goes here), NOTES (traffic pinned away from the latest\n"
-                  "revision; stream and validate serving different versions).\n"
+                  "revision; stream and validate serving different versions; a service's\n"
+                  "serving.knative.dev/rollout-duration when set).\n"
                   "\n"
                   "\n"
                   "Across clusters (--all-contexts, --contexts): one row per model and per\n"

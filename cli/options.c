@@ -48,7 +48,7 @@ typedef enum opt_id {
     OPT_WAIT, OPT_TIMEOUT, OPT_FORCE_CONFLICTS, OPT_DRY_RUN, OPT_KEYS_POLICY, OPT_SERVICE,
     OPT_TO_VERSION, OPT_TO_REVISION, OPT_COUNT, OPT_ALL_CONTEXTS, OPT_CONTEXTS, OPT_TAG,
     OPT_TO, OPT_FILENAME, OPT_CONCURRENCY, OPT_KEEP_GOING, OPT_PRUNE,
-    OPT_NO_RESOLVE, OPT_REQUEST_TIMEOUT, OPT_FROM_CONTEXT, OPT_TO_CONTEXT, OPT_PROTECT_PREVIOUS,
+    OPT_NO_RESOLVE, OPT_REQUEST_TIMEOUT, OPT_FROM_CONTEXT, OPT_TO_CONTEXT, OPT_PROTECT_PREVIOUS, OPT_CANARY, OPT_STEP,
 } opt_id;
 
 typedef struct opt_def {
@@ -112,6 +112,8 @@ static const opt_def opt_table[] = {
     {"from-context", 0, true, PROMOTE, OPT_FROM_CONTEXT, NULL},
     {"protect-previous", 0, false, B(CLI_CMD_APPLY) | PROMOTE, OPT_PROTECT_PREVIOUS, NULL},
     {"to-context", 0, true, PROMOTE, OPT_TO_CONTEXT, NULL},
+    {"canary", 0, true, B(CLI_CMD_APPLY), OPT_CANARY, NULL},
+    {"step", 0, true, B(CLI_CMD_APPLY), OPT_STEP, NULL},
 };
 
 /* The dashboard's flags that take a value (tui/tui.c), so that their
@@ -273,6 +275,10 @@ static int set_value(cli_opts *o, const opt_def *d, const char *flag, const char
     case OPT_CONTEXTS:
         return parse_contexts(flag, v, o, err);
     case OPT_FROM_CONTEXT: o->from_context = v; break;
+    case OPT_CANARY: o->canary = v; break;
+    case OPT_STEP:
+        o->step_set = true;
+        return cli_parse_duration(flag, v, &o->step_ms, err);
     case OPT_TO_CONTEXT: o->to_context = v; break;
     case OPT_REQUEST_TIMEOUT:
         return cli_parse_duration(flag, v, &o->request_timeout_ms, err);
@@ -488,6 +494,12 @@ static int check_command(cli_opts *o, tt_error *err)
                          o->config_file ? "--config" : o->dry_run ? "--dry-run" : "--report");
             return -1;
         }
+        if (o->canary) {
+            tt_error_set(err, TT_EINVAL,
+                         "--canary: not with -f (a gradual rollout is of one release: apply the "
+                         "model's file with --config FILE --canary ...)");
+            return -1;
+        }
     } else if (o->cmd == CLI_CMD_APPLY && (o->concurrency || o->keep_going || o->prune)) {
         tt_error_set(err, TT_EINVAL, "%s: only with -f PATH",
                      o->concurrency ? "--concurrency" : o->keep_going ? "--keep-going" : "--prune");
@@ -509,6 +521,17 @@ static int check_command(cli_opts *o, tt_error *err)
                      "use one of them");
         return -1;
     }
+    if (o->step_set && !o->canary) {
+        tt_error_set(err, TT_EINVAL, "--step: the hold of each step of a gradual rollout goes "
+                                     "with --canary (e.g. --canary 10,50,100 --step 2m)");
+        return -1;
+    }
+    if (o->canary && o->dry_run) {
+        tt_error_set(err, TT_EINVAL,
+                     "--canary: a dry run moves no traffic; check the release with "
+                     "--dry-run=server (or diff) without --canary");
+        return -1;
+    }
     if (o->dry_run && o->wait) {
         tt_error_set(err, TT_EINVAL, "--wait: a dry run creates nothing to wait for");
         return -1;
@@ -520,6 +543,7 @@ int cli_parse(int argc, char **argv, cli_opts *o, tt_error *err)
 {
     memset(o, 0, sizeof(*o));
     o->timeout_ms = CLI_DEFAULT_TIMEOUT_MS;
+    o->step_ms = CLI_DEFAULT_STEP_MS;
     o->count = CLI_DEFAULT_AUDIT_COUNT;
 
     const char *sub = cli_find_subcommand(argc, argv);

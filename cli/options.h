@@ -92,6 +92,9 @@ typedef struct cli_opts {
     long count; /* audit -n; default 20 */
     const char *from_context; /* promote */
     const char *to_context;   /* promote */
+    const char *canary;   /* apply --canary "10,50,100" (checked by the apply) */
+    long long step_ms;    /* apply --step: each step's hold; default 2 minutes */
+    bool step_set;        /* --step was given */
     bool no_resolve;   /* render/diff/apply: keep an image tag */
     bool all_contexts; /* status --all-contexts */
     char **contexts;   /* status --contexts a,b (owned) */
@@ -109,6 +112,7 @@ typedef struct cli_opts {
 
 #define CLI_DEFAULT_TIMEOUT_MS (10LL * 60 * 1000)
 #define CLI_DEFAULT_AUDIT_COUNT 20
+#define CLI_DEFAULT_STEP_MS (2LL * 60 * 1000)
 
 /*
  * Parses argv[1..argc). 0 on success (o filled; o->help set for -h/--help,

@@ -42,7 +42,8 @@ static void poll_failed(const tt_error *err, void *ud)
 }
 
 int cli_wait_rollout(cli_session *s, const char *ns, const char *const *services,
-                     const char *const *revisions, size_t n, long long timeout_ms, char **summary)
+                     const char *const *revisions, size_t n, long long timeout_ms,
+                     const atomic_int *cancel, char **summary)
 {
     cli_out("waiting for the rollout of");
     for (size_t i = 0; i < n; i++)
@@ -52,5 +53,5 @@ int cli_wait_rollout(cli_session *s, const char *ns, const char *const *services
     printer p = {.s = s, .revisions = revisions};
     ops_rollout_callbacks cb = {.changed = changed, .poll_failed = poll_failed, .ud = &p};
     ops_target t = cli_ops_target(s);
-    return ops_wait_rollout(&t, ns, services, revisions, n, timeout_ms, NULL, &cb, summary);
+    return ops_wait_rollout(&t, ns, services, revisions, n, timeout_ms, cancel, &cb, summary);
 }

@@ -19,8 +19,8 @@ _ttstui_command_flags() {
     render) echo "$_ttstui_release_flags -o --output --show-secrets" ;;
     diff) echo "$_ttstui_release_flags --api-keys-policy --report" ;;
     apply) echo "$_ttstui_release_flags -y --yes --wait --timeout --dry-run=server --report
-                --api-keys-policy --force-conflicts --protect-previous -f --filename --concurrency
-                --keep-going --prune" ;;
+                --api-keys-policy --force-conflicts --protect-previous --canary --step -f --filename
+                --concurrency --keep-going --prune" ;;
     delete) echo "-y --yes --wait --timeout --dry-run=server" ;;
     status) echo "-o --output --all-contexts --contexts --timeout" ;;
     pin-latest) echo "-y --yes --dry-run=server --force-conflicts" ;;
@@ -45,7 +45,7 @@ _ttstui_takes_value() {
       --max-scale | --stream-min-scale | --stream-max-scale | --validate-min-scale | \
       --validate-max-scale | --api-keys | --template | -o | --output | --report | --timeout | --request-timeout | \
       --api-keys-policy | --service | --to-version | --to-revision | --count | --theme | --contexts | --tag | \
-      --from-context | --to-context | \
+      --from-context | --to-context | --canary | --step | \
       --fake-backend | --headless-script | --headless-size | --headless-dump | --dry-run | \
       -f | --filename | --concurrency | --to | --deployments)
       return 0 ;;
@@ -204,6 +204,8 @@ _ttstui_complete() {
       return ;;
     --request-timeout) COMPREPLY=($(compgen -W "5s 10s 30s 1m" -- "$cur")); return ;;
     --timeout) COMPREPLY=($(compgen -W "30s 1m 5m 10m 30m 1h" -- "$cur")); return ;;
+    --canary) COMPREPLY=($(compgen -W "10,50,100 10,25,50,100" -- "$cur")); return ;;
+    --step) COMPREPLY=($(compgen -W "30s 1m 2m 5m 10m" -- "$cur")); return ;;
     -n)
       [[ $cmd == audit ]] && return
       COMPREPLY=($(compgen -W "$(_ttstui_models)" -- "$cur")); return ;;

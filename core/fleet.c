@@ -40,7 +40,7 @@ struct fleet {
     uint64_t generation;
     strset *seen[N_KINDS]; /* non-NULL while a relist of that kind runs */
     bool pin_seen;
-    strset *images; /* every image (and entry point) named, once: a model's 40 revisions share one or two */
+    strpool *images; /* every image (entry point, rollout duration) named, once: a model's 40 revisions share one or two */
 };
 
 /* The fleet's one copy of an image name (kept until fleet_free). */
@@ -49,13 +49,8 @@ static const char *intern_image(fleet *f, const char *image)
     if (!image)
         return NULL;
     if (!f->images)
-        f->images = strset_new();
-    const char *have = strset_get(f->images, image);
-    if (have)
-        return have;
-    char *copy = tt_strdup(image);
-    strset_insert_owned(f->images, copy);
-    return copy;
+        f->images = strpool_new();
+    return strpool_intern(f->images, image);
 }
 
 /* ---- small JSON and time helpers ----------------------------------------- */
@@ -340,6 +335,10 @@ static void service_parse(fleet *f, fleet_service *s, const json_t *obj)
                                              "autoscaling.knative.dev/minScale");
     s->template_max_scale = scale_annotation(tann, "autoscaling.knative.dev/max-scale",
                                              "autoscaling.knative.dev/maxScale");
+    /* on the Service's own metadata (Knative reads it there, not from the template) */
+    s->rollout_duration =
+        intern_image(f, jstr(json_object_get(json_object_get(obj, "metadata"), "annotations"),
+                             "serving.knative.dev/rollout-duration"));
     const json_t *traffic = json_object_get(status, "traffic");
     if (!json_array_size(traffic))
         traffic = json_object_get(json_object_get(obj, "spec"), "traffic");
@@ -372,7 +371,8 @@ static bool service_fields_equal(const fleet_service *a, const fleet_service *b)
         a->template_min_scale != b->template_min_scale ||
         a->template_max_scale != b->template_max_scale ||
         !tt_streq(a->template_entrypoint, b->template_entrypoint) ||
-        a->template_api_keys != b->template_api_keys)
+        a->template_api_keys != b->template_api_keys ||
+        !tt_streq(a->rollout_duration, b->rollout_duration))
         return false;
     for (size_t i = 0; i < a->n_traffic; i++) {
         const fleet_traffic *x = &a->traffic[i], *y = &b->traffic[i];
@@ -746,7 +746,7 @@ void fleet_free(fleet *f)
     free(f->ns);
     for (int k = 0; k < N_KINDS; k++)
         strset_free(f->seen[k]);
-    strset_free(f->images);
+    strpool_free(f->images);
     free(f->pin);
     free(f);
 }

@@ -72,6 +72,11 @@ typedef struct fleet_service {
      * the fleet's shared copy, NULL when there is none. */
     const char *template_entrypoint;
     bool template_api_keys; /* the container takes envFrom the Secret api-keys */
+    /* The Service's annotation serving.knative.dev/rollout-duration (e.g.
+     * "380s": Knative moves traffic to a new revision gradually over that
+     * time), as the cluster wrote it (not cleaned); the fleet's shared
+     * copy, NULL when not set. */
+    const char *rollout_duration;
     fleet_revision *revisions; /* newest first */
     size_t n_revisions;
 } fleet_service;
@@ -156,6 +161,7 @@ bool fleet_model_versions_differ(const fleet_model *m);
  *   terminating (bool), services {stream, validate}: each
  *     present (bool), ready ("True"|"False"|"Unknown", as the condition),
  *     reason, latestReadyRevision, latestCreatedRevision, url (string|null),
+ *     rolloutDuration (string|null: serving.knative.dev/rollout-duration),
  *     traffic [{revisionName (string|null), percent, tag (string|null),
  *               latestRevision (bool)}],
  *     revisions (newest first) [{name, version, ready ("True"|...),

@@ -96,3 +96,16 @@ char *fleet_cross_notes(const fleet_cross_cell *cells, const char *const *labels
         return tt_strdup("");
     return tt_buf_steal(&b);
 }
+
+int fleet_cross_ahead(const fleet_cross_cell *a, const fleet_cross_cell *b)
+{
+    if (a->present != b->present) {
+        const fleet_cross_cell *has = a->present ? a : b;
+        return has->version ? (a->present ? 0 : 1) : -1;
+    }
+    unsigned long long va, vb;
+    if (!a->present || !fleet_version_number(a->version, &va) ||
+        !fleet_version_number(b->version, &vb) || va == vb)
+        return -1;
+    return va > vb ? 0 : 1;
+}

@@ -40,4 +40,11 @@ void fleet_cross_cell_of(const fleet_model *m, fleet_cross_cell *out);
  */
 char *fleet_cross_notes(const fleet_cross_cell *cells, const char *const *labels, size_t n);
 
+/* Which of two cells a promotion goes from: 0 (a) or 1 (b) for the one
+ * ahead: it serves a higher version (both numbers), or serves one while
+ * the other context lacks the model. -1 when neither is ahead (the same
+ * version, versions that are not both numbers, nothing served yet on the
+ * side that has it, the model in neither): the user says. */
+int fleet_cross_ahead(const fleet_cross_cell *a, const fleet_cross_cell *b);
+
 #endif

@@ -55,6 +55,7 @@ static json_t *service_json(const fleet_service *s)
     json_object_set_new(o, "latestReadyRevision", json_str_or_null(s->latest_ready));
     json_object_set_new(o, "latestCreatedRevision", json_str_or_null(s->latest_created));
     json_object_set_new(o, "url", json_str_or_null(s->url));
+    json_object_set_new(o, "rolloutDuration", json_str_or_null(s->rollout_duration));
     json_t *traffic = json_array();
     for (size_t i = 0; i < s->n_traffic; i++) {
         const fleet_traffic *t = &s->traffic[i];

@@ -1,6 +1,7 @@
 /*
  * A set of strings by value (the fleet remembers with it what a relist
- * saw, and keeps one copy of each image name). Not thread-safe.
+ * saw), and a pool over one (the fleet keeps one copy of each image name
+ * in it). Not thread-safe.
  */
 #ifndef STRSET_H
 #define STRSET_H
@@ -16,5 +17,14 @@ const char *strset_get(const strset *s, const char *key);
 bool strset_has(const strset *s, const char *key);
 /* Adds key, which the set takes over (freed by strset_free). */
 void strset_insert_owned(strset *s, char *key);
+
+/* Strings kept once each until the pool is freed, packed into 64 KiB
+ * blocks: 100,000 distinct image names (5,000 models) cost their text,
+ * not a malloc chunk each. */
+typedef struct strpool strpool;
+strpool *strpool_new(void);
+void strpool_free(strpool *p);
+/* The pool's one copy of s (NULL for NULL), stable until strpool_free. */
+const char *strpool_intern(strpool *p, const char *s);
 
 #endif

@@ -128,6 +128,11 @@ typedef struct kube_list_opts {
     const char *field_selector;   /* NULL = none */
     long page_size;               /* limit= per request; 0 = 500 */
     const char *resource_version; /* NULL = most recent; "0" = any (cache) */
+    /* kube_list_items: a continue token answered 410 Expired, so the list
+     * starts again from its first page (at most 3 times) and its items
+     * come again; called with the item callback's ud just before. NULL =
+     * items simply come again. */
+    void (*restart)(void *ud);
 } kube_list_opts;
 
 /* Lists every page (following metadata.continue) and returns one List
@@ -148,9 +153,11 @@ int kube_list_pages(kube_client *c, const kube_gvr *gvr, const char *ns,
  * brackets), fn sees each item (borrowed) and the item is freed before the
  * next is decoded, so memory stays at one page's text plus one item (the
  * decoded tree of a whole page is about seven times its text). Pages
- * follow metadata.continue as kube_list_pages does. fn returns non-zero to
- * stop (kube_list_items then returns 1). 0 when every item was seen, -1
- * with err on failure (a page that is not a List: TT_EPROTO). */
+ * follow metadata.continue as kube_list_pages does; a 410 Expired on a
+ * continuation restarts the list from its first page (opts->restart). fn
+ * returns non-zero to stop (kube_list_items then returns 1). 0 when every
+ * item was seen, -1 with err on failure (a page that is not a List:
+ * TT_EPROTO). */
 typedef int (*kube_list_item_fn)(const json_t *item, void *ud);
 int kube_list_items(kube_client *c, const kube_gvr *gvr, const char *ns,
                     const kube_list_opts *opts, kube_list_item_fn fn, void *ud, tt_error *err);

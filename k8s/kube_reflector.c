@@ -245,9 +245,19 @@ static int on_list_item(const json_t *item, void *ud)
  * stays at one page, and the consumer works on the first page while the
  * next is fetched. A list that fails part way has emitted RELIST_BEGIN
  * and some ITEMs but no SYNCED (see kube_reflector_fn). */
+/* A continue token expired and the list starts again: the next item
+ * begins a new relist, so what the first attempt saw and the second does
+ * not is swept at SYNCED. */
+static void on_list_restart(void *ud)
+{
+    reflector *r = ud;
+    r->listing = false;
+}
+
 static int relist(reflector *r, tt_error *err)
 {
-    kube_list_opts lo = {r->opts.label_selector, r->opts.field_selector, r->opts.page_size, NULL};
+    kube_list_opts lo = {r->opts.label_selector, r->opts.field_selector, r->opts.page_size, NULL,
+                         on_list_restart};
     r->listing = false;
     char *rv = NULL;
     int rc = kube_list_items_rv(r->c, r->gvr, r->ns, &lo, on_list_item, r, &rv, err);

@@ -29,6 +29,8 @@ typedef struct feed {
     char **names; /* namespace names, when collecting for the fallback */
     size_t n_names;
     bool collect;
+    bool whole;     /* this list covers every object of its kind */
+    bool restarted; /* ... and started again (an expired continue token) */
     const ops_fleet_load_opts *o;
 } feed;
 
@@ -60,12 +62,29 @@ static int feed_item(const json_t *item, void *ud)
     return 0;
 }
 
+/* The list starts again: what it names the second time is what is kept
+ * (a list of one namespace's objects only adds them again: marking would
+ * drop the other namespaces'). */
+static void feed_restart(void *ud)
+{
+    feed *fd = ud;
+    if (fd->whole) {
+        fleet_begin_relist(fd->f, fd->kind);
+        fd->restarted = true;
+    }
+}
+
 static int list_into(kube_client *c, feed *fd, const kube_gvr *gvr, const char *ns,
                      fleet_kind kind, tt_error *err)
 {
-    kube_list_opts lo = {.page_size = FLEET_PAGE_SIZE};
+    kube_list_opts lo = {.page_size = FLEET_PAGE_SIZE, .restart = feed_restart};
     fd->kind = kind;
-    return kube_list_items(c, gvr, ns, &lo, feed_item, fd, err) < 0 ? -1 : 0;
+    fd->whole = !ns || !ns[0];
+    fd->restarted = false;
+    int rc = kube_list_items(c, gvr, ns, &lo, feed_item, fd, err) < 0 ? -1 : 0;
+    if (rc == 0 && fd->restarted)
+        fleet_sweep(fd->f, kind);
+    return rc;
 }
 
 static void free_names(feed *fd)

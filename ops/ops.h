@@ -189,6 +189,93 @@ char *ops_plan_result_line(const ops_plan *p);
 size_t ops_plan_rollout_targets(const ops_plan *p, const char **services,
                                 const char **revisions, size_t max);
 
+/* ---- a gradual rollout (apply --canary) ------------------------------------------ */
+
+/* At most this many steps in --canary. */
+#define OPS_CANARY_MAX_STEPS 20
+/* How often the health of the new revisions is read during a step. */
+#define OPS_CANARY_POLL_MS 1000
+
+/* Parses "10,50,100": whole percentages from 1 to 100, strictly
+ * increasing, the last 100, at most OPS_CANARY_MAX_STEPS. 0 with steps[]
+ * and *n set, or -1 with err (TT_EINVAL naming the fault). Pure. */
+int ops_canary_parse(const char *text, int *steps, size_t *n, tt_error *err);
+
+/* The spec.traffic of a Service at a step: percent 0 holds 100% on
+ * previous and 0% on next; 1..99 splits them; 100 is the release's own
+ * traffic (100% to the latest revision, which next then is). New
+ * reference (an array). Pure. */
+json_t *ops_canary_traffic(const char *previous, const char *next, int percent);
+
+/* One Knative Service of a gradual rollout. */
+typedef struct ops_canary_target {
+    char *service;  /* "stream" */
+    char *previous; /* the revision serving all its traffic before */
+    char *next;     /* the release's revision (spec.template.metadata.name) */
+} ops_canary_target;
+
+typedef struct ops_canary {
+    char *ns; /* the model */
+    ops_canary_target targets[2];
+    size_t n;
+} ops_canary;
+
+/*
+ * Prepares release r for a gradual rollout: reads each of its Knative
+ * Services live and sets the rendered Service's spec.traffic to 100% on
+ * the revision serving now and 0% on the release's revision
+ * (ops_canary_traffic(.., 0)), so applying it moves no traffic. Sends
+ * nothing. Refused (TT_EREFUSED, saying why) when a Service does not exist
+ * yet (a first release), has no Ready revision, splits its traffic now, or
+ * already serves the release's revision. 0, or -1 with err; clear c with
+ * ops_canary_clear in both cases.
+ */
+int ops_canary_prepare(kube_client *client, ops_release *r, ops_canary *c, tt_error *err);
+void ops_canary_clear(ops_canary *c);
+
+typedef struct ops_canary_callbacks {
+    /* Traffic now sends percent to every next revision (step i). May be NULL. */
+    void (*step)(size_t i, int percent, const ops_canary *c, void *ud);
+    /* Reading the health failed (it retries). May be NULL. */
+    void (*poll_failed)(const tt_error *err, void *ud);
+    /* Non-zero (e.g. set by a signal handler): the rollout stops as on a
+     * failure ("cancelled") and the traffic goes back. May be NULL. */
+    const atomic_int *cancel;
+    /* The clock: NULL for the real one. Tests drive the hold with these. */
+    long long (*now_ms)(void *ud);
+    void (*sleep_ms)(long long ms, void *ud);
+    void *ud;
+} ops_canary_callbacks;
+
+typedef struct ops_canary_result {
+    int reached;     /* the last percentage routed to the next revisions (0: none) */
+    char *failure;   /* what failed and why, or NULL on success */
+    bool restored;   /* after a failure: every Service back to 100% previous */
+    char *restore_error; /* after a failure: why putting the traffic back failed, or NULL */
+} ops_canary_result;
+
+/*
+ * The steps of a gradual rollout whose release is applied and whose next
+ * revisions are Ready: for each percentage, checks every next revision
+ * is Ready, patches each Service's spec.traffic (ops_canary_traffic),
+ * then holds step_ms, reading every OPS_CANARY_POLL_MS that each next
+ * revision stays Ready and its pods' containers do not restart (the
+ * counts when the rollout starts are the baseline). A failure ends the
+ * hold at once and puts every Service back to 100% on its previous
+ * revision (ops_canary_restore), as does a cancel (cb->cancel). A step
+ * is passed only on a successful read at its end; reads failing for
+ * timeout_ms past it are a failure.
+ * 0 when every step passed, 1 otherwise (res says what; clear it with
+ * ops_canary_result_clear).
+ */
+int ops_canary_run(const ops_target *t, const ops_canary *c, const int *steps, size_t n_steps,
+                   long long step_ms, long long timeout_ms, const ops_canary_callbacks *cb,
+                   ops_canary_result *res);
+/* Sends every Service's traffic back to 100% on its previous revision.
+ * 0, or -1 with err naming the Service. */
+int ops_canary_restore(const ops_target *t, const ops_canary *c, tt_error *err);
+void ops_canary_result_clear(ops_canary_result *res);
+
 /* ---- following a rollout ---------------------------------------------------- */
 
 typedef struct ops_rollout_callbacks {
@@ -270,6 +357,26 @@ typedef struct ops_promote_source {
 int ops_promote_read(kube_client *src, const char *context, const char *model,
                      ops_promote_source *out, tt_error *err);
 void ops_promote_source_clear(ops_promote_source *s);
+
+/* One parameter of the release a promotion makes in the target. */
+typedef struct ops_promote_param {
+    const char *param; /* RELEASE_* */
+    char *value;       /* owned */
+} ops_promote_param;
+#define OPS_PROMOTE_MAX_PARAMS 10
+/* The release in the target: env, model and version (the target's), then
+ * what the source runs: image (by digest), entry point, API-key setting
+ * and the per-service scales that are set. Fills out in that order;
+ * returns the count. Free with ops_promote_params_free. Both faces build
+ * their promotion from these (the CLI as flags, so flags given win). */
+size_t ops_promote_params(const ops_promote_source *ps, const char *env, const char *model,
+                          const char *version, ops_promote_param out[OPS_PROMOTE_MAX_PARAMS]);
+void ops_promote_params_free(ops_promote_param *params, size_t n);
+/* The target's version: the next free one of model in the target (the
+ * source's own when the target has no such model yet, "1" without one).
+ * Caller frees; NULL with err when the target could not be read. */
+char *ops_promote_target_version(kube_client *target, const char *model,
+                                 const char *source_version, tt_error *err);
 
 /* ---- delete, rollback, pin ------------------------------------------------------ */
 

@@ -6,6 +6,7 @@
  * from its live templates, the target's environment and next free version
  * are the caller's. No printing.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -90,4 +91,62 @@ void ops_promote_source_clear(ops_promote_source *s)
         json_decref(s->ksvc[i]);
     free(s->version);
     memset(s, 0, sizeof *s);
+}
+
+static void param_add(ops_promote_param *out, size_t *n, const char *param, const char *value)
+{
+    if (!value || *n >= OPS_PROMOTE_MAX_PARAMS)
+        return;
+    out[*n].param = param;
+    out[(*n)++].value = tt_strdup(value);
+}
+
+static void param_add_int(ops_promote_param *out, size_t *n, const char *param, int v)
+{
+    if (v < 0)
+        return;
+    char buf[16];
+    snprintf(buf, sizeof buf, "%d", v);
+    param_add(out, n, param, buf);
+}
+
+size_t ops_promote_params(const ops_promote_source *ps, const char *env, const char *model,
+                          const char *version, ops_promote_param out[OPS_PROMOTE_MAX_PARAMS])
+{
+    size_t n = 0;
+    const release_facts *fa = &ps->facts;
+    param_add(out, &n, RELEASE_ENV, env);
+    param_add(out, &n, RELEASE_MODEL, model);
+    param_add(out, &n, RELEASE_VERSION, version);
+    param_add(out, &n, RELEASE_IMAGE, fa->image[CHANGE_STREAM]);
+    param_add(out, &n, RELEASE_IMAGE_ENTRYPOINT, fa->entrypoint[CHANGE_STREAM]);
+    if (fa->api_keys[CHANGE_STREAM] >= 0)
+        param_add(out, &n, RELEASE_INCLUDE_API_KEYS, fa->api_keys[CHANGE_STREAM] ? "true" : "false");
+    param_add_int(out, &n, RELEASE_STREAM_MIN_SCALE, fa->min_scale[CHANGE_STREAM]);
+    param_add_int(out, &n, RELEASE_STREAM_MAX_SCALE, fa->max_scale[CHANGE_STREAM]);
+    param_add_int(out, &n, RELEASE_VALIDATE_MIN_SCALE, fa->min_scale[CHANGE_VALIDATE]);
+    param_add_int(out, &n, RELEASE_VALIDATE_MAX_SCALE, fa->max_scale[CHANGE_VALIDATE]);
+    return n;
+}
+
+void ops_promote_params_free(ops_promote_param *params, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(params[i].value);
+        params[i].value = NULL;
+    }
+}
+
+char *ops_promote_target_version(kube_client *target, const char *model,
+                                 const char *source_version, tt_error *err)
+{
+    fleet *f = fleet_new();
+    if (ops_fleet_load(target, f, model, NULL, err) < 0) {
+        fleet_free(f);
+        return NULL;
+    }
+    const fleet_model *m = fleet_find(f, model);
+    char *out = m ? fleet_next_version(m) : tt_strdup(source_version ? source_version : "1");
+    fleet_free(f);
+    return out;
 }

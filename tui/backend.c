@@ -414,6 +414,23 @@ void tui_text_result_free(void *p)
     free(t);
 }
 
+void tui_promote_plan_free(void *p)
+{
+    tui_promote_plan *t = p;
+    if (!t)
+        return;
+    free(t->model);
+    free(t->from);
+    free(t->to);
+    free(t->env);
+    free(t->source_version);
+    free(t->version);
+    free(t->image);
+    free(t->summary);
+    free(t->diff);
+    free(t);
+}
+
 tui_progress *tui_progress_new(const char *object, tui_step_state state, const char *message)
 {
     tui_progress *p = tt_calloc(1, sizeof(*p));

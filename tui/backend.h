@@ -24,6 +24,7 @@
  *   TUI_MSG_CONTEXT_FLEET  fleet            answer to load_context_fleet
  *   TUI_MSG_IMAGE          tui_image_info   answer to resolve_image
  *   TUI_MSG_FILES_PLAN     tui_files_plan   answer to plan_files
+ *   TUI_MSG_PROMOTE_PLAN   tui_promote_plan answer to promote_plan
  * Any answer may instead carry err.code != 0 and no payload.
  */
 #ifndef TUI_BACKEND_H
@@ -53,6 +54,7 @@ enum tui_msg_type {
     TUI_MSG_CONTEXT_FLEET,
     TUI_MSG_IMAGE,
     TUI_MSG_FILES_PLAN,
+    TUI_MSG_PROMOTE_PLAN,
 };
 
 /* An image as the registry says it is now: the tag's digest, and the
@@ -308,6 +310,21 @@ const char *tui_file_state_text(tui_file_state s);
 void tui_files_plan_free(void *p);
 /* The entry of model, or NULL. */
 const tui_files_entry *tui_files_plan_find(const tui_files_plan *p, const char *model);
+/* What promoting a model from one context to another would do (answer to
+ * promote_plan), for the confirmation. Strings from the clusters are shown
+ * through the draw functions, which clean them. */
+typedef struct tui_promote_plan {
+    char *model, *from, *to;
+    char *env;            /* the target's environment */
+    char *source_version; /* the version the source serves */
+    char *version;        /* the version it gets in the target */
+    char *image;          /* what the source runs, by digest */
+    char *summary;        /* in words: each object's fate, the changes beyond
+                           * the version ("! " marks a warning), lines */
+    char *diff;           /* against the target's live objects, secrets masked */
+    bool nothing_to_do;   /* the target already runs this release */
+} tui_promote_plan;
+void tui_promote_plan_free(void *p);
 
 /* Services of a model, as bits (rollback). */
 #define TUI_SERVICE_STREAM 1u
@@ -372,6 +389,17 @@ typedef struct tui_backend_ops {
      * why), DONE (failed when any model failed or was refused). */
     unsigned long (*apply_files)(tui_backend *b, const char *dir, const char *env,
                                  const char *const *models, size_t n);
+    /* Optional: promoting model from context `from` to context `to`, as
+     * `ttstui promote` does (the source must be Ready and by digest; the
+     * target's rules, environment and next free version): the plan of it,
+     * refusals audited: PROMOTE_PLAN. */
+    unsigned long (*promote_plan)(tui_backend *b, const char *model, const char *from,
+                                  const char *to);
+    /* Optional: the promotion the plan showed, as version in the target;
+     * refused when the source no longer runs image. PROGRESS per step,
+     * audited as promote, DONE. */
+    unsigned long (*promote)(tui_backend *b, const char *model, const char *from,
+                             const char *to, const char *version, const char *image);
     /* Stops every thread and frees the backend (queued messages stay). */
     void (*destroy)(tui_backend *b);
     /* Optional: takes a message the UI is done with and frees it on a

@@ -328,6 +328,28 @@ static unsigned long kube_apply_files(tui_backend *b, const char *dir, const cha
     return bk_job_start(j);
 }
 
+static unsigned long kube_promote_plan(tui_backend *b, const char *model, const char *from,
+                                       const char *to)
+{
+    job *j = bk_job_new(b, JOB_PROMOTE_PLAN);
+    j->model = tt_strdup(model);
+    j->from = tt_strdup(from);
+    j->to = tt_strdup(to);
+    return bk_job_start(j);
+}
+
+static unsigned long kube_promote(tui_backend *b, const char *model, const char *from,
+                                  const char *to, const char *version, const char *image)
+{
+    job *j = bk_job_new(b, JOB_PROMOTE);
+    j->model = tt_strdup(model);
+    j->from = tt_strdup(from);
+    j->to = tt_strdup(to);
+    j->version = tt_strdup(version);
+    j->image = tt_strdup(image);
+    return bk_job_start(j);
+}
+
 static void kube_reconnect(tui_backend *b)
 {
     atomic_fetch_add(&bk_impl(b)->retry_now, 1);
@@ -354,6 +376,8 @@ static const tui_backend_ops kube_ops = {
     .load_context_fleet = kube_load_context_fleet,
     .plan_files = kube_plan_files,
     .apply_files = kube_apply_files,
+    .promote_plan = kube_promote_plan,
+    .promote = kube_promote,
     .destroy = kube_destroy,
     .dispose = kube_dispose,
 };

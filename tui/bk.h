@@ -39,6 +39,7 @@ typedef enum job_kind {
     JOB_LOAD_MODEL, JOB_LOGS, JOB_RENDER, JOB_DIFF, JOB_DRY_RUN, JOB_APPLY, JOB_DELETE,
     JOB_ROLLBACK, JOB_PIN, JOB_CONTEXTS, JOB_SWITCH, JOB_CONTEXT_FLEET, JOB_TRAFFIC, JOB_IMAGE,
     JOB_FILES_PLAN, JOB_FILES_APPLY,
+    JOB_PROMOTE_PLAN, JOB_PROMOTE,
 } job_kind;
 
 typedef struct job {
@@ -53,6 +54,7 @@ typedef struct job {
     char *context;        /* its context name (for rules and the audit) */
     tui_release_req *rreq;
     char *model, *pod, *container, *version;
+    char *from, *to, *image; /* promotion: the contexts, the image the plan showed */
     unsigned services; /* rollback: TUI_SERVICE_* bits */
     char *dir, *env;   /* the deployment files' folder and env (NULL: picked) */
     char **names;      /* apply_files: the models */
@@ -171,9 +173,29 @@ void bk_audit_dry_run(job *j, kube_client *c, const char *action, const char *en
 
 /* Validated, keys read, rendered. 0 or -1 with err naming the field. */
 int bk_release_from_req(kb *k, const tui_release_req *q, ops_release *r, tt_error *err);
+/* The rest once r's parameters are set: the settings, the rules, a tag to
+ * its digest (when resolve), the key file, the render. 0 or -1 with err. */
+int bk_release_finish(kb *k, ops_release *r, bool resolve, tt_error *err);
 /* The plan's first refusal in the dashboard's words, or NULL; caller frees. */
 char *bk_refusal_of(const ops_plan *p);
 ops_target bk_target_of(job *j, kube_client *c);
+
+/* ---- bk_job_contexts.c ---------------------------------------------------------- */
+
+/* The rest config of a context of the kubeconfig, or NULL with err. */
+kube_rest_config *bk_context_config(kb *k, const char *context, tt_error *err);
+
+/* ---- bk_job_apply.c ------------------------------------------------------------ */
+
+/* Builds the release into r (initialised); 0 or -1 with err (TT_EREFUSED
+ * audits as refused). */
+typedef int (*bk_apply_prepare)(job *j, ops_release *r, void *ud, tt_error *err);
+/* What apply does, for any release on the job's context: the read-only
+ * rules, prepare, the plan (safety rules, server dry run), the objects in
+ * order with read-back, the rollout followed; each step as PROGRESS,
+ * audited as action, then DONE. */
+void bk_apply_run(job *j, const char *action, const char *env, const char *model,
+                  const char *version, bk_apply_prepare prepare, void *ud);
 
 /* ---- the jobs, one per bk_job_*.c ------------------------------------------------- */
 
@@ -193,5 +215,7 @@ void bk_run_traffic(job *j);
 void bk_run_image(job *j);
 void bk_run_files_plan(job *j);
 void bk_run_files_apply(job *j);
+void bk_run_promote_plan(job *j);
+void bk_run_promote(job *j);
 
 #endif

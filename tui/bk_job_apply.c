@@ -1,5 +1,6 @@
 /* Job: apply a release (safety plan, objects in order) and follow its
- * rollout, step by step, audited. */
+ * rollout, step by step, audited; the same steps for a promotion
+ * (bk_apply_run). */
 #include <string.h>
 
 #include "bk.h"
@@ -42,9 +43,9 @@ static void rollout_changed(size_t i, const health_revision *rev, const json_t *
     free(msg);
 }
 
-void bk_run_apply(job *j)
+void bk_apply_run(job *j, const char *action, const char *env, const char *model,
+                  const char *version, bk_apply_prepare prepare, void *ud)
 {
-    const tui_release_req *q = j->rreq;
     tt_error err;
     tt_error_clear(&err);
     ops_release r;
@@ -56,13 +57,16 @@ void bk_run_apply(job *j)
     audit_result result = AUDIT_FAILED;
     char *message = NULL;
     ops_release_init(&r);
-    if (bk_check_writable(j, q->env, q->model, &err) < 0) {
+    if (bk_check_writable(j, env, model, &err) < 0) {
         result = AUDIT_REFUSED;
         goto out;
     }
     ops_release_clear(&r);
-    if (bk_release_from_req(j->kb, q, &r, &err) < 0)
+    if (prepare(j, &r, ud, &err) < 0) {
+        if (err.code == TT_EREFUSED)
+            result = AUDIT_REFUSED;
         goto out;
+    }
     n_objects = json_array_size(r.objects);
     objects = tt_calloc(n_objects ? n_objects : 1, sizeof(char *));
     for (size_t i = 0; i < n_objects; i++)
@@ -89,7 +93,7 @@ void bk_run_apply(job *j)
     }
     if (p.nothing_to_do) {
         message = tt_asprintf("nothing to do: %s version %s is already released with this template "
-                              "and every object is unchanged", q->model, q->version);
+                              "and every object is unchanged", model, version);
         bk_job_progress(j, "plan (safety rules, server dry run)", TUI_STEP_OK, message);
         result = AUDIT_OK;
         goto out;
@@ -128,7 +132,7 @@ void bk_run_apply(job *j)
     char *summary = NULL;
     rollout_ud u = {j, revisions};
     ops_rollout_callbacks cb = {.changed = rollout_changed, .ud = &u};
-    int w = n ? ops_wait_rollout(&t, q->model, services, revisions, n, BK_ROLLOUT_TIMEOUT_MS,
+    int w = n ? ops_wait_rollout(&t, model, services, revisions, n, BK_ROLLOUT_TIMEOUT_MS,
                                  &j->cancel, &cb, &summary)
               : 0;
     if (w == 0) {
@@ -139,7 +143,7 @@ void bk_run_apply(job *j)
     }
     free(summary);
 out:
-    bk_audit(j, c, "apply", q->env, q->model, q->version, objects, n_objects, result,
+    bk_audit(j, c, action, env, model, version, objects, n_objects, result,
           result == AUDIT_OK ? message : err.message, &r);
     if (result == AUDIT_OK && !err.code)
         bk_job_done(j, NULL);
@@ -155,4 +159,16 @@ out:
     ops_plan_clear(&p);
     ops_release_clear(&r);
     kube_client_free(c);
+}
+
+static int prepare_from_req(job *j, ops_release *r, void *ud, tt_error *err)
+{
+    (void)ud;
+    return bk_release_from_req(j->kb, j->rreq, r, err);
+}
+
+void bk_run_apply(job *j)
+{
+    const tui_release_req *q = j->rreq;
+    bk_apply_run(j, "apply", q->env, q->model, q->version, prepare_from_req, NULL);
 }

@@ -68,17 +68,16 @@ static void fleet_free_payload(void *p)
     fleet_free(p);
 }
 
-/* The rest config of context (j->model holds its name), or NULL with err. */
-static kube_rest_config *context_config(job *j, tt_error *err)
+kube_rest_config *bk_context_config(kb *k, const char *context, tt_error *err)
 {
-    kube_config *cfg = kube_config_load(j->kb->kubeconfig, err);
+    kube_config *cfg = kube_config_load(k->kubeconfig, err);
     if (!cfg)
         return NULL;
     kube_rest_config *rc = NULL;
-    if (!kube_config_find_context(cfg, j->model))
-        tt_error_set(err, TT_EINVAL, "no context '%s' in the kubeconfig", j->model);
+    if (!kube_config_find_context(cfg, context))
+        tt_error_set(err, TT_EINVAL, "no context '%s' in the kubeconfig", context);
     else
-        rc = kube_rest_config_resolve(cfg, j->model, NULL, err);
+        rc = kube_rest_config_resolve(cfg, context, NULL, err);
     kube_config_free(cfg);
     return rc;
 }
@@ -87,7 +86,7 @@ void bk_run_context_fleet(job *j)
 {
     tt_error err;
     tt_error_clear(&err);
-    kube_rest_config *rc = context_config(j, &err);
+    kube_rest_config *rc = bk_context_config(j->kb, j->model, &err); /* model: the context */
     kube_client *c = rc ? bk_client_for(j->kb, rc, &j->cancel, &err) : NULL;
     fleet *f = NULL;
     if (c) {

@@ -44,6 +44,13 @@ int bk_release_from_req(kb *k, const tui_release_req *q, ops_release *r, tt_erro
         set_param(r->params, RELEASE_VALIDATE_MIN_SCALE, vmin);
         set_param(r->params, RELEASE_VALIDATE_MAX_SCALE, vmax);
     }
+    return bk_release_finish(k, r, true, err);
+}
+
+/* The settings, the rules, the tag to its digest (resolve), the key file,
+ * the render. */
+int bk_release_finish(kb *k, ops_release *r, bool resolve, tt_error *err)
+{
     config *defaults = k->cfg ? NULL : config_defaults();
     const config *cfg = k->cfg ? k->cfg : defaults;
     ops_release_apply_settings(r, cfg);
@@ -65,8 +72,8 @@ int bk_release_from_req(kb *k, const tui_release_req *q, ops_release *r, tt_erro
     /* A tag is released as the digest it points at now (as the CLI does
      * without --no-resolve): what is rendered, diffed and applied. */
     char *from = NULL, *to = NULL;
-    registry_client *rc = registry_client_new(NULL);
-    int resolved = ops_release_resolve_image(r, rc, &from, &to, err);
+    registry_client *rc = resolve ? registry_client_new(NULL) : NULL;
+    int resolved = resolve ? ops_release_resolve_image(r, rc, &from, &to, err) : 0;
     registry_client_free(rc);
     free(from);
     free(to);

@@ -71,6 +71,9 @@ void bk_job_free(job *j)
     for (size_t i = 0; i < j->n_names; i++)
         free(j->names[i]);
     free(j->names);
+    free(j->from);
+    free(j->to);
+    free(j->image);
     tui_log_lines_free(j->lines);
     free(j);
 }
@@ -117,6 +120,8 @@ static const struct {
     [JOB_IMAGE] = {bk_run_image, TUI_MSG_IMAGE},
     [JOB_FILES_PLAN] = {bk_run_files_plan, TUI_MSG_FILES_PLAN},
     [JOB_FILES_APPLY] = {bk_run_files_apply, TUI_MSG_DONE},
+    [JOB_PROMOTE_PLAN] = {bk_run_promote_plan, TUI_MSG_PROMOTE_PLAN},
+    [JOB_PROMOTE] = {bk_run_promote, TUI_MSG_DONE},
 };
 
 static void *job_main(void *arg)

@@ -105,7 +105,10 @@ const char *tui_view_name(unsigned view);
     X(CONTEXTS, "contexts", "c", "Switch Kubernetes context", TUI_VIEW_MODELS, 0)               \
     X(RECONNECT, "reconnect", "R",                                                               \
       "Reconnect now (side by side: load every context again; plan: plan again)",               \
-      TUI_VIEW_MODELS | TUI_VIEW_CROSS | TUI_VIEW_PLAN, 0)                                                                         \
+      TUI_VIEW_MODELS | TUI_VIEW_CROSS | TUI_VIEW_PLAN, 0)                                       \
+    X(PROMOTE, "promote", "P",                                                                   \
+      "Promote the selected model to the other context (diff, then confirmation)",               \
+      TUI_VIEW_CROSS, 1)                                                                         \
     X(LOGS, "logs", "l", "Show the logs of the selected pod", TUI_VIEW_REVISION, 0)             \
     X(FOLLOW, "follow", "f", "Toggle following new log lines", TUI_VIEW_LOGS, 0)                \
     X(CONTAINER, "container", "t", "Switch between app and queue-proxy logs", TUI_VIEW_LOGS, 0) \

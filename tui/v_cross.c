@@ -284,6 +284,43 @@ static void draw(tui_view *v, tui_app *app, WINDOW *w, int y, int x, int h, int 
     tui_list_draw(xv->list, w, cy, x, y + h - cy, width);
 }
 
+/* P: the selected model from the context ahead to the other (two
+ * contexts, both loaded, one ahead), else the user picks the way. */
+static void promote(cross_view *xv, tui_app *app)
+{
+    size_t r = xv->list ? tui_list_selected(xv->list) : (size_t)-1;
+    if (r >= xv->n_models) {
+        tui_app_message(app, TUI_STATUS_INFO, "Select a model to promote");
+        return;
+    }
+    if (xv->n < 2) {
+        tui_app_message(app, TUI_STATUS_ERROR, "Promotion needs two contexts side by side");
+        return;
+    }
+    fleet_cross_cell cells[CROSS_MAX];
+    cells_of(xv, r, cells);
+    const char *names[CROSS_MAX], *labels[CROSS_MAX];
+    bool has[CROSS_MAX], all_loaded = true;
+    for (size_t i = 0; i < xv->n; i++) {
+        names[i] = xv->ctx[i].name;
+        labels[i] = xv->ctx[i].label;
+        has[i] = cells[i].present;
+        all_loaded = all_loaded && xv->ctx[i].fleet;
+    }
+    int from = xv->n == 2 && all_loaded ? fleet_cross_ahead(&cells[0], &cells[1]) : -1;
+    tui_app_push(app, tui_view_promote_new(app, xv->models[r], names, labels, has, xv->n, from));
+}
+
+void tui_view_cross_reload(tui_view *v, tui_app *app)
+{
+    if (!v || v->ops->id != TUI_VIEW_CROSS)
+        return;
+    cross_view *xv = v->data;
+    for (size_t i = 0; i < xv->n; i++)
+        load(xv, &xv->ctx[i]);
+    tui_app_dirty(app);
+}
+
 static bool key(tui_view *v, tui_app *app, tui_key k, tui_action act)
 {
     (void)k;
@@ -294,6 +331,10 @@ static bool key(tui_view *v, tui_app *app, tui_key k, tui_action act)
         for (size_t i = 0; i < xv->n; i++)
             load(xv, &xv->ctx[i]);
         tui_app_message(app, TUI_STATUS_INFO, "Loading every context again");
+        return true;
+    }
+    if (act == TUI_ACT_PROMOTE) {
+        promote(xv, app);
         return true;
     }
     if (act == TUI_ACT_OPEN) {
@@ -405,7 +446,7 @@ static void close_view(tui_view *v, tui_app *app)
 
 static const tui_view_ops ops = {
     .id = TUI_VIEW_CROSS,
-    .hints = "{reconnect} reload  {filter} filter  {wrap} wrap  {back} back",
+    .hints = "{promote} promote  {reconnect} reload  {filter} filter  {wrap} wrap  {back} back",
     .title = title,
     .draw = draw,
     .key = key,

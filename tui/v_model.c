@@ -168,6 +168,9 @@ static int draw_service_line(WINDOW *w, int y, int x, int width, const fleet_mod
     cx += tui_draw_textf(w, y, cx, width - cx, TUI_ROLE_NORMAL, " latest ready %s  traffic %s",
                          sv->latest_ready ? sv->latest_ready : "-",
                          tui_fmt_traffic(sv, traffic, sizeof(traffic)));
+    if (sv->rollout_duration) /* Knative moves traffic to a new revision over this time */
+        cx += tui_draw_textf(w, y, cx, width - cx, TUI_ROLE_NORMAL, "  rollout-duration %s",
+                             sv->rollout_duration);
     if (sv->reason && sv->ready != FLEET_COND_TRUE) {
         tui_role role2 = sv->ready == FLEET_COND_FALSE ? TUI_ROLE_STATUS_FAIL : TUI_ROLE_STATUS_PENDING;
         char *text = tt_asprintf("%s: %s", sv->reason, sv->message ? sv->message : "");

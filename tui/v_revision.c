@@ -110,6 +110,19 @@ static void draw(tui_view *v, tui_app *app, WINDOW *w, int y, int x, int h, int 
         tui_draw_fill(w, cy, x, width, TUI_ROLE_NORMAL);
         tui_draw_textf(w, cy++, x + 1, width - 1, TUI_ROLE_NORMAL, "Runs    %s", fr->image_digest);
     }
+    /* the service's serving.knative.dev/rollout-duration */
+    const fleet_model *fm = fleet_find(tui_app_fleet(app), rv->model);
+    const fleet_service *fs = !fm                                               ? NULL
+                              : fleet_service_revision(&fm->stream, rv->revision) ? &fm->stream
+                              : fleet_service_revision(&fm->validate, rv->revision) ? &fm->validate
+                                                                                   : NULL;
+    if (fs && fs->rollout_duration) {
+        tui_draw_fill(w, cy, x, width, TUI_ROLE_NORMAL);
+        tui_draw_textf(w, cy++, x + 1, width - 1, TUI_ROLE_NORMAL,
+                       "Rollout %s (serving.knative.dev/rollout-duration: Knative moves traffic "
+                       "to a new revision over that time)",
+                       fs->rollout_duration);
+    }
     const tui_revision_detail *d = tui_model_details_revision(rv->details, rv->revision);
     if (!rv->details) {
         tui_draw_text(w, cy++, x + 2, width - 2, TUI_ROLE_DIM,

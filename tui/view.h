@@ -86,6 +86,16 @@ tui_view *tui_view_traffic_confirm_new(tui_app *app, const char *model, const ch
 /* Models across contexts side by side; n == 0: every context of the
  * kubeconfig. */
 tui_view *tui_view_cross_new(tui_app *app, const char *const *contexts, size_t n);
+/* Loads every context of a side-by-side view again now (no-op for another
+ * view). */
+void tui_view_cross_reload(tui_view *v, tui_app *app);
+/* Promotes model between the n contexts (names, labels: their
+ * environments); from (0 or 1, n == 2) is the side ahead, else -1: the
+ * user picks from the pairs whose source has_model. Then the plan, its
+ * diff and summary, a confirmation, the steps. */
+tui_view *tui_view_promote_new(tui_app *app, const char *model, const char *const *names,
+                               const char *const *labels, const bool *has_model, size_t n,
+                               int from);
 /* The whole text of a revision's condition, or of a model's event. */
 tui_view *tui_view_condition_new(tui_app *app, const char *revision, const tui_condition *c);
 tui_view *tui_view_event_new(tui_app *app, const char *model, const tui_event *e);

@@ -308,6 +308,55 @@ static void test_contradictory_flags(void **state)
     cli_opts_clear(&o);
 }
 
+static void test_canary_and_step(void **state)
+{
+    (void)state;
+    cli_opts o;
+    tt_error err;
+    assert_int_equal(PARSE(&o, &err, "apply"), 0);
+    assert_null(o.canary);
+    assert_int_equal(o.step_ms, CLI_DEFAULT_STEP_MS);
+    assert_false(o.step_set);
+    cli_opts_clear(&o);
+    assert_int_equal(PARSE(&o, &err, "apply", "--canary", "10,50,100", "--step=90s"), 0);
+    assert_string_equal(o.canary, "10,50,100");
+    assert_int_equal(o.step_ms, 90000);
+    assert_true(o.step_set);
+    cli_opts_clear(&o);
+    /* the list itself is the apply's to check: any text is kept */
+    assert_int_equal(PARSE(&o, &err, "apply", "--canary=x"), 0);
+    assert_string_equal(o.canary, "x");
+    cli_opts_clear(&o);
+    /* --step follows the duration rules */
+    expect_error(PARSE(&o, &err, "apply", "--canary", "100", "--step", "0s"), &err, "--step");
+    cli_opts_clear(&o);
+    expect_error(PARSE(&o, &err, "apply", "--canary", "100", "--step", "soon"), &err, "--step");
+    cli_opts_clear(&o);
+    /* each rule on its own */
+    expect_error(PARSE(&o, &err, "apply", "--step", "1m"), &err,
+                 "--step: the hold of each step of a gradual rollout goes with --canary");
+    cli_opts_clear(&o);
+    expect_error(PARSE(&o, &err, "apply", "--canary", "100", "--dry-run=server"), &err,
+                 "--canary: a dry run moves no traffic");
+    cli_opts_clear(&o);
+    expect_error(PARSE(&o, &err, "apply", "-f", "deployments", "--canary", "10,100"), &err,
+                 "--canary: not with -f");
+    cli_opts_clear(&o);
+    assert_int_equal(PARSE(&o, &err, "apply", "-f", "deployments"), 0); /* -f alone is fine */
+    cli_opts_clear(&o);
+    assert_int_equal(PARSE(&o, &err, "apply", "--canary", "100", "--dry-run=none"), 0);
+    cli_opts_clear(&o);
+    expect_error(PARSE(&o, &err, "diff", "--canary", "100"), &err,
+                 "--canary is not a flag of 'ttstui diff'");
+    cli_opts_clear(&o);
+    expect_error(PARSE(&o, &err, "promote", "m", "--canary", "100"), &err,
+                 "--canary is not a flag of 'ttstui promote'");
+    cli_opts_clear(&o);
+    expect_error(PARSE(&o, &err, "traffic", "m", "1=100", "--step", "1m"), &err,
+                 "--step is not a flag of 'ttstui traffic'");
+    cli_opts_clear(&o);
+}
+
 static void test_help_and_version(void **state)
 {
     (void)state;
@@ -414,6 +463,7 @@ int main(void)
         cmocka_unit_test(test_rollback_needs_a_service_and_one_target),
         cmocka_unit_test(test_model_arguments),
         cmocka_unit_test(test_contradictory_flags),
+        cmocka_unit_test(test_canary_and_step),
         cmocka_unit_test(test_help_and_version),
         cmocka_unit_test(test_flags_for_parameters),
         cmocka_unit_test(test_status_across_contexts),

@@ -579,6 +579,66 @@ static void identical_reapply_does_not_bump_generation(void **state)
     json_decref(rev);
 }
 
+/* serving.knative.dev/rollout-duration: read from the Service's own
+ * metadata only (not the template's, not a key that only resembles it);
+ * a change of it alone is a change; JSON rolloutDuration per service. */
+static void set_annotation(json_t *meta, const char *key, const char *value)
+{
+    if (!json_object_get(meta, "annotations"))
+        json_object_set_new(meta, "annotations", json_object());
+    json_object_set_new(json_object_get(meta, "annotations"), key, json_string(value));
+}
+
+static void rollout_duration_from_service_metadata(void **state)
+{
+    fleet *f = *state;
+    for (size_t i = 0; i < fleet_model_count(f); i++) {
+        assert_null(fleet_model_at(f, i)->stream.rollout_duration);
+        assert_null(fleet_model_at(f, i)->validate.rollout_duration);
+    }
+    json_t *svc = fixture_item("fleet-ksvc-list.json", "v3", "stream");
+    json_t *md = json_object_get(svc, "metadata");
+    json_t *tmeta = json_object_get(json_object_get(json_object_get(svc, "spec"), "template"),
+                                    "metadata");
+    /* the template's annotation and look-alike keys are not it */
+    set_annotation(tmeta, "serving.knative.dev/rollout-duration", "120s");
+    set_annotation(md, "serving.knative.dev/rollout-duration-max", "60s");
+    set_annotation(md, "rollout-duration", "61s");
+    set_annotation(md, "serving.knative.dev/rollout-duratio", "62s");
+    fleet_apply(f, FLEET_KIND_SERVICE, svc, false);
+    assert_null(fleet_find(f, "v3")->stream.rollout_duration);
+
+    uint64_t gen = fleet_generation(f);
+    set_annotation(md, "serving.knative.dev/rollout-duration", "380s");
+    fleet_apply(f, FLEET_KIND_SERVICE, svc, false);
+    assert_true(fleet_generation(f) > gen);
+    assert_string_equal(fleet_find(f, "v3")->stream.rollout_duration, "380s");
+    assert_null(fleet_find(f, "v3")->validate.rollout_duration);
+    assert_null(fleet_find(f, "beta")->stream.rollout_duration);
+
+    json_t *arr = fleet_status_json(f, "v3");
+    json_t *services = json_object_get(json_array_get(arr, 0), "services");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(services, "stream"),
+                                                          "rolloutDuration")),
+                        "380s");
+    assert_true(json_is_null(json_object_get(json_object_get(services, "validate"),
+                                             "rolloutDuration")));
+    json_decref(arr);
+
+    /* a changed value, then the annotation removed */
+    gen = fleet_generation(f);
+    set_annotation(md, "serving.knative.dev/rollout-duration", "381s");
+    fleet_apply(f, FLEET_KIND_SERVICE, svc, false);
+    assert_true(fleet_generation(f) > gen);
+    assert_string_equal(fleet_find(f, "v3")->stream.rollout_duration, "381s");
+    gen = fleet_generation(f);
+    json_object_del(json_object_get(md, "annotations"), "serving.knative.dev/rollout-duration");
+    fleet_apply(f, FLEET_KIND_SERVICE, svc, false);
+    assert_true(fleet_generation(f) > gen);
+    assert_null(fleet_find(f, "v3")->stream.rollout_duration);
+    json_decref(svc);
+}
+
 static void status_json_follows_schema(void **state)
 {
     json_t *all = fleet_status_json(*state, NULL);
@@ -751,6 +811,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(deleting_service_keeps_revisions_until_they_go, setup, teardown),
         cmocka_unit_test_setup_teardown(delete_without_timestamp_still_finds_revision, setup, teardown),
         cmocka_unit_test_setup_teardown(identical_reapply_does_not_bump_generation, setup, teardown),
+        cmocka_unit_test_setup_teardown(rollout_duration_from_service_metadata, setup, teardown),
         cmocka_unit_test_setup_teardown(status_json_follows_schema, setup, teardown),
         cmocka_unit_test_setup_teardown(status_json_is_deterministic, setup, teardown),
         cmocka_unit_test(rfc3339_parses_and_formats),

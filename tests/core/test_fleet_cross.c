@@ -122,6 +122,35 @@ static void test_three_contexts_compare_neighbours(void **state)
                  "sha256:3af2c7a3a888…, dr sha256:3af2c7a3a888…)");
 }
 
+/* The side a promotion goes from: the one ahead, each rule on its own. */
+static void test_promotion_goes_from_the_side_ahead(void **state)
+{
+    (void)state;
+    fleet_cross_cell four = ready_cell("4", IMG_D1, D1), three = ready_cell("3", IMG_D1, D1);
+    assert_int_equal(fleet_cross_ahead(&four, &three), 0);
+    assert_int_equal(fleet_cross_ahead(&three, &four), 1);
+    /* numbers, not strings: 10 is ahead of 9 */
+    fleet_cross_cell ten = ready_cell("10", IMG_D1, D1), nine = ready_cell("9", IMG_D1, D1);
+    assert_int_equal(fleet_cross_ahead(&nine, &ten), 1);
+    /* the same version (even with other digests): nobody is ahead */
+    fleet_cross_cell three_d2 = ready_cell("3", IMG_D2, D2);
+    assert_int_equal(fleet_cross_ahead(&three, &three_d2), -1);
+    /* a version that is not a number on either side */
+    fleet_cross_cell beta = ready_cell("beta", IMG_D1, D1);
+    assert_int_equal(fleet_cross_ahead(&beta, &three), -1);
+    assert_int_equal(fleet_cross_ahead(&three, &beta), -1);
+    /* missing on one side: the side that serves it */
+    fleet_cross_cell missing = {.ready = "-"};
+    assert_int_equal(fleet_cross_ahead(&three, &missing), 0);
+    assert_int_equal(fleet_cross_ahead(&missing, &three), 1);
+    assert_int_equal(fleet_cross_ahead(&missing, &missing), -1);
+    /* present but serving nothing yet: not ahead of anything */
+    fleet_cross_cell pending = {.present = true, .ready = "Pending"};
+    assert_int_equal(fleet_cross_ahead(&pending, &missing), -1);
+    assert_int_equal(fleet_cross_ahead(&missing, &pending), -1);
+    assert_int_equal(fleet_cross_ahead(&pending, &three), -1);
+}
+
 static void apply_list(fleet *f, fleet_kind kind, const char *fixture)
 {
     json_t *list = load_fixture(fixture);
@@ -202,6 +231,7 @@ int main(void)
         cmocka_unit_test(test_readiness_differs),
         cmocka_unit_test(test_nothing_served_yet),
         cmocka_unit_test(test_three_contexts_compare_neighbours),
+        cmocka_unit_test(test_promotion_goes_from_the_side_ahead),
         cmocka_unit_test(test_cell_of_a_model),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -35,6 +35,41 @@ assert_eq "$(jq -r '.[] | select(.model=="synthesia") | .ready' "$TT_TMP/status.
 assert_eq "$(jq -r '.[] | select(.model=="synthesia") | .services.stream.latestReadyRevision' "$TT_TMP/status.json")" \
     "stream-8" "synthesia stream latest ready"
 
+# serving.knative.dev/rollout-duration: nowhere while no Service sets it;
+# set on one service of one model, only that row and service show it
+# (NOTES, rolloutDuration); from the cluster, so cleaned for the terminal.
+assert_eq "$(jq '[.[].services[] | select(.rolloutDuration != null)] | length' "$TT_TMP/status.json")" \
+    "0" "rolloutDuration null everywhere"
+run_tt status
+assert_not_contains "$OUT" "rollout-duration" "no rollout-duration in NOTES"
+kc annotate ksvc stream -n synthesia serving.knative.dev/rollout-duration=380s >/dev/null ||
+    fail "kubectl annotate"
+run_tt status
+assert_rc 0 "status with a rollout-duration"
+assert_contains "$(grep '^synthesia ' <<<"$OUT")" "stream rollout-duration 380s" "rollout-duration in NOTES"
+assert_eq "$(grep -c 'rollout-duration' <<<"$OUT")" "1" "only the annotated model's row"
+assert_not_contains "$OUT" "validate rollout-duration" "validate has none"
+run_tt status -o json
+assert_eq "$(jq -r '.[] | select(.model=="synthesia") | .services.stream.rolloutDuration' <<<"$OUT")" \
+    "380s" "rolloutDuration"
+assert_eq "$(jq -r '.[] | select(.model=="synthesia") | .services.validate.rolloutDuration' <<<"$OUT")" \
+    "null" "validate rolloutDuration"
+assert_eq "$(jq '[.[].services[] | select(.rolloutDuration != null)] | length' <<<"$OUT")" \
+    "1" "one service has a rolloutDuration"
+kc patch ksvc validate -n synthesia --type merge \
+    -p '{"metadata":{"annotations":{"serving.knative.dev/rollout-duration":"9s\u001b]0;owned\u0007\nEVIL"}}}' \
+    >/dev/null || fail "kubectl patch"
+run_tt status synthesia
+assert_rc 0 "status with a hostile rollout-duration"
+assert_contains "$OUT" "validate rollout-duration 9s?]0;owned??EVIL" "hostile value cleaned, on one line"
+assert_eq "$(wc -l <<<"$OUT")" "2" "header and one row"
+N_CHECKS=$((N_CHECKS + 1))
+! grep -q $'\e' <<<"$OUT" || fail "escape reached the terminal"
+kc annotate ksvc stream validate -n synthesia serving.knative.dev/rollout-duration- >/dev/null ||
+    fail "kubectl annotate (remove)"
+run_tt status
+assert_not_contains "$OUT" "rollout-duration" "removed annotation, nothing shown"
+
 # One model; global flags after the subcommand work too.
 run_bare status synthesia --kubeconfig "$KC" -o json
 assert_rc 0 "status MODEL"

@@ -2,7 +2,9 @@
  * kube_list_items (k8s/kube_client.h): a List decoded one item at a time,
  * against a small scripted server in this process (libmicrohttpd): items
  * in order across pages, any layout and key order of the List, stopping
- * early, lists that are not Lists, and the list's resourceVersion.
+ * early, lists that are not Lists, and the list's resourceVersion; a
+ * continue token that expired (410: the list restarts) or is refused
+ * (400), cut-off later pages.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,6 +22,8 @@
 static struct MHD_Daemon *g_daemon;
 static unsigned g_port;
 static atomic_int g_requests;
+static atomic_int g_expire; /* continuations of "expire" still answered 410 */
+static atomic_int g_firsts; /* first pages of "expire" served */
 
 static enum MHD_Result reply(struct MHD_Connection *conn, unsigned code, const char *body)
 {
@@ -54,6 +58,41 @@ static enum MHD_Result paged(struct MHD_Connection *conn)
                             "\"message\":\"The provided continue parameter is too old\"}");
 }
 
+#define LIST_HEAD(rv, more) \
+    "{\"kind\":\"ConfigMapList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"" rv \
+    "\"" more "},\"items\":["
+#define ITEM(n) "{\"metadata\":{\"name\":\"" n "\"}}"
+
+/* Three pages: a,b | c,d | e */
+static enum MHD_Result three(struct MHD_Connection *conn)
+{
+    const char *cont = arg(conn, "continue");
+    if (!cont)
+        return reply(conn, 200, LIST_HEAD("5", ",\"continue\":\"p2\"") ITEM("a") "," ITEM("b") "]}");
+    if (strcmp(cont, "p2") == 0)
+        return reply(conn, 200, LIST_HEAD("5", ",\"continue\":\"p3\"") ITEM("c") "," ITEM("d") "]}");
+    if (strcmp(cont, "p3") == 0)
+        return reply(conn, 200, LIST_HEAD("5", "") ITEM("e") "]}");
+    return reply(conn, 400, "{\"kind\":\"Status\",\"reason\":\"BadRequest\",\"code\":400,"
+                            "\"message\":\"continue key is not valid: illegal base64 data\"}");
+}
+
+/* Two pages a,b | c; the continuation answers 410 Expired while g_expire
+ * is above 0 (counting down), and each first page has a newer version. */
+static enum MHD_Result expire(struct MHD_Connection *conn)
+{
+    const char *cont = arg(conn, "continue");
+    if (!cont) {
+        int n = atomic_fetch_add(&g_firsts, 1);
+        return reply(conn, 200, n == 0 ? LIST_HEAD("20", ",\"continue\":\"e2\"") ITEM("a") "," ITEM("b") "]}"
+                                       : LIST_HEAD("21", ",\"continue\":\"e2\"") ITEM("a") "," ITEM("b") "]}");
+    }
+    if (atomic_fetch_sub(&g_expire, 1) > 0)
+        return reply(conn, 410, "{\"kind\":\"Status\",\"reason\":\"Expired\",\"code\":410,"
+                                "\"message\":\"The provided continue parameter is too old\"}");
+    return reply(conn, 200, LIST_HEAD("20", "") ITEM("c") "]}");
+}
+
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
                               const char *method, const char *version, const char *upload,
                               size_t *upload_size, void **ptr)
@@ -65,6 +104,31 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     atomic_fetch_add(&g_requests, 1);
     if (strcmp(url, NS_PATH("n")) == 0)
         return paged(conn);
+    if (strcmp(url, NS_PATH("three")) == 0)
+        return three(conn);
+    if (strcmp(url, NS_PATH("expire")) == 0)
+        return expire(conn);
+    if (strcmp(url, NS_PATH("first410")) == 0)
+        return reply(conn, 410, "{\"kind\":\"Status\",\"reason\":\"Expired\",\"code\":410,"
+                                "\"message\":\"too old resource version: 1 (9)\"}");
+    if (strcmp(url, NS_PATH("badtoken")) == 0) /* the server refuses its own token */
+        return arg(conn, "continue")
+                   ? reply(conn, 400, "{\"kind\":\"Status\",\"reason\":\"BadRequest\",\"code\":"
+                                      "400,\"message\":\"continue key is not valid\"}")
+                   : reply(conn, 200, LIST_HEAD("3", ",\"continue\":\"%%%\"") ITEM("a") "]}");
+    if (strcmp(url, NS_PATH("cutnext")) == 0) /* the second page is cut off */
+        return arg(conn, "continue")
+                   ? reply(conn, 200, LIST_HEAD("3", "") ITEM("b") "," ITEM("c") ",{\"meta")
+                   : reply(conn, 200, LIST_HEAD("3", ",\"continue\":\"x\"") ITEM("a") "]}");
+    if (strcmp(url, NS_PATH("late")) == 0) /* metadata after the items: pages one by one */
+        return arg(conn, "continue")
+                   ? reply(conn, 200, "{\"items\":[" ITEM("c") "],\"metadata\":{}}")
+                   : reply(conn, 200, "{\"items\":[" ITEM("a") "," ITEM("b")
+                                      "],\"metadata\":{\"continue\":\"l2\",\"resourceVersion\":\"4\"}}");
+    if (strcmp(url, NS_PATH("oddcont")) == 0) /* a continue that is not a string ends the list */
+        return arg(conn, "continue")
+                   ? reply(conn, 500, "{\"kind\":\"Status\",\"code\":500,\"message\":\"asked\"}")
+                   : reply(conn, 200, LIST_HEAD("3", ",\"continue\":{\"a\":[1]}") ITEM("a") "]}");
     if (strcmp(url, NS_PATH("pretty")) == 0) /* items first, metadata last, escaped key */
         return reply(conn, 200,
                      "\n{\n  \"it\\u0065ms\" : [\n    { \"metadata\" : { \"name\" : \"x\" } } ,\n"
@@ -87,6 +151,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 static int setup(void **state)
 {
     atomic_store(&g_requests, 0);
+    atomic_store(&g_expire, 0);
+    atomic_store(&g_firsts, 0);
     g_daemon = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
                                     MHD_USE_ERROR_LOG,
                                 0, NULL, NULL, handle, NULL, MHD_OPTION_END);
@@ -167,6 +233,119 @@ static void the_callback_stops_the_list(void **state)
     names n = {.stop_after = 1};
     tt_error err;
     assert_int_equal(list(*state, "n", &n, &err), 1);
+    assert_string_equal(n.text, "a");
+    assert_int_equal(atomic_load(&g_requests), 1);
+}
+
+static void pages_follow_their_tokens_and_stopping_asks_no_further(void **state)
+{
+    names all = {0};
+    tt_error err;
+    assert_int_equal(list(*state, "three", &all, &err), 0);
+    assert_string_equal(all.text, "a,b,c,d,e");
+    assert_int_equal(atomic_load(&g_requests), 3);
+    atomic_store(&g_requests, 0);
+    names n = {.stop_after = 3};
+    assert_int_equal(list(*state, "three", &n, &err), 1);
+    assert_string_equal(n.text, "a,b,c");
+    assert_int_equal(atomic_load(&g_requests), 2); /* never the third page */
+}
+
+static void restarted(void *ud)
+{
+    names *n = ud;
+    size_t len = strlen(n->text);
+    snprintf(n->text + len, sizeof n->text - len, "%s|", len ? "," : "");
+}
+
+static int list_restarting(kube_client *c, const char *ns, names *n, char **rv, tt_error *err)
+{
+    kube_list_opts o = {.page_size = 2, .restart = restarted};
+    return kube_list_items_rv(c, &KUBE_GVR_CONFIGMAPS, ns, &o, collect, n, rv, err);
+}
+
+static void an_expired_continue_token_restarts_the_list(void **state)
+{
+    atomic_store(&g_expire, 1);
+    names n = {0};
+    tt_error err;
+    char *rv = NULL;
+    if (list_restarting(*state, "expire", &n, &rv, &err) != 0)
+        fail_msg("%s", err.message);
+    /* the restart is announced between the first attempt's items and the
+     * second's; the version is the second first page's */
+    assert_string_equal(n.text, "a,b,|,a,b,c");
+    assert_string_equal(rv, "21");
+    assert_int_equal(atomic_load(&g_requests), 4);
+    free(rv);
+}
+
+static void a_list_that_keeps_expiring_fails_after_three_restarts(void **state)
+{
+    atomic_store(&g_expire, 1000);
+    names n = {0};
+    tt_error err;
+    char *rv = (char *)"unset";
+    assert_int_equal(list_restarting(*state, "expire", &n, &rv, &err), -1);
+    assert_int_equal(err.code, 410);
+    assert_string_equal(err.reason, "Expired");
+    assert_null(rv);
+    assert_string_equal(n.text, "a,b,|,a,b,|,a,b,|,a,b");
+    assert_int_equal(atomic_load(&g_requests), 8);
+}
+
+static void a_410_on_the_first_page_is_not_restarted(void **state)
+{
+    names n = {0};
+    tt_error err;
+    assert_int_equal(list_restarting(*state, "first410", &n, NULL, &err), -1);
+    assert_int_equal(err.code, 410);
+    assert_int_equal(n.calls, 0);
+    assert_string_equal(n.text, "");
+    assert_int_equal(atomic_load(&g_requests), 1);
+}
+
+static void a_refused_continue_token_is_the_error_not_a_restart(void **state)
+{
+    names n = {0};
+    tt_error err;
+    assert_int_equal(list_restarting(*state, "badtoken", &n, NULL, &err), -1);
+    assert_int_equal(err.code, 400);
+    assert_string_equal(err.message + strlen(err.message) - strlen("continue key is not valid"),
+                        "continue key is not valid");
+    assert_string_equal(n.text, "a");
+    assert_int_equal(atomic_load(&g_requests), 2);
+}
+
+static void a_cut_off_second_page_fails_after_its_whole_items(void **state)
+{
+    names n = {0};
+    tt_error err;
+    assert_int_equal(list(*state, "cutnext", &n, &err), -1);
+    assert_int_equal(err.code, TT_EPROTO);
+    assert_true(tt_str_has_prefix(err.message, "the server's list of configmaps is not a JSON List"));
+    assert_string_equal(n.text, "a,b,c");
+}
+
+static void metadata_after_the_items_still_follows_the_token(void **state)
+{
+    names n = {0};
+    tt_error err;
+    char *rv = NULL;
+    kube_list_opts o = {.page_size = 2};
+    if (kube_list_items_rv(*state, &KUBE_GVR_CONFIGMAPS, "late", &o, collect, &n, &rv, &err) != 0)
+        fail_msg("%s", err.message);
+    assert_string_equal(n.text, "a,b,c");
+    assert_string_equal(rv, "4");
+    assert_int_equal(atomic_load(&g_requests), 2);
+    free(rv);
+}
+
+static void a_continue_that_is_not_a_string_ends_the_list(void **state)
+{
+    names n = {0};
+    tt_error err;
+    assert_int_equal(list(*state, "oddcont", &n, &err), 0);
     assert_string_equal(n.text, "a");
     assert_int_equal(atomic_load(&g_requests), 1);
 }
@@ -254,6 +433,14 @@ int main(void)
         T(layout_and_key_order_of_the_list_do_not_matter),
         T(an_empty_list_calls_nothing),
         T(the_callback_stops_the_list),
+        T(pages_follow_their_tokens_and_stopping_asks_no_further),
+        T(an_expired_continue_token_restarts_the_list),
+        T(a_list_that_keeps_expiring_fails_after_three_restarts),
+        T(a_410_on_the_first_page_is_not_restarted),
+        T(a_refused_continue_token_is_the_error_not_a_restart),
+        T(a_cut_off_second_page_fails_after_its_whole_items),
+        T(metadata_after_the_items_still_follows_the_token),
+        T(a_continue_that_is_not_a_string_ends_the_list),
         T(a_list_without_an_items_array_is_a_protocol_error),
         T(a_cut_off_list_is_a_protocol_error_after_its_whole_items),
         T(text_after_the_list_is_a_protocol_error),

@@ -143,3 +143,50 @@ KEYS
 expect_line cond-detail "^ *Condition: +ContainerHealthy"
 expect_line cond-detail "^ *Reason: +ProbeSlow"
 expect cond-detail "END-OF-REASON"
+
+# serving.knative.dev/rollout-duration (the Service's annotation): shown on
+# the line of the service that sets it and in its revisions' view, nowhere
+# else; cleaned for the terminal (it comes from the cluster).
+jq '(.objects[] | select(.kind == "Service" and .metadata.namespace == "v3" and .metadata.name == "stream")
+     | .metadata.annotations["serving.knative.dev/rollout-duration"]) = "380s\u001b[31m"' \
+  "$data/fleet-basic.json" >"$out/rollout.json"
+run_script rollout "$out/rollout.json" 160x30 <<'KEYS'
+:wait-for "lincoln"
+/v3<Enter>
+<Enter>
+:wait-for "stream-2"
+KEYS
+expect_line rollout '^ stream +✓ Ready +latest ready stream-2 .* rollout-duration 380s\?\[31m'
+expect_line rollout '^ validate '
+expect_not rollout "validate .*rollout-duration"
+[ "$(grep -c 'rollout-duration' "$out/rollout.screen")" -eq 1 ] ||
+  { echo "FAIL: rollout-duration shown on more than the stream line" >&2; screen rollout >&2; exit 1; }
+run_script rollout-rev "$out/rollout.json" 160x30 <<'KEYS'
+:wait-for "lincoln"
+/v3<Enter>
+<Enter>
+:wait-for "stream-2"
+<Enter>
+:wait-for "CONDITION"
+KEYS
+expect rollout-rev "Revision stream-2"
+expect rollout-rev "Rollout 380s?[31m (serving.knative.dev/rollout-duration"
+# a revision of the other service, and a model without it, show nothing
+run_script rollout-none "$out/rollout.json" 160x30 <<'KEYS'
+:wait-for "lincoln"
+/five9<Enter>
+<Enter>
+:wait-for "Recent events"
+KEYS
+expect_not rollout-none "rollout-duration"
+run_script rollout-validate "$out/rollout.json" 160x30 <<'KEYS'
+:wait-for "lincoln"
+/v3<Enter>
+<Enter>
+:wait-for "validate-"
+/validate-<Enter>
+<Enter>
+:wait-for "CONDITION"
+KEYS
+expect rollout-validate "Revision validate-"
+expect_not rollout-validate "Rollout "
