@@ -144,8 +144,15 @@ bool tui_app_files_planning(const tui_app *app) { return app->files_req != 0; }
 void tui_app_files_refresh(tui_app *app)
 {
     tui_backend *b = app->backend;
-    if (!app->opts.deployments || !b || !b->ops->plan_files || app->files_req)
+    if (!app->opts.deployments || !b || app->files_req)
         return;
+    if (!b->ops->plan_files) {
+        free(app->files_error);
+        app->files_error = tt_asprintf("the %s backend cannot plan deployment files",
+                                       b->ops->name ? b->ops->name : "current");
+        app->files_due = 0;
+        return;
+    }
     app->files_due = 0;
     app->files_stale = false;
     app->files_started = tt_now_ms();
