@@ -516,10 +516,11 @@ static void ask_discard(form_view *fv, tui_app *app)
 
 /* ---- the model's deployment file (--deployments) -------------------------- */
 
-/* The file of the form's model and env: the plan's (when it is of that
- * env), else DIR/<env>/<model>.config.json.
+/* The file of the form's model: the plan's (to write: only when the plan
+ * is of the form's env, a file's env being its folder's name), else
+ * DIR/<env>/<model>.config.json.
  * NULL (after saying why) without a folder or a model. Caller frees. */
-static char *file_path(form_view *fv, tui_app *app)
+static char *file_path(form_view *fv, tui_app *app, bool for_write)
 {
     const char *dir = tui_app_files_dir(app);
     const char *model = tui_form_value(fv->form, "model");
@@ -536,7 +537,8 @@ static char *file_path(form_view *fv, tui_app *app)
     /* a file's env is its folder's name: the plan's file only for its env */
     const char *env = tui_form_value(fv->form, "env");
     const tui_files_plan *p = tui_app_files(app);
-    const tui_files_entry *e = p && tt_streq(p->env, env) ? tui_files_plan_find(p, model) : NULL;
+    const tui_files_entry *e =
+        p && (!for_write || tt_streq(p->env, env)) ? tui_files_plan_find(p, model) : NULL;
     if (e && e->file)
         return tt_strdup(e->file);
     return tt_asprintf("%s/%s/%s.config.json", dir, env, model);
@@ -544,7 +546,7 @@ static char *file_path(form_view *fv, tui_app *app)
 
 static void from_file(form_view *fv, tui_app *app)
 {
-    char *path = file_path(fv, app);
+    char *path = file_path(fv, app, false);
     if (!path)
         return;
     tt_error err;
@@ -613,7 +615,7 @@ static void save_file(form_view *fv, tui_app *app)
                         errors, errors == 1 ? "" : "s");
         return;
     }
-    char *path = file_path(fv, app);
+    char *path = file_path(fv, app, true);
     if (!path)
         return;
     tt_error err;

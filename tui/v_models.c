@@ -345,17 +345,24 @@ static bool key(tui_view *v, tui_app *app, tui_key k, tui_action act)
                                                                         : tui_list_sort_column(mv->list),
                           !tui_list_sort_reverse(mv->list));
         return true;
-    case TUI_ACT_DEPLOY:
-        tui_app_push(app, tui_view_form_new(app, name));
+    case TUI_ACT_DEPLOY: {
+        /* a file-only row: the form for that model (C-r fills it in from the file) */
+        const tui_files_entry *e = name ? NULL : file_only_row(mv, tui_list_selected(mv->list));
+        tui_app_push(app, tui_view_form_new(app, e ? e->model : name));
         return true;
+    }
     case TUI_ACT_DELETE:
-        if (name)
-            tui_app_push(app, tui_view_confirm_new(app, TUI_CONFIRM_DELETE, name, NULL, NULL));
+    case TUI_ACT_PIN: {
+        const tui_files_entry *e = name ? NULL : file_only_row(mv, tui_list_selected(mv->list));
+        if (e)
+            tui_app_message(app, TUI_STATUS_INFO, "%s has only a file, no namespace yet: nothing to %s",
+                            e->model, act == TUI_ACT_DELETE ? "delete" : "pin");
+        else if (name)
+            tui_app_push(app, tui_view_confirm_new(app, act == TUI_ACT_DELETE ? TUI_CONFIRM_DELETE
+                                                                             : TUI_CONFIRM_PIN,
+                                                   name, NULL, NULL));
         return true;
-    case TUI_ACT_PIN:
-        if (name)
-            tui_app_push(app, tui_view_confirm_new(app, TUI_CONFIRM_PIN, name, NULL, NULL));
-        return true;
+    }
     case TUI_ACT_CONTEXTS:
         tui_app_push(app, tui_view_contexts_new(app));
         return true;

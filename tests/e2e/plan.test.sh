@@ -129,5 +129,20 @@ keys Tab Enter
 wait_for "filter: usp"
 keys Escape # clears the filter
 wait_match '^fresh .* file only *$' 30
+# a file-only row: nothing to delete; d opens the form for it, C-r fills it
+filter_models fresh
+keys x
+wait_for "fresh has only a file, no namespace yet: nothing to delete"
+keys d
+wait_for "Deploy a release to demo"
+wait_match '^ +Model +fresh *$'
+keys C-r
+wait_for "Filled in from $D/prod/fresh.config.json (version 1)"
+wait_match '^ +Environment +< prod >' # from the file
+wait_match '^ +Image +a{40}' # the field shows the end of the digest
+keys Escape
+wait_for "Discard"
+keys Tab Enter
+wait_for "filter: fresh"
 quit_tui
 pass "deployment files: FILES column, :plan, details, apply of those that differ, refusal, bad file"
