@@ -8,6 +8,7 @@ c
 :expect "● current"
 <Down><Enter>
 :wait-for "ctx demo-prod"
+:wait-for "0 models"
 KEYS
 expect ctx "env  prod"
 expect ctx "0 models"
