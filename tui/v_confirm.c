@@ -11,14 +11,7 @@
 #include "ops.h"
 #include "v_common.h"
 #include "w_dialog.h"
-
-#define STEP_LINES 4 /* the most lines a step's message takes */
-
-typedef struct step {
-    char *object;
-    tui_step_state state;
-    char *message;
-} step;
+#include "w_steps.h"
 
 typedef struct confirm_view {
     tui_confirm_kind kind;
@@ -29,8 +22,7 @@ typedef struct confirm_view {
     tui_release_req *req;
     tui_dialog *dialog; /* NULL once confirmed */
     unsigned long op_req;
-    step *steps;
-    size_t n_steps;
+    tui_steps steps;
     bool pinned; /* `latest` is pinned to the model (delete warns) */
     unsigned services;       /* rollback, traffic: TUI_SERVICE_* bits */
     char *split;             /* traffic: "3=90 4=10" */
@@ -231,18 +223,6 @@ static void title(tui_view *v, char *buf, size_t size)
              cv->version ? cv->version : "");
 }
 
-static const char *state_text(tui_step_state s, tui_role *role)
-{
-    switch (s) {
-    case TUI_STEP_PENDING: *role = TUI_ROLE_DIM; return "waiting";
-    case TUI_STEP_RUNNING: *role = TUI_ROLE_STATUS_PENDING; return "running";
-    case TUI_STEP_OK: *role = TUI_ROLE_STATUS_OK; return "done";
-    case TUI_STEP_FAILED: *role = TUI_ROLE_STATUS_FAIL; return "FAILED";
-    }
-    *role = TUI_ROLE_NORMAL;
-    return "?";
-}
-
 static void draw(tui_view *v, tui_app *app, WINDOW *w, int y, int x, int h, int width)
 {
     confirm_view *cv = v->data;
@@ -261,44 +241,8 @@ static void draw(tui_view *v, tui_app *app, WINDOW *w, int y, int x, int h, int 
                    "%s %s%s%s on %s (%s)", verb(cv->kind), cv->model, cv->version ? "/" : "",
                    cv->version ? cv->version : "", cv->context ? cv->context : "-",
                    cv->env ? cv->env : "-");
-    int ry = y + 2;
-    for (size_t i = 0; i < cv->n_steps && ry < y + h - 2; i++, ry++) {
-        tui_role role;
-        const char *st = state_text(cv->steps[i].state, &role);
-        char sym[16];
-        snprintf(sym, sizeof(sym), "%s",
-                 cv->steps[i].state == TUI_STEP_OK       ? tui_sym_text(TUI_SYM_CHECK)
-                 : cv->steps[i].state == TUI_STEP_FAILED ? tui_sym_text(TUI_SYM_CROSS)
-                                                         : tui_sym_text(TUI_SYM_ELLIPSIS));
-        int cx = x + 2;
-        cx += tui_draw_textf(w, ry, cx, width - cx, role, "%s %-8s", sym, st);
-        cx += tui_draw_textf(w, ry, cx, width - cx, TUI_ROLE_NORMAL, " %-28s", cv->steps[i].object);
-        if (!cv->steps[i].message)
-            continue;
-        /* A reason is read whole: wrapped under itself, up to STEP_LINES
-         * lines (the last one cut with a mark). */
-        tui_role mrole = cv->steps[i].state == TUI_STEP_FAILED ? TUI_ROLE_ERROR : TUI_ROLE_DIM;
-        int mw = width - cx - 1;
-        const char *msg = cv->steps[i].message, *rest = NULL;
-        size_t n = 0;
-        for (int line = 0; mw > 8 && msg && ry < y + h - 2; line++) {
-            const char *start = tui_wrap_line(msg, mw, &n, &rest);
-            if (!start)
-                break;
-            if (line == STEP_LINES - 1 || ry + 1 >= y + h - 2) {
-                tui_draw_text(w, ry, cx + 1, mw, mrole, start, false); /* cut with a mark */
-                break;
-            }
-            char *part = tt_strndup(start, n);
-            tui_draw_text(w, ry, cx + 1, mw, mrole, part, false);
-            free(part);
-            msg = rest;
-            if (!msg || !*msg)
-                break;
-            ry++;
-        }
-    }
-    if (!cv->n_steps && !cv->done)
+    int ry = tui_steps_draw(&cv->steps, w, y + 2, y + h - 2, x + 2, width - 2);
+    if (!cv->steps.n && !cv->done)
         tui_draw_text(w, ry, x + 2, width - 2, TUI_ROLE_DIM, "starting...", false);
     if (cv->done)
         tui_draw_textf(w, y + h - 1, x + 1, width - 1, cv->failed ? TUI_ROLE_ERROR : TUI_ROLE_STATUS_OK,
@@ -352,20 +296,7 @@ static void message(tui_view *v, tui_app *app, tui_msg *m)
     if (!cv->op_req || m->req != cv->op_req)
         return;
     if (m->type == TUI_MSG_PROGRESS && m->payload) {
-        tui_progress *p = m->payload;
-        step *s = NULL;
-        for (size_t i = 0; i < cv->n_steps; i++)
-            if (tt_streq(cv->steps[i].object, p->object))
-                s = &cv->steps[i];
-        if (!s) {
-            cv->steps = tt_realloc(cv->steps, (cv->n_steps + 1) * sizeof(step));
-            s = &cv->steps[cv->n_steps++];
-            s->object = tt_strdup(p->object);
-            s->message = NULL;
-        }
-        s->state = p->state;
-        free(s->message);
-        s->message = tt_strdup(p->message);
+        tui_steps_update(&cv->steps, m->payload);
     } else if (m->type == TUI_MSG_DONE) {
         cv->done = true;
         cv->failed = m->err.code != 0;
@@ -382,11 +313,7 @@ static void close_view(tui_view *v, tui_app *app)
     (void)app;
     confirm_view *cv = v->data;
     tui_dialog_free(cv->dialog);
-    for (size_t i = 0; i < cv->n_steps; i++) {
-        free(cv->steps[i].object);
-        free(cv->steps[i].message);
-    }
-    free(cv->steps);
+    tui_steps_free(&cv->steps);
     free(cv->model);
     free(cv->version);
     free(cv->split);

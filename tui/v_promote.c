@@ -17,6 +17,7 @@
 #include "draw.h"
 #include "v_common.h"
 #include "w_dialog.h"
+#include "w_steps.h"
 #include "w_text.h"
 
 typedef enum pstate {
@@ -32,12 +33,6 @@ typedef struct pair {
     size_t from, to;
 } pair;
 
-typedef struct pstep {
-    char *object;
-    tui_step_state state;
-    char *message;
-} pstep;
-
 typedef struct promote_view {
     char *model;
     char **names;  /* the contexts */
@@ -52,8 +47,7 @@ typedef struct promote_view {
     tui_text *text; /* the summary and the diff */
     tui_dialog *dialog;
     char *error; /* ST_REFUSED: why */
-    pstep *steps;
-    size_t n_steps;
+    tui_steps steps;
     bool failed;
     char *result;
 } promote_view;
@@ -166,29 +160,8 @@ static void draw_steps(promote_view *pv, WINDOW *w, int y, int x, int h, int wid
     tui_draw_textf(w, y, x + 1, width - 1, prod ? TUI_ROLE_BANNER_PROD : TUI_ROLE_TITLE,
                    "Promote %s/%s from %s to %s (%s)", p->model, p->version, p->from, p->to,
                    p->env ? p->env : "-");
-    int ry = y + 2;
-    for (size_t i = 0; i < pv->n_steps && ry < y + h - 2; i++, ry++) {
-        const pstep *s = &pv->steps[i];
-        tui_role role = s->state == TUI_STEP_OK       ? TUI_ROLE_STATUS_OK
-                        : s->state == TUI_STEP_FAILED ? TUI_ROLE_STATUS_FAIL
-                        : s->state == TUI_STEP_RUNNING ? TUI_ROLE_STATUS_PENDING
-                                                       : TUI_ROLE_DIM;
-        const char *word = s->state == TUI_STEP_OK       ? "done"
-                           : s->state == TUI_STEP_FAILED ? "FAILED"
-                           : s->state == TUI_STEP_RUNNING ? "running"
-                                                          : "waiting";
-        const char *sym = s->state == TUI_STEP_OK       ? tui_sym_text(TUI_SYM_CHECK)
-                          : s->state == TUI_STEP_FAILED ? tui_sym_text(TUI_SYM_CROSS)
-                                                        : tui_sym_text(TUI_SYM_ELLIPSIS);
-        int cx = x + 2;
-        cx += tui_draw_textf(w, ry, cx, width - cx, role, "%s %-8s", sym, word);
-        cx += tui_draw_textf(w, ry, cx, width - cx, TUI_ROLE_NORMAL, " %-28s", s->object);
-        if (s->message)
-            tui_draw_textf(w, ry, cx, width - cx,
-                           s->state == TUI_STEP_FAILED ? TUI_ROLE_ERROR : TUI_ROLE_DIM, " %s",
-                           s->message);
-    }
-    if (!pv->n_steps && pv->state == ST_RUNNING)
+    int ry = tui_steps_draw(&pv->steps, w, y + 2, y + h - 2, x + 2, width - 2);
+    if (!pv->steps.n && pv->state == ST_RUNNING)
         tui_draw_text(w, ry, x + 2, width - 2, TUI_ROLE_DIM, "starting...", false);
     if (pv->state == ST_DONE)
         tui_draw_textf(w, y + h - 1, x + 1, width - 1,
@@ -317,19 +290,7 @@ static void got_plan(promote_view *pv, tui_msg *m)
 
 static void got_progress(promote_view *pv, const tui_progress *p)
 {
-    pstep *s = NULL;
-    for (size_t i = 0; i < pv->n_steps; i++)
-        if (tt_streq(pv->steps[i].object, p->object))
-            s = &pv->steps[i];
-    if (!s) {
-        pv->steps = tt_realloc(pv->steps, (pv->n_steps + 1) * sizeof(pstep));
-        s = &pv->steps[pv->n_steps++];
-        s->object = tt_strdup(p->object);
-        s->message = NULL;
-    }
-    s->state = p->state;
-    free(s->message);
-    s->message = tt_strdup(p->message);
+    tui_steps_update(&pv->steps, p);
 }
 
 static void message(tui_view *v, tui_app *app, tui_msg *m)
@@ -388,11 +349,7 @@ static void close_view(tui_view *v, tui_app *app)
     tui_text_free(pv->text);
     tui_dialog_free(pv->dialog);
     free(pv->error);
-    for (size_t i = 0; i < pv->n_steps; i++) {
-        free(pv->steps[i].object);
-        free(pv->steps[i].message);
-    }
-    free(pv->steps);
+    tui_steps_free(&pv->steps);
     free(pv->result);
     free(pv->model);
     free(pv);
