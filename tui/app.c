@@ -55,6 +55,7 @@ struct tui_app {
     long long files_due;   /* 0: none due */
     long long files_started; /* when the last plan was asked for (0: never) */
     bool files_stale;      /* the fleet changed while a plan was under way */
+    bool files_asked;      /* a plan was asked for (R, a save) while one was under way */
 };
 
 tui_view *tui_view_new(const tui_view_ops *ops, void *data)
@@ -144,8 +145,12 @@ bool tui_app_files_planning(const tui_app *app) { return app->files_req != 0; }
 void tui_app_files_refresh(tui_app *app)
 {
     tui_backend *b = app->backend;
-    if (!app->opts.deployments || !b || app->files_req)
+    if (!app->opts.deployments || !b)
         return;
+    if (app->files_req) { /* under way: another right after it (a file may have changed) */
+        app->files_asked = true;
+        return;
+    }
     if (!b->ops->plan_files) {
         free(app->files_error);
         app->files_error = tt_asprintf("the %s backend cannot plan deployment files",
@@ -154,7 +159,7 @@ void tui_app_files_refresh(tui_app *app)
         return;
     }
     app->files_due = 0;
-    app->files_stale = false;
+    app->files_stale = app->files_asked = false;
     app->files_started = tt_now_ms();
     app->files_req = b->ops->plan_files(b, app->opts.deployments, NULL);
     app->dirty_body = true;
@@ -189,7 +194,7 @@ static bool files_reset(tui_app *app, const tui_fleet_batch *b)
     if (!reset || !app->opts.deployments)
         return false;
     app->files_req = 0;
-    app->files_stale = false;
+    app->files_stale = app->files_asked = false;
     free(app->files_error);
     app->files_error = NULL;
     bool had = app->files != NULL;
@@ -221,7 +226,9 @@ static void files_answer(tui_app *app, tui_msg *m)
         app->files = m->payload;
         m->payload = NULL; /* the app's now; views read tui_app_files */
     }
-    if (app->files_stale)
+    if (app->files_asked)
+        tui_app_files_refresh(app);
+    else if (app->files_stale)
         files_fleet_changed(app);
     app->dirty_body = true;
 }

@@ -103,7 +103,7 @@ const char *tui_app_files_dir(const tui_app *app); /* NULL: none configured */
 const tui_files_plan *tui_app_files(const tui_app *app);
 const char *tui_app_files_error(const tui_app *app);
 bool tui_app_files_planning(const tui_app *app);
-/* Plans again now (unless a plan is under way). */
+/* Plans again now, or right after the plan under way. */
 void tui_app_files_refresh(tui_app *app);
 
 /* Runs a `:` command line ("ctx prod", "deploy v3", "q"). */
