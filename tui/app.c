@@ -185,22 +185,21 @@ static void files_fleet_changed(tui_app *app)
 
 /* Another context (a fleet batch that starts from empty): the plan of the
  * one before is dropped, and one under way for it is ignored when it
- * comes. True when a plan was dropped (the views are told). */
-static bool files_reset(tui_app *app, const tui_fleet_batch *b)
+ * comes. The batch changes the fleet, so every view's fleet_changed runs
+ * right after and reads tui_app_files again. */
+static void files_reset(tui_app *app, const tui_fleet_batch *b)
 {
     bool reset = false;
     for (size_t i = 0; i < b->n && !reset; i++)
         reset = b->items[i].op == TUI_FLEET_RESET;
     if (!reset || !app->opts.deployments)
-        return false;
+        return;
     app->files_req = 0;
     app->files_stale = app->files_asked = false;
     free(app->files_error);
     app->files_error = NULL;
-    bool had = app->files != NULL;
     tui_files_plan_free(app->files);
     app->files = NULL;
-    return had;
 }
 
 static void files_tick(tui_app *app)
@@ -424,10 +423,8 @@ static void dispatch_message(tui_app *app, tui_msg *m)
     case TUI_MSG_FLEET:
         if (m->payload)
             note_synced(app, m->payload);
-        if (m->payload && files_reset(app, m->payload))
-            for (tui_view *v = app->top; v; v = v->below)
-                if (v->ops->message)
-                    v->ops->message(v, app, &(tui_msg){.type = TUI_MSG_FILES_PLAN});
+        if (m->payload)
+            files_reset(app, m->payload); /* the views see it in fleet_changed below */
         if (m->payload && tui_fleet_batch_apply(m->payload, &app->fleet)) {
             files_fleet_changed(app);
             for (tui_view *v = app->top; v; v = v->below)

@@ -1,4 +1,5 @@
 /* View 4: the deploy form, prefilled from what is live, checked as you type. */
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -577,26 +578,48 @@ static void from_file(form_view *fv, tui_app *app)
     free(path);
 }
 
-/* A file to start a new one from: the first other file of the env's
- * folder (paths, concurrency and resources are the service's, not the
- * model's). NULL when there is none. */
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* A file to start a new one from: the first (by name) of the env's folder
+ * that parses (paths, concurrency and resources are the service's, not
+ * the model's). Reads the names, then files until one parses, not the
+ * whole tree. NULL when there is none. */
 static deploy_file *sibling_file(const char *path)
 {
     char *dir = tt_strdup(path);
     char *slash = strrchr(dir, '/');
-    deploy_file *df = NULL;
+    DIR *d = NULL;
     if (slash) {
         *slash = '\0';
-        const char *paths[1] = {dir};
-        ops_deploy_tree t;
-        ops_deploy_tree_load(paths, 1, &t);
-        for (size_t i = 0; i < t.n && !df; i++) {
+        d = opendir(dir);
+    }
+    char **names = NULL;
+    size_t n = 0;
+    for (struct dirent *e; d && (e = readdir(d));) {
+        if (e->d_name[0] == '.' || !tt_str_has_suffix(e->d_name, ".json"))
+            continue;
+        names = tt_realloc(names, (n + 1) * sizeof(char *));
+        names[n++] = tt_strdup(e->d_name);
+    }
+    if (d)
+        closedir(d);
+    if (n)
+        qsort(names, n, sizeof(char *), cmp_name);
+    deploy_file *df = NULL;
+    for (size_t i = 0; i < n; i++) {
+        if (!df) {
+            char *p = tt_asprintf("%s/%s", dir, names[i]);
             tt_error err;
             tt_error_clear(&err);
-            df = deploy_file_load(t.files[i]->path, &err);
+            df = deploy_file_load(p, &err);
+            free(p);
         }
-        ops_deploy_tree_clear(&t);
+        free(names[i]);
     }
+    free(names);
     free(dir);
     return df;
 }

@@ -222,6 +222,12 @@ static void message(tui_view *v, tui_app *app, tui_msg *m)
     tui_app_dirty(app);
 }
 
+static void fleet_changed(tui_view *v, tui_app *app)
+{
+    (void)app;
+    plan_refresh(v->data); /* the app's plan may be gone (another context) */
+}
+
 static void view_filter(tui_view *v, tui_app *app, const char *text)
 {
     (void)app;
@@ -245,6 +251,7 @@ static const tui_view_ops ops = {
     .key = key,
     .mouse = mouse,
     .message = message,
+    .fleet_changed = fleet_changed,
     .filter = view_filter,
     .close = close_view,
 };
