@@ -9,7 +9,6 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <unistd.h>
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -773,25 +772,14 @@ out:
     return d;
 }
 
-const char *ops_files_env_of_context(const config *cfg, const char *context)
-{
-    const char *found = NULL;
-    for (size_t i = 0; cfg && context && i < cfg->n_envs; i++)
-        for (size_t k = 0; k < cfg->envs[i].n_contexts; k++)
-            if (fnmatch(cfg->envs[i].contexts[k], context, 0) == 0) {
-                if (found && !tt_streq(found, cfg->envs[i].name))
-                    return NULL;
-                found = cfg->envs[i].name;
-            }
-    return found;
-}
-
 const char *ops_files_pick_env(const config *cfg, const char *context, const ops_deploy_tree *t,
                                const char *env_flag, tt_error *err)
 {
     if (env_flag)
         return env_flag;
-    const char *env = ops_files_env_of_context(cfg, context);
+    tt_error why;
+    tt_error_clear(&why);
+    const char *env = safety_env_of_context_err(cfg, context, "pass --env", &why);
     if (env)
         return env;
     size_t n;
@@ -801,12 +789,8 @@ const char *ops_files_pick_env(const config *cfg, const char *context, const ops
         tt_buf b = TT_BUF_INIT;
         for (size_t i = 0; i < n; i++)
             tt_buf_printf(&b, "%s%s", i ? ", " : "", envs[i]);
-        char *ctx = tt_text_clean(context ? context : "-", 0);
-        tt_error_set(err, TT_EINVAL,
-                     "the files are for %s and the settings tie context %s to no environment: "
-                     "pass --env",
-                     b.len ? b.data : "no environment", ctx);
-        free(ctx);
+        tt_error_set(err, TT_EINVAL, "the files are for %s and %s",
+                     b.len ? b.data : "no environment", why.message);
         tt_buf_free(&b);
     }
     free(envs);

@@ -501,6 +501,140 @@ static void env_of_context_follows_the_patterns(void **state)
     config_free(c);
 }
 
+static config *config_of(const char *yaml)
+{
+    char path[] = "/tmp/ttstui-test-envs-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, yaml, strlen(yaml)), (ssize_t)strlen(yaml));
+    close(fd);
+    tt_error err;
+    config *c = config_load(path, &err);
+    unlink(path);
+    assert_non_null(c);
+    return c;
+}
+
+static const char TWO_ENVS[] = "environments:\n"
+                               "  - {name: staging, contexts: [gke_staging, \"kind-*\"]}\n"
+                               "  - {name: prod, contexts: [gke_prod]}\n"
+                               "readonly_contexts: [audit]\n";
+
+static void env_match_no_environment(void **state)
+{
+    (void)state;
+    config *c = config_of(TWO_ENVS);
+    safety_env_match m = safety_env_match_context(c, "gke_dr");
+    assert_int_equal(m.kind, SAFETY_ENV_NONE);
+    assert_null(m.env);
+    assert_null(m.other);
+    assert_null(safety_env_of_context(c, "gke_dr"));
+    /* readonly_contexts name no environment */
+    assert_int_equal(safety_env_match_context(c, "audit").kind, SAFETY_ENV_NONE);
+    assert_int_equal(safety_env_match_context(c, NULL).kind, SAFETY_ENV_NONE);
+    assert_int_equal(safety_env_match_context(NULL, "gke_prod").kind, SAFETY_ENV_NONE);
+    config_free(c);
+}
+
+static void env_match_one_environment(void **state)
+{
+    (void)state;
+    config *c = config_of(TWO_ENVS);
+    safety_env_match m = safety_env_match_context(c, "gke_prod");
+    assert_int_equal(m.kind, SAFETY_ENV_ONE);
+    assert_string_equal(m.env, "prod");
+    assert_null(m.other);
+    assert_string_equal(safety_env_of_context(c, "gke_prod"), "prod");
+    assert_string_equal(safety_env_of_context(c, "gke_staging"), "staging");
+    config_free(c);
+}
+
+/* Two environments naming one context: neither is its environment (not
+ * the first one listed), and both are said. */
+static void env_match_two_environments_is_ambiguous(void **state)
+{
+    (void)state;
+    config *c = config_of("environments:\n"
+                          "  - {name: staging, contexts: [\"gke_*\"]}\n"
+                          "  - {name: prod, contexts: [gke_prod]}\n"
+                          "  - {name: dr, contexts: [gke_prod, gke_dr]}\n");
+    safety_env_match m = safety_env_match_context(c, "gke_prod");
+    assert_int_equal(m.kind, SAFETY_ENV_AMBIGUOUS);
+    assert_string_equal(m.env, "staging");
+    assert_string_equal(m.other, "prod");
+    assert_null(safety_env_of_context(c, "gke_prod"));
+    m = safety_env_match_context(c, "gke_dr");
+    assert_int_equal(m.kind, SAFETY_ENV_AMBIGUOUS);
+    assert_string_equal(m.other, "dr");
+    /* only the glob names it */
+    assert_string_equal(safety_env_of_context(c, "gke_staging"), "staging");
+    config_free(c);
+}
+
+/* A prefix of a pattern, or a name a pattern is a prefix of, is another
+ * context. */
+static void env_match_needs_the_whole_name(void **state)
+{
+    (void)state;
+    config *c = config_of(TWO_ENVS);
+    assert_int_equal(safety_env_match_context(c, "gke_pro").kind, SAFETY_ENV_NONE);
+    assert_int_equal(safety_env_match_context(c, "gke_prod-2").kind, SAFETY_ENV_NONE);
+    assert_int_equal(safety_env_match_context(c, "xgke_prod").kind, SAFETY_ENV_NONE);
+    assert_int_equal(safety_env_match_context(c, "kind").kind, SAFETY_ENV_NONE);
+    assert_string_equal(safety_env_of_context(c, "kind-"), "staging");
+    assert_string_equal(safety_env_of_context(c, "kind-demo"), "staging");
+    config_free(c);
+}
+
+/* Patterns are exact names or fnmatch globs: *, ?, [set]; a name with
+ * brackets in it matches itself. An environment with no patterns names
+ * no context, and does not make another's ambiguous. */
+static void env_match_globs(void **state)
+{
+    (void)state;
+    config *c = config_of("environments:\n"
+                          "  - {name: any}\n"
+                          "  - {name: a, contexts: [\"gke_?_prod\"]}\n"
+                          "  - {name: b, contexts: [\"eks-[12]\"]}\n"
+                          "  - {name: c, contexts: [\"ctx[1]\"]}\n");
+    assert_string_equal(safety_env_of_context(c, "gke_x_prod"), "a");
+    assert_null(safety_env_of_context(c, "gke_xy_prod"));
+    assert_null(safety_env_of_context(c, "gke__prod_"));
+    assert_string_equal(safety_env_of_context(c, "eks-2"), "b");
+    assert_null(safety_env_of_context(c, "eks-3"));
+    assert_string_equal(safety_env_of_context(c, "ctx[1]"), "c");
+    assert_string_equal(safety_env_of_context(c, "ctx1"), "c");
+    assert_null(safety_env_of_context(c, "anything"));
+    config_free(c);
+}
+
+static void env_match_errors_say_why(void **state)
+{
+    (void)state;
+    config *c = config_of("environments:\n"
+                          "  - {name: staging, contexts: [\"gke_*\"]}\n"
+                          "  - {name: prod, contexts: [gke_prod]}\n");
+    tt_error err;
+    tt_error_clear(&err);
+    assert_string_equal(safety_env_of_context_err(c, "gke_staging", "pass --env", &err), "staging");
+    assert_int_equal(err.code, 0);
+    assert_null(safety_env_of_context_err(c, "gke_prod", "pass --env", &err));
+    assert_int_equal(err.code, TT_EINVAL);
+    char *want = tt_asprintf("context gke_prod matches environments staging and prod "
+                             "(environments[].contexts in %s): pass --env",
+                             c->path);
+    assert_string_equal(err.message, want);
+    free(want);
+    tt_error_clear(&err);
+    assert_null(safety_env_of_context_err(c, "kind\x1b[2J", NULL, &err));
+    want = tt_asprintf("context kind?[2J belongs to no environment of the settings "
+                       "(environments[].contexts in %s)",
+                       c->path);
+    assert_string_equal(err.message, want);
+    free(want);
+    config_free(c);
+}
+
 static void env_without_patterns_allows_any_context(void **state)
 {
     (void)state;
@@ -642,6 +776,12 @@ int main(void)
         cmocka_unit_test(env_guard_refuses_prefixes_both_ways),
         cmocka_unit_test(readonly_context_patterns_match_whole_names),
         cmocka_unit_test(env_of_context_follows_the_patterns),
+        cmocka_unit_test(env_match_no_environment),
+        cmocka_unit_test(env_match_one_environment),
+        cmocka_unit_test(env_match_two_environments_is_ambiguous),
+        cmocka_unit_test(env_match_needs_the_whole_name),
+        cmocka_unit_test(env_match_globs),
+        cmocka_unit_test(env_match_errors_say_why),
         cmocka_unit_test(env_without_patterns_allows_any_context),
         cmocka_unit_test(readonly_contexts_and_envs_refuse_writes),
         cmocka_unit_test(context_of_a_readonly_env_refuses_writes_whatever_the_env),
