@@ -520,19 +520,35 @@ static const char TWO_ENVS[] = "environments:\n"
                                "  - {name: prod, contexts: [gke_prod]}\n"
                                "readonly_contexts: [audit]\n";
 
+/* What safety_env_match_context says of context (env, other: NULL when
+ * none), and safety_env_of_context agreeing: env only when it is one. */
+static void expect_match(const config *c, const char *context, safety_env_match_kind kind,
+                         const char *env, const char *other)
+{
+    safety_env_match m = safety_env_match_context(c, context);
+    assert_int_equal(m.kind, kind);
+    if (env)
+        assert_string_equal(m.env, env);
+    else
+        assert_null(m.env);
+    if (other)
+        assert_string_equal(m.other, other);
+    else
+        assert_null(m.other);
+    if (kind == SAFETY_ENV_ONE)
+        assert_string_equal(safety_env_of_context(c, context), env);
+    else
+        assert_null(safety_env_of_context(c, context));
+}
+
 static void env_match_no_environment(void **state)
 {
     (void)state;
     config *c = config_of(TWO_ENVS);
-    safety_env_match m = safety_env_match_context(c, "gke_dr");
-    assert_int_equal(m.kind, SAFETY_ENV_NONE);
-    assert_null(m.env);
-    assert_null(m.other);
-    assert_null(safety_env_of_context(c, "gke_dr"));
-    /* readonly_contexts name no environment */
-    assert_int_equal(safety_env_match_context(c, "audit").kind, SAFETY_ENV_NONE);
-    assert_int_equal(safety_env_match_context(c, NULL).kind, SAFETY_ENV_NONE);
-    assert_int_equal(safety_env_match_context(NULL, "gke_prod").kind, SAFETY_ENV_NONE);
+    expect_match(c, "gke_dr", SAFETY_ENV_NONE, NULL, NULL);
+    expect_match(c, "audit", SAFETY_ENV_NONE, NULL, NULL); /* readonly_contexts name none */
+    expect_match(c, NULL, SAFETY_ENV_NONE, NULL, NULL);
+    expect_match(NULL, "gke_prod", SAFETY_ENV_NONE, NULL, NULL);
     config_free(c);
 }
 
@@ -540,12 +556,8 @@ static void env_match_one_environment(void **state)
 {
     (void)state;
     config *c = config_of(TWO_ENVS);
-    safety_env_match m = safety_env_match_context(c, "gke_prod");
-    assert_int_equal(m.kind, SAFETY_ENV_ONE);
-    assert_string_equal(m.env, "prod");
-    assert_null(m.other);
-    assert_string_equal(safety_env_of_context(c, "gke_prod"), "prod");
-    assert_string_equal(safety_env_of_context(c, "gke_staging"), "staging");
+    expect_match(c, "gke_prod", SAFETY_ENV_ONE, "prod", NULL);
+    expect_match(c, "gke_staging", SAFETY_ENV_ONE, "staging", NULL);
     config_free(c);
 }
 
@@ -558,16 +570,9 @@ static void env_match_two_environments_is_ambiguous(void **state)
                           "  - {name: staging, contexts: [\"gke_*\"]}\n"
                           "  - {name: prod, contexts: [gke_prod]}\n"
                           "  - {name: dr, contexts: [gke_prod, gke_dr]}\n");
-    safety_env_match m = safety_env_match_context(c, "gke_prod");
-    assert_int_equal(m.kind, SAFETY_ENV_AMBIGUOUS);
-    assert_string_equal(m.env, "staging");
-    assert_string_equal(m.other, "prod");
-    assert_null(safety_env_of_context(c, "gke_prod"));
-    m = safety_env_match_context(c, "gke_dr");
-    assert_int_equal(m.kind, SAFETY_ENV_AMBIGUOUS);
-    assert_string_equal(m.other, "dr");
-    /* only the glob names it */
-    assert_string_equal(safety_env_of_context(c, "gke_staging"), "staging");
+    expect_match(c, "gke_prod", SAFETY_ENV_AMBIGUOUS, "staging", "prod");
+    expect_match(c, "gke_dr", SAFETY_ENV_AMBIGUOUS, "staging", "dr");
+    expect_match(c, "gke_staging", SAFETY_ENV_ONE, "staging", NULL); /* only the glob */
     config_free(c);
 }
 
@@ -577,12 +582,11 @@ static void env_match_needs_the_whole_name(void **state)
 {
     (void)state;
     config *c = config_of(TWO_ENVS);
-    assert_int_equal(safety_env_match_context(c, "gke_pro").kind, SAFETY_ENV_NONE);
-    assert_int_equal(safety_env_match_context(c, "gke_prod-2").kind, SAFETY_ENV_NONE);
-    assert_int_equal(safety_env_match_context(c, "xgke_prod").kind, SAFETY_ENV_NONE);
-    assert_int_equal(safety_env_match_context(c, "kind").kind, SAFETY_ENV_NONE);
-    assert_string_equal(safety_env_of_context(c, "kind-"), "staging");
-    assert_string_equal(safety_env_of_context(c, "kind-demo"), "staging");
+    const char *others[] = {"gke_pro", "gke_prod-2", "xgke_prod", "kind"};
+    for (size_t i = 0; i < TT_ARRAY_LEN(others); i++)
+        expect_match(c, others[i], SAFETY_ENV_NONE, NULL, NULL);
+    expect_match(c, "kind-", SAFETY_ENV_ONE, "staging", NULL);
+    expect_match(c, "kind-demo", SAFETY_ENV_ONE, "staging", NULL);
     config_free(c);
 }
 
@@ -597,14 +601,15 @@ static void env_match_globs(void **state)
                           "  - {name: a, contexts: [\"gke_?_prod\"]}\n"
                           "  - {name: b, contexts: [\"eks-[12]\"]}\n"
                           "  - {name: c, contexts: [\"ctx[1]\"]}\n");
-    assert_string_equal(safety_env_of_context(c, "gke_x_prod"), "a");
-    assert_null(safety_env_of_context(c, "gke_xy_prod"));
-    assert_null(safety_env_of_context(c, "gke__prod_"));
-    assert_string_equal(safety_env_of_context(c, "eks-2"), "b");
-    assert_null(safety_env_of_context(c, "eks-3"));
-    assert_string_equal(safety_env_of_context(c, "ctx[1]"), "c");
-    assert_string_equal(safety_env_of_context(c, "ctx1"), "c");
-    assert_null(safety_env_of_context(c, "anything"));
+    const struct {
+        const char *context, *env; /* env NULL: none */
+    } cases[] = {
+        {"gke_x_prod", "a"}, {"gke_xy_prod", NULL}, {"gke__prod_", NULL}, {"eks-2", "b"},
+        {"eks-3", NULL},     {"ctx[1]", "c"},       {"ctx1", "c"},        {"anything", NULL},
+    };
+    for (size_t i = 0; i < TT_ARRAY_LEN(cases); i++)
+        expect_match(c, cases[i].context, cases[i].env ? SAFETY_ENV_ONE : SAFETY_ENV_NONE,
+                     cases[i].env, NULL);
     config_free(c);
 }
 
@@ -723,16 +728,8 @@ static void system_namespaces_are_not_models(void **state)
 static void settings_add_protected_namespaces(void **state)
 {
     (void)state;
-    char path[] = "/tmp/ttstui-test-protected-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    const char *yaml = "protected_namespaces: [monitoring, \"ops-*\"]\n";
-    assert_int_equal(write(fd, yaml, strlen(yaml)), (ssize_t)strlen(yaml));
-    close(fd);
+    config *c = config_of("protected_namespaces: [monitoring, \"ops-*\"]\n");
     tt_error err;
-    config *c = config_load(path, &err);
-    unlink(path);
-    assert_non_null(c);
     assert_int_equal(c->n_protected_namespaces, 2);
     assert_int_equal(safety_check_model_namespace(c, "monitoring", &err), -1);
     assert_non_null(strstr(err.message, "protected_namespaces"));
