@@ -119,11 +119,9 @@ int cli_cmd_export(cli_session *s)
         return cli_fail(s->cmd, &err);
     const char *env = cli_opts_release_flag(s->o, RELEASE_ENV);
     if (!env)
-        env = ops_files_env_of_context(s->cfg, cli_context_name(s));
+        env = safety_env_of_context_err(s->cfg, cli_context_name(s), "pass --env", &err);
     if (!env) {
-        char *ctx = tt_text_clean(cli_context_name(s), 0);
-        cli_errorf(s->cmd, "the settings tie context %s to no environment: pass --env", ctx);
-        free(ctx);
+        cli_errorf(s->cmd, "%s", err.message);
         return CLI_EXIT_USAGE;
     }
     char msg[256];

@@ -109,12 +109,9 @@ int cli_cmd_promote(cli_session *s)
     rc = CLI_EXIT_OK;
     const char *env = given(o, RELEASE_ENV);
     if (!env)
-        env = safety_env_of_context(s->cfg, o->to_context);
+        env = safety_env_of_context_err(
+            s->cfg, o->to_context, "pass --env to say which hostnames the model gets there", &err);
     if (!env) {
-        tt_error_set(&err, TT_EINVAL,
-                     "context %s belongs to no environment of the settings (environments[]."
-                     "contexts): pass --env to say which hostnames the model gets there",
-                     o->to_context);
         rc = cli_fail(s->cmd, &err);
         goto out;
     }

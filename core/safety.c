@@ -6,6 +6,7 @@
 
 #include "diff.h"
 #include "fleet.h"
+#include "tt_text.h"
 
 /* ---- shared helpers ------------------------------------------------------ */
 
@@ -395,12 +396,49 @@ bool safety_context_matches(const char *name, char *const *patterns, size_t n)
     return false;
 }
 
+safety_env_match safety_env_match_context(const config *cfg, const char *context)
+{
+    safety_env_match m = {SAFETY_ENV_NONE, NULL, NULL};
+    for (size_t i = 0; cfg && context && i < cfg->n_envs; i++) {
+        const config_env *e = &cfg->envs[i];
+        if (!safety_context_matches(context, e->contexts, e->n_contexts))
+            continue;
+        if (m.kind == SAFETY_ENV_NONE) {
+            m.kind = SAFETY_ENV_ONE;
+            m.env = e->name;
+        } else if (!tt_streq(m.env, e->name)) {
+            m.kind = SAFETY_ENV_AMBIGUOUS;
+            m.other = e->name;
+            break;
+        }
+    }
+    return m;
+}
+
 const char *safety_env_of_context(const config *cfg, const char *context)
 {
-    for (size_t i = 0; cfg && context && i < cfg->n_envs; i++)
-        if (cfg->envs[i].n_contexts &&
-            safety_context_matches(context, cfg->envs[i].contexts, cfg->envs[i].n_contexts))
-            return cfg->envs[i].name;
+    safety_env_match m = safety_env_match_context(cfg, context);
+    return m.kind == SAFETY_ENV_ONE ? m.env : NULL;
+}
+
+const char *safety_env_of_context_err(const config *cfg, const char *context, const char *hint,
+                                      tt_error *err)
+{
+    safety_env_match m = safety_env_match_context(cfg, context);
+    if (m.kind == SAFETY_ENV_ONE)
+        return m.env;
+    char *ctx = tt_text_clean(context ? context : "-", 0);
+    const char *path = cfg && cfg->path ? cfg->path : "config.yaml";
+    if (m.kind == SAFETY_ENV_AMBIGUOUS)
+        tt_error_set(err, TT_EINVAL,
+                     "context %s matches environments %s and %s (environments[].contexts in %s)%s%s",
+                     ctx, m.env, m.other, path, hint ? ": " : "", hint ? hint : "");
+    else
+        tt_error_set(err, TT_EINVAL,
+                     "context %s belongs to no environment of the settings "
+                     "(environments[].contexts in %s)%s%s",
+                     ctx, path, hint ? ": " : "", hint ? hint : "");
+    free(ctx);
     return NULL;
 }
 

@@ -105,9 +105,35 @@ json_t *safety_resolve_keys(const json_t *file_keys, const json_t *live_secret,
 
 /* True when name matches one of the patterns (exact or fnmatch glob). */
 bool safety_context_matches(const char *name, char *const *patterns, size_t n);
-/* The first environment whose context patterns match context, or NULL
- * (an environment without patterns matches no context here). Borrowed. */
+/* Which environment a kube context is: the environments whose contexts
+ * patterns (exact or glob, as safety_context_matches) name it. An
+ * environment without patterns names no context here; readonly_contexts
+ * name no environment. */
+typedef enum safety_env_match_kind {
+    SAFETY_ENV_NONE,      /* no environment names the context */
+    SAFETY_ENV_ONE,       /* exactly one does: env */
+    SAFETY_ENV_AMBIGUOUS, /* two or more do: env and other, the first two */
+} safety_env_match_kind;
+
+typedef struct safety_env_match {
+    safety_env_match_kind kind;
+    const char *env;   /* ONE, AMBIGUOUS; borrowed from cfg */
+    const char *other; /* AMBIGUOUS; borrowed from cfg */
+} safety_env_match;
+
+safety_env_match safety_env_match_context(const config *cfg, const char *context);
+/* The environment of context when exactly one names it, else NULL.
+ * Borrowed. */
 const char *safety_env_of_context(const config *cfg, const char *context);
+/*
+ * The same, or NULL with err (TT_EINVAL) saying why, then ": " and hint
+ * (when not NULL): "context X belongs to no environment of the settings
+ * (environments[].contexts in PATH)" or "context X matches environments a and b
+ * (environments[].contexts in PATH)". The context is cleaned for a
+ * terminal.
+ */
+const char *safety_env_of_context_err(const config *cfg, const char *context, const char *hint,
+                                      tt_error *err);
 
 /*
  * May env be released through kube context `context`? Unknown env:

@@ -3,19 +3,16 @@
  * models from two lists, and the comparison of the two in words.
  */
 #include "fleet_files.h"
+#include "fleet_files_live.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
-#include <unistd.h>
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "kube_gvr.h"
-#include "release_params.h"
 #include "tt_text.h"
 
 /* ---- the tree ----------------------------------------------------------- */
@@ -146,31 +143,6 @@ const char *ops_file_state_name(ops_file_state s)
 
 /* ---- the live models ------------------------------------------------------ */
 
-enum { SVC_STREAM = 0, SVC_VALIDATE = 1 };
-static const char *const SVC_NAMES[2] = {"stream", "validate"};
-
-typedef struct live_model {
-    const char *name;      /* borrowed from the objects */
-    const json_t *ksvc[2]; /* stream, validate */
-    const json_t *ing[2];  /* route-stream, route-validate */
-} live_model;
-
-struct ops_live_models {
-    live_model *m;
-    size_t n;
-    json_t *owned[2]; /* the lists the index borrows from, when loaded here */
-};
-
-static const char *jstr(const json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
-static const char *meta(const json_t *o, const char *k)
-{
-    return jstr(json_object_get(o, "metadata"), k);
-}
-
 static int cmp_live(const void *a, const void *b)
 {
     return strcmp(((const live_model *)a)->name, ((const live_model *)b)->name);
@@ -265,47 +237,12 @@ const char *ops_live_model_name(const ops_live_models *lm, size_t i)
     return lm->m[i].name;
 }
 
-/* One service's values as text, for comparison and words. Owned strings;
- * NULL = absent. */
-typedef struct svc_facts {
-    char *version, *image, *entrypoint, *keys, *min_scale, *max_scale, *concurrency;
-    char *resources; /* compact JSON, keys sorted; the effective value */
-    char *paths;     /* comma-separated */
-    char *traffic;   /* "3:90%, 4:10%", sorted by version */
-} svc_facts;
-
-#define N_FACTS 10
-static const char *const FACT_WORDS[N_FACTS] = {
-    "version",  "image",       "entry point", "legacy API-key auth", "minScale",
-    "maxScale", "concurrency", "resources",   "paths",               "traffic",
-};
-
-static char **fact_slot(svc_facts *f, size_t i)
-{
-    char **slots[N_FACTS] = {&f->version,   &f->image,       &f->entrypoint, &f->keys,
-                             &f->min_scale, &f->max_scale,   &f->concurrency,
-                             &f->resources, &f->paths,       &f->traffic};
-    return slots[i];
-}
-
-static void facts_clear(svc_facts *f)
+void ops_facts_clear(svc_facts *f)
 {
     for (size_t i = 0; i < N_FACTS; i++)
         free(*fact_slot(f, i));
     memset(f, 0, sizeof *f);
 }
-
-#define DEFAULT_RESOURCES "{\"requests\":{\"cpu\":\"7\",\"memory\":\"5G\"}}"
-
-static char *json_text(const json_t *v)
-{
-    return v ? json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY) : NULL;
-}
-
-typedef struct tag_pct {
-    char *tag;
-    long percent;
-} tag_pct;
 
 static int cmp_tag(const void *a, const void *b)
 {
@@ -326,31 +263,9 @@ static char *traffic_text(tag_pct *t, size_t n)
     return s;
 }
 
-/* The version a revision name stands for in this service, or NULL. */
-static const char *version_of(const char *svc, const char *rev)
-{
-    size_t n = strlen(svc);
-    if (!rev || strncmp(rev, svc, n) != 0 || rev[n] != '-' || !rev[n + 1])
-        return NULL;
-    return rev + n + 1;
-}
-
-static const json_t *template_of(const json_t *ksvc)
-{
-    return json_object_get(json_object_get(ksvc, "spec"), "template");
-}
-
-static const char *scale_of(const json_t *ann, const char *hyphen, const char *camel)
-{
-    const char *v = jstr(ann, hyphen);
-    return v ? v : jstr(ann, camel);
-}
-
-/* Live traffic entries (spec.traffic, percent > 0) as versions; tmpl_version
- * stands for latestRevision. *n gets the count; NULL when one names a
- * revision of another service (kept as unknown). */
-static tag_pct *live_traffic(const json_t *ksvc, const char *svc, const char *tmpl_version,
-                             size_t *n, bool *foreign)
+/* Live traffic entries as versions (fleet_files_live.h). */
+tag_pct *ops_live_traffic(const json_t *ksvc, const char *svc, const char *tmpl_version,
+                          size_t *n, bool *foreign)
 {
     const json_t *tr = json_object_get(json_object_get(ksvc, "spec"), "traffic");
     tag_pct *t = tt_calloc(json_array_size(tr) + 1, sizeof *t);
@@ -383,7 +298,7 @@ static void free_traffic(tag_pct *t, size_t n)
     free(t);
 }
 
-static json_t *ingress_paths(const json_t *ing)
+json_t *ops_ingress_paths(const json_t *ing)
 {
     json_t *out = json_array();
     const json_t *rules = json_object_get(json_object_get(ing, "spec"), "rules");
@@ -431,7 +346,7 @@ static bool uses_api_keys(const json_t *c0)
     return false;
 }
 
-static void live_facts(const live_model *m, int s, svc_facts *f)
+void ops_live_facts(const live_model *m, int s, svc_facts *f)
 {
     memset(f, 0, sizeof *f);
     const json_t *ksvc = m->ksvc[s];
@@ -456,12 +371,12 @@ static void live_facts(const live_model *m, int s, svc_facts *f)
                                          : tt_strdup("(unset)");
     const json_t *res = json_object_get(c0, "resources");
     f->resources = json_object_size(res) ? json_text(res) : tt_strdup("{}");
-    json_t *paths = ingress_paths(m->ing[s]);
+    json_t *paths = ops_ingress_paths(m->ing[s]);
     f->paths = paths_text(paths);
     json_decref(paths);
     size_t n;
     bool foreign;
-    tag_pct *t = live_traffic(ksvc, svc, version ? version : "(unnamed)", &n, &foreign);
+    tag_pct *t = ops_live_traffic(ksvc, svc, version ? version : "(unnamed)", &n, &foreign);
     f->traffic = traffic_text(t, n);
     free_traffic(t, n);
 }
@@ -508,7 +423,7 @@ static void compare(const live_model *m, const deploy_file *d, strv *out)
 {
     svc_facts live[2], want[2];
     for (int s = 0; s < 2; s++) {
-        live_facts(m, s, &live[s]);
+        ops_live_facts(m, s, &live[s]);
         file_facts(d, s, &want[s]);
         if (!m->ksvc[s])
             strv_push(out, tt_asprintf("%s: not deployed", SVC_NAMES[s]));
@@ -530,8 +445,8 @@ static void compare(const live_model *m, const deploy_file *d, strv *out)
                 push_change(out, SVC_NAMES[s], FACT_WORDS[i], l[s], w[s]);
     }
     for (int s = 0; s < 2; s++) {
-        facts_clear(&live[s]);
-        facts_clear(&want[s]);
+        ops_facts_clear(&live[s]);
+        ops_facts_clear(&want[s]);
     }
 }
 
@@ -652,146 +567,14 @@ json_t *ops_files_plan_json(const ops_files_plan *p, const char *context)
     return arr;
 }
 
-/* ---- live → file ----------------------------------------------------------------- */
-
-static char *digits_or_null(const char *s)
-{
-    if (!s || !*s || strlen(s) > 18)
-        return NULL;
-    for (const char *c = s; *c; c++)
-        if (*c < '0' || *c > '9')
-            return NULL;
-    return tt_strdup(s);
-}
-
-static int export_service(const live_model *m, int s, deploy_service *out, tt_error *err)
-{
-    const json_t *tmpl = template_of(m->ksvc[s]);
-    const json_t *tspec = json_object_get(tmpl, "spec");
-    const json_t *ann = json_object_get(json_object_get(tmpl, "metadata"), "annotations");
-    const json_t *c0 = json_array_get(json_object_get(tspec, "containers"), 0);
-    out->min_scale = digits_or_null(scale_of(ann, "autoscaling.knative.dev/min-scale", "autoscaling.knative.dev/minScale"));
-    out->max_scale = digits_or_null(scale_of(ann, "autoscaling.knative.dev/max-scale", "autoscaling.knative.dev/maxScale"));
-    const json_t *cc = json_object_get(tspec, "containerConcurrency");
-    out->concurrency = json_is_integer(cc) && json_integer_value(cc) >= 0
-                           ? tt_asprintf("%lld", (long long)json_integer_value(cc))
-                           : NULL;
-    if (!out->min_scale || !out->max_scale || !out->concurrency) {
-        tt_error_set(err, TT_EINVAL, "%s: service %s has no numeric %s", m->name, SVC_NAMES[s],
-                     !out->min_scale ? "minScale" : !out->max_scale ? "maxScale" : "containerConcurrency");
-        return -1;
-    }
-    json_t *paths = ingress_paths(m->ing[s]);
-    if (json_array_size(paths) == 0) {
-        json_decref(paths);
-        tt_error_set(err, TT_EINVAL, "%s: no Ingress route-%s with paths", m->name, SVC_NAMES[s]);
-        return -1;
-    }
-    out->n_paths = json_array_size(paths);
-    out->paths = tt_calloc(out->n_paths, sizeof(char *));
-    for (size_t i = 0; i < out->n_paths; i++)
-        out->paths[i] = tt_strdup(json_string_value(json_array_get(paths, i)));
-    json_decref(paths);
-    const json_t *res = json_object_get(c0, "resources");
-    char *rtext = json_text(res);
-    if (res && json_object_size(res) && !tt_streq(rtext, DEFAULT_RESOURCES))
-        out->resources = json_deep_copy(res);
-    free(rtext);
-    return 0;
-}
-
-deploy_file *ops_live_model_file(const ops_live_models *lm, size_t i, const char *env,
-                                 tt_error *err)
-{
-    const live_model *m = &lm->m[i];
-    char msg[256];
-    if (!release_check_dns_label("model", m->name, msg, sizeof msg)) { /* it names a file */
-        char *clean = tt_text_clean(msg, 0);
-        tt_error_set(err, TT_EINVAL, "%s", clean);
-        free(clean);
-        return NULL;
-    }
-    for (int s = 0; s < 2; s++)
-        if (!m->ksvc[s]) {
-            tt_error_set(err, TT_EINVAL, "%s: no Knative service %s", m->name, SVC_NAMES[s]);
-            return NULL;
-        }
-    svc_facts f[2];
-    live_facts(m, SVC_STREAM, &f[0]);
-    live_facts(m, SVC_VALIDATE, &f[1]);
-    deploy_file *d = NULL;
-    const size_t once[] = {0, 1, 2, 3, 9}; /* version, image, entry point, keys, traffic */
-    for (size_t k = 0; k < TT_ARRAY_LEN(once); k++) {
-        if (!tt_streq(*fact_slot(&f[0], once[k]), *fact_slot(&f[1], once[k]))) {
-            tt_error_set(err, TT_EINVAL, "%s: stream and validate differ in %s (%s, %s)", m->name,
-                         FACT_WORDS[once[k]], *fact_slot(&f[0], once[k]), *fact_slot(&f[1], once[k]));
-            goto out;
-        }
-    }
-    const char *version = version_of("stream", meta(template_of(m->ksvc[0]), "name"));
-    d = tt_calloc(1, sizeof *d);
-    d->path = tt_asprintf("%s/%s.config.json", env, m->name);
-    d->env = tt_strdup(env);
-    d->model = tt_strdup(m->name);
-    d->version = digits_or_null(version);
-    d->image = tt_strdup(jstr(json_array_get(json_object_get(json_object_get(template_of(m->ksvc[0]), "spec"), "containers"), 0), "image"));
-    d->image_entrypoint = tt_strdup(f[0].entrypoint);
-    d->legacy_api_key_auth = tt_streq(f[0].keys, "true");
-    if (!d->version || !d->image) {
-        tt_error_set(err, TT_EINVAL, "%s: %s", m->name,
-                     !d->version ? "the revision name has no numeric version" : "no image");
-        goto fail;
-    }
-    if (export_service(m, SVC_STREAM, &d->stream, err) < 0 ||
-        export_service(m, SVC_VALIDATE, &d->validate, err) < 0)
-        goto fail;
-    size_t n;
-    bool foreign;
-    tag_pct *t = live_traffic(m->ksvc[0], "stream", d->version, &n, &foreign);
-    d->n_traffic = n;
-    d->traffic = tt_calloc(n + 1, sizeof *d->traffic);
-    bool ok = !foreign && n > 0;
-    for (size_t k = 0; k < n; k++) {
-        d->traffic[k].tag = t[k].tag; /* taken */
-        d->traffic[k].percent = (int)t[k].percent;
-        char *num = digits_or_null(t[k].tag);
-        ok = ok && num;
-        free(num);
-    }
-    free(t);
-    if (!ok) {
-        tt_error_set(err, TT_EINVAL, "%s: traffic names no version of stream", m->name);
-        goto fail;
-    }
-    goto out;
-fail:
-    deploy_file_free(d);
-    d = NULL;
-out:
-    facts_clear(&f[0]);
-    facts_clear(&f[1]);
-    return d;
-}
-
-const char *ops_files_env_of_context(const config *cfg, const char *context)
-{
-    const char *found = NULL;
-    for (size_t i = 0; cfg && context && i < cfg->n_envs; i++)
-        for (size_t k = 0; k < cfg->envs[i].n_contexts; k++)
-            if (fnmatch(cfg->envs[i].contexts[k], context, 0) == 0) {
-                if (found && !tt_streq(found, cfg->envs[i].name))
-                    return NULL;
-                found = cfg->envs[i].name;
-            }
-    return found;
-}
-
 const char *ops_files_pick_env(const config *cfg, const char *context, const ops_deploy_tree *t,
                                const char *env_flag, tt_error *err)
 {
     if (env_flag)
         return env_flag;
-    const char *env = ops_files_env_of_context(cfg, context);
+    tt_error why;
+    tt_error_clear(&why);
+    const char *env = safety_env_of_context_err(cfg, context, "pass --env", &why);
     if (env)
         return env;
     size_t n;
@@ -801,52 +584,10 @@ const char *ops_files_pick_env(const config *cfg, const char *context, const ops
         tt_buf b = TT_BUF_INIT;
         for (size_t i = 0; i < n; i++)
             tt_buf_printf(&b, "%s%s", i ? ", " : "", envs[i]);
-        char *ctx = tt_text_clean(context ? context : "-", 0);
-        tt_error_set(err, TT_EINVAL,
-                     "the files are for %s and the settings tie context %s to no environment: "
-                     "pass --env",
-                     b.len ? b.data : "no environment", ctx);
-        free(ctx);
+        tt_error_set(err, TT_EINVAL, "the files are for %s and %s",
+                     b.len ? b.data : "no environment", why.message);
         tt_buf_free(&b);
     }
     free(envs);
     return one;
-}
-
-int ops_deploy_file_write(const deploy_file *f, const char *path, tt_error *err)
-{
-    char *dir = tt_strdup(path);
-    char *slash = strrchr(dir, '/');
-    int rc = 0;
-    if (slash && slash != dir) {
-        *slash = '\0';
-        rc = tt_mkdir_p(dir, 0777, err);
-    }
-    free(dir);
-    if (rc < 0)
-        return -1;
-    json_t *j = deploy_file_to_json(f);
-    char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-    json_decref(j);
-    if (!text) {
-        tt_error_set(err, TT_EIO, "%s: cannot encode the file", path);
-        return -1;
-    }
-    char *tmp = tt_asprintf("%s.tmp.%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    FILE *out = fd >= 0 ? fdopen(fd, "w") : NULL;
-    if (!out && fd >= 0)
-        close(fd);
-    rc = out && fputs(text, out) != EOF && fputc('\n', out) != EOF ? 0 : -1;
-    if (out && fclose(out) != 0)
-        rc = -1;
-    if (rc == 0 && rename(tmp, path) != 0)
-        rc = -1;
-    if (rc < 0) {
-        tt_error_set(err, TT_EIO, "cannot write %s: %s", path, strerror(errno));
-        unlink(tmp);
-    }
-    free(tmp);
-    free(text);
-    return rc;
 }

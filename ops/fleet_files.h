@@ -49,14 +49,12 @@ int ops_deploy_file_write(const deploy_file *f, const char *path, tt_error *err)
  * the files); *n gets the count. Caller frees the array. */
 const char **ops_deploy_tree_envs(const ops_deploy_tree *t, size_t *n);
 
-/* The settings' environment whose contexts (globs) name context, when
- * exactly one does; else NULL. Borrowed from cfg. */
-const char *ops_files_env_of_context(const config *cfg, const char *context);
 /*
  * The environment a plan of t is for: env_flag (--env) when given, else
- * the settings' environment whose contexts name context (exactly one),
- * else the tree's only environment. NULL with err (TT_EINVAL) saying why
- * none could be chosen. Borrowed from env_flag, cfg or t.
+ * the settings' environment of context (safety_env_of_context: exactly
+ * one), else the tree's only environment. NULL with err (TT_EINVAL)
+ * saying why none could be chosen (the files' environments, and that no
+ * environment or two name the context). Borrowed from env_flag, cfg or t.
  */
 const char *ops_files_pick_env(const config *cfg, const char *context, const ops_deploy_tree *t,
                                const char *env_flag, tt_error *err);

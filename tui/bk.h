@@ -197,7 +197,7 @@ typedef int (*bk_apply_prepare)(job *j, ops_release *r, void *ud, tt_error *err)
 void bk_apply_run(job *j, const char *action, const char *env, const char *model,
                   const char *version, bk_apply_prepare prepare, void *ud);
 
-/* ---- the jobs, one per bk_job_*.c ------------------------------------------------- */
+/* ---- the jobs, one kind per bk_job_*.c -------------------------------------------- */
 
 void bk_run_load_model(job *j);
 void bk_run_logs(job *j);

@@ -14,13 +14,8 @@
 /* The target's environment: the settings' environment of its context. */
 static const char *target_env(job *j, tt_error *err)
 {
-    const char *env = j->kb->cfg ? safety_env_of_context(j->kb->cfg, j->to) : NULL;
-    if (!env)
-        tt_error_set(err, TT_EINVAL,
-                     "context %s belongs to no environment of the settings (environments[]."
-                     "contexts): say there which environment it serves to promote to it",
-                     j->to);
-    return env;
+    return safety_env_of_context_err(
+        j->kb->cfg, j->to, "say there which one environment it serves to promote to it", err);
 }
 
 /* The source's release (a client of its own, dropped at once). */

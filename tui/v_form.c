@@ -1,17 +1,14 @@
 /* View 4: the deploy form, prefilled from what is live, checked as you type. */
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "app.h"
-#include "deploy_file.h"
 #include "draw.h"
-#include "fleet_files.h"
 #include "registry_ref.h"
 #include "release_params.h"
 #include "safety.h"
+#include "v_form_file.h"
 #include "w_dialog.h"
 #include "w_form.h"
 
@@ -515,175 +512,17 @@ static void ask_discard(form_view *fv, tui_app *app)
     tui_app_push(app, tui_view_new(&discard_ops, d));
 }
 
-/* ---- the model's deployment file (--deployments) -------------------------- */
-
-/* The file of the form's model: the plan's (to write: only when the plan
- * is of the form's env, a file's env being its folder's name), else
- * DIR/<env>/<model>.config.json.
- * NULL (after saying why) without a folder or a model. Caller frees. */
-static char *file_path(form_view *fv, tui_app *app, bool for_write)
-{
-    const char *dir = tui_app_files_dir(app);
-    const char *model = tui_form_value(fv->form, "model");
-    if (!dir) {
-        tui_app_message(app, TUI_STATUS_ERROR,
-                        "No deployment files: start ttstui with --deployments DIR, or set "
-                        "deployments: in the settings");
-        return NULL;
-    }
-    if (!model || !*model) {
-        tui_app_message(app, TUI_STATUS_ERROR, "Name the model first: its file is <env>/<model>.config.json");
-        return NULL;
-    }
-    /* a file's env is its folder's name: the plan's file only for its env */
-    const char *env = tui_form_value(fv->form, "env");
-    const tui_files_plan *p = tui_app_files(app);
-    const tui_files_entry *e =
-        p && (!for_write || tt_streq(p->env, env)) ? tui_files_plan_find(p, model) : NULL;
-    if (e && e->file)
-        return tt_strdup(e->file);
-    return tt_asprintf("%s/%s/%s.config.json", dir, env, model);
-}
-
+/* C-r: the fields from the model's file (v_form_file.c), then what an
+ * edit brings: the policy's field, the checks, the tag's digest. */
 static void from_file(form_view *fv, tui_app *app)
 {
-    char *path = file_path(fv, app, false);
-    if (!path)
+    if (!tui_form_fill_from_file(fv->form, app))
         return;
-    tt_error err;
-    tt_error_clear(&err);
-    deploy_file *df = deploy_file_load(path, &err);
-    if (!df) {
-        tui_app_message(app, TUI_STATUS_ERROR, "%s", err.message);
-        free(path);
-        return;
-    }
     tui_form *f = fv->form;
-    tui_form_set_value(f, "env", df->env);
-    tui_form_set_value(f, "model", df->model);
-    tui_form_set_value(f, "version", df->version);
-    tui_form_set_value(f, "image", df->image);
-    tui_form_set_value(f, "entrypoint", df->image_entrypoint);
-    tui_form_set_value(f, "include_api_keys", df->legacy_api_key_auth ? "true" : "false");
-    tui_form_set_value(f, "min_scale", df->stream.min_scale);
-    tui_form_set_value(f, "max_scale", df->stream.max_scale);
-    tui_form_set_value(f, "validate_min_scale", df->validate.min_scale);
-    tui_form_set_value(f, "validate_max_scale", df->validate.max_scale);
     sync_enabled(f);
     tui_form_validate(f);
-    if (image_is_tag(df->image))
+    if (image_is_tag(tui_form_value(f, "image")))
         image_schedule(fv, app, 0);
-    tui_app_message(app, TUI_STATUS_INFO, "Filled in from %s (version %s)", path, df->version);
-    deploy_file_free(df);
-    free(path);
-}
-
-static int cmp_name(const void *a, const void *b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* A file to start a new one from: the first (by name) of the env's folder
- * that parses (paths, concurrency and resources are the service's, not
- * the model's). Reads the names, then files until one parses, not the
- * whole tree. NULL when there is none. */
-static deploy_file *sibling_file(const char *path)
-{
-    char *dir = tt_strdup(path);
-    char *slash = strrchr(dir, '/');
-    DIR *d = NULL;
-    if (slash) {
-        *slash = '\0';
-        d = opendir(dir);
-    }
-    char **names = NULL;
-    size_t n = 0;
-    for (struct dirent *e; d && (e = readdir(d));) {
-        if (e->d_name[0] == '.' || !tt_str_has_suffix(e->d_name, ".json"))
-            continue;
-        names = tt_realloc(names, (n + 1) * sizeof(char *));
-        names[n++] = tt_strdup(e->d_name);
-    }
-    if (d)
-        closedir(d);
-    if (n)
-        qsort(names, n, sizeof(char *), cmp_name);
-    deploy_file *df = NULL;
-    for (size_t i = 0; i < n; i++) {
-        if (!df) {
-            char *p = tt_asprintf("%s/%s", dir, names[i]);
-            tt_error err;
-            tt_error_clear(&err);
-            df = deploy_file_load(p, &err);
-            free(p);
-        }
-        free(names[i]);
-    }
-    free(names);
-    free(dir);
-    return df;
-}
-
-static void set_str(char **dst, const char *v)
-{
-    free(*dst);
-    *dst = tt_strdup(v);
-}
-
-static void save_file(form_view *fv, tui_app *app)
-{
-    size_t errors = tui_form_error_count(fv->form);
-    if (errors) {
-        tui_app_message(app, TUI_STATUS_ERROR, "Fix %zu field%s first: nothing was written",
-                        errors, errors == 1 ? "" : "s");
-        return;
-    }
-    char *path = file_path(fv, app, true);
-    if (!path)
-        return;
-    tt_error err;
-    tt_error_clear(&err);
-    bool existed = access(path, F_OK) == 0;
-    deploy_file *df = existed ? deploy_file_load(path, &err) : sibling_file(path);
-    if (!df) {
-        if (existed)
-            tui_app_message(app, TUI_STATUS_ERROR, "%s: nothing was written", err.message);
-        else
-            tui_app_message(app, TUI_STATUS_ERROR,
-                            "No file in the folder of %s to start a new one from (ttstui export "
-                            "writes the live models): nothing was written",
-                            path);
-        free(path);
-        return;
-    }
-    tui_form *f = fv->form;
-    const char *version = tui_form_value(f, "version");
-    set_str(&df->path, path);
-    set_str(&df->env, tui_form_value(f, "env"));
-    set_str(&df->model, tui_form_value(f, "model"));
-    set_str(&df->version, version);
-    set_str(&df->image, tui_form_value(f, "image"));
-    set_str(&df->image_entrypoint, tui_form_value(f, "entrypoint"));
-    df->legacy_api_key_auth = tt_streq(tui_form_value(f, "include_api_keys"), "true");
-    set_str(&df->stream.min_scale, tui_form_value(f, "min_scale"));
-    set_str(&df->stream.max_scale, tui_form_value(f, "max_scale"));
-    set_str(&df->validate.min_scale, tui_form_value(f, "validate_min_scale"));
-    set_str(&df->validate.max_scale, tui_form_value(f, "validate_max_scale"));
-    /* the release serves all traffic, as an apply of the form does */
-    for (size_t i = 0; i < df->n_traffic; i++)
-        free(df->traffic[i].tag);
-    df->traffic = tt_realloc(df->traffic, sizeof *df->traffic);
-    df->traffic[0] = (deploy_traffic){tt_strdup(version), 100};
-    df->n_traffic = 1;
-    if (ops_deploy_file_write(df, path, &err) < 0)
-        tui_app_message(app, TUI_STATUS_ERROR, "%s: nothing was written", err.message);
-    else
-        tui_app_message(app, TUI_STATUS_INFO,
-                        "%s %s: version %s, for review (git diff); nothing applied",
-                        existed ? "Wrote" : "Created", path, version);
-    deploy_file_free(df);
-    free(path);
-    tui_app_files_refresh(app);
 }
 
 static bool key(tui_view *v, tui_app *app, tui_key k, tui_action act)
@@ -691,7 +530,7 @@ static bool key(tui_view *v, tui_app *app, tui_key k, tui_action act)
     form_view *fv = v->data;
     switch (act) {
     case TUI_ACT_FROM_FILE: from_file(fv, app); return true;
-    case TUI_ACT_SAVE_FILE: save_file(fv, app); return true;
+    case TUI_ACT_SAVE_FILE: tui_form_save_file(fv->form, app); return true;
     case TUI_ACT_BACK:
         if (!changed(fv))
             return false; /* the app goes back */

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "app.h"
-#include "draw.h"
 #include "v_text.h"
 #include "w_text.h"
 
@@ -94,25 +93,18 @@ static void title(tui_view *v, char *buf, size_t size)
 static void draw(tui_view *v, tui_app *app, WINDOW *w, int y, int x, int h, int width)
 {
     (void)app;
-    tui_text_draw(((help_view *)v->data)->text, w, y, x + 1, h, width - 1);
-    for (int r = 0; r < h; r++)
-        tui_draw_fill(w, y + r, x, 1, TUI_ROLE_NORMAL);
+    tui_view_text_draw(((help_view *)v->data)->text, w, y, x, h, width);
 }
 
 static bool key(tui_view *v, tui_app *app, tui_key k, tui_action act)
 {
     (void)app;
     (void)k;
-    help_view *hv = v->data;
-    if (act == TUI_ACT_SEARCH_NEXT || act == TUI_ACT_SEARCH_PREV) {
-        tui_text_search_next(hv->text, act == TUI_ACT_SEARCH_NEXT ? 1 : -1);
-        return true;
-    }
     if (act == TUI_ACT_HELP) {
         tui_app_pop(app);
         return true;
     }
-    return tui_text_action(hv->text, act);
+    return tui_view_text_key(((help_view *)v->data)->text, act);
 }
 
 static bool mouse(tui_view *v, tui_app *app, int y, int x, tui_mouse_kind kind)

@@ -501,6 +501,145 @@ static void env_of_context_follows_the_patterns(void **state)
     config_free(c);
 }
 
+static config *config_of(const char *yaml)
+{
+    char path[] = "/tmp/ttstui-test-envs-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, yaml, strlen(yaml)), (ssize_t)strlen(yaml));
+    close(fd);
+    tt_error err;
+    config *c = config_load(path, &err);
+    unlink(path);
+    assert_non_null(c);
+    return c;
+}
+
+static const char TWO_ENVS[] = "environments:\n"
+                               "  - {name: staging, contexts: [gke_staging, \"kind-*\"]}\n"
+                               "  - {name: prod, contexts: [gke_prod]}\n"
+                               "readonly_contexts: [audit]\n";
+
+/* What safety_env_match_context says of context (env, other: NULL when
+ * none), and safety_env_of_context agreeing: env only when it is one. */
+static void expect_match(const config *c, const char *context, safety_env_match_kind kind,
+                         const char *env, const char *other)
+{
+    safety_env_match m = safety_env_match_context(c, context);
+    assert_int_equal(m.kind, kind);
+    if (env)
+        assert_string_equal(m.env, env);
+    else
+        assert_null(m.env);
+    if (other)
+        assert_string_equal(m.other, other);
+    else
+        assert_null(m.other);
+    if (kind == SAFETY_ENV_ONE)
+        assert_string_equal(safety_env_of_context(c, context), env);
+    else
+        assert_null(safety_env_of_context(c, context));
+}
+
+static void env_match_no_environment(void **state)
+{
+    (void)state;
+    config *c = config_of(TWO_ENVS);
+    expect_match(c, "gke_dr", SAFETY_ENV_NONE, NULL, NULL);
+    expect_match(c, "audit", SAFETY_ENV_NONE, NULL, NULL); /* readonly_contexts name none */
+    expect_match(c, NULL, SAFETY_ENV_NONE, NULL, NULL);
+    expect_match(NULL, "gke_prod", SAFETY_ENV_NONE, NULL, NULL);
+    config_free(c);
+}
+
+static void env_match_one_environment(void **state)
+{
+    (void)state;
+    config *c = config_of(TWO_ENVS);
+    expect_match(c, "gke_prod", SAFETY_ENV_ONE, "prod", NULL);
+    expect_match(c, "gke_staging", SAFETY_ENV_ONE, "staging", NULL);
+    config_free(c);
+}
+
+/* Two environments naming one context: neither is its environment (not
+ * the first one listed), and both are said. */
+static void env_match_two_environments_is_ambiguous(void **state)
+{
+    (void)state;
+    config *c = config_of("environments:\n"
+                          "  - {name: staging, contexts: [\"gke_*\"]}\n"
+                          "  - {name: prod, contexts: [gke_prod]}\n"
+                          "  - {name: dr, contexts: [gke_prod, gke_dr]}\n");
+    expect_match(c, "gke_prod", SAFETY_ENV_AMBIGUOUS, "staging", "prod");
+    expect_match(c, "gke_dr", SAFETY_ENV_AMBIGUOUS, "staging", "dr");
+    expect_match(c, "gke_staging", SAFETY_ENV_ONE, "staging", NULL); /* only the glob */
+    config_free(c);
+}
+
+/* A prefix of a pattern, or a name a pattern is a prefix of, is another
+ * context. */
+static void env_match_needs_the_whole_name(void **state)
+{
+    (void)state;
+    config *c = config_of(TWO_ENVS);
+    const char *others[] = {"gke_pro", "gke_prod-2", "xgke_prod", "kind"};
+    for (size_t i = 0; i < TT_ARRAY_LEN(others); i++)
+        expect_match(c, others[i], SAFETY_ENV_NONE, NULL, NULL);
+    expect_match(c, "kind-", SAFETY_ENV_ONE, "staging", NULL);
+    expect_match(c, "kind-demo", SAFETY_ENV_ONE, "staging", NULL);
+    config_free(c);
+}
+
+/* Patterns are exact names or fnmatch globs: *, ?, [set]; a name with
+ * brackets in it matches itself. An environment with no patterns names
+ * no context, and does not make another's ambiguous. */
+static void env_match_globs(void **state)
+{
+    (void)state;
+    config *c = config_of("environments:\n"
+                          "  - {name: any}\n"
+                          "  - {name: a, contexts: [\"gke_?_prod\"]}\n"
+                          "  - {name: b, contexts: [\"eks-[12]\"]}\n"
+                          "  - {name: c, contexts: [\"ctx[1]\"]}\n");
+    const struct {
+        const char *context, *env; /* env NULL: none */
+    } cases[] = {
+        {"gke_x_prod", "a"}, {"gke_xy_prod", NULL}, {"gke__prod_", NULL}, {"eks-2", "b"},
+        {"eks-3", NULL},     {"ctx[1]", "c"},       {"ctx1", "c"},        {"anything", NULL},
+    };
+    for (size_t i = 0; i < TT_ARRAY_LEN(cases); i++)
+        expect_match(c, cases[i].context, cases[i].env ? SAFETY_ENV_ONE : SAFETY_ENV_NONE,
+                     cases[i].env, NULL);
+    config_free(c);
+}
+
+static void env_match_errors_say_why(void **state)
+{
+    (void)state;
+    config *c = config_of("environments:\n"
+                          "  - {name: staging, contexts: [\"gke_*\"]}\n"
+                          "  - {name: prod, contexts: [gke_prod]}\n");
+    tt_error err;
+    tt_error_clear(&err);
+    assert_string_equal(safety_env_of_context_err(c, "gke_staging", "pass --env", &err), "staging");
+    assert_int_equal(err.code, 0);
+    assert_null(safety_env_of_context_err(c, "gke_prod", "pass --env", &err));
+    assert_int_equal(err.code, TT_EINVAL);
+    char *want = tt_asprintf("context gke_prod matches environments staging and prod "
+                             "(environments[].contexts in %s): pass --env",
+                             c->path);
+    assert_string_equal(err.message, want);
+    free(want);
+    tt_error_clear(&err);
+    assert_null(safety_env_of_context_err(c, "kind\x1b[2J", NULL, &err));
+    want = tt_asprintf("context kind?[2J belongs to no environment of the settings "
+                       "(environments[].contexts in %s)",
+                       c->path);
+    assert_string_equal(err.message, want);
+    free(want);
+    config_free(c);
+}
+
 static void env_without_patterns_allows_any_context(void **state)
 {
     (void)state;
@@ -589,16 +728,8 @@ static void system_namespaces_are_not_models(void **state)
 static void settings_add_protected_namespaces(void **state)
 {
     (void)state;
-    char path[] = "/tmp/ttstui-test-protected-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    const char *yaml = "protected_namespaces: [monitoring, \"ops-*\"]\n";
-    assert_int_equal(write(fd, yaml, strlen(yaml)), (ssize_t)strlen(yaml));
-    close(fd);
+    config *c = config_of("protected_namespaces: [monitoring, \"ops-*\"]\n");
     tt_error err;
-    config *c = config_load(path, &err);
-    unlink(path);
-    assert_non_null(c);
     assert_int_equal(c->n_protected_namespaces, 2);
     assert_int_equal(safety_check_model_namespace(c, "monitoring", &err), -1);
     assert_non_null(strstr(err.message, "protected_namespaces"));
@@ -642,6 +773,12 @@ int main(void)
         cmocka_unit_test(env_guard_refuses_prefixes_both_ways),
         cmocka_unit_test(readonly_context_patterns_match_whole_names),
         cmocka_unit_test(env_of_context_follows_the_patterns),
+        cmocka_unit_test(env_match_no_environment),
+        cmocka_unit_test(env_match_one_environment),
+        cmocka_unit_test(env_match_two_environments_is_ambiguous),
+        cmocka_unit_test(env_match_needs_the_whole_name),
+        cmocka_unit_test(env_match_globs),
+        cmocka_unit_test(env_match_errors_say_why),
         cmocka_unit_test(env_without_patterns_allows_any_context),
         cmocka_unit_test(readonly_contexts_and_envs_refuse_writes),
         cmocka_unit_test(context_of_a_readonly_env_refuses_writes_whatever_the_env),

@@ -4,19 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 start_cluster
 start_second_cluster dc2 --models 3 --revisions 2
-url2=$URL2
-cat >"$KC" <<EOF2
-apiVersion: v1
-kind: Config
-clusters:
-- {name: demo, cluster: {server: "$E2E_URL"}}
-- {name: synth, cluster: {server: "$url2"}}
-users: [{name: demo, user: {}}]
-contexts:
-- {name: demo, context: {cluster: demo, user: demo, namespace: default}}
-- {name: synth-ctx, context: {cluster: synth, user: demo, namespace: default}}
-current-context: demo
-EOF2
+write_two_contexts demo synth-ctx
 start_tui 160 40
 wait_for "viacom"
 keys c

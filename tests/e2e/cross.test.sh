@@ -5,20 +5,8 @@
 . "$(dirname "$0")/lib.sh"
 start_cluster
 start_second_cluster dc2 --no-seed
-url2=$URL2
 DC2=$PID2
-cat >"$KC" <<EOF2
-apiVersion: v1
-kind: Config
-clusters:
-- {name: demo, cluster: {server: "$E2E_URL"}}
-- {name: other, cluster: {server: "$url2"}}
-users: [{name: demo, user: {}}]
-contexts:
-- {name: stage-ctx, context: {cluster: demo, user: demo, namespace: default}}
-- {name: prod-ctx, context: {cluster: other, user: demo, namespace: default}}
-current-context: stage-ctx
-EOF2
+write_two_contexts stage-ctx prod-ctx
 mkdir -p "$XDG_CONFIG_HOME/ttstui"
 cat >"$XDG_CONFIG_HOME/ttstui/config.yaml" <<'YAML'
 environments:

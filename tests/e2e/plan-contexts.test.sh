@@ -5,18 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 start_cluster
 start_second_cluster dc2 --models 3 --revisions 2
-cat >"$KC" <<EOF2
-apiVersion: v1
-kind: Config
-clusters:
-- {name: demo, cluster: {server: "$E2E_URL"}}
-- {name: synth, cluster: {server: "$URL2"}}
-users: [{name: demo, user: {}}]
-contexts:
-- {name: demo, context: {cluster: demo, user: demo, namespace: default}}
-- {name: synth-ctx, context: {cluster: synth, user: demo, namespace: default}}
-current-context: demo
-EOF2
+write_two_contexts demo synth-ctx
 D="$E2E_TMP/dep"
 "$TTSTUI_BIN" --kubeconfig "$KC" export --to "$D" --env prod >/dev/null 2>&1 || true
 [ -f "$D/prod/viacom.config.json" ] || fail "export wrote no files"

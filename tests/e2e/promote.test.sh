@@ -7,18 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 start_cluster
 start_second_cluster dc2 --no-seed
-cat >"$KC" <<EOF2
-apiVersion: v1
-kind: Config
-clusters:
-- {name: demo, cluster: {server: "$E2E_URL"}}
-- {name: other, cluster: {server: "$URL2"}}
-users: [{name: demo, user: {}}]
-contexts:
-- {name: stage-ctx, context: {cluster: demo, user: demo, namespace: default}}
-- {name: prod-ctx, context: {cluster: other, user: demo, namespace: default}}
-current-context: stage-ctx
-EOF2
+write_two_contexts stage-ctx prod-ctx
 mkdir -p "$XDG_CONFIG_HOME/ttstui"
 cat >"$XDG_CONFIG_HOME/ttstui/config.yaml" <<'YAML'
 environments:
@@ -111,7 +100,7 @@ wait_gone "missing in prod" 30
 # Three contexts: the user picks from and to among the contexts that have
 # the model; a target context of no environment is refused, nothing made.
 # (The kubeconfig is read again for each context the view loads.)
-sed -i 's/^- {name: prod-ctx, context: .*}$/&\n- {name: dr-ctx, context: {cluster: other, user: demo, namespace: default}}/' "$KC"
+sed -i 's/^- {name: prod-ctx, context: .*}$/&\n- {name: dr-ctx, context: {cluster: second, user: demo, namespace: default}}/' "$KC"
 grep -q '^- {name: dr-ctx' "$KC" || fail "kubeconfig: dr-ctx not added"
 n_audit=$(wc -l <"$AUDIT_LOG")
 keys :

@@ -110,6 +110,20 @@ run_tt promote m1 --from-context gke_staging --to-context gke_prod --yes --setti
 assert_rc 2 "promote to a context of no environment"
 assert_contains "$ERR" "pass --env"
 
+# two environments name the target context: neither is taken (not the
+# first listed), both are said, nothing is sent
+cat >"$TT_TMP/twoenvs.yaml" <<'YAML'
+environments:
+  - name: staging
+    contexts: [gke_staging, "gke_*"]
+  - name: prod
+    contexts: [gke_prod]
+YAML
+run_tt promote m1 --from-context gke_staging --to-context gke_prod --yes --settings "$TT_TMP/twoenvs.yaml"
+assert_rc 2 "promote to a context two environments name"
+assert_contains "$ERR" "context gke_prod matches environments staging and prod (environments[].contexts in $TT_TMP/twoenvs.yaml): pass --env"
+assert_eq "$(pk get ksvc -n m1 stream -o jsonpath='{.spec.template.metadata.name}')" "stream-3" "prod's revision after the refusal"
+
 # usage
 run_tt promote m1 --from-context gke_staging --to-context gke_staging
 assert_rc 2 "the same context twice"

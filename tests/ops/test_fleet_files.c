@@ -445,6 +445,49 @@ static void tree_of_a_missing_path_or_no_files_is_an_error(void **state)
     free(missing);
 }
 
+/* The plan's environment: --env, else the context's (one environment
+ * names it), else the files' only one; two environments naming the
+ * context are said as such. */
+static void plan_env_from_flag_context_or_files(void **state)
+{
+    fx *f = *state;
+    char *settings = write_tree_file(f, "config.yaml", /* not a .json: no file of the tree */
+                                     "environments:\n"
+                                     "  - {name: staging, contexts: [\"gke_*\"]}\n"
+                                     "  - {name: prod, contexts: [gke_prod]}\n");
+    tt_error err;
+    config *c = config_load(settings, &err);
+    assert_non_null(c);
+    char *a = good_text("prod", "a"), *b = good_text("staging", "b");
+    free(write_tree_file(f, "prod/a.config.json", a));
+    const char *paths[] = {f->dir};
+    assert_int_equal(ops_deploy_tree_load(paths, 1, &f->t), 0);
+    tt_error_clear(&err);
+    assert_string_equal(ops_files_pick_env(c, "gke_prod", &f->t, "dr", &err), "dr");
+    assert_string_equal(ops_files_pick_env(c, "gke_staging", &f->t, NULL, &err), "staging");
+    /* ambiguous, or no environment: the files' only one */
+    assert_string_equal(ops_files_pick_env(c, "gke_prod", &f->t, NULL, &err), "prod");
+    assert_string_equal(ops_files_pick_env(c, "kind", &f->t, NULL, &err), "prod");
+    assert_int_equal(err.code, 0);
+    free(write_tree_file(f, "staging/b.config.json", b));
+    ops_deploy_tree_clear(&f->t);
+    assert_int_equal(ops_deploy_tree_load(paths, 1, &f->t), 0);
+    assert_null(ops_files_pick_env(c, "gke_prod", &f->t, NULL, &err));
+    assert_int_equal(err.code, TT_EINVAL);
+    char *want = tt_asprintf("the files are for prod, staging and context gke_prod matches "
+                             "environments staging and prod (environments[].contexts in %s): "
+                             "pass --env",
+                             settings);
+    assert_string_equal(err.message, want);
+    free(want);
+    assert_null(ops_files_pick_env(c, "kind", &f->t, NULL, &err));
+    assert_non_null(strstr(err.message, "context kind belongs to no environment of the settings"));
+    config_free(c);
+    free(settings);
+    free(a);
+    free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -461,6 +504,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(tree_reports_every_bad_file, setup, teardown),
         cmocka_unit_test_setup_teardown(tree_rules_env_folder_and_one_file_per_model, setup, teardown),
         cmocka_unit_test_setup_teardown(tree_of_a_missing_path_or_no_files_is_an_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(plan_env_from_flag_context_or_files, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
