@@ -788,3 +788,68 @@ const char *fleet_pinned_model(const fleet *f)
 {
     return f ? f->pin : NULL;
 }
+
+/* ---- streaming status ------------------------------------------------------ */
+
+void fleet_forget_model_at(fleet *f, size_t i)
+{
+    if (!f || i >= f->n_models)
+        return;
+    model_free(f->models[i]);
+    memmove(&f->models[i], &f->models[i + 1], (f->n_models - i - 1) * sizeof *f->models);
+    f->n_models--;
+    f->generation++;
+}
+
+void fleet_clear_revisions(fleet *f)
+{
+    if (!f)
+        return;
+    for (size_t i = f->n_models; i-- > 0;) {
+        fleet_model *m = f->models[i];
+        for (int slot = SLOT_STREAM; slot <= SLOT_VALIDATE; slot++) {
+            fleet_service *s = model_slot(m, slot);
+            for (size_t r = 0; r < s->n_revisions; r++)
+                revision_clear(&s->revisions[r]);
+            free(s->revisions);
+            s->revisions = NULL;
+            s->n_revisions = 0;
+        }
+        model_drop_if_empty(f, i);
+    }
+    f->generation++;
+}
+
+bool fleet_namespace_known(const fleet *f, const char *name)
+{
+    return f && name && (ns_find(f, name) || model_index(f, name) >= 0);
+}
+
+size_t fleet_string_bytes(const fleet *f)
+{
+    return f ? strpool_bytes(f->images) : 0;
+}
+
+/* Every pooled string the models point at, moved to a new pool: what only
+ * forgotten models named is gone with the old one. */
+void fleet_compact_strings(fleet *f)
+{
+    if (!f || !f->images)
+        return;
+    strpool *old = f->images;
+    f->images = NULL;
+    for (size_t i = 0; i < f->n_models; i++) {
+        fleet_model *m = f->models[i];
+        for (int slot = SLOT_STREAM; slot <= SLOT_VALIDATE; slot++) {
+            fleet_service *s = model_slot(m, slot);
+            s->template_image = intern_image(f, s->template_image);
+            s->template_entrypoint = intern_image(f, s->template_entrypoint);
+            s->rollout_duration = intern_image(f, s->rollout_duration);
+            for (size_t r = 0; r < s->n_revisions; r++) {
+                s->revisions[r].image = intern_image(f, s->revisions[r].image);
+                s->revisions[r].image_digest = intern_image(f, s->revisions[r].image_digest);
+            }
+        }
+    }
+    strpool_free(old);
+}
