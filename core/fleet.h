@@ -35,8 +35,8 @@ typedef struct fleet_traffic {
 } fleet_traffic;
 
 typedef struct fleet_revision {
-    char *name;           /* e.g. stream-12 */
-    char *version;        /* name without "<service>-", e.g. 12 */
+    char *name;           /* e.g. stream-12; the fleet's shared copy */
+    char *version;        /* name without "<service>-", e.g. 12 (points into name) */
     char *reason;         /* Ready condition reason, may be NULL */
     char *message;        /* Ready condition message, may be NULL */
     const char *image;    /* container image (first container); the fleet's shared copy */
@@ -195,7 +195,8 @@ void fleet_forget_model_at(fleet *f, size_t i);
 void fleet_clear_revisions(fleet *f);
 /* A namespace of that name was applied, or a model has that name. */
 bool fleet_namespace_known(const fleet *f, const char *name);
-/* Bytes of the pool of image names (entry points, rollout durations). */
+/* Bytes of the pool of image and revision names (entry points, rollout
+ * durations). */
 size_t fleet_string_bytes(const fleet *f);
 /* Keeps in that pool only what the models still name (after
  * fleet_forget_model_at, the forgotten models' images stay until then).
