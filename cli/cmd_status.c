@@ -248,7 +248,8 @@ static void stream_model(const fleet_model *m, void *ud)
 {
     status_stream *st = ud;
     if (st->json) {
-        fleet_status_json_dump_model(m, st->n, dump_buffered, &st->o);
+        if (!st->o.failed) /* stdout gone: nothing more to write */
+            fleet_status_json_dump_model(m, st->n, dump_buffered, &st->o);
     } else {
         if (st->n == st->cap) {
             st->cap = st->cap ? st->cap * 2 : 64;
@@ -256,6 +257,7 @@ static void stream_model(const fleet_model *m, void *ud)
             st->ages = tt_realloc(st->ages, st->cap * sizeof(*st->ages));
         }
         model_row(m, st->rows[st->n]);
+        st->rows[st->n][COL_AGE] = NULL; /* print_rows: from the time of printing */
         st->ages[st->n] = m->created;
     }
     st->n++;
