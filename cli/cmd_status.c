@@ -79,7 +79,8 @@ static char *scale_of(const fleet_revision *r)
     return tt_asprintf("%s-%s", lo, hi);
 }
 
-static void model_row(const fleet_model *m, long long now, char *cells[N_COLS])
+/* Every cell but AGE (print_rows: from the time of printing). */
+static void model_row(const fleet_model *m, char *cells[N_COLS])
 {
     const fleet_service *st = &m->stream, *va = &m->validate;
     const fleet_revision *srev = fleet_service_revision(st, st->latest_ready);
@@ -109,7 +110,6 @@ static void model_row(const fleet_model *m, long long now, char *cells[N_COLS])
         free(ss);
         free(vs);
     }
-    cells[COL_AGE] = m->created ? health_format_age(now - m->created) : tt_strdup("-");
     cells[COL_PIN] = tt_strdup(m->pinned_latest ? "latest" : "");
     tt_buf notes = TT_BUF_INIT;
     bool sp = fleet_service_traffic_pinned(st), vp = fleet_service_traffic_pinned(va);
@@ -131,23 +131,19 @@ static void model_row(const fleet_model *m, long long now, char *cells[N_COLS])
     cells[COL_NOTES] = tt_buf_steal(&notes);
 }
 
-static void print_table(const fleet *f, const char *model)
+/* The rows (cells taken over and freed), aligned under the headers; each
+ * row's AGE from its model's creation (ages[r], 0 unknown) to now. */
+static void print_rows(char *(*rows)[N_COLS], const long long *ages, size_t nrows)
 {
-    size_t n = fleet_model_count(f);
-    char *(*rows)[N_COLS] = tt_calloc(n ? n : 1, sizeof(*rows));
-    size_t width[N_COLS], nrows = 0;
+    size_t width[N_COLS];
     for (int c = 0; c < N_COLS; c++)
         width[c] = strlen(headers[c]);
     long long now = (long long)time(NULL);
-    for (size_t i = 0; i < n; i++) {
-        const fleet_model *m = fleet_model_at(f, i);
-        if (model && !tt_streq(m->name, model))
-            continue;
-        model_row(m, now, rows[nrows]);
+    for (size_t r = 0; r < nrows; r++) {
+        rows[r][COL_AGE] = ages[r] ? health_format_age(now - ages[r]) : tt_strdup("-");
         for (int c = 0; c < N_COLS; c++)
-            if (strlen(rows[nrows][c]) > width[c])
-                width[c] = strlen(rows[nrows][c]);
-        nrows++;
+            if (strlen(rows[r][c]) > width[c])
+                width[c] = strlen(rows[r][c]);
     }
     tt_buf line = TT_BUF_INIT;
     for (size_t r = 0; r <= nrows; r++) {
@@ -164,10 +160,32 @@ static void print_table(const fleet *f, const char *model)
         cli_out("%s\n", line.data);
     }
     tt_buf_free(&line);
+}
+
+static void free_rows(char *(*rows)[N_COLS], size_t nrows)
+{
     for (size_t r = 0; r < nrows; r++)
         for (int c = 0; c < N_COLS; c++)
             free(rows[r][c]);
     free(rows);
+}
+
+static void print_table(const fleet *f, const char *model)
+{
+    size_t n = fleet_model_count(f);
+    char *(*rows)[N_COLS] = tt_calloc(n ? n : 1, sizeof(*rows));
+    long long *ages = tt_calloc(n ? n : 1, sizeof(*ages));
+    size_t nrows = 0;
+    for (size_t i = 0; i < n; i++) {
+        const fleet_model *m = fleet_model_at(f, i);
+        if (model && !tt_streq(m->name, model))
+            continue;
+        model_row(m, rows[nrows]);
+        ages[nrows++] = m->created;
+    }
+    print_rows(rows, ages, nrows);
+    free_rows(rows, nrows);
+    free(ages);
 }
 
 /* JSON to stdout, DEL escaped too (tt_json_terminal_safe_append); jansson
@@ -208,7 +226,83 @@ static int dump_buffered(const char *buf, size_t size, void *ud)
     return o->failed ? -1 : 0;
 }
 
+/* ---- every model, written as each is complete ------------------------------ */
+
+typedef struct status_stream {
+    const char *cmd;          /* warnings go to it */
+    bool json;
+    out_buf o;                /* json */
+    size_t n;                 /* models so far */
+    char *(*rows)[N_COLS];    /* table: one row per model, printed at the end */
+    long long *ages;
+    size_t cap;
+} status_stream;
+
+static void stream_warn(const char *message, void *ud)
+{
+    const status_stream *st = ud;
+    cli_warn(st->cmd, "%s", message);
+}
+
+static void stream_model(const fleet_model *m, void *ud)
+{
+    status_stream *st = ud;
+    if (st->json) {
+        if (!st->o.failed) /* stdout gone: nothing more to write */
+            fleet_status_json_dump_model(m, st->n, dump_buffered, &st->o);
+    } else {
+        if (st->n == st->cap) {
+            st->cap = st->cap ? st->cap * 2 : 64;
+            st->rows = tt_realloc(st->rows, st->cap * sizeof(*st->rows));
+            st->ages = tt_realloc(st->ages, st->cap * sizeof(*st->ages));
+        }
+        model_row(m, st->rows[st->n]);
+        st->rows[st->n][COL_AGE] = NULL; /* print_rows: from the time of printing */
+        st->ages[st->n] = m->created;
+    }
+    st->n++;
+}
+
+/* `status` of one context, every model: the revisions list is streamed and
+ * each model written once complete (ops_fleet_status_stream), so 200,000
+ * revisions are never held; the table keeps only its rows. On a failure
+ * part way, the JSON written so far stays (without its closing bracket)
+ * and the command fails; the table prints nothing. */
+static int status_stream_all(cli_session *s)
+{
+    status_stream st = {.cmd = s->cmd,
+                        .json = s->o->output == CLI_OUTPUT_JSON,
+                        .o = {.to = stdout, .b = TT_BUF_INIT}};
+    ops_fleet_stream_opts so = {.warn = stream_warn, .model = stream_model, .ud = &st};
+    tt_error err;
+    tt_error_clear(&err);
+    int rc = CLI_EXIT_OK;
+    if (ops_fleet_status_stream(s->client, &so, &err) < 0) {
+        if (st.json)
+            out_flush(&st.o);
+        rc = cli_fail(s->cmd, &err);
+    } else if (st.json) {
+        fleet_status_json_dump_end(st.n, dump_buffered, &st.o);
+        out_flush(&st.o);
+        fputc('\n', stdout);
+    } else {
+        print_rows(st.rows, st.ages, st.n);
+    }
+    tt_buf_free(&st.o.b);
+    free_rows(st.rows, st.json ? 0 : st.n);
+    free(st.ages);
+    return rc;
+}
+
 static int status_contexts(cli_session *s);
+
+/* TTSTUI_STATUS_HOLD=1 (a diagnostic, for tests): `status` loads the whole
+ * fleet before writing, as `status MODEL` does, instead of streaming. */
+static bool status_hold(void)
+{
+    const char *v = getenv("TTSTUI_STATUS_HOLD");
+    return v && v[0] && strcmp(v, "0") != 0;
+}
 
 int cli_cmd_status(cli_session *s)
 {
@@ -219,6 +313,8 @@ int cli_cmd_status(cli_session *s)
     tt_error_clear(&err);
     if (cli_connect(s, &err) < 0)
         return cli_fail(s->cmd, &err);
+    if (!model && !status_hold())
+        return status_stream_all(s);
     fleet *f = fleet_new();
     int rc = CLI_EXIT_OK;
     if (load_fleet(s, f, model, &err) < 0) {

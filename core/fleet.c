@@ -40,7 +40,7 @@ struct fleet {
     uint64_t generation;
     strset *seen[N_KINDS]; /* non-NULL while a relist of that kind runs */
     bool pin_seen;
-    strpool *images; /* every image (entry point, rollout duration) named, once: a model's 40 revisions share one or two */
+    strpool *images; /* every image, revision name (entry point, rollout duration) named, once: a model's 40 revisions share one or two images */
 };
 
 /* The fleet's one copy of an image name (kept until fleet_free). */
@@ -135,31 +135,26 @@ static int scale_annotation(const json_t *annotations, const char *hyphenated, c
 
 /* ---- revisions --------------------------------------------------------- */
 
-/* A revision's strings share one allocation owned through r->name (see
- * revision_strings): 40,000 revisions are 40,000 allocations, not 200,000. */
+/* A revision's name is the fleet's pooled copy (version points into it):
+ * "stream-12" is the same in every model, so 200,000 revisions name a few
+ * hundred strings, not 200,000 allocations. Its reason and message (each
+ * may be NULL; a Ready revision has neither) share one allocation, owned
+ * through the first that is set. */
 static void revision_clear(fleet_revision *r)
 {
-    free(r->name);
+    free(r->reason ? r->reason : r->message);
     memset(r, 0, sizeof *r);
 }
 
-
-/* Copies name, reason and message (each may be NULL but name) into one
- * block starting with the name; version points into the name. */
-static void revision_strings(fleet_revision *r, const char *name, const char *reason,
+static void revision_strings(fleet *f, fleet_revision *r, const char *name, const char *reason,
                              const char *message, const char *service)
 {
-    const char *src[3] = {name, reason, message};
-    size_t len[3], total = 0;
-    for (int i = 0; i < 3; i++) {
-        len[i] = src[i] ? strlen(src[i]) + 1 : 0;
-        total += len[i];
-    }
-    char *block = tt_malloc(total), *at = block;
-    char **dst[3] = {&r->name, &r->reason, &r->message};
-    for (int i = 0; i < 3; i++) {
-        *dst[i] = src[i] ? memcpy(at, src[i], len[i]) : NULL;
-        at += len[i];
+    r->name = (char *)intern_image(f, name);
+    size_t lr = reason ? strlen(reason) + 1 : 0, lm = message ? strlen(message) + 1 : 0;
+    if (lr + lm) {
+        char *block = tt_malloc(lr + lm);
+        r->reason = reason ? memcpy(block, reason, lr) : NULL;
+        r->message = message ? memcpy(block + lr, message, lm) : NULL;
     }
     r->version = (char *)fleet_version_of(r->name, service);
 }
@@ -172,7 +167,8 @@ static void revision_parse(fleet *f, fleet_revision *r, const json_t *obj, const
     r->ready = cond_status(ready);
     const json_t *spec = json_object_get(obj, "spec");
     const json_t *c0 = json_array_get(json_object_get(spec, "containers"), 0);
-    revision_strings(r, name ? name : "", jstr(ready, "reason"), jstr(ready, "message"), service);
+    revision_strings(f, r, name ? name : "", jstr(ready, "reason"), jstr(ready, "message"),
+                     service);
     r->image = intern_image(f, jstr(c0, "image"));
     const json_t *ann = json_object_get(json_object_get(obj, "metadata"), "annotations");
     r->min_scale = scale_annotation(ann, "autoscaling.knative.dev/min-scale",
@@ -787,4 +783,73 @@ uint64_t fleet_generation(const fleet *f)
 const char *fleet_pinned_model(const fleet *f)
 {
     return f ? f->pin : NULL;
+}
+
+/* ---- streaming status ------------------------------------------------------ */
+
+void fleet_forget_model_at(fleet *f, size_t i)
+{
+    if (!f || i >= f->n_models)
+        return;
+    model_free(f->models[i]);
+    memmove(&f->models[i], &f->models[i + 1], (f->n_models - i - 1) * sizeof *f->models);
+    f->n_models--;
+    f->generation++;
+}
+
+void fleet_clear_revisions(fleet *f)
+{
+    if (!f)
+        return;
+    for (size_t i = f->n_models; i-- > 0;) {
+        fleet_model *m = f->models[i];
+        for (int slot = SLOT_STREAM; slot <= SLOT_VALIDATE; slot++) {
+            fleet_service *s = model_slot(m, slot);
+            for (size_t r = 0; r < s->n_revisions; r++)
+                revision_clear(&s->revisions[r]);
+            free(s->revisions);
+            s->revisions = NULL;
+            s->n_revisions = 0;
+        }
+        model_drop_if_empty(f, i);
+    }
+    f->generation++;
+}
+
+bool fleet_namespace_known(const fleet *f, const char *name)
+{
+    return f && name && (ns_find(f, name) || model_index(f, name) >= 0);
+}
+
+size_t fleet_string_bytes(const fleet *f)
+{
+    return f ? strpool_bytes(f->images) : 0;
+}
+
+/* Every pooled string the models point at, moved to a new pool: what only
+ * forgotten models named is gone with the old one. */
+void fleet_compact_strings(fleet *f)
+{
+    if (!f || !f->images)
+        return;
+    strpool *old = f->images;
+    f->images = NULL;
+    for (size_t i = 0; i < f->n_models; i++) {
+        fleet_model *m = f->models[i];
+        for (int slot = SLOT_STREAM; slot <= SLOT_VALIDATE; slot++) {
+            fleet_service *s = model_slot(m, slot);
+            s->template_image = intern_image(f, s->template_image);
+            s->template_entrypoint = intern_image(f, s->template_entrypoint);
+            s->rollout_duration = intern_image(f, s->rollout_duration);
+            for (size_t r = 0; r < s->n_revisions; r++) {
+                fleet_revision *rev = &s->revisions[r];
+                size_t at = (size_t)(rev->version - rev->name);
+                rev->name = (char *)intern_image(f, rev->name);
+                rev->version = rev->name + at;
+                s->revisions[r].image = intern_image(f, s->revisions[r].image);
+                s->revisions[r].image_digest = intern_image(f, s->revisions[r].image_digest);
+            }
+        }
+    }
+    strpool_free(old);
 }

@@ -35,8 +35,8 @@ typedef struct fleet_traffic {
 } fleet_traffic;
 
 typedef struct fleet_revision {
-    char *name;           /* e.g. stream-12 */
-    char *version;        /* name without "<service>-", e.g. 12 */
+    char *name;           /* e.g. stream-12; the fleet's shared copy */
+    char *version;        /* name without "<service>-", e.g. 12 (points into name) */
     char *reason;         /* Ready condition reason, may be NULL */
     char *message;        /* Ready condition message, may be NULL */
     const char *image;    /* container image (first container); the fleet's shared copy */
@@ -180,6 +180,28 @@ json_t *fleet_model_json(const fleet_model *m);
  * is about 60 MB at 1,000 models). Returns 0, or -1 as soon as cb fails. */
 int fleet_status_json_dump(const fleet *f, const char *model, json_dump_callback_t cb,
                            void *data);
+/* The same written one model at a time: the index-th model of the array
+ * (its separator, then its object), then the end after n models. */
+int fleet_status_json_dump_model(const fleet_model *m, size_t index, json_dump_callback_t cb,
+                                 void *data);
+int fleet_status_json_dump_end(size_t n, json_dump_callback_t cb, void *data);
+
+/* For `ttstui status` writing each model as soon as it is complete (see
+ * fleet_stream.h); the dashboard never calls these. */
+/* Removes the model at index i (its output is written). */
+void fleet_forget_model_at(fleet *f, size_t i);
+/* Removes every revision (a list of them starts again); models left with
+ * neither service nor revision go too. */
+void fleet_clear_revisions(fleet *f);
+/* A namespace of that name was applied, or a model has that name. */
+bool fleet_namespace_known(const fleet *f, const char *name);
+/* Bytes of the pool of image and revision names (entry points, rollout
+ * durations). */
+size_t fleet_string_bytes(const fleet *f);
+/* Keeps in that pool only what the models still name (after
+ * fleet_forget_model_at, the forgotten models' images stay until then).
+ * Costs one intern per string still named. */
+void fleet_compact_strings(fleet *f);
 
 /* The model that the KongClusterPlugin latest-pinned-service names, or
  * NULL. Owned by the fleet. */

@@ -131,24 +131,32 @@ static int dump_str(json_dump_callback_t cb, void *data, const char *s)
     return cb(s, strlen(s), data);
 }
 
+int fleet_status_json_dump_model(const fleet_model *m, size_t index, json_dump_callback_t cb,
+                                 void *data)
+{
+    if (dump_str(cb, data, index ? ",\n  " : "[\n  ") != 0)
+        return -1;
+    indent_sink sink = {cb, data};
+    json_t *one = fleet_model_json(m);
+    /* ENSURE_ASCII: cluster text such as U+009B or U+202E is escaped, so
+     * the JSON is safe on a terminal too. */
+    int rc = json_dump_callback(one, indent_chunk, &sink, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+    json_decref(one);
+    return rc != 0 ? -1 : 0;
+}
+
+int fleet_status_json_dump_end(size_t n, json_dump_callback_t cb, void *data)
+{
+    return dump_str(cb, data, n ? "\n]" : "[]");
+}
+
 int fleet_status_json_dump(const fleet *f, const char *model, json_dump_callback_t cb,
                            void *data)
 {
     const fleet_model *only = model ? fleet_find(f, model) : NULL;
     size_t n = model ? (only ? 1 : 0) : fleet_model_count(f);
-    if (n == 0)
-        return dump_str(cb, data, "[]");
-    if (dump_str(cb, data, "[\n  ") != 0)
-        return -1;
-    indent_sink sink = {cb, data};
-    for (size_t i = 0; i < n; i++) {
-        json_t *one = fleet_model_json(only ? only : fleet_model_at(f, i));
-        /* ENSURE_ASCII: cluster text such as U+009B or U+202E is escaped,
-         * so the JSON is safe on a terminal too. */
-        int rc = json_dump_callback(one, indent_chunk, &sink, JSON_INDENT(2) | JSON_ENSURE_ASCII);
-        json_decref(one);
-        if (rc != 0 || dump_str(cb, data, i + 1 < n ? ",\n  " : "\n]") != 0)
+    for (size_t i = 0; i < n; i++)
+        if (fleet_status_json_dump_model(only ? only : fleet_model_at(f, i), i, cb, data) != 0)
             return -1;
-    }
-    return 0;
+    return fleet_status_json_dump_end(n, cb, data);
 }

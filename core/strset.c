@@ -92,6 +92,7 @@ struct strpool {
     strset *set;   /* borrowed keys: the text is in the blocks */
     char **blocks;
     size_t n_blocks;
+    size_t bytes;  /* of all blocks */
     size_t used;   /* of the last block */
 };
 
@@ -129,6 +130,7 @@ const char *strpool_intern(strpool *p, const char *s)
         /* a long one gets a block of its own, kept before the last so
          * that the last stays the one being filled */
         copy = tt_malloc(len);
+        p->bytes += len;
         if (p->n_blocks) {
             p->blocks[p->n_blocks] = p->blocks[p->n_blocks - 1];
             p->blocks[p->n_blocks - 1] = copy;
@@ -139,6 +141,7 @@ const char *strpool_intern(strpool *p, const char *s)
     } else {
         if (p->used + len > POOL_BLOCK) {
             p->blocks[p->n_blocks++] = tt_malloc(POOL_BLOCK);
+            p->bytes += POOL_BLOCK;
             p->used = 0;
         }
         copy = p->blocks[p->n_blocks - 1] + p->used;
@@ -147,4 +150,9 @@ const char *strpool_intern(strpool *p, const char *s)
     memcpy(copy, s, len);
     strset_insert_owned(p->set, copy);
     return copy;
+}
+
+size_t strpool_bytes(const strpool *p)
+{
+    return p ? p->bytes : 0;
 }

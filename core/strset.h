@@ -7,6 +7,7 @@
 #define STRSET_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 typedef struct strset strset;
 
@@ -26,5 +27,7 @@ strpool *strpool_new(void);
 void strpool_free(strpool *p);
 /* The pool's one copy of s (NULL for NULL), stable until strpool_free. */
 const char *strpool_intern(strpool *p, const char *s);
+/* Bytes the pool's blocks take (0 for NULL). */
+size_t strpool_bytes(const strpool *p);
 
 #endif

@@ -169,6 +169,15 @@ int kube_list_items_rv(kube_client *c, const kube_gvr *gvr, const char *ns,
                        const kube_list_opts *opts, kube_list_item_fn fn, void *ud,
                        char **resource_version, tt_error *err);
 
+/* kube_list_items that also calls page_done (with ud) after each page's
+ * items, more telling whether the page carried a continue token (another
+ * page follows): for a caller that relies on the list's order page by
+ * page. */
+typedef void (*kube_list_page_done_fn)(bool more, void *ud);
+int kube_list_items_paged(kube_client *c, const kube_gvr *gvr, const char *ns,
+                          const kube_list_opts *opts, kube_list_item_fn fn,
+                          kube_list_page_done_fn page_done, void *ud, tt_error *err);
+
 typedef struct kube_write_opts {
     bool dry_run;              /* dryRun=All */
     const char *field_manager; /* NULL = the client's */

@@ -240,9 +240,10 @@ int kube_list_items(kube_client *c, const kube_gvr *gvr, const char *ns,
  * measured at 5,000 models: no faster on two cores that the API server
  * and the decoding share, and a quarter more CPU; see README.md,
  * "Performance".) */
-int kube_list_items_rv(kube_client *c, const kube_gvr *gvr, const char *ns,
-                       const kube_list_opts *opts, kube_list_item_fn fn, void *ud,
-                       char **resource_version, tt_error *err)
+static int list_items(kube_client *c, const kube_gvr *gvr, const char *ns,
+                      const kube_list_opts *opts, kube_list_item_fn fn,
+                      kube_list_page_done_fn page_done, void *ud, char **resource_version,
+                      tt_error *err)
 {
     if (resource_version)
         *resource_version = NULL;
@@ -296,6 +297,8 @@ int kube_list_items_rv(kube_client *c, const kube_gvr *gvr, const char *ns,
                          gvr->resource, t.pos, t.len);
         }
         kube_response_free(&resp);
+        if (rc == 0 && page_done)
+            page_done(next != NULL, ud);
         if (rc != 0 || !next)
             break;
     }
@@ -305,6 +308,20 @@ int kube_list_items_rv(kube_client *c, const kube_gvr *gvr, const char *ns,
         *resource_version = NULL;
     }
     return rc;
+}
+
+int kube_list_items_rv(kube_client *c, const kube_gvr *gvr, const char *ns,
+                       const kube_list_opts *opts, kube_list_item_fn fn, void *ud,
+                       char **resource_version, tt_error *err)
+{
+    return list_items(c, gvr, ns, opts, fn, NULL, ud, resource_version, err);
+}
+
+int kube_list_items_paged(kube_client *c, const kube_gvr *gvr, const char *ns,
+                          const kube_list_opts *opts, kube_list_item_fn fn,
+                          kube_list_page_done_fn page_done, void *ud, tt_error *err)
+{
+    return list_items(c, gvr, ns, opts, fn, page_done, ud, NULL, err);
 }
 
 static int collect_page(const json_t *page, void *ud)

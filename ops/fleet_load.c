@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "fleet.h"
+#include "fleet_stream.h"
 #include "kube_config.h"
 #include "ops.h"
 
@@ -175,6 +176,95 @@ int ops_fleet_load(kube_client *c, fleet *f, const char *model, const ops_fleet_
         return -1;
     json_decref(pin);
     return 0;
+}
+
+/* ---- status, model by model ------------------------------------------------- */
+
+static int stream_item(const json_t *item, void *ud)
+{
+    fleet_stream_item(ud, item);
+    return 0;
+}
+
+static void stream_page_done(bool more, void *ud)
+{
+    fleet_stream_page_end(ud, more);
+}
+
+static void stream_restart(void *ud)
+{
+    fleet_stream_restart(ud);
+}
+
+static void stream_emit(const fleet_model *m, void *ud)
+{
+    const ops_fleet_stream_opts *o = ud;
+    o->model(m, o->ud);
+}
+
+/* The services, namespaces and pin whole (small: two services a model),
+ * then the revisions streamed (core/fleet_stream.c). A Forbidden
+ * cluster-wide list of services falls back to ops_fleet_load (one list per
+ * namespace), written at its end. */
+int ops_fleet_status_stream(kube_client *c, const ops_fleet_stream_opts *o, tt_error *err)
+{
+    ops_fleet_load_opts lo = {.warn = o->warn, .ud = o->ud};
+    fleet *f = fleet_new();
+    feed fd = {.f = f, .o = &lo};
+    int rc = -1;
+    if (list_into(c, &fd, &KUBE_GVR_KSVC, "", FLEET_KIND_SERVICE, err) < 0) {
+        if (err->code != 403)
+            goto out;
+        tt_error_clear(err);
+        fleet_free(f);
+        f = fleet_new();
+        if (ops_fleet_load(c, f, NULL, &lo, err) < 0)
+            goto out;
+        for (size_t i = 0; i < fleet_model_count(f); i++)
+            o->model(fleet_model_at(f, i), o->ud);
+        rc = 0;
+        goto out;
+    }
+    bool namespaces_listed = true;
+    if (list_into(c, &fd, &KUBE_GVR_NAMESPACES, NULL, FLEET_KIND_NAMESPACE, err) < 0) {
+        if (err->code != 403)
+            goto out;
+        warnf(&fd, "listing namespaces is forbidden: terminating models are not marked");
+        tt_error_clear(err);
+        namespaces_listed = false;
+    }
+    json_t *pin = kube_get(c, &KUBE_GVR_KONGCLUSTERPLUGINS, NULL, OPS_PIN_NAME, err);
+    if (pin)
+        fleet_apply(f, FLEET_KIND_PIN, pin, false);
+    else if (err->code == 404 || err->code == 403)
+        tt_error_clear(err);
+    else
+        goto out;
+    json_decref(pin);
+    size_t page = o->page_size > 0 ? (size_t)o->page_size : FLEET_PAGE_SIZE;
+    fleet_stream *s = fleet_stream_new(f, page, namespaces_listed, stream_emit, (void *)o);
+    kube_list_opts klo = {.page_size = (long)page, .restart = stream_restart};
+    if (kube_list_items_paged(c, &KUBE_GVR_REVISIONS, "", &klo, stream_item, stream_page_done, s,
+                              err) < 0) {
+        fleet_stream_free(s);
+        goto out;
+    }
+    fleet_stream_finish(s);
+    const char *first = NULL;
+    size_t late = fleet_stream_late(s, &first);
+    if (late) {
+        tt_error_set(err, TT_EPROTO,
+                     "the server listed %zu revision%s out of order (first %s) after the "
+                     "model%s output was written: that output misses them",
+                     late, late == 1 ? "" : "s", first, late == 1 ? "'s" : "s'");
+        fleet_stream_free(s);
+        goto out;
+    }
+    fleet_stream_free(s);
+    rc = 0;
+out:
+    fleet_free(f);
+    return rc;
 }
 
 /* ---- several contexts at once ------------------------------------------------ */

@@ -319,6 +319,22 @@ typedef struct ops_fleet_load_opts {
 int ops_fleet_load(kube_client *c, fleet *f, const char *model, const ops_fleet_load_opts *o,
                    tt_error *err);
 
+/* `ttstui status` of every model without holding every revision: model
+ * is called once per model, in name order (as fleet_model_at), as soon as
+ * the revisions list can no longer hold one of its revisions; the model is
+ * then dropped. A server that does not page, or pages out of key order,
+ * has the rest held and written at the end (core/fleet_stream.h). A
+ * Forbidden cluster-wide list of services loads as ops_fleet_load does and
+ * writes every model at the end. On -1 (err) the models written so far
+ * stay written: the caller's output is incomplete. */
+typedef struct ops_fleet_stream_opts {
+    void (*warn)(const char *message, void *ud); /* may be NULL */
+    void (*model)(const fleet_model *m, void *ud);
+    void *ud;
+    long page_size; /* of the revisions list; 0 = the load's */
+} ops_fleet_stream_opts;
+int ops_fleet_status_stream(kube_client *c, const ops_fleet_stream_opts *o, tt_error *err);
+
 /* One context of a multi-context load. The caller sets context (and env,
  * for its own use); the load sets the rest. */
 typedef struct ops_context_fleet {

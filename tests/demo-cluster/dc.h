@@ -31,6 +31,7 @@ typedef struct dc_config {
     bool no_seed;
     int models;
     int revisions;
+    const char *extra_models; /* --extra-models (dc_seed_extra) */
     int ready_delay_ms;
     int latency_ms;
     double fail_rate;
@@ -296,6 +297,12 @@ void kn_seed_revision(json_t *cfg, json_t *tmpl, const char *revname, long long 
 
 int dc_seed_dir(const char *dir, tt_error *err);
 void dc_seed_synthetic(int models, int revisions);
+/* --extra-models: comma-separated NAME[:KIND] seeded after the rest, each
+ * a synthetic model with `revisions` versions per service: KIND full
+ * (default), services (its Revision objects gone), revisions (its
+ * Services and Configurations gone, the Revisions left), namespace (the
+ * namespace alone). -1 with err on a bad name or kind. */
+int dc_seed_extra(const char *list, int revisions, tt_error *err);
 
 /* ---- tables (tables.c) ------------------------------------------------- */
 

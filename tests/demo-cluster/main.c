@@ -43,6 +43,9 @@ static void usage(FILE *out)
           "  --no-seed                 start empty\n"
           "  --models N                synthetic scale: N models x 2 services (instead of the seed)\n"
           "  --revisions M             revisions per synthetic service (default 20)\n"
+          "  --extra-models LIST       also seed these models, comma-separated NAME[:KIND], KIND\n"
+          "                            full (default), services (no Revision objects), revisions\n"
+          "                            (Revisions without their Services) or namespace (alone)\n"
           "  --ready-delay-ms MS       time for a new revision to become Ready (default 1500)\n"
           "  --latency-ms MS           delay added to every response\n"
           "  --fail-rate P             fraction (0..1) of non-watch requests answered 500/503\n"
@@ -138,7 +141,7 @@ int main(int argc, char **argv)
     enum { O_LISTEN = 256, O_KUBECONFIG, O_TLS, O_CCA, O_TOKEN, O_SEED, O_NOSEED, O_MODELS,
            O_REVS, O_DELAY, O_LAT, O_FAIL, O_DROP, O_EXPIRE, O_WINDOW, O_BOOKMARK, O_HELP,
            O_FORBID, O_SSA, O_FAILKIND, O_STUCK, O_FIRSTRV, O_FAILREADS, O_FAILSEED,
-           O_STALLKIND, O_STALLMS, O_STALLBEFORE };
+           O_STALLKIND, O_STALLMS, O_STALLBEFORE, O_EXTRA };
     static const struct option opts[] = {
         {"listen", required_argument, NULL, O_LISTEN},
         {"kubeconfig-out", required_argument, NULL, O_KUBECONFIG},
@@ -167,6 +170,7 @@ int main(int argc, char **argv)
         {"stall-kind", required_argument, NULL, O_STALLKIND},
         {"stall-ms", required_argument, NULL, O_STALLMS},
         {"stall-before-store", no_argument, NULL, O_STALLBEFORE},
+        {"extra-models", required_argument, NULL, O_EXTRA},
         {NULL, 0, NULL, 0},
     };
     bool window_set = false, expire = false;
@@ -189,6 +193,7 @@ int main(int argc, char **argv)
         case O_FAILREADS: g_cfg.fail_reads = true; break;
         case O_STALLKIND: g_cfg.stall_kind = optarg; break;
         case O_STALLBEFORE: g_cfg.stall_before_store = true; break;
+        case O_EXTRA: g_cfg.extra_models = optarg; break;
         case O_FAILSEED: case O_STALLMS:
             if (!parse_int(optarg, 0, 100000000, &v)) {
                 fprintf(stderr, "ttstui-demo-cluster: --%s needs a whole number in range, not \"%s\"\n",
@@ -289,6 +294,10 @@ int main(int argc, char **argv)
             fprintf(stderr, "ttstui-demo-cluster: %s\n", err.message);
             goto out;
         }
+    }
+    if (g_cfg.extra_models && dc_seed_extra(g_cfg.extra_models, g_cfg.revisions, &err) < 0) {
+        fprintf(stderr, "ttstui-demo-cluster: %s\n", err.message);
+        goto out;
     }
     dc_lock();
     dc_store_reset_log();

@@ -370,37 +370,110 @@ int dc_seed_dir(const char *dir, tt_error *err)
     return rc;
 }
 
-void dc_seed_synthetic(int models, int revisions)
+/* One synthetic model: namespace, stream and validate with `revisions`
+ * versions each (oldest first), every revision its own image digest.
+ * Under the lock. */
+static void seed_synthetic_model(const char *model, int revisions)
 {
-    dc_lock();
     char **versions = tt_calloc((size_t)revisions, sizeof *versions);
     char **images = tt_calloc((size_t)revisions, sizeof *images);
-    for (int m = 1; m <= models; m++) {
-        char model[32];
-        snprintf(model, sizeof model, "model-%04d", m);
-        seed_namespace(model);
-        for (int v = 0; v < revisions; v++) {
-            char d[65], seed[64];
-            snprintf(seed, sizeof seed, "%s/%d", model, v + 1);
-            fake_digest(d, seed);
-            versions[v] = tt_asprintf("%d", v + 1);
-            images[v] = tt_asprintf("%s@sha256:%s", REPO, d);
-        }
-        for (int s = 0; s < 2; s++) {
-            svc_params p;
-            params_from(NULL, &p, s == 1);
-            p.max_scale = s ? 32 : 8;
-            seed_service(model, &p, (const char *const *)versions, (const char *const *)images,
-                         revisions, "run.deploy.worker:app");
-        }
-        for (int v = 0; v < revisions; v++) {
-            free(versions[v]);
-            free(images[v]);
-        }
+    seed_namespace(model);
+    for (int v = 0; v < revisions; v++) {
+        char d[65], seed[128];
+        snprintf(seed, sizeof seed, "%s/%d", model, v + 1);
+        fake_digest(d, seed);
+        versions[v] = tt_asprintf("%d", v + 1);
+        images[v] = tt_asprintf("%s@sha256:%s", REPO, d);
+    }
+    for (int s = 0; s < 2; s++) {
+        svc_params p;
+        params_from(NULL, &p, s == 1);
+        p.max_scale = s ? 32 : 8;
+        seed_service(model, &p, (const char *const *)versions, (const char *const *)images,
+                     revisions, "run.deploy.worker:app");
+    }
+    for (int v = 0; v < revisions; v++) {
+        free(versions[v]);
+        free(images[v]);
     }
     free(versions);
     free(images);
+}
+
+void dc_seed_synthetic(int models, int revisions)
+{
+    dc_lock();
+    for (int m = 1; m <= models; m++) {
+        char model[32];
+        snprintf(model, sizeof model, "model-%04d", m);
+        seed_synthetic_model(model, revisions);
+    }
     if (models > 0)
         seed_pin("model-0001");
     dc_unlock();
+}
+
+/* A namespace name: a DNS label (lower-case letters, digits, '-'; starts
+ * and ends with a letter or digit; at most 63). */
+static bool dns_label(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 63 || s[0] == '-' || s[n - 1] == '-')
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+            return false;
+    return true;
+}
+
+static void delete_all(dc_resource *r, const char *ns)
+{
+    size_t n = 0;
+    dc_object **objs = dc_store_range(r, ns, &n);
+    char **names = tt_calloc(n ? n : 1, sizeof *names);
+    for (size_t i = 0; i < n; i++)
+        names[i] = tt_strdup(dc_jstr(objs[i]->obj, "metadata.name"));
+    /* objs is the store's own (changed by each delete) */
+    for (size_t i = 0; i < n; i++) {
+        dc_store_delete(r, ns, names[i]);
+        free(names[i]);
+    }
+    free(names);
+}
+
+int dc_seed_extra(const char *list, int revisions, tt_error *err)
+{
+    char *copy = tt_strdup(list), *save = NULL;
+    int rc = 0;
+    dc_lock();
+    for (char *tok = strtok_r(copy, ",", &save); tok && rc == 0;
+         tok = strtok_r(NULL, ",", &save)) {
+        char *kind = strchr(tok, ':');
+        if (kind)
+            *kind++ = '\0';
+        if (!dns_label(tok)) {
+            tt_error_set(err, TT_EINVAL, "--extra-models: \"%s\" is not a namespace name", tok);
+            rc = -1;
+        } else if (!kind || strcmp(kind, "full") == 0) {
+            seed_synthetic_model(tok, revisions);
+        } else if (strcmp(kind, "services") == 0) {
+            seed_synthetic_model(tok, revisions);
+            delete_all(DC_KREV, tok);
+        } else if (strcmp(kind, "revisions") == 0) {
+            seed_synthetic_model(tok, revisions);
+            delete_all(DC_KSVC, tok);
+            delete_all(DC_KCONFIG, tok);
+        } else if (strcmp(kind, "namespace") == 0) {
+            seed_namespace(tok);
+        } else {
+            tt_error_set(err, TT_EINVAL,
+                         "--extra-models: %s:%s: the kind is full, services, revisions or "
+                         "namespace",
+                         tok, kind);
+            rc = -1;
+        }
+    }
+    dc_unlock();
+    free(copy);
+    return rc;
 }
