@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "kube_client_priv.h"
+#include "kube_list_decode.h"
 
 #define DEFAULT_PAGE 500
 #define MAX_LOG_LINE ((size_t)1024 * 1024)
@@ -119,112 +120,6 @@ int kube_list_pages(kube_client *c, const kube_gvr *gvr, const char *ns,
     return rc;
 }
 
-/* ---- item-by-item lists ------------------------------------------------
- * Only the List's own punctuation ({ "key": value, ... "items": [ ... ] })
- * is stepped over here; every key and value is decoded by jansson, one at
- * a time, from where the last one ended (json_error_t.position). */
-
-typedef struct list_text {
-    const char *s;
-    size_t len, pos;
-} list_text;
-
-static char lt_peek(list_text *t)
-{
-    while (t->pos < t->len && (t->s[t->pos] == ' ' || t->s[t->pos] == '\t' ||
-                               t->s[t->pos] == '\n' || t->s[t->pos] == '\r'))
-        t->pos++;
-    return t->pos < t->len ? t->s[t->pos] : '\0';
-}
-
-static bool lt_take(list_text *t, char c)
-{
-    if (lt_peek(t) != c)
-        return false;
-    t->pos++;
-    return true;
-}
-
-/* The next JSON value (new reference), or NULL. */
-static json_t *lt_value(list_text *t)
-{
-    lt_peek(t);
-    json_error_t je;
-    json_t *v = json_loadb(t->s + t->pos, t->len - t->pos,
-                           JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK, &je);
-    if (v)
-        t->pos += (size_t)je.position;
-    return v;
-}
-
-/* Steps over the List's own keys to the next "items" array: 1 with its
- * '[' taken, 0 at the page's end ('}' taken), -1 on bad text. start: at
- * the page's '{', else just after an items array's ']'. On the way,
- * metadata.continue goes to *cont when cont is non-NULL (caller frees;
- * NULL when none) and, when
- * rv is non-NULL and *rv still NULL, metadata.resourceVersion to *rv. A
- * key "items" whose value is not an array is stepped over (the caller
- * then reports the missing array). */
-static int page_advance(list_text *t, bool start, char **cont, char **rv)
-{
-    if (start) {
-        if (!lt_take(t, '{'))
-            return -1;
-        if (lt_take(t, '}'))
-            return 0;
-    } else {
-        if (lt_take(t, '}'))
-            return 0;
-        if (!lt_take(t, ','))
-            return -1;
-    }
-    for (;;) {
-        json_t *key = lt_value(t);
-        const char *k = json_string_value(key);
-        bool is_items = k && strcmp(k, "items") == 0;
-        bool is_meta = k && strcmp(k, "metadata") == 0;
-        json_decref(key);
-        if (!k || !lt_take(t, ':'))
-            return -1;
-        if (is_items && lt_take(t, '['))
-            return 1;
-        json_t *v = lt_value(t);
-        if (!v)
-            return -1;
-        if (is_meta && cont) {
-            const char *next = json_string_value(json_object_get(v, "continue"));
-            free(*cont);
-            *cont = next && next[0] ? tt_strdup(next) : NULL;
-            const char *version = json_string_value(json_object_get(v, "resourceVersion"));
-            if (rv && !*rv && version)
-                *rv = tt_strdup(version);
-        }
-        json_decref(v);
-        if (lt_take(t, '}'))
-            return 0;
-        if (!lt_take(t, ','))
-            return -1;
-    }
-}
-
-/* The items of one array, after its '[': 0 with its ']' taken, 1 when fn
- * stopped, -1 on bad text. */
-static int page_items(list_text *t, kube_list_item_fn fn, void *ud)
-{
-    if (lt_take(t, ']'))
-        return 0;
-    do {
-        json_t *item = lt_value(t);
-        if (!item)
-            return -1;
-        int stop = fn(item, ud);
-        json_decref(item);
-        if (stop)
-            return 1;
-    } while (lt_take(t, ','));
-    return lt_take(t, ']') ? 0 : -1;
-}
-
 /* A continue token the server no longer honours (410 Expired: compacted
  * away) restarts the list from its first page, this many times at most. */
 #define LIST_RESTARTS 3
@@ -249,6 +144,9 @@ int kube_list_items_rv(kube_client *c, const kube_gvr *gvr, const char *ns,
     kube_list_opts none = {0};
     if (!opts)
         opts = &none;
+    kube_field_mask *mask = kube_field_mask_new(opts->fields, err);
+    if (!mask)
+        return -1;
     int restarts = 0, rc = 0;
     char *next = NULL; /* the page to ask for: NULL = the first */
     for (;;) {
@@ -274,32 +172,26 @@ int kube_list_items_rv(kube_client *c, const kube_gvr *gvr, const char *ns,
             }
             break;
         }
-        list_text t = {resp.body.data ? resp.body.data : "", resp.body.len, 0};
-        bool saw_items = false;
-        int at = page_advance(&t, true, &next, resource_version);
-        while (at == 1) {
-            saw_items = true;
-            rc = page_items(&t, fn, ud);
-            if (rc != 0)
-                break;
-            at = page_advance(&t, false, &next, resource_version);
+        kube_list_page_info info = {0};
+        rc = kube_list_decode(resp.body.data ? resp.body.data : "", resp.body.len, mask,
+                              gvr->resource, fn, ud, &info, err);
+        if (rc >= 0) {
+            next = info.cont;
+            info.cont = NULL;
+            if (resource_version && !*resource_version) {
+                *resource_version = info.resource_version;
+                info.resource_version = NULL;
+            }
+            if (rc == 0 && opts->page)
+                opts->page(&info, ud);
         }
-        if (rc == 0 && (at < 0 || lt_peek(&t) != '\0'))
-            rc = -1;
-        if (rc == 0 && !saw_items) {
-            tt_error_set(err, TT_EPROTO, "the server's list of %s has no items array",
-                         gvr->resource);
-            rc = -1;
-        } else if (rc == -1) {
-            tt_error_set(err, TT_EPROTO,
-                         "the server's list of %s is not a JSON List (at byte %zu of %zu)",
-                         gvr->resource, t.pos, t.len);
-        }
+        kube_list_page_info_clear(&info);
         kube_response_free(&resp);
         if (rc != 0 || !next)
             break;
     }
     free(next);
+    kube_field_mask_free(mask);
     if (rc < 0 && resource_version) {
         free(*resource_version);
         *resource_version = NULL;

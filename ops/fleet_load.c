@@ -77,7 +77,9 @@ static void feed_restart(void *ud)
 static int list_into(kube_client *c, feed *fd, const kube_gvr *gvr, const char *ns,
                      fleet_kind kind, tt_error *err)
 {
-    kube_list_opts lo = {.page_size = FLEET_PAGE_SIZE, .restart = feed_restart};
+    kube_list_opts lo = {.page_size = FLEET_PAGE_SIZE,
+                         .restart = feed_restart,
+                         .fields = fleet_fields(kind)};
     fd->kind = kind;
     fd->whole = !ns || !ns[0];
     fd->restarted = false;
