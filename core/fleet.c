@@ -641,6 +641,9 @@ static void apply_pin(fleet *f, const json_t *obj, bool deleted)
 #define COND_FIELDS(prefix)                                                            \
     prefix "status.conditions[].type", prefix "status.conditions[].status",            \
         prefix "status.conditions[].reason", prefix "status.conditions[].message"
+#define SCALE_FIELDS(at)                                                               \
+    at ".\"autoscaling.knative.dev/min-scale\"", at ".\"autoscaling.knative.dev/minScale\"", \
+        at ".\"autoscaling.knative.dev/max-scale\"", at ".\"autoscaling.knative.dev/maxScale\""
 #define TRAFFIC_FIELDS(at)                                                             \
     at "[].revisionName", at "[].latestRevision", at "[].tag", at "[].percent"
 
@@ -648,7 +651,7 @@ static const char *const service_fields[] = {
     "metadata.namespace",
     "metadata.name",
     "metadata.creationTimestamp",
-    "metadata.annotations",
+    "metadata.annotations.\"serving.knative.dev/rollout-duration\"",
     COND_FIELDS(""),
     "status.latestCreatedRevisionName",
     "status.latestReadyRevisionName",
@@ -656,7 +659,7 @@ static const char *const service_fields[] = {
     TRAFFIC_FIELDS("status.traffic"),
     TRAFFIC_FIELDS("spec.traffic"),
     "spec.template.metadata.name",
-    "spec.template.metadata.annotations",
+    SCALE_FIELDS("spec.template.metadata.annotations"),
     "spec.template.spec.containers[].image",
     "spec.template.spec.containers[].args",
     "spec.template.spec.containers[].envFrom[].secretRef.name",
@@ -667,8 +670,8 @@ static const char *const revision_fields[] = {
     "metadata.namespace",
     "metadata.name",
     "metadata.creationTimestamp",
-    "metadata.labels",
-    "metadata.annotations",
+    "metadata.labels.\"serving.knative.dev/service\"",
+    SCALE_FIELDS("metadata.annotations"),
     COND_FIELDS(""),
     "spec.containers[].image",
     "status.containerStatuses[].imageDigest",

@@ -84,15 +84,33 @@ static int mask_add(mnode *root, const char *path, tt_error *err)
     mnode *cur = root;
     const char *p = path;
     for (;;) {
-        const char *dot = strchr(p, '.');
-        size_t seg = dot ? (size_t)(dot - p) : strlen(p);
-        bool each = seg >= 2 && p[seg - 2] == '[' && p[seg - 1] == ']';
-        size_t klen = each ? seg - 2 : seg;
-        if (klen == 0 || memchr(p, '[', klen) || memchr(p, ']', klen)) {
+        /* a key: up to the next '.', or between quotes (it may hold '.') */
+        const char *key = p, *end;
+        bool quoted = *p == '"';
+        if (quoted) {
+            key = p + 1;
+            end = strchr(key, '"');
+            if (!end) {
+                tt_error_set(err, TT_EINVAL, "field path \"%s\": a quote is not closed", path);
+                return -1;
+            }
+        } else {
+            end = p + strcspn(p, ".[]\"");
+        }
+        size_t klen = (size_t)(end - key);
+        const char *after = quoted ? end + 1 : end;
+        bool each = strncmp(after, "[]", 2) == 0;
+        if (each)
+            after += 2;
+        const char *dot = *after == '.' ? after : NULL;
+        if (klen == 0 || (*after && !dot) || memchr(key, '\0', klen)) {
             tt_error_set(err, TT_EINVAL,
-                         "field path \"%s\": each part is a key, which \"[]\" may end", path);
+                         "field path \"%s\": each part is a key (quoted when it holds '.'), "
+                         "which \"[]\" may end",
+                         path);
             return -1;
         }
+        p = key;
         if (cur->kind == M_ALL)
             return 0; /* already kept whole */
         mnode *kid = (mnode *)mnode_kid(cur, p, klen);

@@ -25,7 +25,9 @@
  * "metadata.name" keeps one member, "metadata.labels" a whole subtree,
  * "spec.containers[].image" the image of every element of the array (the
  * elements stay in their positions, each an object of what the mask keeps
- * of it). A segment is a JSON key without '.' or '[' ("[]" may end it).
+ * of it), "metadata.labels.\"app.kubernetes.io/name\"" one key that holds
+ * dots. A segment is a JSON key without '.', '"', '[' or ']', or any key
+ * without '"' between quotes; "[]" may end it.
  * Where the text holds an object the mask expects an array at (or an
  * array where it expects an object), an empty container of the text's
  * kind is kept, so a reader going down the path finds nothing either way;
