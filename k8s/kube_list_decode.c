@@ -200,6 +200,7 @@ struct kube_list_decoder {
     meta_key mkey;
     size_t skip; /* containers open inside a skipped value */
     bool saw_items;
+    bool meta_seen; /* the List's metadata has ended */
 
     json_t *item; /* being built */
     frame *frames;
@@ -479,7 +480,10 @@ static int cb_end_map(void *ctx)
         return 1;
     }
     switch (d->state) {
-    case S_META: d->state = S_LIST; return 1;
+    case S_META:
+        d->state = S_LIST;
+        d->meta_seen = true;
+        return 1;
     case S_LIST: d->state = S_END; return 1;
     case S_ITEM:
         if (--d->n_frames > 0)
@@ -554,6 +558,11 @@ kube_list_decoder *kube_list_decoder_new(const kube_field_mask *mask, const char
     d->ud = ud;
     d->info.remaining_item_count = -1;
     return d;
+}
+
+bool kube_list_decoder_meta_seen(const kube_list_decoder *d)
+{
+    return d->meta_seen;
 }
 
 void kube_list_decoder_free(kube_list_decoder *d)

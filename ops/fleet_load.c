@@ -79,7 +79,8 @@ static int list_into(kube_client *c, feed *fd, const kube_gvr *gvr, const char *
 {
     kube_list_opts lo = {.page_size = FLEET_PAGE_SIZE,
                          .restart = feed_restart,
-                         .fields = fleet_fields(kind)};
+                         .fields = fleet_fields(kind),
+                         .overlap = true};
     fd->kind = kind;
     fd->whole = !ns || !ns[0];
     fd->restarted = false;
