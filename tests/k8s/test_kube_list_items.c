@@ -71,9 +71,11 @@ static enum MHD_Result three(struct MHD_Connection *conn)
 {
     const char *cont = arg(conn, "continue");
     if (!cont)
-        return reply(conn, 200, LIST_HEAD("5", ",\"continue\":\"p2\"") ITEM("a") "," ITEM("b") "]}");
+        return reply(conn, 200, LIST_HEAD("5", ",\"continue\":\"p2\",\"remainingItemCount\":3")
+                                    ITEM("a") "," ITEM("b") "]}");
     if (strcmp(cont, "p2") == 0)
-        return reply(conn, 200, LIST_HEAD("5", ",\"continue\":\"p3\"") ITEM("c") "," ITEM("d") "]}");
+        return reply(conn, 200, LIST_HEAD("5", ",\"continue\":\"p3\",\"remainingItemCount\":1")
+                                    ITEM("c") "," ITEM("d") "]}");
     if (strcmp(cont, "p3") == 0)
         return reply(conn, 200, LIST_HEAD("5", "") ITEM("e") "]}");
     return reply(conn, 400, "{\"kind\":\"Status\",\"reason\":\"BadRequest\",\"code\":400,"
@@ -281,6 +283,26 @@ static void pages_follow_their_tokens_and_stopping_asks_no_further(void **state)
     assert_int_equal(atomic_load(&g_requests), g_overlap ? 3 : 2);
 }
 
+static void on_page(const kube_list_page_info *info, void *ud)
+{
+    names *n = ud;
+    size_t len = strlen(n->text);
+    snprintf(n->text + len, sizeof n->text - len, " [%s %s %lld %zu] ",
+             info->resource_version ? info->resource_version : "-", info->cont ? info->cont : "-",
+             info->remaining_item_count, info->items);
+}
+
+/* Each page's own metadata reaches opts->page after its items. */
+static void each_pages_metadata_comes_after_its_items(void **state)
+{
+    names n = {0};
+    tt_error err;
+    kube_list_opts o = {.page_size = 2, .page = on_page, .overlap = g_overlap};
+    if (kube_list_items(*state, &KUBE_GVR_CONFIGMAPS, "three", &o, collect, &n, &err) != 0)
+        fail_msg("%s", err.message);
+    assert_string_equal(n.text, "a,b [5 p2 3 2] ,c,d [5 p3 1 2] ,e [5 - -1 1] ");
+}
+
 static void restarted(void *ud)
 {
     names *n = ud;
@@ -476,6 +498,7 @@ int main(void)
         T(an_empty_list_calls_nothing),
         T(the_callback_stops_the_list),
         T(pages_follow_their_tokens_and_stopping_asks_no_further),
+        T(each_pages_metadata_comes_after_its_items),
         T(an_expired_continue_token_restarts_the_list),
         T(a_list_that_keeps_expiring_fails_after_three_restarts),
         T(a_410_on_the_first_page_is_not_restarted),
