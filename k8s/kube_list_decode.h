@@ -7,7 +7,11 @@
  * of the ~20 values and allocations of every field it carries.
  *
  * Used by kube_list_items (k8s/kube_client.h); declared here for its
- * tests and fuzz target.
+ * tests and fuzz target. Kept values come out as jansson's decoder makes
+ * them (numbers are converted by jansson; strings with \u0000 or that are
+ * not valid UTF-8 are refused), with one difference of yajl's: a lone
+ * high surrogate escape (\ud800 not followed by a low one) is read as
+ * '?', where jansson refuses the text.
  */
 #ifndef KUBE_LIST_DECODE_H
 #define KUBE_LIST_DECODE_H

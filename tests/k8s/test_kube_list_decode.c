@@ -131,6 +131,13 @@ static void a_lone_low_surrogate_in_a_kept_string_is_refused(void **state)
     one_fails("{\"metadata\":{\"name\":\"a\\udc00\"}}", NAME, "not valid UTF-8");
 }
 
+/* yajl's reading, where jansson refuses the text (kube_list_decode.h). */
+static void a_lone_high_surrogate_reads_as_a_question_mark(void **state)
+{
+    (void)state;
+    EXPECT_ONE("{\"metadata\":{\"name\":\"a\\ud800b\"}}", NAME, "{\"metadata\":{\"name\":\"a?b\"}}");
+}
+
 static void a_nul_escape_in_a_kept_string_is_refused(void **state)
 {
     (void)state;
@@ -511,6 +518,7 @@ int main(void)
         cmocka_unit_test(invalid_utf8_in_a_skipped_string_is_refused_too),
         cmocka_unit_test(a_raw_control_character_in_a_string_is_refused),
         cmocka_unit_test(a_lone_low_surrogate_in_a_kept_string_is_refused),
+        cmocka_unit_test(a_lone_high_surrogate_reads_as_a_question_mark),
         cmocka_unit_test(a_nul_escape_in_a_kept_string_is_refused),
         cmocka_unit_test(a_nul_escape_in_a_skipped_string_is_no_matter),
         cmocka_unit_test(the_largest_integers_are_kept_exactly),
