@@ -631,6 +631,75 @@ static void apply_pin(fleet *f, const json_t *obj, bool deleted)
     set_pin(f, jstr(json_object_get(obj, "config"), "latest_version"));
 }
 
+/* What the functions above read, kept next to them: a field read there and
+ * missing here reads as absent from a list (tests/core/test_fleet_fields.c
+ * applies whole and reduced objects and compares the fleets). */
+#define COND_FIELDS(prefix)                                                            \
+    prefix "status.conditions[].type", prefix "status.conditions[].status",            \
+        prefix "status.conditions[].reason", prefix "status.conditions[].message"
+#define SCALE_FIELDS(at)                                                               \
+    at ".\"autoscaling.knative.dev/min-scale\"", at ".\"autoscaling.knative.dev/minScale\"", \
+        at ".\"autoscaling.knative.dev/max-scale\"", at ".\"autoscaling.knative.dev/maxScale\""
+#define TRAFFIC_FIELDS(at)                                                             \
+    at "[].revisionName", at "[].latestRevision", at "[].tag", at "[].percent"
+
+static const char *const service_fields[] = {
+    "metadata.namespace",
+    "metadata.name",
+    "metadata.creationTimestamp",
+    "metadata.annotations.\"serving.knative.dev/rollout-duration\"",
+    COND_FIELDS(""),
+    "status.latestCreatedRevisionName",
+    "status.latestReadyRevisionName",
+    "status.url",
+    TRAFFIC_FIELDS("status.traffic"),
+    TRAFFIC_FIELDS("spec.traffic"),
+    "spec.template.metadata.name",
+    SCALE_FIELDS("spec.template.metadata.annotations"),
+    "spec.template.spec.containers[].image",
+    "spec.template.spec.containers[].args",
+    "spec.template.spec.containers[].envFrom[].secretRef.name",
+    NULL,
+};
+
+static const char *const revision_fields[] = {
+    "metadata.namespace",
+    "metadata.name",
+    "metadata.creationTimestamp",
+    "metadata.labels.\"serving.knative.dev/service\"",
+    SCALE_FIELDS("metadata.annotations"),
+    COND_FIELDS(""),
+    "spec.containers[].image",
+    "status.containerStatuses[].imageDigest",
+    "status.actualReplicas",
+    "status.desiredReplicas",
+    NULL,
+};
+
+static const char *const namespace_fields[] = {
+    "metadata.name",
+    "metadata.deletionTimestamp",
+    "status.phase",
+    NULL,
+};
+
+static const char *const pin_fields[] = {
+    "metadata.name",
+    "config.latest_version",
+    NULL,
+};
+
+const char *const *fleet_fields(fleet_kind kind)
+{
+    switch (kind) {
+    case FLEET_KIND_SERVICE: return service_fields;
+    case FLEET_KIND_REVISION: return revision_fields;
+    case FLEET_KIND_NAMESPACE: return namespace_fields;
+    case FLEET_KIND_PIN: return pin_fields;
+    }
+    return NULL;
+}
+
 void fleet_apply(fleet *f, fleet_kind kind, const json_t *obj, bool deleted)
 {
     if (!f || !json_is_object(obj))

@@ -104,6 +104,10 @@ void fleet_free(fleet *f);
 
 /* Applies one object from a list or a watch event; deleted = DELETED. */
 void fleet_apply(fleet *f, fleet_kind kind, const json_t *obj, bool deleted);
+/* The fields fleet_apply reads of an object of kind, as dotted paths for
+ * kube_list_opts.fields (NULL-terminated, static): an object that holds
+ * only these applies exactly as the whole object does. */
+const char *const *fleet_fields(fleet_kind kind);
 /* Before a relist of one kind: marks its objects; fleet_sweep(kind) then
  * drops those not seen again, so nothing stale survives a relist. */
 void fleet_begin_relist(fleet *f, fleet_kind kind);

@@ -123,6 +123,15 @@ json_t *kube_server_version(kube_client *c, tt_error *err);
 json_t *kube_get(kube_client *c, const kube_gvr *gvr, const char *ns, const char *name,
                  tt_error *err);
 
+/* A List page's own metadata. */
+typedef struct kube_list_page_info {
+    char *resource_version;         /* metadata.resourceVersion; NULL = none */
+    char *cont;                     /* metadata.continue; NULL = none or "" */
+    long long remaining_item_count; /* metadata.remainingItemCount; -1 = none */
+    size_t items;                   /* the items of this page */
+} kube_list_page_info;
+void kube_list_page_info_clear(kube_list_page_info *info); /* frees the strings */
+
 typedef struct kube_list_opts {
     const char *label_selector;   /* NULL = none */
     const char *field_selector;   /* NULL = none */
@@ -133,7 +142,23 @@ typedef struct kube_list_opts {
      * come again; called with the item callback's ud just before. NULL =
      * items simply come again. */
     void (*restart)(void *ud);
+    /* kube_list_items: the fields of each item to decode, as dotted paths
+     * ("metadata.name", "status.conditions" for a whole subtree,
+     * "spec.containers[].image" through every element of an array); NULL-
+     * terminated. Items then hold those fields only (see
+     * k8s/kube_list_decode.h). NULL = whole items. */
+    const char *const *fields;
+    /* kube_list_items: called (with the item callback's ud) after each
+     * page, with that page's metadata, e.g. for a progress count from
+     * remaining_item_count. NULL = not called. */
+    void (*page)(const kube_list_page_info *info, void *ud);
+    /* kube_list_items: decode each page on a second thread while the next
+     * is fetched (its continue token comes before the items); fn, page
+     * and restart are then called on that thread or this one, one at a
+     * time, never at once. */
+    bool overlap;
 } kube_list_opts;
+
 
 /* Lists every page (following metadata.continue) and returns one List
  * object: kind "<Kind>List", metadata.resourceVersion of the list, and all
@@ -148,11 +173,12 @@ typedef int (*kube_list_page_fn)(const json_t *page, void *ud);
 int kube_list_pages(kube_client *c, const kube_gvr *gvr, const char *ns,
                     const kube_list_opts *opts, kube_list_page_fn fn, void *ud, tt_error *err);
 
-/* For huge lists, one item at a time: each page's text is decoded item by
- * item (jansson with JSON_DISABLE_EOF_CHECK between the list's own
- * brackets), fn sees each item (borrowed) and the item is freed before the
- * next is decoded, so memory stays at one page's text plus one item (the
- * decoded tree of a whole page is about seven times its text). Pages
+/* For huge lists, one item at a time: each page's text is decoded by an
+ * event-based parser (yajl, k8s/kube_list_decode.h) into one item at a
+ * time, of only opts->fields when given; fn sees each item (borrowed) and
+ * the item is freed before the next is built, so memory stays at one
+ * page's text plus one item (the decoded tree of a whole page is about
+ * seven times its text). Pages
  * follow metadata.continue as kube_list_pages does; a 410 Expired on a
  * continuation restarts the list from its first page (opts->restart). fn
  * returns non-zero to stop (kube_list_items then returns 1). 0 when every
@@ -168,15 +194,6 @@ int kube_list_items(kube_client *c, const kube_gvr *gvr, const char *ns,
 int kube_list_items_rv(kube_client *c, const kube_gvr *gvr, const char *ns,
                        const kube_list_opts *opts, kube_list_item_fn fn, void *ud,
                        char **resource_version, tt_error *err);
-
-/* kube_list_items that also calls page_done (with ud) after each page's
- * items, more telling whether the page carried a continue token (another
- * page follows): for a caller that relies on the list's order page by
- * page. */
-typedef void (*kube_list_page_done_fn)(bool more, void *ud);
-int kube_list_items_paged(kube_client *c, const kube_gvr *gvr, const char *ns,
-                          const kube_list_opts *opts, kube_list_item_fn fn,
-                          kube_list_page_done_fn page_done, void *ud, tt_error *err);
 
 typedef struct kube_write_opts {
     bool dry_run;              /* dryRun=All */

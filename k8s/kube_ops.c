@@ -1,10 +1,12 @@
 /* The API operations: get, list, create, update, patch, apply, delete, logs,
  * and discovery through the client. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "kube_client_priv.h"
+#include "kube_list_decode.h"
 
 #define DEFAULT_PAGE 500
 #define MAX_LOG_LINE ((size_t)1024 * 1024)
@@ -119,110 +121,61 @@ int kube_list_pages(kube_client *c, const kube_gvr *gvr, const char *ns,
     return rc;
 }
 
-/* ---- item-by-item lists ------------------------------------------------
- * Only the List's own punctuation ({ "key": value, ... "items": [ ... ] })
- * is stepped over here; every key and value is decoded by jansson, one at
- * a time, from where the last one ended (json_error_t.position). */
+/* One page's decoding, on a second thread when the next page is fetched
+ * meanwhile (kube_list_opts.overlap). */
+typedef struct page_job {
+    const char *text;
+    size_t len;
+    const kube_field_mask *mask;
+    const char *resource;
+    kube_list_item_fn fn;
+    void *ud;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    bool meta_known; /* under lock: ahead is what the page's metadata says */
+    char *ahead;     /* under lock: its continue token, NULL = none */
+    int rc;
+    tt_error err;
+    kube_list_page_info info;
+} page_job;
 
-typedef struct list_text {
-    const char *s;
-    size_t len, pos;
-} list_text;
+/* Fed in pieces so the continue token is known (and the next page asked
+ * for) right after the List's metadata, not at the page's end. */
+#define DECODE_PIECE ((size_t)64 * 1024)
 
-static char lt_peek(list_text *t)
+static void job_announce(page_job *j, const char *cont)
 {
-    while (t->pos < t->len && (t->s[t->pos] == ' ' || t->s[t->pos] == '\t' ||
-                               t->s[t->pos] == '\n' || t->s[t->pos] == '\r'))
-        t->pos++;
-    return t->pos < t->len ? t->s[t->pos] : '\0';
-}
-
-static bool lt_take(list_text *t, char c)
-{
-    if (lt_peek(t) != c)
-        return false;
-    t->pos++;
-    return true;
-}
-
-/* The next JSON value (new reference), or NULL. */
-static json_t *lt_value(list_text *t)
-{
-    lt_peek(t);
-    json_error_t je;
-    json_t *v = json_loadb(t->s + t->pos, t->len - t->pos,
-                           JSON_DECODE_ANY | JSON_DISABLE_EOF_CHECK, &je);
-    if (v)
-        t->pos += (size_t)je.position;
-    return v;
-}
-
-/* Steps over the List's own keys to the next "items" array: 1 with its
- * '[' taken, 0 at the page's end ('}' taken), -1 on bad text. start: at
- * the page's '{', else just after an items array's ']'. On the way,
- * metadata.continue goes to *cont when cont is non-NULL (caller frees;
- * NULL when none) and, when
- * rv is non-NULL and *rv still NULL, metadata.resourceVersion to *rv. A
- * key "items" whose value is not an array is stepped over (the caller
- * then reports the missing array). */
-static int page_advance(list_text *t, bool start, char **cont, char **rv)
-{
-    if (start) {
-        if (!lt_take(t, '{'))
-            return -1;
-        if (lt_take(t, '}'))
-            return 0;
-    } else {
-        if (lt_take(t, '}'))
-            return 0;
-        if (!lt_take(t, ','))
-            return -1;
+    pthread_mutex_lock(&j->lock);
+    if (!j->meta_known) {
+        j->ahead = tt_strdup(cont);
+        j->meta_known = true;
+        pthread_cond_signal(&j->cond);
     }
-    for (;;) {
-        json_t *key = lt_value(t);
-        const char *k = json_string_value(key);
-        bool is_items = k && strcmp(k, "items") == 0;
-        bool is_meta = k && strcmp(k, "metadata") == 0;
-        json_decref(key);
-        if (!k || !lt_take(t, ':'))
-            return -1;
-        if (is_items && lt_take(t, '['))
-            return 1;
-        json_t *v = lt_value(t);
-        if (!v)
-            return -1;
-        if (is_meta && cont) {
-            const char *next = json_string_value(json_object_get(v, "continue"));
-            free(*cont);
-            *cont = next && next[0] ? tt_strdup(next) : NULL;
-            const char *version = json_string_value(json_object_get(v, "resourceVersion"));
-            if (rv && !*rv && version)
-                *rv = tt_strdup(version);
-        }
-        json_decref(v);
-        if (lt_take(t, '}'))
-            return 0;
-        if (!lt_take(t, ','))
-            return -1;
-    }
+    pthread_mutex_unlock(&j->lock);
 }
 
-/* The items of one array, after its '[': 0 with its ']' taken, 1 when fn
- * stopped, -1 on bad text. */
-static int page_items(list_text *t, kube_list_item_fn fn, void *ud)
+static void *job_main(void *arg)
 {
-    if (lt_take(t, ']'))
-        return 0;
-    do {
-        json_t *item = lt_value(t);
-        if (!item)
-            return -1;
-        int stop = fn(item, ud);
-        json_decref(item);
-        if (stop)
-            return 1;
-    } while (lt_take(t, ','));
-    return lt_take(t, ']') ? 0 : -1;
+    page_job *j = arg;
+    kube_list_decoder *d = kube_list_decoder_new(j->mask, j->resource, j->fn, j->ud);
+    int rc = 0;
+    for (size_t off = 0; rc == 0 && off < j->len;) {
+        size_t n = j->len - off < DECODE_PIECE ? j->len - off : DECODE_PIECE;
+        rc = kube_list_decoder_feed(d, j->text + off, n, &j->err);
+        off += n;
+        if (kube_list_decoder_meta_seen(d))
+            job_announce(j, kube_list_decoder_info(d)->cont);
+    }
+    if (rc == 0)
+        rc = kube_list_decoder_finish(d, &j->err);
+    const kube_list_page_info *info = kube_list_decoder_info(d);
+    j->info = *info;
+    j->info.cont = tt_strdup(info->cont);
+    j->info.resource_version = tt_strdup(info->resource_version);
+    j->rc = rc;
+    job_announce(j, rc == 0 ? info->cont : NULL);
+    kube_list_decoder_free(d);
+    return NULL;
 }
 
 /* A continue token the server no longer honours (410 Expired: compacted
@@ -235,93 +188,148 @@ int kube_list_items(kube_client *c, const kube_gvr *gvr, const char *ns,
     return kube_list_items_rv(c, gvr, ns, opts, fn, ud, NULL, err);
 }
 
-/* One page at a time, on the caller's thread. (Fetching the next page,
- * or decoding it, on a second thread while this one is decoded was
- * measured at 5,000 models: no faster on two cores that the API server
- * and the decoding share, and a quarter more CPU; see README.md,
- * "Performance".) */
-static int list_items(kube_client *c, const kube_gvr *gvr, const char *ns,
-                      const kube_list_opts *opts, kube_list_item_fn fn,
-                      kube_list_page_done_fn page_done, void *ud, char **resource_version,
+static int fetch_page(kube_client *c, const kube_gvr *gvr, const char *ns,
+                      const kube_list_opts *opts, const char *cont, kube_response *resp,
                       tt_error *err)
+{
+    char *path = list_page_path(c, gvr, ns, opts, cont);
+    int rc = kube_client_request(c, "GET", path, NULL, NULL, 0, resp, err);
+    free(path);
+    return rc;
+}
+
+/* A continuation failed with err: true when the list starts again (410). */
+static bool restart_after(const kube_list_opts *opts, void *ud, const tt_error *err,
+                          int *restarts, char **resource_version)
+{
+    if (err->code != 410 || *restarts >= LIST_RESTARTS)
+        return false;
+    (*restarts)++;
+    if (resource_version) {
+        free(*resource_version);
+        *resource_version = NULL;
+    }
+    if (opts->restart)
+        opts->restart(ud);
+    return true;
+}
+
+/* Page by page; with opts->overlap the next page is fetched while this
+ * one is decoded on a second thread. */
+int kube_list_items_rv(kube_client *c, const kube_gvr *gvr, const char *ns,
+                       const kube_list_opts *opts, kube_list_item_fn fn, void *ud,
+                       char **resource_version, tt_error *err)
 {
     if (resource_version)
         *resource_version = NULL;
     kube_list_opts none = {0};
     if (!opts)
         opts = &none;
+    kube_field_mask *mask = kube_field_mask_new(opts->fields, err);
+    if (!mask)
+        return -1;
     int restarts = 0, rc = 0;
-    char *next = NULL; /* the page to ask for: NULL = the first */
+    char *want = NULL; /* the page to ask for: NULL = the first */
+    kube_response cur;
+    bool have = false;
     for (;;) {
-        char *path = list_page_path(c, gvr, ns, opts, next);
-        bool continuing = next != NULL;
-        free(next);
-        next = NULL;
-        kube_response resp;
-        rc = kube_client_request(c, "GET", path, NULL, NULL, 0, &resp, err);
-        free(path);
-        if (rc != 0) {
-            rc = -1;
-            if (continuing && err->code == 410 && restarts < LIST_RESTARTS) {
-                restarts++;
-                if (resource_version) {
-                    free(*resource_version);
-                    *resource_version = NULL;
+        if (!have) {
+            rc = fetch_page(c, gvr, ns, opts, want, &cur, err);
+            if (rc != 0) {
+                rc = -1;
+                if (want && restart_after(opts, ud, err, &restarts, resource_version)) {
+                    free(want);
+                    want = NULL;
+                    rc = 0;
+                    continue; /* from the first page again */
                 }
-                if (opts->restart)
-                    opts->restart(ud);
+                break;
+            }
+            have = true;
+        }
+        free(want);
+        want = NULL;
+
+        page_job j = {.text = cur.body.data ? cur.body.data : "",
+                      .len = cur.body.len,
+                      .mask = mask,
+                      .resource = gvr->resource,
+                      .fn = fn,
+                      .ud = ud};
+        tt_error_clear(&j.err);
+        pthread_mutex_init(&j.lock, NULL);
+        pthread_cond_init(&j.cond, NULL);
+        pthread_t th;
+        bool threaded = opts->overlap && pthread_create(&th, NULL, job_main, &j) == 0;
+        if (!threaded)
+            job_main(&j);
+        /* The next page, fetched while this one is decoded. */
+        kube_response next_resp;
+        tt_error ferr;
+        tt_error_clear(&ferr);
+        int frc = 1; /* not asked for */
+        char *ahead = NULL;
+        if (threaded) {
+            pthread_mutex_lock(&j.lock);
+            while (!j.meta_known)
+                pthread_cond_wait(&j.cond, &j.lock);
+            ahead = j.ahead;
+            j.ahead = NULL;
+            pthread_mutex_unlock(&j.lock);
+            if (ahead)
+                frc = fetch_page(c, gvr, ns, opts, ahead, &next_resp, &ferr) == 0 ? 0 : -1;
+            pthread_join(th, NULL);
+        }
+        free(j.ahead);
+        pthread_cond_destroy(&j.cond);
+        pthread_mutex_destroy(&j.lock);
+        kube_response_free(&cur);
+        have = false;
+
+        rc = j.rc;
+        if (rc < 0)
+            *err = j.err;
+        if (rc >= 0 && resource_version && !*resource_version) {
+            *resource_version = j.info.resource_version;
+            j.info.resource_version = NULL;
+        }
+        if (rc == 0 && opts->page)
+            opts->page(&j.info, ud);
+        want = j.info.cont;
+        j.info.cont = NULL;
+        kube_list_page_info_clear(&j.info);
+        bool ahead_is_next = frc != 1 && tt_streq(ahead, want);
+        free(ahead);
+        if (rc != 0 || !want) {
+            if (frc == 0)
+                kube_response_free(&next_resp);
+            break;
+        }
+        if (!ahead_is_next) {
+            if (frc == 0) /* a later metadata changed the token */
+                kube_response_free(&next_resp);
+        } else if (frc == 0) {
+            cur = next_resp;
+            have = true;
+        } else {
+            *err = ferr;
+            rc = -1;
+            if (restart_after(opts, ud, err, &restarts, resource_version)) {
+                free(want);
+                want = NULL;
                 rc = 0;
-                continue; /* next is NULL: from the first page again */
+                continue;
             }
             break;
         }
-        list_text t = {resp.body.data ? resp.body.data : "", resp.body.len, 0};
-        bool saw_items = false;
-        int at = page_advance(&t, true, &next, resource_version);
-        while (at == 1) {
-            saw_items = true;
-            rc = page_items(&t, fn, ud);
-            if (rc != 0)
-                break;
-            at = page_advance(&t, false, &next, resource_version);
-        }
-        if (rc == 0 && (at < 0 || lt_peek(&t) != '\0'))
-            rc = -1;
-        if (rc == 0 && !saw_items) {
-            tt_error_set(err, TT_EPROTO, "the server's list of %s has no items array",
-                         gvr->resource);
-            rc = -1;
-        } else if (rc == -1) {
-            tt_error_set(err, TT_EPROTO,
-                         "the server's list of %s is not a JSON List (at byte %zu of %zu)",
-                         gvr->resource, t.pos, t.len);
-        }
-        kube_response_free(&resp);
-        if (rc == 0 && page_done)
-            page_done(next != NULL, ud);
-        if (rc != 0 || !next)
-            break;
     }
-    free(next);
+    free(want);
+    kube_field_mask_free(mask);
     if (rc < 0 && resource_version) {
         free(*resource_version);
         *resource_version = NULL;
     }
     return rc;
-}
-
-int kube_list_items_rv(kube_client *c, const kube_gvr *gvr, const char *ns,
-                       const kube_list_opts *opts, kube_list_item_fn fn, void *ud,
-                       char **resource_version, tt_error *err)
-{
-    return list_items(c, gvr, ns, opts, fn, NULL, ud, resource_version, err);
-}
-
-int kube_list_items_paged(kube_client *c, const kube_gvr *gvr, const char *ns,
-                          const kube_list_opts *opts, kube_list_item_fn fn,
-                          kube_list_page_done_fn page_done, void *ud, tt_error *err)
-{
-    return list_items(c, gvr, ns, opts, fn, page_done, ud, NULL, err);
 }
 
 static int collect_page(const json_t *page, void *ud)

@@ -256,8 +256,11 @@ static void on_list_restart(void *ud)
 
 static int relist(reflector *r, tt_error *err)
 {
-    kube_list_opts lo = {r->opts.label_selector, r->opts.field_selector, r->opts.page_size, NULL,
-                         on_list_restart};
+    kube_list_opts lo = {.label_selector = r->opts.label_selector,
+                         .field_selector = r->opts.field_selector,
+                         .page_size = r->opts.page_size,
+                         .restart = on_list_restart,
+                         .fields = r->opts.fields};
     r->listing = false;
     char *rv = NULL;
     int rc = kube_list_items_rv(r->c, r->gvr, r->ns, &lo, on_list_item, r, &rv, err);

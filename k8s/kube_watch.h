@@ -115,6 +115,9 @@ typedef struct kube_reflector_opts {
      * "reconnect now" key); the wait started when the retry was reported
      * sees a change made after that report. */
     const atomic_int *wake;
+    /* Optional: the fields the list keeps of each item (kube_list_opts.
+     * fields); watch events carry whole objects. */
+    const char *const *fields;
 } kube_reflector_opts;
 
 /*

@@ -7,7 +7,7 @@
 #     --merge        afterwards, merge inputs that add coverage into
 #                    tests/fuzz/corpus/<target>/ (otherwise the source tree
 #                    is never written: the run works on a copy in build-fuzz/)
-#     target         kubeconfig watch status config theme params registry (default:
+#     target         kubeconfig watch status config theme params registry list (default:
 #                    every tests/fuzz/fuzz_<target>.c)
 # CI: scripts/fuzz.sh --seconds 20.  A longer run: see tests/fuzz/README.md.
 # Exits 1 when a target crashed (or leaked, timed out, ran out of memory),

@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config git
-  libncurses-dev libcurl4-openssl-dev libjansson-dev libyaml-dev
+  libncurses-dev libcurl4-openssl-dev libjansson-dev libyaml-dev libyajl-dev
   libcmocka-dev libjsonnet-dev libmicrohttpd-dev libgnutls28-dev
   jsonnet tmux valgrind clang libclang-rt-14-dev openssl ca-certificates
   groff-base man-db mandoc zsh dpkg-dev time jq curl python3

@@ -175,7 +175,9 @@ static void *reflector_main(void *arg)
     } else {
         /* At most 8 s (+25% jitter) between tries, so a cluster that
          * comes back is picked up within about 10 s. */
-        kube_reflector_opts ro = {.backoff_max_ms = BK_RECONNECT_MAX_MS, .wake = &k->retry_now};
+        kube_reflector_opts ro = {.backoff_max_ms = BK_RECONNECT_MAX_MS,
+                                  .wake = &k->retry_now,
+                                  .fields = fleet_fields(k->kinds[r->index].kind)};
         kube_reflector_run(c, k->kinds[r->index].gvr, "", &ro, on_reflect, r, &k->refl_cancel,
                            &err);
         kube_client_free(c);

@@ -24,6 +24,9 @@ static unsigned g_port;
 static atomic_int g_requests;
 static atomic_int g_expire; /* continuations of "expire" still answered 410 */
 static atomic_int g_firsts; /* first pages of "expire" served */
+/* Every test runs twice: pages decoded on the caller's thread, then on a
+ * second thread while the next page is fetched (kube_list_opts.overlap). */
+static bool g_overlap;
 
 static enum MHD_Result reply(struct MHD_Connection *conn, unsigned code, const char *body)
 {
@@ -68,9 +71,11 @@ static enum MHD_Result three(struct MHD_Connection *conn)
 {
     const char *cont = arg(conn, "continue");
     if (!cont)
-        return reply(conn, 200, LIST_HEAD("5", ",\"continue\":\"p2\"") ITEM("a") "," ITEM("b") "]}");
+        return reply(conn, 200, LIST_HEAD("5", ",\"continue\":\"p2\",\"remainingItemCount\":3")
+                                    ITEM("a") "," ITEM("b") "]}");
     if (strcmp(cont, "p2") == 0)
-        return reply(conn, 200, LIST_HEAD("5", ",\"continue\":\"p3\"") ITEM("c") "," ITEM("d") "]}");
+        return reply(conn, 200, LIST_HEAD("5", ",\"continue\":\"p3\",\"remainingItemCount\":1")
+                                    ITEM("c") "," ITEM("d") "]}");
     if (strcmp(cont, "p3") == 0)
         return reply(conn, 200, LIST_HEAD("5", "") ITEM("e") "]}");
     return reply(conn, 400, "{\"kind\":\"Status\",\"reason\":\"BadRequest\",\"code\":400,"
@@ -91,6 +96,24 @@ static enum MHD_Result expire(struct MHD_Connection *conn)
         return reply(conn, 410, "{\"kind\":\"Status\",\"reason\":\"Expired\",\"code\":410,"
                                 "\"message\":\"The provided continue parameter is too old\"}");
     return reply(conn, 200, LIST_HEAD("20", "") ITEM("c") "]}");
+}
+
+/* A page whose first metadata says "stale" and whose last, after more
+ * than one piece of the decoder's input (64 KiB), says "good". */
+static const char *twometa_page(void)
+{
+    static char page[100 * 1024];
+    if (!page[0]) {
+        char pad[80 * 1024];
+        memset(pad, 'x', sizeof pad - 1);
+        pad[sizeof pad - 1] = '\0';
+        snprintf(page, sizeof page,
+                 "{\"metadata\":{\"continue\":\"stale\"},\"items\":[" ITEM("a")
+                 ",{\"metadata\":{\"name\":\"b\",\"labels\":{\"pad\":\"%s\"}}}],"
+                 "\"metadata\":{\"continue\":\"good\"}}",
+                 pad);
+    }
+    return page;
 }
 
 static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char *url,
@@ -135,6 +158,12 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
                      "    {\"metadata\":{\"name\":\"y\",\"labels\":{\"items\":\"[\"}}}\n  ] ,\n"
                      "  \"kind\" : \"ConfigMapList\" ,\n  \"metadata\" : { \"resourceVersion\" : "
                      "\"7\" }\n}\n");
+    if (strcmp(url, NS_PATH("twometa")) == 0) /* a second metadata key has the token */
+        return arg(conn, "continue")
+                   ? reply(conn, 200, strcmp(arg(conn, "continue"), "good") == 0
+                                          ? LIST_HEAD("3", "") ITEM("c") "]}"
+                                          : "{\"kind\":\"Status\",\"code\":200}")
+                   : reply(conn, 200, twometa_page());
     if (strcmp(url, NS_PATH("empty")) == 0)
         return reply(conn, 200, "{\"kind\":\"ConfigMapList\",\"metadata\":{},\"items\":[]}");
     if (strcmp(url, NS_PATH("noitems")) == 0)
@@ -153,6 +182,7 @@ static int setup(void **state)
     atomic_store(&g_requests, 0);
     atomic_store(&g_expire, 0);
     atomic_store(&g_firsts, 0);
+    twometa_page(); /* built before the server's threads read it */
     g_daemon = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
                                     MHD_USE_ERROR_LOG,
                                 0, NULL, NULL, handle, NULL, MHD_OPTION_END);
@@ -197,7 +227,7 @@ static int collect(const json_t *item, void *ud)
 
 static int list(kube_client *c, const char *ns, names *n, tt_error *err)
 {
-    kube_list_opts o = {.page_size = 2};
+    kube_list_opts o = {.page_size = 2, .overlap = g_overlap};
     return kube_list_items(c, &KUBE_GVR_CONFIGMAPS, ns, &o, collect, n, err);
 }
 
@@ -234,7 +264,8 @@ static void the_callback_stops_the_list(void **state)
     tt_error err;
     assert_int_equal(list(*state, "n", &n, &err), 1);
     assert_string_equal(n.text, "a");
-    assert_int_equal(atomic_load(&g_requests), 1);
+    /* overlapped, the next page was asked for while this one was decoded */
+    assert_int_equal(atomic_load(&g_requests), g_overlap ? 2 : 1);
 }
 
 static void pages_follow_their_tokens_and_stopping_asks_no_further(void **state)
@@ -248,7 +279,28 @@ static void pages_follow_their_tokens_and_stopping_asks_no_further(void **state)
     names n = {.stop_after = 3};
     assert_int_equal(list(*state, "three", &n, &err), 1);
     assert_string_equal(n.text, "a,b,c");
-    assert_int_equal(atomic_load(&g_requests), 2); /* never the third page */
+    /* never the third page, unless fetched ahead */
+    assert_int_equal(atomic_load(&g_requests), g_overlap ? 3 : 2);
+}
+
+static void on_page(const kube_list_page_info *info, void *ud)
+{
+    names *n = ud;
+    size_t len = strlen(n->text);
+    snprintf(n->text + len, sizeof n->text - len, " [%s %s %lld %zu] ",
+             info->resource_version ? info->resource_version : "-", info->cont ? info->cont : "-",
+             info->remaining_item_count, info->items);
+}
+
+/* Each page's own metadata reaches opts->page after its items. */
+static void each_pages_metadata_comes_after_its_items(void **state)
+{
+    names n = {0};
+    tt_error err;
+    kube_list_opts o = {.page_size = 2, .page = on_page, .overlap = g_overlap};
+    if (kube_list_items(*state, &KUBE_GVR_CONFIGMAPS, "three", &o, collect, &n, &err) != 0)
+        fail_msg("%s", err.message);
+    assert_string_equal(n.text, "a,b [5 p2 3 2] ,c,d [5 p3 1 2] ,e [5 - -1 1] ");
 }
 
 static void restarted(void *ud)
@@ -260,7 +312,7 @@ static void restarted(void *ud)
 
 static int list_restarting(kube_client *c, const char *ns, names *n, char **rv, tt_error *err)
 {
-    kube_list_opts o = {.page_size = 2, .restart = restarted};
+    kube_list_opts o = {.page_size = 2, .restart = restarted, .overlap = g_overlap};
     return kube_list_items_rv(c, &KUBE_GVR_CONFIGMAPS, ns, &o, collect, n, rv, err);
 }
 
@@ -332,13 +384,25 @@ static void metadata_after_the_items_still_follows_the_token(void **state)
     names n = {0};
     tt_error err;
     char *rv = NULL;
-    kube_list_opts o = {.page_size = 2};
+    kube_list_opts o = {.page_size = 2, .overlap = g_overlap};
     if (kube_list_items_rv(*state, &KUBE_GVR_CONFIGMAPS, "late", &o, collect, &n, &rv, &err) != 0)
         fail_msg("%s", err.message);
     assert_string_equal(n.text, "a,b,c");
     assert_string_equal(rv, "4");
     assert_int_equal(atomic_load(&g_requests), 2);
     free(rv);
+}
+
+/* The last metadata key wins, as in a decoded object: a page fetched
+ * ahead with the first one's token is dropped. */
+static void the_last_metadata_key_has_the_token(void **state)
+{
+    names n = {0};
+    tt_error err;
+    if (list(*state, "twometa", &n, &err) != 0)
+        fail_msg("%s", err.message);
+    assert_string_equal(n.text, "a,b,c");
+    assert_int_equal(atomic_load(&g_requests), g_overlap ? 3 : 2);
 }
 
 static void a_continue_that_is_not_a_string_ends_the_list(void **state)
@@ -390,7 +454,7 @@ static void a_status_answer_is_the_error(void **state)
 static void items_are_the_same_as_kube_list_gives(void **state)
 {
     tt_error err;
-    kube_list_opts o = {.page_size = 2};
+    kube_list_opts o = {.page_size = 2, .overlap = g_overlap};
     json_t *whole = kube_list(*state, &KUBE_GVR_CONFIGMAPS, "n", &o, &err);
     assert_non_null(whole);
     names n = {0};
@@ -406,7 +470,7 @@ static void items_are_the_same_as_kube_list_gives(void **state)
 
 static void the_lists_resource_version_is_given_back(void **state)
 {
-    kube_list_opts o = {.page_size = 2};
+    kube_list_opts o = {.page_size = 2, .overlap = g_overlap};
     const char *ns[] = {"n", "pretty", "empty", "denied"};
     const char *want[] = {"12", "7", NULL, NULL}; /* metadata first, last, without, failed */
     for (int i = 0; i < 4; i++) {
@@ -434,12 +498,14 @@ int main(void)
         T(an_empty_list_calls_nothing),
         T(the_callback_stops_the_list),
         T(pages_follow_their_tokens_and_stopping_asks_no_further),
+        T(each_pages_metadata_comes_after_its_items),
         T(an_expired_continue_token_restarts_the_list),
         T(a_list_that_keeps_expiring_fails_after_three_restarts),
         T(a_410_on_the_first_page_is_not_restarted),
         T(a_refused_continue_token_is_the_error_not_a_restart),
         T(a_cut_off_second_page_fails_after_its_whole_items),
         T(metadata_after_the_items_still_follows_the_token),
+        T(the_last_metadata_key_has_the_token),
         T(a_continue_that_is_not_a_string_ends_the_list),
         T(a_list_without_an_items_array_is_a_protocol_error),
         T(a_cut_off_list_is_a_protocol_error_after_its_whole_items),
@@ -448,5 +514,8 @@ int main(void)
         T(items_are_the_same_as_kube_list_gives),
         T(the_lists_resource_version_is_given_back),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int failed = cmocka_run_group_tests_name("pages decoded in turn", tests, NULL, NULL);
+    g_overlap = true;
+    return failed + cmocka_run_group_tests_name("pages decoded while the next is fetched", tests,
+                                                NULL, NULL);
 }
