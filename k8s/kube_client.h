@@ -133,6 +133,11 @@ typedef struct kube_list_opts {
      * come again; called with the item callback's ud just before. NULL =
      * items simply come again. */
     void (*restart)(void *ud);
+    /* kube_list_items: called with the item callback's ud after each
+     * page's items, with the page's metadata.remainingItemCount (the
+     * server's estimate of the items after this page; -1 when it sent
+     * none, 0 after the last page). NULL = not told. */
+    void (*page_done)(long remaining, void *ud);
 } kube_list_opts;
 
 /* Lists every page (following metadata.continue) and returns one List

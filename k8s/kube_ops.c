@@ -161,11 +161,12 @@ static json_t *lt_value(list_text *t)
  * '[' taken, 0 at the page's end ('}' taken), -1 on bad text. start: at
  * the page's '{', else just after an items array's ']'. On the way,
  * metadata.continue goes to *cont when cont is non-NULL (caller frees;
- * NULL when none) and, when
+ * NULL when none), metadata.remainingItemCount to *remaining (when
+ * remaining is non-NULL; left as it was when the server sent none) and, when
  * rv is non-NULL and *rv still NULL, metadata.resourceVersion to *rv. A
  * key "items" whose value is not an array is stepped over (the caller
  * then reports the missing array). */
-static int page_advance(list_text *t, bool start, char **cont, char **rv)
+static int page_advance(list_text *t, bool start, char **cont, char **rv, long *remaining)
 {
     if (start) {
         if (!lt_take(t, '{'))
@@ -198,6 +199,9 @@ static int page_advance(list_text *t, bool start, char **cont, char **rv)
             const char *version = json_string_value(json_object_get(v, "resourceVersion"));
             if (rv && !*rv && version)
                 *rv = tt_strdup(version);
+            json_t *left = json_object_get(v, "remainingItemCount");
+            if (remaining && json_is_integer(left) && json_integer_value(left) >= 0)
+                *remaining = (long)json_integer_value(left);
         }
         json_decref(v);
         if (lt_take(t, '}'))
@@ -276,13 +280,14 @@ int kube_list_items_rv(kube_client *c, const kube_gvr *gvr, const char *ns,
         }
         list_text t = {resp.body.data ? resp.body.data : "", resp.body.len, 0};
         bool saw_items = false;
-        int at = page_advance(&t, true, &next, resource_version);
+        long remaining = -1;
+        int at = page_advance(&t, true, &next, resource_version, &remaining);
         while (at == 1) {
             saw_items = true;
             rc = page_items(&t, fn, ud);
             if (rc != 0)
                 break;
-            at = page_advance(&t, false, &next, resource_version);
+            at = page_advance(&t, false, &next, resource_version, &remaining);
         }
         if (rc == 0 && (at < 0 || lt_peek(&t) != '\0'))
             rc = -1;
@@ -296,6 +301,8 @@ int kube_list_items_rv(kube_client *c, const kube_gvr *gvr, const char *ns,
                          gvr->resource, t.pos, t.len);
         }
         kube_response_free(&resp);
+        if (rc == 0 && opts->page_done)
+            opts->page_done(next ? remaining : 0, ud);
         if (rc != 0 || !next)
             break;
     }

@@ -77,6 +77,20 @@ static enum MHD_Result three(struct MHD_Connection *conn)
                             "\"message\":\"continue key is not valid: illegal base64 data\"}");
 }
 
+/* Three pages with metadata.remainingItemCount: a,b (3 left) | c,d (the
+ * count after the items, and a wrong type: not told) | e (the last). */
+static enum MHD_Result remain(struct MHD_Connection *conn)
+{
+    const char *cont = arg(conn, "continue");
+    if (!cont)
+        return reply(conn, 200, LIST_HEAD("5", ",\"continue\":\"r2\",\"remainingItemCount\":3")
+                                    ITEM("a") "," ITEM("b") "]}");
+    if (strcmp(cont, "r2") == 0)
+        return reply(conn, 200, "{\"items\":[" ITEM("c") "," ITEM("d") "],\"metadata\":"
+                                "{\"continue\":\"r3\",\"remainingItemCount\":\"1\"}}");
+    return reply(conn, 200, LIST_HEAD("5", ",\"remainingItemCount\":7") ITEM("e") "]}");
+}
+
 /* Two pages a,b | c; the continuation answers 410 Expired while g_expire
  * is above 0 (counting down), and each first page has a newer version. */
 static enum MHD_Result expire(struct MHD_Connection *conn)
@@ -108,6 +122,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         return three(conn);
     if (strcmp(url, NS_PATH("expire")) == 0)
         return expire(conn);
+    if (strcmp(url, NS_PATH("remain")) == 0)
+        return remain(conn);
     if (strcmp(url, NS_PATH("first410")) == 0)
         return reply(conn, 410, "{\"kind\":\"Status\",\"reason\":\"Expired\",\"code\":410,"
                                 "\"message\":\"too old resource version: 1 (9)\"}");
@@ -249,6 +265,36 @@ static void pages_follow_their_tokens_and_stopping_asks_no_further(void **state)
     assert_int_equal(list(*state, "three", &n, &err), 1);
     assert_string_equal(n.text, "a,b,c");
     assert_int_equal(atomic_load(&g_requests), 2); /* never the third page */
+}
+
+/* page_done: "items seen:remaining" after each page. */
+static void page_seen(long remaining, void *ud)
+{
+    names *n = ud;
+    size_t len = strlen(n->text);
+    snprintf(n->text + len, sizeof n->text - len, "|%d:%ld", n->calls, remaining);
+}
+
+static void each_page_tells_the_items_the_server_says_are_left(void **state)
+{
+    names n = {0};
+    tt_error err;
+    kube_list_opts o = {.page_size = 2, .page_done = page_seen};
+    if (kube_list_items(*state, &KUBE_GVR_CONFIGMAPS, "remain", &o, collect, &n, &err) != 0)
+        fail_msg("%s", err.message);
+    /* 3 as sent; -1 for a count that is not a number; 0 after the last
+     * page whatever it says (it has no continue token). */
+    assert_string_equal(n.text, "a,b|2:3,c,d|4:-1,e|5:0");
+}
+
+static void a_page_that_stops_the_list_is_not_told_as_done(void **state)
+{
+    names n = {.stop_after = 1};
+    tt_error err;
+    kube_list_opts o = {.page_size = 2, .page_done = page_seen};
+    assert_int_equal(kube_list_items(*state, &KUBE_GVR_CONFIGMAPS, "remain", &o, collect, &n, &err),
+                     1);
+    assert_string_equal(n.text, "a");
 }
 
 static void restarted(void *ud)
@@ -434,6 +480,8 @@ int main(void)
         T(an_empty_list_calls_nothing),
         T(the_callback_stops_the_list),
         T(pages_follow_their_tokens_and_stopping_asks_no_further),
+        T(each_page_tells_the_items_the_server_says_are_left),
+        T(a_page_that_stops_the_list_is_not_told_as_done),
         T(an_expired_continue_token_restarts_the_list),
         T(a_list_that_keeps_expiring_fails_after_three_restarts),
         T(a_410_on_the_first_page_is_not_restarted),
