@@ -59,14 +59,19 @@ void bk_flush_fleet_locked(kb *k)
     }
 }
 
-static void pending_add_locked(kb *k, tui_fleet_op op, fleet_kind kind, const json_t *obj)
+/* number: a PAGE's remaining count (0 for the other ops). */
+static void pending_add_locked(kb *k, tui_fleet_op op, fleet_kind kind, const json_t *obj,
+                               long number)
 {
     if (!k->pending) {
         k->pending = tui_fleet_batch_new();
         k->pending_since = tt_now_ms();
         pthread_cond_signal(&k->cond);
     }
-    tui_fleet_batch_add(k->pending, op, kind, (json_t *)obj);
+    if (op == TUI_FLEET_PAGE)
+        tui_fleet_batch_add_page(k->pending, kind, number);
+    else
+        tui_fleet_batch_add(k->pending, op, kind, (json_t *)obj);
     if (k->pending->n >= BK_BATCH_CAP)
         bk_flush_fleet_locked(k);
 }
@@ -84,18 +89,25 @@ static int on_reflect(const kube_reflector_event *ev, void *ud)
     }
     switch (ev->type) {
     case KUBE_REFLECT_RELIST_BEGIN:
-        pending_add_locked(k, TUI_FLEET_BEGIN_RELIST, ks->kind, NULL);
+        pending_add_locked(k, TUI_FLEET_BEGIN_RELIST, ks->kind, NULL, 0);
         break;
     case KUBE_REFLECT_ITEM:
     case KUBE_REFLECT_ADDED:
     case KUBE_REFLECT_MODIFIED:
-        pending_add_locked(k, TUI_FLEET_APPLY, ks->kind, ev->object);
+        pending_add_locked(k, TUI_FLEET_APPLY, ks->kind, ev->object, 0);
         break;
     case KUBE_REFLECT_DELETED:
-        pending_add_locked(k, TUI_FLEET_DELETE, ks->kind, ev->object);
+        pending_add_locked(k, TUI_FLEET_DELETE, ks->kind, ev->object, 0);
+        break;
+    case KUBE_REFLECT_PAGE:
+        /* How much is left, for the dashboard's loading line. */
+        pending_add_locked(k, TUI_FLEET_PAGE, ks->kind, NULL, ev->remaining);
+        /* A whole page: on to the screen now rather than after the
+         * flusher's BK_FLUSH_MS (one batch per page, not per item). */
+        bk_flush_fleet_locked(k);
         break;
     case KUBE_REFLECT_SYNCED:
-        pending_add_locked(k, TUI_FLEET_SWEEP, ks->kind, NULL);
+        pending_add_locked(k, TUI_FLEET_SWEEP, ks->kind, NULL, 0);
         /* A complete list: nothing of it is still to come, so no reason
          * to hold it for the flusher's BK_FLUSH_MS. */
         bk_flush_fleet_locked(k);
