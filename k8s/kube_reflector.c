@@ -271,6 +271,7 @@ static int relist(reflector *r, tt_error *err)
     kube_list_opts lo = {.label_selector = r->opts.label_selector,
                          .field_selector = r->opts.field_selector,
                          .page_size = r->opts.page_size,
+                         .first_page_size = r->opts.first_page_size,
                          .restart = on_list_restart,
                          .page_done = on_list_page};
     r->listing = false;

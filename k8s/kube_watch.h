@@ -112,6 +112,7 @@ typedef struct kube_reflector_opts {
     const char *label_selector;
     const char *field_selector;
     long page_size;            /* 0 = 500 */
+    long first_page_size;      /* the list's first page; 0 = page_size (see kube_list_opts) */
     int watch_timeout_seconds; /* 0 = 300 */
     long backoff_initial_ms;   /* 0 = 250 */
     long backoff_max_ms;       /* 0 = 30000 */

@@ -79,6 +79,19 @@ static enum MHD_Result three(struct MHD_Connection *conn)
 
 /* Three pages with metadata.remainingItemCount: a,b (3 left) | c,d (the
  * count after the items, and a wrong type: not told) | e (the last). */
+static char g_limits[128]; /* limit= of each request to "limits", "2,5," */
+
+/* Two pages a | b, noting each request's limit. */
+static enum MHD_Result limits(struct MHD_Connection *conn)
+{
+    const char *l = arg(conn, "limit");
+    size_t len = strlen(g_limits);
+    snprintf(g_limits + len, sizeof g_limits - len, "%s,", l ? l : "-");
+    if (!arg(conn, "continue"))
+        return reply(conn, 200, LIST_HEAD("5", ",\"continue\":\"l2\"") ITEM("a") "]}");
+    return reply(conn, 200, LIST_HEAD("5", "") ITEM("b") "]}");
+}
+
 static enum MHD_Result remain(struct MHD_Connection *conn)
 {
     const char *cont = arg(conn, "continue");
@@ -124,6 +137,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         return expire(conn);
     if (strcmp(url, NS_PATH("remain")) == 0)
         return remain(conn);
+    if (strcmp(url, NS_PATH("limits")) == 0)
+        return limits(conn);
     if (strcmp(url, NS_PATH("first410")) == 0)
         return reply(conn, 410, "{\"kind\":\"Status\",\"reason\":\"Expired\",\"code\":410,"
                                 "\"message\":\"too old resource version: 1 (9)\"}");
@@ -285,6 +300,24 @@ static void each_page_tells_the_items_the_server_says_are_left(void **state)
     /* 3 as sent; -1 for a count that is not a number; 0 after the last
      * page whatever it says (it has no continue token). */
     assert_string_equal(n.text, "a,b|2:3,c,d|4:-1,e|5:0");
+}
+
+static void the_first_page_may_be_smaller_than_the_rest(void **state)
+{
+    names n = {0};
+    tt_error err;
+    kube_list_opts o = {.page_size = 5, .first_page_size = 2};
+    g_limits[0] = '\0';
+    if (kube_list_items(*state, &KUBE_GVR_CONFIGMAPS, "limits", &o, collect, &n, &err) != 0)
+        fail_msg("%s", err.message);
+    assert_string_equal(n.text, "a,b");
+    assert_string_equal(g_limits, "2,5,");
+    g_limits[0] = '\0';
+    kube_list_opts same = {.page_size = 5};
+    n.text[0] = '\0';
+    if (kube_list_items(*state, &KUBE_GVR_CONFIGMAPS, "limits", &same, collect, &n, &err) != 0)
+        fail_msg("%s", err.message);
+    assert_string_equal(g_limits, "5,5,");
 }
 
 static void a_page_that_stops_the_list_is_not_told_as_done(void **state)
@@ -482,6 +515,7 @@ int main(void)
         T(pages_follow_their_tokens_and_stopping_asks_no_further),
         T(each_page_tells_the_items_the_server_says_are_left),
         T(a_page_that_stops_the_list_is_not_told_as_done),
+        T(the_first_page_may_be_smaller_than_the_rest),
         T(an_expired_continue_token_restarts_the_list),
         T(a_list_that_keeps_expiring_fails_after_three_restarts),
         T(a_410_on_the_first_page_is_not_restarted),
