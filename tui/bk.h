@@ -27,6 +27,7 @@
 
 #define BK_FLUSH_MS 30
 #define BK_BATCH_CAP 8192
+#define BK_FIRST_PAGE 100 /* items of the first page of the lists the dashboard shows */
 #define BK_LOG_CAP 2000
 #define BK_ROLLOUT_TIMEOUT_MS (10LL * 60 * 1000)
 #define BK_DELETE_TIMEOUT_MS (5LL * 60 * 1000)

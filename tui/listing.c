@@ -3,10 +3,13 @@
 
 #include <string.h>
 
+#include "strset.h"
+
 void tui_listing_clear(tui_listing *l)
 {
     for (int i = 0; i < TUI_LISTING_KINDS; i++)
         free(l->kinds[i].last_key);
+    strset_free(l->namespaces);
     memset(l, 0, sizeof(*l));
     for (int i = 0; i < TUI_LISTING_KINDS; i++)
         l->kinds[i].remaining = -1;
@@ -57,6 +60,13 @@ bool tui_listing_note(tui_listing *l, const tui_fleet_batch *b)
                 k->items++;
                 last[it->kind] = it->obj;
             }
+            if (it->kind == FLEET_KIND_NAMESPACE && !l->kinds[FLEET_KIND_SERVICE].listed) {
+                const char *name = meta_str(it->obj, "name");
+                if (!l->namespaces)
+                    l->namespaces = strset_new();
+                if (name && !strset_has(l->namespaces, name))
+                    strset_insert_owned(l->namespaces, tt_strdup(name));
+            }
             break;
         case TUI_FLEET_PAGE:
             if (k->listing) {
@@ -69,6 +79,10 @@ bool tui_listing_note(tui_listing *l, const tui_fleet_batch *b)
             k->listing = false;
             k->listed = true;
             changed = true;
+            if (it->kind == FLEET_KIND_SERVICE) { /* no longer needed */
+                strset_free(l->namespaces);
+                l->namespaces = NULL;
+            }
             break;
         default:
             break;
@@ -95,17 +109,23 @@ bool tui_listing_all_listed(const tui_listing *l)
            tui_listing_listed(l, FLEET_KIND_PIN);
 }
 
-bool tui_listing_key_past(const char *progress, const char *model)
+bool tui_listing_key_past(const char *progress, const char *ns)
 {
-    if (!progress || !model)
+    if (!progress || !ns)
         return false;
-    size_t t = 0; /* the name up to its first byte below '/' */
-    while (model[t] && (unsigned char)model[t] >= (unsigned char)'/')
-        t++;
-    int c = strncmp(progress, model, t);
+    size_t t = strlen(ns);
+    int c = strncmp(progress, ns, t);
     if (c != 0)
         return c > 0;
-    return (unsigned char)progress[t] >= (unsigned char)'0'; /* progress >= t + "0" */
+    return (unsigned char)progress[t] >= (unsigned char)'0'; /* progress >= ns + "0" */
+}
+
+/* The namespaces list is past name and had no namespace of that name. */
+static bool no_namespace(const tui_listing *l, const char *name)
+{
+    const tui_kind_listing *n = &l->kinds[FLEET_KIND_NAMESPACE];
+    bool past = n->listed || (n->listing && n->last_key && strcmp(n->last_key, name) >= 0);
+    return past && !(l->namespaces && strset_has(l->namespaces, name));
 }
 
 bool tui_listing_model_final(const tui_listing *l, const char *model)
@@ -114,9 +134,23 @@ bool tui_listing_model_final(const tui_listing *l, const char *model)
     const tui_kind_listing *n = &l->kinds[FLEET_KIND_NAMESPACE];
     if (!model || !l->kinds[FLEET_KIND_PIN].listed)
         return false;
-    if (!s->listed && !(s->listing && tui_listing_key_past(s->last_key, model)))
+    if (!n->listed && !(n->listing && n->last_key && strcmp(n->last_key, model) >= 0))
         return false;
-    return n->listed || (n->listing && n->last_key && strcmp(n->last_key, model) >= 0);
+    if (s->listed)
+        return true;
+    if (!s->listing || !tui_listing_key_past(s->last_key, model))
+        return false;
+    /* The prefixes that sort before it by name and after it by key. */
+    char prefix[256];
+    for (size_t k = 0; model[k] && k < sizeof(prefix); k++) {
+        if ((unsigned char)model[k] >= (unsigned char)'/')
+            continue;
+        memcpy(prefix, model, k);
+        prefix[k] = '\0';
+        if (!tui_listing_key_past(s->last_key, prefix) && !no_namespace(l, prefix))
+            return false;
+    }
+    return strlen(model) < sizeof(prefix); /* longer than any name: not judged */
 }
 
 long tui_listing_models_expected(const tui_listing *l, size_t models_now)

@@ -12,13 +12,15 @@
  * the fleet keeps its models) is final for what the first lists will say
  * when:
  * - services: the services list is complete, or its progress is past
- *   every key of the model AND of every model that sorts before it by
- *   name but after it by key. Names are DNS labels ([a-z0-9-]), and
- *   '-' sorts before '/': "tts-beta/x" < "tts/x" while "tts" < "tts-beta".
- *   So with t = the model's name up to its first byte below '/', the rule
- *   is progress >= t + "0" ('0' follows '/'): for "tts-beta" the
- *   progress must be past "tts/..." too, or a model "tts" could still be
- *   added above it;
+ *   every key of the model ("m/..." <= progress, i.e. progress >= m + "0",
+ *   as '0' follows '/') AND no model can still come that sorts before it
+ *   by name but after it by key. Names are DNS labels ([a-z0-9-]) and '-'
+ *   sorts before '/': "tts-beta/x" < "tts/x" while "tts" < "tts-beta".
+ *   Such a model is a prefix X of the name that ends before a byte below
+ *   '/' ("tts" of "tts-beta", "model" of "model-0001"); it cannot come
+ *   once the services list is past X's keys too, or once the namespaces
+ *   list is past X and had no namespace X (a service lives in a
+ *   namespace that exists);
  * - namespaces: the namespaces list is complete, or its progress is at or
  *   past the model's name (its namespace has come, or is not there);
  * - the pin: its list is complete.
@@ -47,6 +49,7 @@ typedef struct tui_kind_listing {
 
 typedef struct tui_listing {
     tui_kind_listing kinds[TUI_LISTING_KINDS];
+    struct strset *namespaces; /* names the namespaces list gave, until the services are listed */
 } tui_listing;
 
 /* Frees what l holds and zeroes it (nothing listed). */
@@ -57,10 +60,9 @@ bool tui_listing_note(tui_listing *l, const tui_fleet_batch *b);
 bool tui_listing_listed(const tui_listing *l, fleet_kind kind);
 /* Services, namespaces and the pin all listed: every model is listed. */
 bool tui_listing_all_listed(const tui_listing *l);
-/* The services rule above on its own: progress (a storage key, NULL:
- * nothing yet) is past every key of model and of the models that sort
- * before it by name. */
-bool tui_listing_key_past(const char *progress, const char *model);
+/* progress (a storage key, NULL: nothing yet) is past every key of the
+ * namespace ns ("ns/...": progress >= ns + "0"). */
+bool tui_listing_key_past(const char *progress, const char *ns);
 /* The row of model is final (all three rules above). */
 bool tui_listing_model_final(const tui_listing *l, const char *model);
 /* While the services are listed: the number of models to expect, from

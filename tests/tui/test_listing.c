@@ -15,45 +15,24 @@
 
 #include "listing.h"
 
-/* ---- the services rule on its own ---------------------------------------- */
+/* ---- a namespace's keys against the progress ------------------------------ */
 
-static void a_model_is_past_once_the_list_is_beyond_its_keys(void **state)
+static void a_namespace_is_past_once_the_list_is_beyond_its_keys(void **state)
 {
     (void)state;
     assert_true(tui_listing_key_past("b/stream", "a"));
     assert_true(tui_listing_key_past("a0/stream", "a"));
-    /* its own last service may not be its last key: not past yet */
+    /* its last service may not be its last key: not past yet */
     assert_false(tui_listing_key_past("a/validate", "a"));
     assert_false(tui_listing_key_past("a/stream", "a"));
     assert_false(tui_listing_key_past("a", "a"));
     assert_false(tui_listing_key_past("", "a"));
     assert_false(tui_listing_key_past(NULL, "a"));
-    /* before it in key order */
+    /* before it in key order, though after it by name */
     assert_false(tui_listing_key_past("Z/stream", "a"));
     assert_false(tui_listing_key_past("a-b/stream", "a"));
-}
-
-/* "tts-beta/x" < "tts/x" < "tts0/x" by key, "tts" < "tts-beta" < "tts0"
- * by name: tts-beta's row is final only once tts's keys are past too (a
- * model "tts" could still be added above it). */
-static void a_name_with_a_dash_waits_for_the_prefix_before_it(void **state)
-{
-    (void)state;
-    assert_false(tui_listing_key_past("tts-beta/validate", "tts-beta"));
-    assert_false(tui_listing_key_past("tts-gamma/stream", "tts-beta")); /* past its own keys only */
-    assert_false(tui_listing_key_past("tts/stream", "tts-beta"));
-    assert_false(tui_listing_key_past("tts/validate", "tts-beta"));
-    assert_true(tui_listing_key_past("tts0/stream", "tts-beta"));
-    assert_true(tui_listing_key_past("tts0/stream", "tts"));
-    assert_false(tui_listing_key_past("tts0/stream", "tts0"));
-    assert_true(tui_listing_key_past("tts1/stream", "tts0"));
-    assert_true(tui_listing_key_past("ttt/stream", "tts-beta"));
-    /* two dashes: the first one counts */
-    assert_false(tui_listing_key_past("a-b/stream", "a-b-c"));
-    assert_true(tui_listing_key_past("a0/stream", "a-b-c"));
-    /* a dot sorts before '/' too */
-    assert_false(tui_listing_key_past("a.b/x", "a.b"));
-    assert_true(tui_listing_key_past("a0", "a.b"));
+    assert_true(tui_listing_key_past("tts/stream", "tts-beta"));
+    assert_false(tui_listing_key_past("tts-beta/stream", "tts"));
 }
 
 /* ---- from batches ---------------------------------------------------------- */
@@ -132,6 +111,70 @@ static void rows_are_final_as_the_lists_pass_them_in_key_order(void **state)
     feed(&l, b);
     assert_true(tui_listing_model_final(&l, "tts0"));
     assert_false(tui_listing_all_listed(&l)); /* namespaces still under way */
+    tui_listing_clear(&l);
+}
+
+/* "tts-beta" with the services list past its keys: final once the
+ * namespaces list is past "tts" without a namespace "tts" (no model tts
+ * can come), not while a namespace "tts" is there and its services are
+ * still to come. */
+static void a_dashed_name_needs_no_model_of_its_prefix_to_come(void **state)
+{
+    (void)state;
+    tui_listing l = {0};
+    start(&l);
+    tui_fleet_batch *b = tui_fleet_batch_new();
+    add(b, FLEET_KIND_SERVICE, "tts-beta", "stream");
+    add(b, FLEET_KIND_SERVICE, "tts-gamma", "stream");
+    add(b, FLEET_KIND_NAMESPACE, NULL, "tts-alpha");
+    feed(&l, b);
+    /* the namespaces list is not past "tts-beta" */
+    assert_false(tui_listing_model_final(&l, "tts-beta"));
+    b = tui_fleet_batch_new();
+    add(b, FLEET_KIND_NAMESPACE, NULL, "tts-beta");
+    feed(&l, b);
+    /* the namespaces list went past "tts" (< "tts-alpha" by name) with no
+     * namespace tts: no model tts can come above it */
+    assert_true(tui_listing_model_final(&l, "tts-beta"));
+    assert_false(tui_listing_model_final(&l, "tts-gamma")); /* services not past its keys */
+    assert_false(tui_listing_model_final(&l, "tts0")); /* no service of it yet */
+    tui_listing_clear(&l);
+
+    /* the same with a namespace "tts" listed: its services must come first */
+    start(&l);
+    b = tui_fleet_batch_new();
+    add(b, FLEET_KIND_NAMESPACE, NULL, "tts");
+    add(b, FLEET_KIND_NAMESPACE, NULL, "tts-beta");
+    add(b, FLEET_KIND_NAMESPACE, NULL, "tts0");
+    add(b, FLEET_KIND_SERVICE, "tts-beta", "stream");
+    add(b, FLEET_KIND_SERVICE, "tts-gamma", "stream");
+    feed(&l, b);
+    assert_false(tui_listing_model_final(&l, "tts-beta"));
+    b = tui_fleet_batch_new();
+    add(b, FLEET_KIND_SERVICE, "tts", "validate");
+    feed(&l, b);
+    assert_false(tui_listing_model_final(&l, "tts-beta")); /* tts/zz could still come */
+    b = tui_fleet_batch_new();
+    add(b, FLEET_KIND_SERVICE, "tts0", "stream");
+    feed(&l, b);
+    assert_true(tui_listing_model_final(&l, "tts-beta"));
+    assert_true(tui_listing_model_final(&l, "tts"));
+    tui_listing_clear(&l);
+
+    /* two dashes: each prefix counts ("a" is not a namespace, "a-b" is) */
+    start(&l);
+    b = tui_fleet_batch_new();
+    add(b, FLEET_KIND_NAMESPACE, NULL, "a-b");
+    add(b, FLEET_KIND_NAMESPACE, NULL, "a-b-c");
+    add(b, FLEET_KIND_NAMESPACE, NULL, "a0");
+    add(b, FLEET_KIND_SERVICE, "a-b-c", "stream");
+    add(b, FLEET_KIND_SERVICE, "a-b-d", "stream");
+    feed(&l, b);
+    assert_false(tui_listing_model_final(&l, "a-b-c")); /* a model a-b may still come */
+    b = tui_fleet_batch_new();
+    add(b, FLEET_KIND_SERVICE, "a0", "stream");
+    feed(&l, b);
+    assert_true(tui_listing_model_final(&l, "a-b-c"));
     tui_listing_clear(&l);
 }
 
@@ -237,8 +280,8 @@ static void the_expected_count_scales_the_models_by_what_is_left(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(a_model_is_past_once_the_list_is_beyond_its_keys),
-        cmocka_unit_test(a_name_with_a_dash_waits_for_the_prefix_before_it),
+        cmocka_unit_test(a_namespace_is_past_once_the_list_is_beyond_its_keys),
+        cmocka_unit_test(a_dashed_name_needs_no_model_of_its_prefix_to_come),
         cmocka_unit_test(rows_are_final_as_the_lists_pass_them_in_key_order),
         cmocka_unit_test(a_row_waits_for_its_namespace_and_the_pin),
         cmocka_unit_test(without_the_pin_no_row_is_final),
