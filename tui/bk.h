@@ -74,6 +74,8 @@ typedef struct kind_state {
     fleet_kind kind;
     const char *what; /* for messages */
     int state;        /* 0 connecting, 1 synced/connected, 2 retrying, 3 forbidden */
+    bool list_ended;  /* its first list ended: listed, or failed (since the last start) */
+    bool waiting;     /* not started yet (revisions wait for the services' list) */
     char *message;
 } kind_state;
 

@@ -20,6 +20,8 @@ wait_file() { # wait_file FILE: until it has content
 start_tui 160 50
 # The first page: 100 services (50 models), 500 left: ~300 expected.
 wait_for "loading 50 of ~300 models"
+# The server answers: connected, while the loading line says how far.
+assert_screen "● connected"
 [ "$(held)" = 2 ] || fail "expected the services' and namespaces' second pages held, not $(held)"
 wait_match "^model-0001 +● pinned"
 wait_match "^model-0046 "
