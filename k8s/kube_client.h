@@ -137,6 +137,7 @@ typedef struct kube_list_opts {
     const char *field_selector;   /* NULL = none */
     long page_size;               /* limit= per request; 0 = 500 */
     const char *resource_version; /* NULL = most recent; "0" = any (cache) */
+    long first_page_size;         /* limit= of the first page; 0 = page_size */
     /* kube_list_items: a continue token answered 410 Expired, so the list
      * starts again from its first page (at most 3 times) and its items
      * come again; called with the item callback's ud just before. NULL =

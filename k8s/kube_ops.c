@@ -76,7 +76,10 @@ static char *list_page_path(kube_client *c, const kube_gvr *gvr, const char *ns,
                             const kube_list_opts *opts, const char *cont)
 {
     tt_buf q = TT_BUF_INIT;
-    q_add_long(&q, "limit", opts->page_size > 0 ? opts->page_size : DEFAULT_PAGE);
+    long limit = opts->page_size > 0 ? opts->page_size : DEFAULT_PAGE;
+    if (!cont && opts->first_page_size > 0)
+        limit = opts->first_page_size;
+    q_add_long(&q, "limit", limit);
     q_add(&q, "labelSelector", opts->label_selector);
     q_add(&q, "fieldSelector", opts->field_selector);
     if (cont)

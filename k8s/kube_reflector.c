@@ -153,7 +153,7 @@ static void emit(reflector *r, kube_reflector_event_type type, const json_t *obj
 {
     if (r->stop)
         return;
-    kube_reflector_event ev = {type, obj, r->rv, 0, NULL};
+    kube_reflector_event ev = {type, obj, r->rv, 0, NULL, 0};
     if (r->fn(&ev, r->ud) != 0)
         r->stop = true;
 }
@@ -219,7 +219,7 @@ static void fail(reflector *r, const tt_error *why)
     r->failing = true;
     int woke = wake_value(r); /* before the report: a wake after it is seen */
     if (!r->stop) {
-        kube_reflector_event ev = {KUBE_REFLECT_RETRYING, NULL, r->rv, delay, why};
+        kube_reflector_event ev = {KUBE_REFLECT_RETRYING, NULL, r->rv, delay, why, 0};
         if (r->fn(&ev, r->ud) != 0)
             r->stop = true;
     }
@@ -254,13 +254,30 @@ static void on_list_restart(void *ud)
     r->listing = false;
 }
 
+/* A page's items have been handed on: how many are left, for a consumer
+ * that shows progress. An empty page (an empty list) says nothing. */
+/* After each page's items: the server's estimate of the items still to
+ * come (-1 when it sent none, 0 after the last page). */
+static void on_list_page(const kube_list_page_info *info, void *ud)
+{
+    reflector *r = ud;
+    long remaining = info->cont ? (long)info->remaining_item_count : 0;
+    if (!r->listing || r->stop)
+        return;
+    kube_reflector_event ev = {KUBE_REFLECT_PAGE, NULL, r->rv, 0, NULL, remaining};
+    if (r->fn(&ev, r->ud) != 0)
+        r->stop = true;
+}
+
 static int relist(reflector *r, tt_error *err)
 {
     kube_list_opts lo = {.label_selector = r->opts.label_selector,
                          .field_selector = r->opts.field_selector,
                          .page_size = r->opts.page_size,
+                         .first_page_size = r->opts.first_page_size,
                          .restart = on_list_restart,
-                         .fields = r->opts.fields};
+                         .fields = r->opts.fields,
+                         .page = on_list_page};
     r->listing = false;
     char *rv = NULL;
     int rc = kube_list_items_rv(r->c, r->gvr, r->ns, &lo, on_list_item, r, &rv, err);

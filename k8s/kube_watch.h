@@ -89,6 +89,9 @@ typedef enum kube_reflector_event_type {
     KUBE_REFLECT_DELETED,
     KUBE_REFLECT_CONNECTED,    /* list/watch succeeded after a failure */
     KUBE_REFLECT_RETRYING,     /* failed: retry_in_ms and error say why */
+    KUBE_REFLECT_PAGE,         /* a page of the list has been handed on (its ITEMs came
+                                * before): remaining says how many the server says are
+                                * left (-1 when it did not say, 0 after the last page) */
 } kube_reflector_event_type;
 
 typedef struct kube_reflector_event {
@@ -99,6 +102,7 @@ typedef struct kube_reflector_event {
                                     * first), from SYNCED on the list's */
     long retry_in_ms;              /* RETRYING */
     const tt_error *error;         /* RETRYING: the failure */
+    long remaining;                /* PAGE */
 } kube_reflector_event;
 
 /* Return non-zero to stop the reflector. */
@@ -108,6 +112,7 @@ typedef struct kube_reflector_opts {
     const char *label_selector;
     const char *field_selector;
     long page_size;            /* 0 = 500 */
+    long first_page_size;      /* the list's first page; 0 = page_size (see kube_list_opts) */
     int watch_timeout_seconds; /* 0 = 300 */
     long backoff_initial_ms;   /* 0 = 250 */
     long backoff_max_ms;       /* 0 = 30000 */

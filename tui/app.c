@@ -45,8 +45,9 @@ struct tui_app {
     char *context;
     char *env;
     char *conn_message;
-    unsigned synced_kinds; /* bit per fleet kind whose list has completed */
-    bool first_paint_done;
+    tui_listing listing;   /* how far the fleet's lists have come */
+    bool rows_final;       /* the body drawn last is final (tui_app_note_rows_final) */
+    bool first_paint_done, all_listed_done;
     int status_rows;       /* rows of the status line at the last render (1 to 3) */
     /* The deployment files: the last plan, the one under way, the next. */
     tui_files_plan *files;
@@ -82,6 +83,7 @@ tui_app *tui_app_new(const tui_app_options *opts, tui_theme *theme, tui_keymap *
     tui_line_init(&app->prompt_line, 512);
     app->dirty_header = app->dirty_body = app->dirty_status = true;
     app->cursor_y = app->cursor_x = -1;
+    tui_listing_clear(&app->listing);
     return app;
 }
 
@@ -105,6 +107,7 @@ void tui_app_free(tui_app *app)
         close_view(app, v);
     }
     fleet_free(app->fleet);
+    tui_listing_clear(&app->listing);
     tui_files_plan_free(app->files);
     free(app->files_error);
     tui_queue_free(app->queue);
@@ -236,6 +239,8 @@ static void files_answer(tui_app *app, tui_msg *m)
 
 tui_backend *tui_app_backend(tui_app *app) { return app->backend; }
 const fleet *tui_app_fleet(const tui_app *app) { return app->fleet; }
+const tui_listing *tui_app_listing(const tui_app *app) { return &app->listing; }
+void tui_app_note_rows_final(tui_app *app, bool final) { app->rows_final = final; }
 const tui_keymap *tui_app_keymap(const tui_app *app) { return app->keymap; }
 const config *tui_app_config(const tui_app *app) { return app->opts.cfg; }
 const char *tui_app_context(const tui_app *app) { return app->context; }
@@ -358,17 +363,6 @@ static void handle_conn(tui_app *app, const tui_conn_info *c)
     app->dirty_header = true;
 }
 
-/* A SWEEP ends a complete list of its kind (for the first-paint report). */
-static void note_synced(tui_app *app, const tui_fleet_batch *b)
-{
-    for (size_t i = 0; i < b->n; i++) {
-        if (b->items[i].op == TUI_FLEET_SWEEP)
-            app->synced_kinds |= 1u << b->items[i].kind;
-        else if (b->items[i].op == TUI_FLEET_RESET)
-            app->synced_kinds = 0;
-    }
-}
-
 /* Milliseconds since this process started (its start time in
  * /proc/self/stat against CLOCK_BOOTTIME), or -1. */
 static long long process_age_ms(void)
@@ -394,23 +388,39 @@ static long long process_age_ms(void)
     return hz > 0 ? now - (long long)(start * 1000 / (unsigned long long)hz) : -1;
 }
 
-/* The dashboard is complete once services, namespaces and the pin have
- * been listed: every column comes from them (image and scale from the
- * template of a settled service, see fleet_service_serving). Revision
- * objects, 20 per service, matter only to the views of one model. */
-static void report_first_paint(tui_app *app)
+static void write_report(tui_app *app, const char *file, const char *what)
 {
-    const unsigned all = (1u << FLEET_KIND_SERVICE) | (1u << FLEET_KIND_NAMESPACE) |
-                         (1u << FLEET_KIND_PIN);
-    if (app->first_paint_done || !app->opts.first_paint_report || (app->synced_kinds & all) != all)
-        return;
-    app->first_paint_done = true;
     char text[32];
     snprintf(text, sizeof(text), "%lld\n", process_age_ms());
     tt_error err;
     tt_error_clear(&err);
-    if (tt_write_file_private(app->opts.first_paint_report, text, strlen(text), &err) < 0)
-        tui_app_message(app, TUI_STATUS_WARNING, "TTSTUI_REPORT_FIRST_PAINT: %s", err.message);
+    if (tt_write_file_private(file, text, strlen(text), &err) < 0)
+        tui_app_message(app, TUI_STATUS_WARNING, "%s: %s", what, err.message);
+}
+
+/* After a frame went out (bench/run.sh reads both files):
+ * - TTSTUI_REPORT_FIRST_PAINT: the first frame on which every row of the
+ *   dashboard drawn is final for what the first lists will say (its
+ *   services and namespace listed or the lists' progress past it in key
+ *   order, the pin listed; the rows fill the list; the default order:
+ *   see listing.h and v_models.c). The pages after it change the count
+ *   and the loading line, not those rows.
+ * - TTSTUI_REPORT_ALL_LISTED: the first frame drawn once every model is
+ *   listed (services, namespaces and the pin). Every column comes from
+ *   those three (image and scale from the template of a settled service,
+ *   see fleet_service_serving); revision objects, 20 per service, matter
+ *   only to the views of one model and are not waited for. */
+static void report_paint(tui_app *app)
+{
+    bool all = tui_listing_all_listed(&app->listing);
+    if (!app->first_paint_done && app->opts.first_paint_report && (app->rows_final || all)) {
+        app->first_paint_done = true;
+        write_report(app, app->opts.first_paint_report, "TTSTUI_REPORT_FIRST_PAINT");
+    }
+    if (!app->all_listed_done && app->opts.all_listed_report && all) {
+        app->all_listed_done = true;
+        write_report(app, app->opts.all_listed_report, "TTSTUI_REPORT_ALL_LISTED");
+    }
 }
 
 static void dispatch_message(tui_app *app, tui_msg *m)
@@ -421,8 +431,8 @@ static void dispatch_message(tui_app *app, tui_msg *m)
             handle_conn(app, m->payload);
         break;
     case TUI_MSG_FLEET:
-        if (m->payload)
-            note_synced(app, m->payload);
+        if (m->payload && tui_listing_note(&app->listing, m->payload))
+            app->dirty_body = true; /* the loading line */
         if (m->payload)
             files_reset(app, m->payload); /* the views see it in fleet_changed below */
         if (m->payload && tui_fleet_batch_apply(m->payload, &app->fleet)) {
@@ -668,8 +678,10 @@ void tui_app_render(tui_app *app)
         }
         if (app->dirty_header)
             draw_header(app);
-        if (app->dirty_body && app->top)
+        if (app->dirty_body && app->top) {
+            app->rows_final = false; /* until the dashboard says its rows are */
             draw_view(app, app->top);
+        }
         draw_status(app); /* cheap, and the prompt owns the cursor */
     }
     app->dirty_header = app->dirty_body = app->dirty_status = app->clear = false;
@@ -681,7 +693,7 @@ void tui_app_render(tui_app *app)
     }
     wnoutrefresh(stdscr);
     doupdate();
-    report_first_paint(app);
+    report_paint(app);
 }
 
 void tui_app_resized(tui_app *app)

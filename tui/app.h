@@ -30,10 +30,16 @@ typedef struct tui_app_options {
     const char *env_hint;  /* env shown until the backend says */
     const config *cfg;     /* settings (borrowed, may be NULL): read-only contexts/envs */
     const char *deployments; /* deployment files' folder (--deployments, the settings'), or NULL */
-    /* Write the milliseconds from process start to the first frame drawn
-     * after every kind of the fleet has synced into this file (NULL: no). */
+    /* Write the milliseconds from process start to the first frame on
+     * which every row of the dashboard drawn is final (see
+     * tui_app_note_rows_final) into this file (NULL: no). */
     const char *first_paint_report;
+    /* ... and to the first frame drawn once every model is listed
+     * (services, namespaces and the pin: tui_listing_all_listed). */
+    const char *all_listed_report;
 } tui_app_options;
+
+#include "listing.h"
 
 /* Takes ownership of theme, keymap, backend (may be NULL: not wired) and
  * queue. Does not start curses. */
@@ -63,6 +69,14 @@ tui_backend *tui_app_backend(tui_app *app); /* NULL: not wired */
 /* The backend, or NULL after telling the user it is not connected. */
 tui_backend *tui_app_require_backend(tui_app *app);
 const fleet *tui_app_fleet(const tui_app *app);
+/* How far the fleet's lists have come (listing.h). */
+const tui_listing *tui_app_listing(const tui_app *app);
+/* The dashboard, after drawing its rows: whether every row it drew is
+ * final for what the first lists will say (tui_listing_model_final for
+ * each, the rows fill the list so none can be added below them, and the
+ * order is the default one), or every model is listed. A frame whose body
+ * is drawn without this call is not final. */
+void tui_app_note_rows_final(tui_app *app, bool final);
 const tui_keymap *tui_app_keymap(const tui_app *app);
 /* The settings (config.yaml), or NULL when none were given to the app. */
 const config *tui_app_config(const tui_app *app);

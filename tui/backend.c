@@ -75,7 +75,13 @@ void tui_fleet_batch_add(tui_fleet_batch *b, tui_fleet_op op, fleet_kind kind, j
         b->cap = b->cap ? b->cap * 2 : 16;
         b->items = tt_realloc(b->items, b->cap * sizeof(*b->items));
     }
-    b->items[b->n++] = (tui_fleet_item){op, kind, obj ? json_incref(obj) : NULL};
+    b->items[b->n++] = (tui_fleet_item){op, kind, obj ? json_incref(obj) : NULL, 0};
+}
+
+void tui_fleet_batch_add_page(tui_fleet_batch *b, fleet_kind kind, long remaining)
+{
+    tui_fleet_batch_add(b, TUI_FLEET_PAGE, kind, NULL);
+    b->items[b->n - 1].number = remaining;
 }
 
 void tui_fleet_batch_free(void *p)
@@ -107,6 +113,8 @@ bool tui_fleet_batch_apply(const tui_fleet_batch *b, fleet **f)
         case TUI_FLEET_SWEEP:
             fleet_sweep(*f, it->kind);
             break;
+        case TUI_FLEET_PAGE:
+            break; /* progress only (listing.h) */
         case TUI_FLEET_RESET:
             fleet_free(*f);
             *f = fleet_new();

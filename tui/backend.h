@@ -99,12 +99,15 @@ typedef enum tui_fleet_op {
     TUI_FLEET_BEGIN_RELIST, /* fleet_begin_relist(kind) */
     TUI_FLEET_SWEEP,        /* fleet_sweep(kind) */
     TUI_FLEET_RESET,        /* start from an empty fleet (context switch) */
+    TUI_FLEET_PAGE,         /* a page of kind's list has come: number = the items the
+                             * server says are left (-1 unknown); nothing to the fleet */
 } tui_fleet_op;
 
 typedef struct tui_fleet_item {
     tui_fleet_op op;
     fleet_kind kind;
     json_t *obj; /* owned reference, NULL for relist/reset ops */
+    long number; /* PAGE */
 } tui_fleet_item;
 
 typedef struct tui_fleet_batch {
@@ -115,6 +118,8 @@ typedef struct tui_fleet_batch {
 tui_fleet_batch *tui_fleet_batch_new(void);
 /* obj is borrowed (a reference is taken); may be NULL for non-object ops. */
 void tui_fleet_batch_add(tui_fleet_batch *b, tui_fleet_op op, fleet_kind kind, json_t *obj);
+/* A TUI_FLEET_PAGE item. */
+void tui_fleet_batch_add_page(tui_fleet_batch *b, fleet_kind kind, long remaining);
 void tui_fleet_batch_free(void *p);
 /* Applies every item; *f may be replaced (RESET). Returns true when the
  * fleet's generation changed. */

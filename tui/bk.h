@@ -27,6 +27,7 @@
 
 #define BK_FLUSH_MS 30
 #define BK_BATCH_CAP 8192
+#define BK_FIRST_PAGE 100 /* items of the first page of the lists the dashboard shows */
 #define BK_LOG_CAP 2000
 #define BK_ROLLOUT_TIMEOUT_MS (10LL * 60 * 1000)
 #define BK_DELETE_TIMEOUT_MS (5LL * 60 * 1000)
@@ -73,6 +74,8 @@ typedef struct kind_state {
     fleet_kind kind;
     const char *what; /* for messages */
     int state;        /* 0 connecting, 1 synced/connected, 2 retrying, 3 forbidden */
+    bool list_ended;  /* its first list ended: listed, or failed (since the last start) */
+    bool waiting;     /* not started yet (revisions wait for the services' list) */
     char *message;
 } kind_state;
 

@@ -190,10 +190,12 @@ static int run(const options *o, tui_theme *theme, tui_keymap *km, const config 
         }
     }
     const char *first_paint = getenv("TTSTUI_REPORT_FIRST_PAINT");
+    const char *all_listed = getenv("TTSTUI_REPORT_ALL_LISTED");
     tui_app_options ao = {
         .cfg = cfg,
         .deployments = o->deployments ? o->deployments : cfg ? cfg->deployments_path : NULL,
         .first_paint_report = first_paint && *first_paint ? first_paint : NULL,
+        .all_listed_report = all_listed && *all_listed ? all_listed : NULL,
         .readonly = o->readonly,
         .headless = o->headless_script != NULL,
         .rows = o->rows,

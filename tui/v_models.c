@@ -236,6 +236,63 @@ static int src_compare(void *ctx, size_t a, size_t b, int col)
 
 static const tui_list_source source = {src_count, src_cell, src_key, src_compare};
 
+/* n with a comma between thousands: 5,000. */
+static const char *fmt_count(long long n, char *buf, size_t size)
+{
+    char digits[32];
+    int len = snprintf(digits, sizeof(digits), "%lld", n < 0 ? 0 : n);
+    size_t o = 0;
+    for (int i = 0; i < len && o + 2 < size; i++) {
+        if (i && (len - i) % 3 == 0)
+            buf[o++] = ',';
+        buf[o++] = digits[i];
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+/* The summary's first words: "5000 models", or while the services are
+ * listed "loading 1,250 of ~5,000 models" (the server's count of what is
+ * left: metadata.remainingItemCount), and what else is still to come. */
+static int draw_count(WINDOW *w, int y, int cx, int width, const tui_app *app, size_t n)
+{
+    const tui_listing *l = tui_app_listing(app);
+    char a[32], b[32];
+    if (!tui_listing_listed(l, FLEET_KIND_SERVICE)) {
+        long want = tui_listing_models_expected(l, n);
+        if (want >= 0)
+            return tui_draw_textf(w, y, cx, width - cx, TUI_ROLE_TITLE, "loading %s of ~%s models",
+                                  fmt_count((long long)n, a, sizeof(a)), fmt_count(want, b, sizeof(b)));
+        return tui_draw_textf(w, y, cx, width - cx, TUI_ROLE_TITLE, "loading %s models",
+                              fmt_count((long long)n, a, sizeof(a)));
+    }
+    int used = tui_draw_textf(w, y, cx, width - cx, TUI_ROLE_TITLE, "%zu models", n);
+    const char *more = !tui_listing_listed(l, FLEET_KIND_NAMESPACE) ? "  loading namespaces"
+                       : !tui_listing_listed(l, FLEET_KIND_PIN)     ? "  loading the pin"
+                                                                    : NULL;
+    if (more)
+        used += tui_draw_text(w, y, cx + used, width - cx - used, TUI_ROLE_DIM, more, false);
+    return used;
+}
+
+/* Every row the list drew is final (app.h, tui_app_note_rows_final). */
+static bool rows_final(const models_view *mv, const tui_app *app)
+{
+    const tui_listing *l = tui_app_listing(app);
+    if (tui_listing_all_listed(l))
+        return true;
+    size_t first, n;
+    if (!tui_list_drawn(mv->list, &first, &n) || tui_list_sort_column(mv->list) >= 0)
+        return false; /* rows may come below them, or another order */
+    const fleet *f = tui_app_fleet(app);
+    for (size_t i = first; i < first + n; i++) {
+        const fleet_model *m = fleet_model_at(f, tui_list_visible_row(mv->list, i));
+        if (!m || !tui_listing_model_final(l, m->name)) /* a file-only row: after the fleet's */
+            return false;
+    }
+    return true;
+}
+
 static void title(tui_view *v, char *buf, size_t size)
 {
     (void)v;
@@ -256,7 +313,7 @@ static void draw(tui_view *v, tui_app *app, WINDOW *w, int y, int x, int h, int 
     }
     tui_draw_fill(w, y, x, width, TUI_ROLE_NORMAL);
     int cx = x + 1;
-    cx += tui_draw_textf(w, y, cx, width - cx, TUI_ROLE_TITLE, "%zu models", n);
+    cx += draw_count(w, y, cx, width, app, n);
     cx += tui_draw_textf(w, y, cx, width - cx, TUI_ROLE_NORMAL, "  %zu ready", ready);
     if (failing)
         cx += tui_draw_textf(w, y, cx, width - cx, TUI_ROLE_STATUS_FAIL, "  %zu failing", failing);
@@ -288,6 +345,7 @@ static void draw(tui_view *v, tui_app *app, WINDOW *w, int y, int x, int h, int 
         return;
     }
     tui_list_draw(mv->list, w, y + 1, x, h - 1, width);
+    tui_app_note_rows_final(app, rows_final(mv, app));
     /* Ages change with time: come back in a minute. */
     tui_app_wake_at(app, tt_now_ms() + 60000);
 }

@@ -26,6 +26,8 @@ struct tui_list {
     bool wrap;          /* rows as tall as their longest cell (WRAP) */
     size_t *line_row;   /* wrap: the row drawn on each body line at the last draw */
     int n_line_row;
+    size_t drawn_first, drawn_n; /* visible rows the last draw showed */
+    bool drawn_full;             /* ... and they filled every line */
 };
 
 #define WRAP_MAX_LINES 8 /* a row never takes more lines than this */
@@ -178,6 +180,13 @@ int tui_list_sort_column(const tui_list *l)
 bool tui_list_sort_reverse(const tui_list *l)
 {
     return l->sort_reverse;
+}
+
+bool tui_list_drawn(const tui_list *l, size_t *first, size_t *n)
+{
+    *first = l->drawn_first;
+    *n = l->drawn_n;
+    return l->drawn_full;
 }
 
 size_t tui_list_visible_count(const tui_list *l)
@@ -421,6 +430,9 @@ static void draw_wrapped(tui_list *l, WINDOW *w, int y, int x, int rows, int wid
         r += h;
     }
     l->page = (int)(i - l->top) > 1 ? (int)(i - l->top) : 1;
+    l->drawn_first = l->top;
+    l->drawn_n = i - l->top;
+    l->drawn_full = r >= rows;
     for (; r < rows; r++) {
         tui_draw_fill(w, y + r, x, width, TUI_ROLE_NORMAL);
         if (l->n_rows == 0 && r == 0)
@@ -431,6 +443,8 @@ static void draw_wrapped(tui_list *l, WINDOW *w, int y, int x, int rows, int wid
 
 void tui_list_draw(tui_list *l, WINDOW *w, int y, int x, int height, int width)
 {
+    l->drawn_first = l->drawn_n = 0;
+    l->drawn_full = false;
     if (height <= 0 || width <= 0)
         return;
     int widths[32];
@@ -464,6 +478,10 @@ void tui_list_draw(tui_list *l, WINDOW *w, int y, int x, int height, int width)
         l->top = l->selected - (size_t)rows + 1;
     if (l->n_rows <= (size_t)rows)
         l->top = 0;
+    l->drawn_first = l->top;
+    l->drawn_n = l->n_rows - l->top < (size_t)(rows > 0 ? rows : 0) ? l->n_rows - l->top
+                                                                     : (size_t)(rows > 0 ? rows : 0);
+    l->drawn_full = rows > 0 && l->drawn_n == (size_t)rows;
     for (int r = 0; r < rows; r++) {
         size_t i = l->top + (size_t)r;
         int ry = y + 1 + r;

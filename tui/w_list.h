@@ -50,6 +50,10 @@ int tui_list_sort_column(const tui_list *l);
 bool tui_list_sort_reverse(const tui_list *l);
 
 size_t tui_list_visible_count(const tui_list *l);
+/* The visible rows the last draw showed: indexes *first to *first + *n - 1
+ * (for tui_list_visible_row); true when they filled the list's lines (no
+ * empty line left below them). */
+bool tui_list_drawn(const tui_list *l, size_t *first, size_t *n);
 /* Source row of the i-th visible row. */
 size_t tui_list_visible_row(const tui_list *l, size_t i);
 /* Source row selected, or (size_t)-1 when the list is empty. */

@@ -43,12 +43,12 @@ static json_t *requests_json(void)
     for (int i = 0; i < RQ_N; i++)
         v[i] = __atomic_load_n(&g_requests[i], __ATOMIC_RELAXED);
     unsigned long known = v[RQ_LIST] + v[RQ_LIST_CONTINUE] + v[RQ_WATCH] + v[RQ_GET] + v[RQ_WRITE];
-    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "total", (json_int_t)v[RQ_TOTAL],
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:i}", "total", (json_int_t)v[RQ_TOTAL],
                      "list", (json_int_t)v[RQ_LIST], "listContinue",
                      (json_int_t)v[RQ_LIST_CONTINUE], "watch", (json_int_t)v[RQ_WATCH], "get",
                      (json_int_t)v[RQ_GET], "write", (json_int_t)v[RQ_WRITE], "other",
                      (json_int_t)(v[RQ_TOTAL] - known), "injected",
-                     (json_int_t)v[RQ_INJECTED]);
+                     (json_int_t)v[RQ_INJECTED], "held", dc_fault_held_pages());
 }
 static unsigned g_rand_state = 12345;
 static pthread_mutex_t g_rand_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -450,6 +450,8 @@ static enum MHD_Result do_list(struct MHD_Connection *c, dc_resource *r, const c
     long limit = limit_s ? atol(limit_s) : 0;
     const char *cont = arg(c, "continue");
     count_request(cont && *cont ? RQ_LIST_CONTINUE : RQ_LIST);
+    if (cont && *cont)
+        dc_fault_hold_list_page(); /* --hold-list-pages; before the store's lock */
     bool table = want_table(c);
     unsigned long long list_rv = 0;
     char *start = NULL;
@@ -1221,6 +1223,10 @@ static enum MHD_Result dispatch(struct MHD_Connection *c, const char *url, const
         return dc_send_status(c, 413, "RequestEntityTooLarge", "the request body is too large");
     if (strcmp(url, "/debug/requests") == 0 && strcmp(method, "GET") == 0)
         return dc_send_json(c, 200, requests_json()); /* not counted itself */
+    if (strcmp(url, "/debug/release-lists") == 0 && strcmp(method, "POST") == 0) {
+        dc_fault_release_lists(); /* --hold-list-pages */
+        return dc_send_json(c, 200, json_pack("{s:b}", "released", 1));
+    }
     count_request(RQ_TOTAL);
     if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
         count_request(RQ_WRITE);

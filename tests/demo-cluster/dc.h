@@ -49,6 +49,8 @@ typedef struct dc_config {
     const char *stall_kind;   /* --stall-kind: answers to stored writes held */
     int stall_ms;
     bool stall_before_store;  /* --stall-before-store: held, then 504, not stored */
+    bool hold_list_pages;     /* --hold-list-pages: pages after a list's first wait for
+                               * POST /debug/release-lists */
 } dc_config;
 
 extern dc_config g_cfg;
@@ -271,6 +273,17 @@ void dc_fault_stall_after_store(const char *method, const char *body, size_t len
  * caller must then answer 504 and store nothing (a request lost in a
  * paused server). */
 bool dc_fault_stall_before_store(const char *method, const char *body, size_t len, bool dry_run);
+/* --hold-list-pages: a list request with a continue token (a page after
+ * the first) waits here until POST /debug/release-lists (or the server
+ * stops); no lock held. Returns at once without the option or once
+ * released. */
+void dc_fault_hold_list_page(void);
+/* POST /debug/release-lists: every held page goes, and no page is held
+ * from then on. */
+void dc_fault_release_lists(void);
+/* Pages held right now (GET /debug/requests "held"). */
+int dc_fault_held_pages(void);
+
 /* --stuck-namespaces: the conditions of a namespace that never goes; sets
  * them on ns_obj (a copy about to be stored) and returns it. */
 json_t *dc_fault_stuck_namespace(json_t *ns_obj);

@@ -18,11 +18,18 @@
  *                          with --stall-before-store the write is held
  *                          first and then answered 504 without being
  *                          stored (a change that was not made)
+ *   --hold-list-pages      a list's pages after the first (requests with a
+ *                          continue token) are held until POST
+ *                          /debug/release-lists, so a test sees a client
+ *                          between its first page and the rest for as long
+ *                          as it needs (GET /debug/requests counts them
+ *                          as "held")
  *   --fail-reads           (with --fail-rate) only GET and HEAD fail;
  *                          --fail-seed N fixes the sequence of failures
  */
 #include "dc.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -266,4 +273,31 @@ bool dc_fault_stall_before_store(const char *method, const char *body, size_t le
         return false;
     stall();
     return true;
+}
+
+/* ---- held list pages ------------------------------------------------------ */
+
+static atomic_int g_released;
+static atomic_int g_held;
+
+void dc_fault_hold_list_page(void)
+{
+    if (!g_cfg.hold_list_pages || atomic_load(&g_released))
+        return;
+    atomic_fetch_add(&g_held, 1);
+    while (!g_shutdown && !atomic_load(&g_released)) {
+        struct timespec ts = {0, 20 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    atomic_fetch_sub(&g_held, 1);
+}
+
+void dc_fault_release_lists(void)
+{
+    atomic_store(&g_released, 1);
+}
+
+int dc_fault_held_pages(void)
+{
+    return atomic_load(&g_held);
 }

@@ -68,6 +68,8 @@ static void usage(FILE *out)
           "                            held for --stall-ms MS (default 40000): the client times out\n"
           "  --stall-before-store      with --stall-kind: the write is held first, then answered\n"
           "                            504 Timeout without being stored\n"
+          "  --hold-list-pages         a list's pages after the first wait until\n"
+          "                            POST /debug/release-lists\n"
           "  --help                    this text\n"
           "Prints 'listening on http(s)://HOST:PORT' once it accepts connections.\n",
           out);
@@ -141,7 +143,7 @@ int main(int argc, char **argv)
     enum { O_LISTEN = 256, O_KUBECONFIG, O_TLS, O_CCA, O_TOKEN, O_SEED, O_NOSEED, O_MODELS,
            O_REVS, O_DELAY, O_LAT, O_FAIL, O_DROP, O_EXPIRE, O_WINDOW, O_BOOKMARK, O_HELP,
            O_FORBID, O_SSA, O_FAILKIND, O_STUCK, O_FIRSTRV, O_FAILREADS, O_FAILSEED,
-           O_STALLKIND, O_STALLMS, O_STALLBEFORE, O_EXTRA };
+           O_STALLKIND, O_STALLMS, O_STALLBEFORE, O_EXTRA, O_HOLDPAGES };
     static const struct option opts[] = {
         {"listen", required_argument, NULL, O_LISTEN},
         {"kubeconfig-out", required_argument, NULL, O_KUBECONFIG},
@@ -171,6 +173,7 @@ int main(int argc, char **argv)
         {"stall-ms", required_argument, NULL, O_STALLMS},
         {"stall-before-store", no_argument, NULL, O_STALLBEFORE},
         {"extra-models", required_argument, NULL, O_EXTRA},
+        {"hold-list-pages", no_argument, NULL, O_HOLDPAGES},
         {NULL, 0, NULL, 0},
     };
     bool window_set = false, expire = false;
@@ -194,6 +197,7 @@ int main(int argc, char **argv)
         case O_STALLKIND: g_cfg.stall_kind = optarg; break;
         case O_STALLBEFORE: g_cfg.stall_before_store = true; break;
         case O_EXTRA: g_cfg.extra_models = optarg; break;
+        case O_HOLDPAGES: g_cfg.hold_list_pages = true; break;
         case O_FAILSEED: case O_STALLMS:
             if (!parse_int(optarg, 0, 100000000, &v)) {
                 fprintf(stderr, "ttstui-demo-cluster: --%s needs a whole number in range, not \"%s\"\n",

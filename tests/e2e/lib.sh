@@ -148,7 +148,7 @@ EOF
 start_shell() {
   local cols=$1 rows=$2
   tm -f /dev/null new-session -d -s "$E2E_SESSION" -x "$cols" -y "$rows" \
-    "env -i HOME=$E2E_TMP PATH=$PATH TERM=xterm-256color LANG=C.UTF-8 XDG_STATE_HOME=$XDG_STATE_HOME XDG_CONFIG_HOME=$XDG_CONFIG_HOME ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1} TTSTUI_REPORT_FIRST_PAINT=${TTSTUI_REPORT_FIRST_PAINT:-} PS1='e2e\$ ' bash --norc --noprofile"
+    "env -i HOME=$E2E_TMP PATH=$PATH TERM=xterm-256color LANG=C.UTF-8 XDG_STATE_HOME=$XDG_STATE_HOME XDG_CONFIG_HOME=$XDG_CONFIG_HOME ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1} TTSTUI_REPORT_FIRST_PAINT=${TTSTUI_REPORT_FIRST_PAINT:-} TTSTUI_REPORT_ALL_LISTED=${TTSTUI_REPORT_ALL_LISTED:-} PS1='e2e\$ ' bash --norc --noprofile"
   tm set-option -t "$E2E_SESSION" status off >/dev/null
   wait_for 'e2e$' 10
 }

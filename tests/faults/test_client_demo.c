@@ -716,10 +716,11 @@ static void reflector_lists_syncs_then_streams_a_change(void **state)
     kube_client_free(r.c);
     pthread_mutex_destroy(&r.mu);
 
-    assert_int_equal(synced, 3);
+    assert_int_equal(synced, 4);
     assert_int_equal(r.types[0], KUBE_REFLECT_RELIST_BEGIN);
     assert_int_equal(r.types[1], KUBE_REFLECT_ITEM);
     assert_int_equal(r.types[2], KUBE_REFLECT_ITEM);
+    assert_int_equal(r.types[3], KUBE_REFLECT_PAGE); /* the one page's end, then SYNCED */
     assert_true((strcmp(r.names[1], "r1") == 0 && strcmp(r.names[2], "r2") == 0) ||
                 (strcmp(r.names[1], "r2") == 0 && strcmp(r.names[2], "r1") == 0));
     assert_true(added > synced);

@@ -181,6 +181,8 @@ static int on_event(const kube_reflector_event *ev, void *ud)
     case KUBE_REFLECT_CONNECTED:
         v->connected++;
         break;
+    case KUBE_REFLECT_PAGE:
+        break;
     }
     pthread_mutex_unlock(&v->mu);
     return 0;

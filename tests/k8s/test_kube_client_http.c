@@ -697,7 +697,7 @@ static int on_reflect(const kube_reflector_event *ev, void *ud)
 {
     rseen *r = ud;
     static const char *names[] = {"BEGIN", "ITEM", "SYNCED", "ADDED", "MODIFIED", "DELETED",
-                                  "CONNECTED", "RETRYING"};
+                                  "CONNECTED", "RETRYING", "PAGE"};
     size_t n = strlen(r->log);
     snprintf(r->log + n, sizeof r->log - n, "%s%s@%s", n ? " " : "", names[ev->type],
              ev->resource_version ? ev->resource_version : "-");
@@ -719,8 +719,9 @@ static void reflector_list_failing_part_way_is_begun_again(void **state)
     assert_int_equal(kube_reflector_run(*state, &KUBE_GVR_CONFIGMAPS, "torn", &o, on_reflect, &r,
                                         &cancel, &err),
                      0);
-    assert_string_equal(r.log, "BEGIN@- ITEM@- ITEM@- RETRYING@- "
-                               "CONNECTED@- BEGIN@- ITEM@- ITEM@- ITEM@- SYNCED@5");
+    /* PAGE after each page's items: none for the page that failed */
+    assert_string_equal(r.log, "BEGIN@- ITEM@- ITEM@- PAGE@- RETRYING@- "
+                               "CONNECTED@- BEGIN@- ITEM@- ITEM@- PAGE@- ITEM@- PAGE@- SYNCED@5");
 }
 
 static void reflector_lists_watches_and_relists_on_expired(void **state)
@@ -735,8 +736,8 @@ static void reflector_lists_watches_and_relists_on_expired(void **state)
     kube_reflector_opts o = {.watch_timeout_seconds = 5};
     assert_int_equal(kube_reflector_run(*state, &KUBE_GVR_CONFIGMAPS, NULL, &o, on_reflect, &r,
                                         &cancel, &err), 0);
-    assert_string_equal(r.log, "BEGIN@- ITEM@- SYNCED@12 ADDED@11 MODIFIED@12 "
-                               "BEGIN@20 ITEM@20 SYNCED@12");
+    assert_string_equal(r.log, "BEGIN@- ITEM@- PAGE@- SYNCED@12 ADDED@11 MODIFIED@12 "
+                               "BEGIN@20 ITEM@20 PAGE@20 SYNCED@12");
 }
 
 static int stop_on_retry(const kube_reflector_event *ev, void *ud)

@@ -82,6 +82,33 @@ static enum MHD_Result three(struct MHD_Connection *conn)
                             "\"message\":\"continue key is not valid: illegal base64 data\"}");
 }
 
+/* Three pages with metadata.remainingItemCount: a,b (3 left) | c,d (the
+ * count after the items, and a wrong type: not told) | e (the last). */
+static char g_limits[128]; /* limit= of each request to "limits", "2,5," */
+
+/* Two pages a | b, noting each request's limit. */
+static enum MHD_Result limits(struct MHD_Connection *conn)
+{
+    const char *l = arg(conn, "limit");
+    size_t len = strlen(g_limits);
+    snprintf(g_limits + len, sizeof g_limits - len, "%s,", l ? l : "-");
+    if (!arg(conn, "continue"))
+        return reply(conn, 200, LIST_HEAD("5", ",\"continue\":\"l2\"") ITEM("a") "]}");
+    return reply(conn, 200, LIST_HEAD("5", "") ITEM("b") "]}");
+}
+
+static enum MHD_Result remain(struct MHD_Connection *conn)
+{
+    const char *cont = arg(conn, "continue");
+    if (!cont)
+        return reply(conn, 200, LIST_HEAD("5", ",\"continue\":\"r2\",\"remainingItemCount\":3")
+                                    ITEM("a") "," ITEM("b") "]}");
+    if (strcmp(cont, "r2") == 0)
+        return reply(conn, 200, "{\"items\":[" ITEM("c") "," ITEM("d") "],\"metadata\":"
+                                "{\"continue\":\"r3\",\"remainingItemCount\":\"1\"}}");
+    return reply(conn, 200, LIST_HEAD("5", ",\"remainingItemCount\":7") ITEM("e") "]}");
+}
+
 /* Two pages a,b | c; the continuation answers 410 Expired while g_expire
  * is above 0 (counting down), and each first page has a newer version. */
 static enum MHD_Result expire(struct MHD_Connection *conn)
@@ -131,6 +158,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
         return three(conn);
     if (strcmp(url, NS_PATH("expire")) == 0)
         return expire(conn);
+    if (strcmp(url, NS_PATH("remain")) == 0)
+        return remain(conn);
+    if (strcmp(url, NS_PATH("limits")) == 0)
+        return limits(conn);
     if (strcmp(url, NS_PATH("first410")) == 0)
         return reply(conn, 410, "{\"kind\":\"Status\",\"reason\":\"Expired\",\"code\":410,"
                                 "\"message\":\"too old resource version: 1 (9)\"}");
@@ -301,6 +332,56 @@ static void each_pages_metadata_comes_after_its_items(void **state)
     if (kube_list_items(*state, &KUBE_GVR_CONFIGMAPS, "three", &o, collect, &n, &err) != 0)
         fail_msg("%s", err.message);
     assert_string_equal(n.text, "a,b [5 p2 3 2] ,c,d [5 p3 1 2] ,e [5 - -1 1] ");
+}
+
+/* opts->page: "items seen:remaining" after each page, + when a continue
+ * token follows, - when not. */
+static void page_seen(const kube_list_page_info *info, void *ud)
+{
+    names *n = ud;
+    size_t len = strlen(n->text);
+    snprintf(n->text + len, sizeof n->text - len, "|%d:%lld%c", n->calls,
+             info->remaining_item_count, info->cont ? '+' : '-');
+}
+
+static void each_page_tells_the_items_the_server_says_are_left(void **state)
+{
+    names n = {0};
+    tt_error err;
+    kube_list_opts o = {.page_size = 2, .page = page_seen, .overlap = g_overlap};
+    if (kube_list_items(*state, &KUBE_GVR_CONFIGMAPS, "remain", &o, collect, &n, &err) != 0)
+        fail_msg("%s", err.message);
+    /* 3 as sent; -1 for a count that is not a number; the last page's as
+     * sent, with no continue token (the reflector reads it as 0). */
+    assert_string_equal(n.text, "a,b|2:3+,c,d|4:-1+,e|5:7-");
+}
+
+static void the_first_page_may_be_smaller_than_the_rest(void **state)
+{
+    names n = {0};
+    tt_error err;
+    kube_list_opts o = {.page_size = 5, .first_page_size = 2};
+    g_limits[0] = '\0';
+    if (kube_list_items(*state, &KUBE_GVR_CONFIGMAPS, "limits", &o, collect, &n, &err) != 0)
+        fail_msg("%s", err.message);
+    assert_string_equal(n.text, "a,b");
+    assert_string_equal(g_limits, "2,5,");
+    g_limits[0] = '\0';
+    kube_list_opts same = {.page_size = 5};
+    n.text[0] = '\0';
+    if (kube_list_items(*state, &KUBE_GVR_CONFIGMAPS, "limits", &same, collect, &n, &err) != 0)
+        fail_msg("%s", err.message);
+    assert_string_equal(g_limits, "5,5,");
+}
+
+static void a_page_that_stops_the_list_is_not_told_as_done(void **state)
+{
+    names n = {.stop_after = 1};
+    tt_error err;
+    kube_list_opts o = {.page_size = 2, .page = page_seen, .overlap = g_overlap};
+    assert_int_equal(kube_list_items(*state, &KUBE_GVR_CONFIGMAPS, "remain", &o, collect, &n, &err),
+                     1);
+    assert_string_equal(n.text, "a");
 }
 
 static void restarted(void *ud)
@@ -499,6 +580,9 @@ int main(void)
         T(the_callback_stops_the_list),
         T(pages_follow_their_tokens_and_stopping_asks_no_further),
         T(each_pages_metadata_comes_after_its_items),
+        T(each_page_tells_the_items_the_server_says_are_left),
+        T(a_page_that_stops_the_list_is_not_told_as_done),
+        T(the_first_page_may_be_smaller_than_the_rest),
         T(an_expired_continue_token_restarts_the_list),
         T(a_list_that_keeps_expiring_fails_after_three_restarts),
         T(a_410_on_the_first_page_is_not_restarted),
