@@ -1,4 +1,4 @@
-#include "app.h"
+#include "app_priv.h"
 
 #include <errno.h>
 #include <poll.h>
@@ -16,48 +16,6 @@
 #include "w_line.h"
 
 #define STATUS_TTL_MS 6000
-
-typedef enum prompt_kind {
-    PROMPT_NONE,
-    PROMPT_COMMAND, /* `:` */
-    PROMPT_FILTER,  /* `/` live filter or search */
-} prompt_kind;
-
-struct tui_app {
-    tui_app_options opts;
-    tui_theme *theme;
-    tui_palette palette;
-    tui_keymap *keymap;
-    tui_queue *queue;
-    tui_backend *backend;
-    fleet *fleet;
-    tui_view *top;
-    tui_status status;
-    prompt_kind prompt;
-    tui_line prompt_line;
-    char *prompt_saved;   /* filter text before `/`, restored on Esc */
-    bool dirty_header, dirty_body, dirty_status, clear;
-    bool quit;
-    int cursor_y, cursor_x;
-    long long wake_at;
-    /* From the backend's TUI_MSG_CONN. */
-    tui_conn_state conn;
-    char *context;
-    char *env;
-    char *conn_message;
-    tui_listing listing;   /* how far the fleet's lists have come */
-    bool rows_final;       /* the body drawn last is final (tui_app_note_rows_final) */
-    bool first_paint_done, all_listed_done;
-    int status_rows;       /* rows of the status line at the last render (1 to 3) */
-    /* The deployment files: the last plan, the one under way, the next. */
-    tui_files_plan *files;
-    char *files_error;
-    unsigned long files_req;
-    long long files_due;   /* 0: none due */
-    long long files_started; /* when the last plan was asked for (0: never) */
-    bool files_stale;      /* the fleet changed while a plan was under way */
-    bool files_asked;      /* a plan was asked for (R, a save) while one was under way */
-};
 
 tui_view *tui_view_new(const tui_view_ops *ops, void *data)
 {
@@ -130,109 +88,6 @@ void tui_app_start(tui_app *app)
     if (app->backend)
         app->backend->ops->watch_fleet(app->backend);
     tui_app_push(app, tui_view_models_new(app));
-}
-
-/* ---- deployment files ----------------------------------------------------------- */
-
-/* After a fleet change the files are planned again once it has settled,
- * and not more often than every FILES_EVERY_MS (each plan lists every
- * Service and Ingress of the cluster), unless asked (R, :plan, a save). */
-#define FILES_SETTLE_MS 2000
-#define FILES_EVERY_MS 10000
-
-const char *tui_app_files_dir(const tui_app *app) { return app->opts.deployments; }
-const tui_files_plan *tui_app_files(const tui_app *app) { return app->files; }
-const char *tui_app_files_error(const tui_app *app) { return app->files_error; }
-bool tui_app_files_planning(const tui_app *app) { return app->files_req != 0; }
-
-void tui_app_files_refresh(tui_app *app)
-{
-    tui_backend *b = app->backend;
-    if (!app->opts.deployments || !b)
-        return;
-    if (app->files_req) { /* under way: another right after it (a file may have changed) */
-        app->files_asked = true;
-        return;
-    }
-    if (!b->ops->plan_files) {
-        free(app->files_error);
-        app->files_error = tt_asprintf("the %s backend cannot plan deployment files",
-                                       b->ops->name ? b->ops->name : "current");
-        app->files_due = 0;
-        return;
-    }
-    app->files_due = 0;
-    app->files_stale = app->files_asked = false;
-    app->files_started = tt_now_ms();
-    app->files_req = b->ops->plan_files(b, app->opts.deployments, NULL);
-    app->dirty_body = true;
-}
-
-/* A fleet change: plan again once it settles. */
-static void files_fleet_changed(tui_app *app)
-{
-    if (!app->opts.deployments)
-        return;
-    if (app->files_req) {
-        app->files_stale = true;
-        return;
-    }
-    if (!app->files_due) {
-        long long due = tt_now_ms() + FILES_SETTLE_MS;
-        if (app->files_started && due < app->files_started + FILES_EVERY_MS)
-            due = app->files_started + FILES_EVERY_MS;
-        app->files_due = due;
-        tui_app_wake_at(app, app->files_due);
-    }
-}
-
-/* Another context (a fleet batch that starts from empty): the plan of the
- * one before is dropped, and one under way for it is ignored when it
- * comes. The batch changes the fleet, so every view's fleet_changed runs
- * right after and reads tui_app_files again. */
-static void files_reset(tui_app *app, const tui_fleet_batch *b)
-{
-    bool reset = false;
-    for (size_t i = 0; i < b->n && !reset; i++)
-        reset = b->items[i].op == TUI_FLEET_RESET;
-    if (!reset || !app->opts.deployments)
-        return;
-    app->files_req = 0;
-    app->files_stale = app->files_asked = false;
-    free(app->files_error);
-    app->files_error = NULL;
-    tui_files_plan_free(app->files);
-    app->files = NULL;
-}
-
-static void files_tick(tui_app *app)
-{
-    if (app->files_due && tt_now_ms() >= app->files_due)
-        tui_app_files_refresh(app);
-}
-
-static void files_answer(tui_app *app, tui_msg *m)
-{
-    if (!m->req || m->req != app->files_req)
-        return;
-    app->files_req = 0;
-    free(app->files_error);
-    app->files_error = NULL;
-    if (m->err.code) {
-        /* nothing stale is shown as if it were now */
-        tui_files_plan_free(app->files);
-        app->files = NULL;
-        app->files_error = tt_strdup(m->err.message);
-    } else if (m->payload) {
-        tui_files_plan_free(app->files);
-        app->files = m->payload;
-        m->payload = NULL; /* the app's now; views read tui_app_files */
-    }
-    if (app->files_asked)
-        tui_app_files_refresh(app);
-    else if (app->files_stale)
-        files_fleet_changed(app);
-    app->dirty_body = true;
 }
 
 /* ---- accessors -------------------------------------------------------------- */
@@ -434,9 +289,9 @@ static void dispatch_message(tui_app *app, tui_msg *m)
         if (m->payload && tui_listing_note(&app->listing, m->payload))
             app->dirty_body = true; /* the loading line */
         if (m->payload)
-            files_reset(app, m->payload); /* the views see it in fleet_changed below */
+            app_files_reset(app, m->payload); /* the views see it in fleet_changed below */
         if (m->payload && tui_fleet_batch_apply(m->payload, &app->fleet)) {
-            files_fleet_changed(app);
+            app_files_fleet_changed(app);
             for (tui_view *v = app->top; v; v = v->below)
                 if (v->ops->fleet_changed)
                     v->ops->fleet_changed(v, app);
@@ -444,7 +299,7 @@ static void dispatch_message(tui_app *app, tui_msg *m)
         }
         return;
     case TUI_MSG_FILES_PLAN:
-        files_answer(app, m);
+        app_files_answer(app, m);
         break;
     case TUI_MSG_DONE:
         if (m->err.code)
@@ -462,7 +317,7 @@ size_t tui_app_process_messages(tui_app *app)
 {
     size_t n = 0;
     tui_msg *m;
-    files_tick(app);
+    app_files_tick(app);
     while ((m = tui_queue_pop(app->queue))) {
         dispatch_message(app, m);
         if (m->type == TUI_MSG_FLEET)
@@ -474,180 +329,7 @@ size_t tui_app_process_messages(tui_app *app)
     return n;
 }
 
-/* ---- drawing ------------------------------------------------------------------ */
-
-static const char *conn_text(tui_conn_state s)
-{
-    switch (s) {
-    case TUI_CONN_NOT_WIRED: return "not connected: cluster connection not wired yet";
-    case TUI_CONN_CONNECTING: return "connecting";
-    case TUI_CONN_CONNECTED: return "connected";
-    case TUI_CONN_RECONNECTING: return "reconnecting";
-    case TUI_CONN_FAILED: return "connection failed";
-    }
-    return "?";
-}
-
-static void draw_header(tui_app *app)
-{
-    int w = COLS;
-    tui_draw_fill(stdscr, 0, 0, w, TUI_ROLE_HEADER);
-    int x = 0;
-    x += tui_draw_text(stdscr, 0, x, w - x, TUI_ROLE_HEADER, " ttstui", false);
-    x += tui_draw_textf(stdscr, 0, x, w - x, TUI_ROLE_HEADER, "  ctx %s",
-                        app->context ? app->context : "-");
-    x += tui_draw_text(stdscr, 0, x, w - x, TUI_ROLE_HEADER, "  env ", false);
-    const char *env = app->env ? app->env : "-";
-    tui_role env_role = tt_streq(env, "prod")      ? TUI_ROLE_BANNER_PROD
-                        : tt_streq(env, "staging") ? TUI_ROLE_BANNER_STAGING
-                                                   : TUI_ROLE_HEADER;
-    x += tui_draw_textf(stdscr, 0, x, w - x, env_role, "%s%s%s", env_role == TUI_ROLE_HEADER ? "" : " ",
-                        env, env_role == TUI_ROLE_HEADER ? "" : " ");
-    if (tui_app_readonly(app))
-        x += tui_draw_text(stdscr, 0, x, w - x, TUI_ROLE_HEADER, "  [read-only]", false);
-    tui_role conn_role = app->conn == TUI_CONN_CONNECTED ? TUI_ROLE_HEADER : TUI_ROLE_HEADER;
-    x += tui_draw_textf(stdscr, 0, x, w - x, conn_role, "  %s %s",
-                        tui_sym_text(app->conn == TUI_CONN_CONNECTED ? TUI_SYM_DOT
-                                     : app->conn == TUI_CONN_FAILED  ? TUI_SYM_CROSS
-                                                                     : TUI_SYM_ELLIPSIS),
-                        conn_text(app->conn));
-    if (app->conn_message && *app->conn_message && app->conn != TUI_CONN_CONNECTED)
-        x += tui_draw_textf(stdscr, 0, x, w - x, TUI_ROLE_HEADER, ": %s", app->conn_message);
-    /* Breadcrumb of the view stack, right-aligned when it fits. */
-    char crumb[256] = "";
-    if (app->top && app->top->ops->title)
-        app->top->ops->title(app->top, crumb, sizeof(crumb));
-    int cw = tui_utf8_width(crumb, (size_t)-1);
-    if (cw && x + 2 + cw + 1 <= w)
-        tui_draw_text(stdscr, 0, w - cw - 1, cw, TUI_ROLE_HEADER, crumb, false);
-}
-
-/* The key an action shows in a footer: its first key (in a text-entry
- * view its first non-printable one, as printable keys type; with prefer_text
- * its first printable one when it has one), without angle brackets. False
- * when the action has no key to show. */
-static bool hint_key(const tui_keymap *km, tui_action a, bool text_entry, bool prefer_text,
-                     char *buf, size_t size)
-{
-    size_t n = tui_keymap_key_count(km, a);
-    tui_key pick = -1;
-    for (size_t i = 0; i < n; i++) {
-        tui_key k = tui_keymap_key_at(km, a, i);
-        if (text_entry && tui_key_is_text(k))
-            continue;
-        if (pick < 0)
-            pick = k;
-        if (prefer_text && tui_key_is_text(k)) {
-            pick = k;
-            break;
-        }
-    }
-    if (pick < 0)
-        return false;
-    char name[32];
-    tui_key_name(pick, name, sizeof(name));
-    size_t len = strlen(name);
-    if (len > 2 && name[0] == '<' && name[len - 1] == '>')
-        snprintf(buf, size, "%.*s", (int)(len - 2), name + 1);
-    else
-        snprintf(buf, size, "%s", name);
-    return true;
-}
-
-void tui_hints_expand(const tui_keymap *km, const char *tmpl, bool text_entry, bool readonly,
-                      char *buf, size_t size)
-{
-    size_t used = 0;
-    buf[0] = '\0';
-    const char *p = tmpl ? tmpl : "";
-    while (*p) {
-        const char *end = strstr(p, "  ");
-        size_t n = end ? (size_t)(end - p) : strlen(p);
-        char item[160], out[160];
-        snprintf(item, sizeof(item), "%.*s", (int)n, p);
-        size_t o = 0;
-        bool keep = true;
-        for (const char *q = item; *q && keep && o + 1 < sizeof(out);) {
-            const char *close = *q == '{' ? strchr(q, '}') : NULL;
-            if (!close) {
-                out[o++] = *q++;
-                continue;
-            }
-            char name[64];
-            snprintf(name, sizeof(name), "%.*s", (int)(close - q - 1), q + 1);
-            char *colon = strchr(name, ':');
-            bool prefer_text = colon && tt_streq(colon + 1, "text");
-            if (colon)
-                *colon = '\0';
-            tui_action a = tui_action_by_name(name);
-            const tui_action_info *ai = tui_action_info_at(a);
-            char key[32];
-            if (!ai || (readonly && ai->mutating) ||
-                !hint_key(km, a, text_entry, prefer_text, key, sizeof(key))) {
-                keep = false;
-                break;
-            }
-            int w = snprintf(out + o, sizeof(out) - o, "%s", key);
-            o += w > 0 ? (size_t)w : 0;
-            if (o >= sizeof(out))
-                o = sizeof(out) - 1;
-            q = close + 1;
-        }
-        out[o] = '\0';
-        if (keep && o) {
-            int w = snprintf(buf + used, size - used, "%s%s", used ? "  " : "", out);
-            if (w < 0 || (size_t)w >= size - used)
-                break;
-            used += (size_t)w;
-        }
-        p += n;
-        while (*p == ' ')
-            p++;
-    }
-}
-
-static void hints_for(tui_app *app, char *buf, size_t size)
-{
-    const tui_view_ops *ops = app->top ? app->top->ops : NULL;
-    const char *h = !ops                                            ? ""
-                    : tui_app_readonly(app) && ops->hints_readonly ? ops->hints_readonly
-                    : ops->hints ? ops->hints
-                                 : "";
-    tui_hints_expand(app->keymap, h, ops && ops->text_entry, tui_app_readonly(app), buf, size);
-}
-
-static void draw_status(tui_app *app)
-{
-    int y = LINES - app->status_rows;
-    if (app->prompt != PROMPT_NONE) {
-        const char *lead = app->prompt == PROMPT_COMMAND ? ":" : "/";
-        tui_draw_fill(stdscr, y, 0, COLS, TUI_ROLE_NORMAL);
-        tui_draw_text(stdscr, y, 0, 1, TUI_ROLE_TITLE, lead, false);
-        int cx = tui_line_draw(&app->prompt_line, stdscr, y, 1, COLS - 1, TUI_ROLE_NORMAL);
-        tui_app_set_cursor(app, y, 1 + cx);
-        return;
-    }
-    char hints[256];
-    hints_for(app, hints, sizeof(hints));
-    tui_status_draw(&app->status, stdscr, y, 0, COLS, app->status_rows, hints);
-}
-
-static void draw_too_small(void)
-{
-    erase();
-    char line1[64], line2[64];
-    snprintf(line1, sizeof(line1), "Terminal too small: %dx%d", COLS, LINES);
-    snprintf(line2, sizeof(line2), "need %dx%d", TUI_MIN_COLS, TUI_MIN_ROWS);
-    const char *lines[] = {line1, line2, "q quits"};
-    for (int i = 0; i < 3 && i < LINES; i++)
-        tui_draw_text(stdscr, i, 0, COLS, i == 0 ? TUI_ROLE_WARNING : TUI_ROLE_NORMAL, lines[i],
-                      false);
-}
-
-static bool too_small(void)
-{
-    return COLS < TUI_MIN_COLS || LINES < TUI_MIN_ROWS;
-}
+/* ---- drawing (header, status and hints: app_draw.c) ------------------------ */
 
 static void draw_view(tui_app *app, tui_view *v)
 {
@@ -669,20 +351,20 @@ void tui_app_render(tui_app *app)
         app->status_rows = rows;
         app->clear = true;
     }
-    if (too_small()) {
-        draw_too_small();
+    if (app_too_small()) {
+        app_draw_too_small();
     } else {
         if (app->clear) {
             erase();
             app->dirty_header = app->dirty_body = app->dirty_status = true;
         }
         if (app->dirty_header)
-            draw_header(app);
+            app_draw_header(app);
         if (app->dirty_body && app->top) {
             app->rows_final = false; /* until the dashboard says its rows are */
             draw_view(app, app->top);
         }
-        draw_status(app); /* cheap, and the prompt owns the cursor */
+        app_draw_status(app); /* cheap, and the prompt owns the cursor */
     }
     app->dirty_header = app->dirty_body = app->dirty_status = app->clear = false;
     if (app->cursor_y >= 0) {
@@ -855,7 +537,7 @@ void tui_app_handle_key(tui_app *app, tui_key key)
         key = TUI_KEY_ENTER;
     if (key == 0x7f || key == TUI_KEY_CTRL('h'))
         key = TUI_KEY_FN(KEY_BACKSPACE);
-    if (too_small()) {
+    if (app_too_small()) {
         if (key == 'q' || key == 'Q' || key == TUI_KEY_ESC)
             tui_app_quit(app);
         return;
@@ -892,7 +574,7 @@ void tui_app_handle_key(tui_app *app, tui_key key)
 
 void tui_app_handle_mouse(tui_app *app, int y, int x, tui_mouse_kind kind)
 {
-    if (too_small() || app->prompt != PROMPT_NONE || !app->top->ops->mouse)
+    if (app_too_small() || app->prompt != PROMPT_NONE || !app->top->ops->mouse)
         return;
     if (app->top->ops->mouse(app->top, app, y, x, kind))
         app->dirty_body = true;
