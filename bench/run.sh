@@ -266,21 +266,30 @@ bench_tui() { # bench_tui MODELS
   log "dashboard idle: ${R[tui_idle_cpu_$n]} % CPU over $idle s, ${R[tui_idle_req_$n]} requests"
 
   if [ "${R[tui_state_$n]}" = ok ]; then
-    # A change on the cluster to its row on screen: delete the first model
-    # shown (its namespace turns Terminating at once), poll every 10 ms.
-    local model line0 t3 changed=0
-    local shot; shot=$(screen) # whole, then filtered: no early-exit reader under pipefail
-    model=$(grep -oE 'model-[0-9]+' <<<"$shot" | sed -n 1p)
-    line0=$(grep -F "$model" <<<"$shot" | sed -n 1p)
-    t3=$(now_ns)
-    curl -sf -X DELETE "$url/api/v1/namespaces/$model" >/dev/null
-    for _ in $(seq 1 500); do
+    # A change on the cluster to its row on screen: delete the first five
+    # models shown, one at a time (each namespace turns Terminating at
+    # once), poll the pane every 10 ms until that model's row changes; the
+    # median of the five (one alone varies with the machine's load).
+    local model line0 t3 changed times="" models shot
+    shot=$(screen) # whole, then filtered: no early-exit reader under pipefail
+    models=$(grep -oE 'model-[0-9]+' <<<"$shot" | sed -n 1,5p)
+    for model in $models; do
       shot=$(screen)
-      if [ "$(grep -F "$model" <<<"$shot" | sed -n 1p)" != "$line0" ]; then changed=1; break; fi
-      sleep 0.01
+      line0=$(grep -F "$model" <<<"$shot" | sed -n 1p)
+      changed=0
+      t3=$(now_ns)
+      curl -sf -X DELETE "$url/api/v1/namespaces/$model" >/dev/null
+      for _ in $(seq 1 500); do
+        shot=$(screen)
+        if [ "$(grep -F "$model" <<<"$shot" | sed -n 1p)" != "$line0" ]; then changed=1; break; fi
+        sleep 0.01
+      done
+      if [ "$changed" = 1 ]; then times+=" $(ms_since "$t3")"; else times+=" 99999"; fi
+      sleep 1
     done
-    if [ "$changed" = 1 ]; then R[tui_change_$n]=$(ms_since "$t3"); else R[tui_change_$n]=">5000"; fi
-    log "change to screen ($model deleted): ${R[tui_change_$n]} ms"
+    R[tui_change_$n]=$(echo "$times" | median)
+    [ "${R[tui_change_$n]}" = 99999 ] && R[tui_change_$n]=">5000"
+    log "change to screen (five models deleted one at a time):$times ms; median ${R[tui_change_$n]} ms"
   fi
   tm send-keys -t bench q 2>/dev/null || true
   sleep 0.2
@@ -412,7 +421,7 @@ if [ "$tui" = 1 ]; then
         "$lw (+${R[tui_pages_$n]} pages, ${R[tui_gets_$n]} gets)" "same at every size" "(below)"
       c=${R[tui_change_$n]}
       case "$c" in ">"*) res=MISS ;; *) res=$(verdict "$c <= 100") ;; esac
-      row "dashboard: cluster change to its row on screen" "$n" "$c ms" "<= 100 ms" "$res"
+      row "dashboard: cluster change to its row on screen (median of 5)" "$n" "$c ms" "<= 100 ms" "$res"
     fi
     idle_what="dashboard: idle CPU over ${idle} s (${R[tui_idle_req_$n]} requests)"
     [ "${R[tui_state_$n]}" = ok ] || idle_what="$idle_what, not connected to the cluster"
