@@ -7,8 +7,9 @@
  * O(log r) each plus a short memmove. Namespaces are tracked separately
  * (a namespace alone is not a model) in a sorted array too. This file is
  * the store (objects applied from lists and watches, relists swept);
- * what the views ask of a model is fleet_query.c, the status JSON
- * fleet_json.c.
+ * reading a Revision or a Service into its record, and the field masks
+ * of every kind, are fleet_parse.c; what the views ask of a model is
+ * fleet_query.c, the status JSON fleet_json.c.
  */
 #include "fleet.h"
 
@@ -17,74 +18,18 @@
 #include <string.h>
 #include <time.h>
 
+#include "fleet_priv.h"
 #include "strset.h"
 #include "tt_common.h"
 
-enum { SLOT_STREAM, SLOT_VALIDATE, SLOT_NONE };
-#define PIN_NAME "latest-pinned-service"
-#define N_KINDS 4
-
-/* ---- the fleet ---------------------------------------------------------- */
-
-typedef struct ns_state {
-    char *name;
-    bool terminating;
-} ns_state;
-
-struct fleet {
-    fleet_model **models;
-    size_t n_models, cap_models;
-    ns_state *ns;
-    size_t n_ns, cap_ns;
-    char *pin; /* config.latest_version of the pin, or NULL */
-    uint64_t generation;
-    strset *seen[N_KINDS]; /* non-NULL while a relist of that kind runs */
-    bool pin_seen;
-    strpool *images; /* every image, revision name (entry point, rollout duration) named, once: a model's 40 revisions share one or two images */
-};
-
 /* The fleet's one copy of an image name (kept until fleet_free). */
-static const char *intern_image(fleet *f, const char *image)
+const char *fleet_intern(fleet *f, const char *image)
 {
     if (!image)
         return NULL;
     if (!f->images)
         f->images = strpool_new();
     return strpool_intern(f->images, image);
-}
-
-/* ---- small JSON and time helpers ----------------------------------------- */
-
-static const char *jstr(const json_t *obj, const char *key)
-{
-    return json_string_value(json_object_get(obj, key));
-}
-
-static const char *meta_str(const json_t *obj, const char *key)
-{
-    return jstr(json_object_get(obj, "metadata"), key);
-}
-
-const json_t *fleet_find_condition(const json_t *obj, const char *type)
-{
-    const json_t *conds = json_object_get(json_object_get(obj, "status"), "conditions");
-    size_t i;
-    const json_t *c;
-    json_array_foreach(conds, i, c) {
-        if (tt_streq(jstr(c, "type"), type))
-            return c;
-    }
-    return NULL;
-}
-
-static fleet_cond cond_status(const json_t *c)
-{
-    const char *s = jstr(c, "status");
-    if (tt_streq(s, "True"))
-        return FLEET_COND_TRUE;
-    if (tt_streq(s, "False"))
-        return FLEET_COND_FALSE;
-    return FLEET_COND_UNKNOWN;
 }
 
 static int slot_of(const char *service)
@@ -106,93 +51,6 @@ static fleet_service *model_slot(fleet_model *m, int slot)
     return slot == SLOT_STREAM ? &m->stream : &m->validate;
 }
 
-/* An int from a string annotation or a JSON number; -1 when absent/bad. */
-static int parse_int_str(const char *s)
-{
-    if (!s || !*s)
-        return -1;
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (*end || v < 0 || v > 1000000000L)
-        return -1;
-    return (int)v;
-}
-
-static int json_int_or(const json_t *v, int dflt)
-{
-    if (json_is_integer(v))
-        return (int)json_integer_value(v);
-    return dflt;
-}
-
-static int scale_annotation(const json_t *annotations, const char *hyphenated, const char *camel)
-{
-    int v = parse_int_str(jstr(annotations, hyphenated));
-    if (v >= 0)
-        return v;
-    return parse_int_str(jstr(annotations, camel));
-}
-
-/* ---- revisions --------------------------------------------------------- */
-
-/* A revision's name is the fleet's pooled copy (version points into it):
- * "stream-12" is the same in every model, so 200,000 revisions name a few
- * hundred strings, not 200,000 allocations. Its reason and message (each
- * may be NULL; a Ready revision has neither) share one allocation, owned
- * through the first that is set. */
-static void revision_clear(fleet_revision *r)
-{
-    free(r->reason ? r->reason : r->message);
-    memset(r, 0, sizeof *r);
-}
-
-static void revision_strings(fleet *f, fleet_revision *r, const char *name, const char *reason,
-                             const char *message, const char *service)
-{
-    r->name = (char *)intern_image(f, name);
-    size_t lr = reason ? strlen(reason) + 1 : 0, lm = message ? strlen(message) + 1 : 0;
-    if (lr + lm) {
-        char *block = tt_malloc(lr + lm);
-        r->reason = reason ? memcpy(block, reason, lr) : NULL;
-        r->message = message ? memcpy(block + lr, message, lm) : NULL;
-    }
-    r->version = (char *)fleet_version_of(r->name, service);
-}
-
-static void revision_parse(fleet *f, fleet_revision *r, const json_t *obj, const char *service)
-{
-    memset(r, 0, sizeof *r);
-    const char *name = meta_str(obj, "name");
-    const json_t *ready = fleet_find_condition(obj, "Ready");
-    r->ready = cond_status(ready);
-    const json_t *spec = json_object_get(obj, "spec");
-    const json_t *c0 = json_array_get(json_object_get(spec, "containers"), 0);
-    revision_strings(f, r, name ? name : "", jstr(ready, "reason"), jstr(ready, "message"),
-                     service);
-    r->image = intern_image(f, jstr(c0, "image"));
-    const json_t *ann = json_object_get(json_object_get(obj, "metadata"), "annotations");
-    r->min_scale = scale_annotation(ann, "autoscaling.knative.dev/min-scale",
-                                    "autoscaling.knative.dev/minScale");
-    r->max_scale = scale_annotation(ann, "autoscaling.knative.dev/max-scale",
-                                    "autoscaling.knative.dev/maxScale");
-    const json_t *status = json_object_get(obj, "status");
-    r->image_digest = intern_image(
-        f, jstr(json_array_get(json_object_get(status, "containerStatuses"), 0), "imageDigest"));
-    r->actual_replicas = json_int_or(json_object_get(status, "actualReplicas"), -1);
-    r->desired_replicas = json_int_or(json_object_get(status, "desiredReplicas"), -1);
-    r->created = fleet_parse_rfc3339(meta_str(obj, "creationTimestamp"));
-}
-
-static bool revision_equal(const fleet_revision *a, const fleet_revision *b)
-{
-    return tt_streq(a->name, b->name) && tt_streq(a->version, b->version) &&
-           a->ready == b->ready && tt_streq(a->reason, b->reason) &&
-           tt_streq(a->message, b->message) && tt_streq(a->image, b->image) &&
-           tt_streq(a->image_digest, b->image_digest) &&
-           a->min_scale == b->min_scale && a->max_scale == b->max_scale &&
-           a->actual_replicas == b->actual_replicas &&
-           a->desired_replicas == b->desired_replicas && a->created == b->created;
-}
 
 /* Newest first: created descending, then name in descending version order. */
 static int revision_order(long long created_a, const char *name_a, long long created_b,
@@ -232,7 +90,7 @@ static long revision_find(const fleet_service *s, long long created, const char 
 
 static void revision_remove_at(fleet_service *s, size_t i)
 {
-    revision_clear(&s->revisions[i]);
+    fleet_revision_clear(&s->revisions[i]);
     memmove(&s->revisions[i], &s->revisions[i + 1],
             (s->n_revisions - i - 1) * sizeof *s->revisions);
     s->n_revisions--;
@@ -260,123 +118,6 @@ static void service_refresh_traffic(fleet_service *s)
 {
     for (size_t i = 0; i < s->n_revisions; i++)
         s->revisions[i].traffic_percent = traffic_percent_for(s, s->revisions[i].name);
-}
-
-/* ---- services ------------------------------------------------------------ */
-
-static void service_clear_fields(fleet_service *s)
-{
-    free(s->reason);
-    free(s->message);
-    free(s->latest_created);
-    free(s->latest_ready);
-    free(s->url);
-    free(s->template_name);
-    for (size_t i = 0; i < s->n_traffic; i++) {
-        free(s->traffic[i].revision);
-        free(s->traffic[i].tag);
-    }
-    free(s->traffic);
-    fleet_revision *revs = s->revisions;
-    size_t n = s->n_revisions;
-    memset(s, 0, sizeof *s);
-    s->revisions = revs;
-    s->n_revisions = n;
-}
-
-static void service_free(fleet_service *s)
-{
-    for (size_t i = 0; i < s->n_revisions; i++)
-        revision_clear(&s->revisions[i]);
-    free(s->revisions);
-    s->revisions = NULL;
-    s->n_revisions = 0;
-    service_clear_fields(s);
-}
-
-static void service_parse(fleet *f, fleet_service *s, const json_t *obj)
-{
-    memset(s, 0, sizeof *s);
-    s->present = true;
-    const json_t *ready = fleet_find_condition(obj, "Ready");
-    s->ready = cond_status(ready);
-    s->reason = tt_strdup(jstr(ready, "reason"));
-    s->message = tt_strdup(jstr(ready, "message"));
-    const json_t *status = json_object_get(obj, "status");
-    s->latest_created = tt_strdup(jstr(status, "latestCreatedRevisionName"));
-    s->latest_ready = tt_strdup(jstr(status, "latestReadyRevisionName"));
-    s->url = tt_strdup(jstr(status, "url"));
-    s->created = fleet_parse_rfc3339(meta_str(obj, "creationTimestamp"));
-    const json_t *tmpl = json_object_get(json_object_get(obj, "spec"), "template");
-    const json_t *tmeta = json_object_get(tmpl, "metadata");
-    s->template_name = tt_strdup(jstr(tmeta, "name"));
-    const json_t *c0 =
-        json_array_get(json_object_get(json_object_get(tmpl, "spec"), "containers"), 0);
-    s->template_image = intern_image(f, jstr(c0, "image"));
-    const json_t *args = json_object_get(c0, "args");
-    for (size_t i = 1; i < json_array_size(args); i++) {
-        const char *a = json_string_value(json_array_get(args, i));
-        if (a && *a && a[0] != '-') {
-            s->template_entrypoint = intern_image(f, a);
-            break;
-        }
-    }
-    const json_t *env_from = json_object_get(c0, "envFrom");
-    for (size_t i = 0; i < json_array_size(env_from); i++)
-        if (tt_streq(jstr(json_object_get(json_array_get(env_from, i), "secretRef"), "name"),
-                     "api-keys"))
-            s->template_api_keys = true;
-    const json_t *tann = json_object_get(tmeta, "annotations");
-    s->template_min_scale = scale_annotation(tann, "autoscaling.knative.dev/min-scale",
-                                             "autoscaling.knative.dev/minScale");
-    s->template_max_scale = scale_annotation(tann, "autoscaling.knative.dev/max-scale",
-                                             "autoscaling.knative.dev/maxScale");
-    /* on the Service's own metadata (Knative reads it there, not from the template) */
-    s->rollout_duration =
-        intern_image(f, jstr(json_object_get(json_object_get(obj, "metadata"), "annotations"),
-                             "serving.knative.dev/rollout-duration"));
-    const json_t *traffic = json_object_get(status, "traffic");
-    if (!json_array_size(traffic))
-        traffic = json_object_get(json_object_get(obj, "spec"), "traffic");
-    size_t n = json_array_size(traffic);
-    if (n == 0)
-        return;
-    s->traffic = tt_calloc(n, sizeof *s->traffic);
-    s->n_traffic = n;
-    for (size_t i = 0; i < n; i++) {
-        const json_t *t = json_array_get(traffic, i);
-        fleet_traffic *ft = &s->traffic[i];
-        ft->latest_revision = json_is_true(json_object_get(t, "latestRevision"));
-        const char *rev = jstr(t, "revisionName");
-        if (!rev && ft->latest_revision)
-            rev = s->latest_ready;
-        ft->revision = tt_strdup(rev);
-        ft->tag = tt_strdup(jstr(t, "tag"));
-        ft->percent = json_int_or(json_object_get(t, "percent"), 0);
-    }
-}
-
-static bool service_fields_equal(const fleet_service *a, const fleet_service *b)
-{
-    if (a->present != b->present || a->ready != b->ready || !tt_streq(a->reason, b->reason) ||
-        !tt_streq(a->message, b->message) || !tt_streq(a->latest_created, b->latest_created) ||
-        !tt_streq(a->latest_ready, b->latest_ready) || !tt_streq(a->url, b->url) ||
-        a->created != b->created || a->n_traffic != b->n_traffic ||
-        !tt_streq(a->template_name, b->template_name) ||
-        !tt_streq(a->template_image, b->template_image) ||
-        a->template_min_scale != b->template_min_scale ||
-        a->template_max_scale != b->template_max_scale ||
-        !tt_streq(a->template_entrypoint, b->template_entrypoint) ||
-        a->template_api_keys != b->template_api_keys ||
-        !tt_streq(a->rollout_duration, b->rollout_duration))
-        return false;
-    for (size_t i = 0; i < a->n_traffic; i++) {
-        const fleet_traffic *x = &a->traffic[i], *y = &b->traffic[i];
-        if (!tt_streq(x->revision, y->revision) || !tt_streq(x->tag, y->tag) ||
-            x->percent != y->percent || x->latest_revision != y->latest_revision)
-            return false;
-    }
-    return true;
 }
 
 /* ---- models ---------------------------------------------------------------- */
@@ -445,8 +186,8 @@ static fleet_model *model_get_or_create(fleet *f, const char *name)
 
 static void model_free(fleet_model *m)
 {
-    service_free(&m->stream);
-    service_free(&m->validate);
+    fleet_service_free(&m->stream);
+    fleet_service_free(&m->validate);
     free(m->name);
     free(m);
 }
@@ -490,7 +231,7 @@ static void apply_service(fleet *f, const json_t *obj, bool deleted)
         if (i < 0 || !model_slot(f->models[i], slot)->present)
             return;
         fleet_model *m = f->models[i];
-        service_clear_fields(model_slot(m, slot));
+        fleet_service_clear_fields(model_slot(m, slot));
         service_refresh_traffic(model_slot(m, slot));
         model_refresh_created(m);
         model_drop_if_empty(f, (size_t)i);
@@ -499,14 +240,14 @@ static void apply_service(fleet *f, const json_t *obj, bool deleted)
     }
     mark_seen(f, FLEET_KIND_SERVICE, ns, name);
     fleet_service fresh;
-    service_parse(f, &fresh, obj);
+    fleet_service_parse(f, &fresh, obj);
     fleet_model *m = model_get_or_create(f, ns);
     fleet_service *s = model_slot(m, slot);
-    if (service_fields_equal(s, &fresh)) {
-        service_clear_fields(&fresh);
+    if (fleet_service_fields_equal(s, &fresh)) {
+        fleet_service_clear_fields(&fresh);
         return;
     }
-    service_clear_fields(s);
+    fleet_service_clear_fields(s);
     fresh.revisions = s->revisions;
     fresh.n_revisions = s->n_revisions;
     *s = fresh;
@@ -539,14 +280,14 @@ static void apply_revision(fleet *f, const json_t *obj, bool deleted)
     }
     mark_seen(f, FLEET_KIND_REVISION, ns, name);
     fleet_revision fresh;
-    revision_parse(f, &fresh, obj, slot_name(slot));
+    fleet_revision_parse(f, &fresh, obj, slot_name(slot));
     fleet_model *m = model_get_or_create(f, ns);
     fleet_service *s = model_slot(m, slot);
     fresh.traffic_percent = traffic_percent_for(s, fresh.name);
     long ri = revision_find(s, created, name);
     if (ri >= 0) {
-        if (revision_equal(&s->revisions[ri], &fresh)) {
-            revision_clear(&fresh);
+        if (fleet_revision_equal(&s->revisions[ri], &fresh)) {
+            fleet_revision_clear(&fresh);
             return;
         }
         revision_remove_at(s, (size_t)ri);
@@ -631,75 +372,6 @@ static void apply_pin(fleet *f, const json_t *obj, bool deleted)
     set_pin(f, jstr(json_object_get(obj, "config"), "latest_version"));
 }
 
-/* What the functions above read, kept next to them: a field read there and
- * missing here reads as absent from a list (tests/core/test_fleet_fields.c
- * applies whole and reduced objects and compares the fleets). */
-#define COND_FIELDS(prefix)                                                            \
-    prefix "status.conditions[].type", prefix "status.conditions[].status",            \
-        prefix "status.conditions[].reason", prefix "status.conditions[].message"
-#define SCALE_FIELDS(at)                                                               \
-    at ".\"autoscaling.knative.dev/min-scale\"", at ".\"autoscaling.knative.dev/minScale\"", \
-        at ".\"autoscaling.knative.dev/max-scale\"", at ".\"autoscaling.knative.dev/maxScale\""
-#define TRAFFIC_FIELDS(at)                                                             \
-    at "[].revisionName", at "[].latestRevision", at "[].tag", at "[].percent"
-
-static const char *const service_fields[] = {
-    "metadata.namespace",
-    "metadata.name",
-    "metadata.creationTimestamp",
-    "metadata.annotations.\"serving.knative.dev/rollout-duration\"",
-    COND_FIELDS(""),
-    "status.latestCreatedRevisionName",
-    "status.latestReadyRevisionName",
-    "status.url",
-    TRAFFIC_FIELDS("status.traffic"),
-    TRAFFIC_FIELDS("spec.traffic"),
-    "spec.template.metadata.name",
-    SCALE_FIELDS("spec.template.metadata.annotations"),
-    "spec.template.spec.containers[].image",
-    "spec.template.spec.containers[].args",
-    "spec.template.spec.containers[].envFrom[].secretRef.name",
-    NULL,
-};
-
-static const char *const revision_fields[] = {
-    "metadata.namespace",
-    "metadata.name",
-    "metadata.creationTimestamp",
-    "metadata.labels.\"serving.knative.dev/service\"",
-    SCALE_FIELDS("metadata.annotations"),
-    COND_FIELDS(""),
-    "spec.containers[].image",
-    "status.containerStatuses[].imageDigest",
-    "status.actualReplicas",
-    "status.desiredReplicas",
-    NULL,
-};
-
-static const char *const namespace_fields[] = {
-    "metadata.name",
-    "metadata.deletionTimestamp",
-    "status.phase",
-    NULL,
-};
-
-static const char *const pin_fields[] = {
-    "metadata.name",
-    "config.latest_version",
-    NULL,
-};
-
-const char *const *fleet_fields(fleet_kind kind)
-{
-    switch (kind) {
-    case FLEET_KIND_SERVICE: return service_fields;
-    case FLEET_KIND_REVISION: return revision_fields;
-    case FLEET_KIND_NAMESPACE: return namespace_fields;
-    case FLEET_KIND_PIN: return pin_fields;
-    }
-    return NULL;
-}
-
 void fleet_apply(fleet *f, fleet_kind kind, const json_t *obj, bool deleted)
 {
     if (!f || !json_is_object(obj))
@@ -742,7 +414,7 @@ static void sweep_models(fleet *f, fleet_kind kind)
             fleet_service *svc = model_slot(m, slot);
             if (kind == FLEET_KIND_SERVICE) {
                 if (svc->present && !seen(s, m->name, slot_name(slot))) {
-                    service_clear_fields(svc);
+                    fleet_service_clear_fields(svc);
                     service_refresh_traffic(svc);
                     changed = true;
                 }
@@ -875,7 +547,7 @@ void fleet_clear_revisions(fleet *f)
         for (int slot = SLOT_STREAM; slot <= SLOT_VALIDATE; slot++) {
             fleet_service *s = model_slot(m, slot);
             for (size_t r = 0; r < s->n_revisions; r++)
-                revision_clear(&s->revisions[r]);
+                fleet_revision_clear(&s->revisions[r]);
             free(s->revisions);
             s->revisions = NULL;
             s->n_revisions = 0;
@@ -907,16 +579,16 @@ void fleet_compact_strings(fleet *f)
         fleet_model *m = f->models[i];
         for (int slot = SLOT_STREAM; slot <= SLOT_VALIDATE; slot++) {
             fleet_service *s = model_slot(m, slot);
-            s->template_image = intern_image(f, s->template_image);
-            s->template_entrypoint = intern_image(f, s->template_entrypoint);
-            s->rollout_duration = intern_image(f, s->rollout_duration);
+            s->template_image = fleet_intern(f, s->template_image);
+            s->template_entrypoint = fleet_intern(f, s->template_entrypoint);
+            s->rollout_duration = fleet_intern(f, s->rollout_duration);
             for (size_t r = 0; r < s->n_revisions; r++) {
                 fleet_revision *rev = &s->revisions[r];
                 size_t at = (size_t)(rev->version - rev->name);
-                rev->name = (char *)intern_image(f, rev->name);
+                rev->name = (char *)fleet_intern(f, rev->name);
                 rev->version = rev->name + at;
-                s->revisions[r].image = intern_image(f, s->revisions[r].image);
-                s->revisions[r].image_digest = intern_image(f, s->revisions[r].image_digest);
+                s->revisions[r].image = fleet_intern(f, s->revisions[r].image);
+                s->revisions[r].image_digest = fleet_intern(f, s->revisions[r].image_digest);
             }
         }
     }
