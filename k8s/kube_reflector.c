@@ -254,10 +254,9 @@ static void on_list_restart(void *ud)
     r->listing = false;
 }
 
-/* A page's items have been handed on: how many are left, for a consumer
+/* A page's items have been handed on: how many are left (the server's
+ * estimate; -1 when it sent none, 0 after the last page), for a consumer
  * that shows progress. An empty page (an empty list) says nothing. */
-/* After each page's items: the server's estimate of the items still to
- * come (-1 when it sent none, 0 after the last page). */
 static void on_list_page(const kube_list_page_info *info, void *ud)
 {
     reflector *r = ud;
