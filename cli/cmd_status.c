@@ -188,50 +188,18 @@ static void print_table(const fleet *f, const char *model)
     free(ages);
 }
 
-/* JSON to stdout, DEL escaped too (tt_json_terminal_safe_append); jansson
- * calls this for every small piece, so a piece without DEL goes out as is. */
-static int dump_stdout(const char *buf, size_t size, void *ud)
+/* JSON text to stdout (fleet_json_out escapes it for the terminal and
+ * passes it on in pieces of about 64 KiB). */
+static int write_stdout(const char *buf, size_t size, void *ud)
 {
-    if (!memchr(buf, 0x7f, size))
-        return fwrite(buf, 1, size, ud) == size ? 0 : -1;
-    tt_buf b = TT_BUF_INIT;
-    tt_json_terminal_safe_append(&b, buf, size);
-    int rc = fwrite(b.data, 1, b.len, ud) == b.len ? 0 : -1;
-    tt_buf_free(&b);
-    return rc;
-}
-
-/* The same for the whole fleet, whose JSON comes a few bytes at a time
- * (json_dump_callback's pieces): gathered into 64 KiB writes, not one
- * buffer and one fwrite each. */
-typedef struct out_buf {
-    FILE *to;
-    tt_buf b;
-    bool failed;
-} out_buf;
-
-static void out_flush(out_buf *o)
-{
-    if (o->b.len && !o->failed && fwrite(o->b.data, 1, o->b.len, o->to) != o->b.len)
-        o->failed = true;
-    tt_buf_reset(&o->b);
-}
-
-static int dump_buffered(const char *buf, size_t size, void *ud)
-{
-    out_buf *o = ud;
-    tt_json_terminal_safe_append(&o->b, buf, size);
-    if (o->b.len >= 64 * 1024)
-        out_flush(o);
-    return o->failed ? -1 : 0;
+    return fwrite(buf, 1, size, ud) == size ? 0 : -1;
 }
 
 /* ---- every model, written as each is complete ------------------------------ */
 
 typedef struct status_stream {
     const char *cmd;          /* warnings go to it */
-    bool json;
-    out_buf o;                /* json */
+    fleet_json_out *o;        /* -o json */
     size_t n;                 /* models so far */
     char *(*rows)[N_COLS];    /* table: one row per model, printed at the end */
     long long *ages;
@@ -247,9 +215,8 @@ static void stream_warn(const char *message, void *ud)
 static void stream_model(const fleet_model *m, void *ud)
 {
     status_stream *st = ud;
-    if (st->json) {
-        if (!st->o.failed) /* stdout gone: nothing more to write */
-            fleet_status_json_dump_model(m, st->n, dump_buffered, &st->o);
+    if (st->o) {
+        fleet_json_out_model(st->o, m, NULL, NULL); /* after a failure (stdout gone): nothing */
     } else {
         if (st->n == st->cap) {
             st->cap = st->cap ? st->cap * 2 : 64;
@@ -270,26 +237,24 @@ static void stream_model(const fleet_model *m, void *ud)
  * and the command fails; the table prints nothing. */
 static int status_stream_all(cli_session *s)
 {
-    status_stream st = {.cmd = s->cmd,
-                        .json = s->o->output == CLI_OUTPUT_JSON,
-                        .o = {.to = stdout, .b = TT_BUF_INIT}};
+    status_stream st = {.cmd = s->cmd};
+    if (s->o->output == CLI_OUTPUT_JSON)
+        st.o = fleet_json_out_new(FLEET_JSON_PRETTY, write_stdout, stdout);
     ops_fleet_stream_opts so = {.warn = stream_warn, .model = stream_model, .ud = &st};
     tt_error err;
     tt_error_clear(&err);
     int rc = CLI_EXIT_OK;
     if (ops_fleet_status_stream(s->client, &so, &err) < 0) {
-        if (st.json)
-            out_flush(&st.o);
+        if (st.o)
+            fleet_json_out_flush(st.o);
         rc = cli_fail(s->cmd, &err);
-    } else if (st.json) {
-        fleet_status_json_dump_end(st.n, dump_buffered, &st.o);
-        out_flush(&st.o);
-        fputc('\n', stdout);
+    } else if (st.o) {
+        fleet_json_out_end(st.o);
     } else {
         print_rows(st.rows, st.ages, st.n);
     }
-    tt_buf_free(&st.o.b);
-    free_rows(st.rows, st.json ? 0 : st.n);
+    fleet_json_out_free(st.o);
+    free_rows(st.rows, st.o ? 0 : st.n);
     free(st.ages);
     return rc;
 }
@@ -320,11 +285,7 @@ int cli_cmd_status(cli_session *s)
     if (load_fleet(s, f, model, &err) < 0) {
         rc = cli_fail(s->cmd, &err);
     } else if (s->o->output == CLI_OUTPUT_JSON) {
-        out_buf o = {.to = stdout, .b = TT_BUF_INIT};
-        fleet_status_json_dump(f, model, dump_buffered, &o);
-        out_flush(&o);
-        tt_buf_free(&o.b);
-        fputc('\n', stdout);
+        fleet_status_json_dump(f, model, write_stdout, stdout);
     } else if (model && !fleet_find(f, model)) {
         cli_errorf(s->cmd, "model %s not found: namespace %s holds no Knative service stream or "
                            "validate on context %s",
@@ -496,25 +457,16 @@ static void print_cross_table(const ops_context_fleet *cf, const size_t *live, s
  * json with "context" and "env" first; written one object at a time. */
 static void print_cross_json(const ops_context_fleet *cf, size_t n, const char *only)
 {
-    size_t shown = 0;
-    fputs("[", stdout);
+    fleet_json_out *o = fleet_json_out_new(FLEET_JSON_LINES_WITH_CONTEXT, write_stdout, stdout);
     for (size_t i = 0; i < n; i++) {
         for (size_t j = 0; cf[i].fleet && j < fleet_model_count(cf[i].fleet); j++) {
             const fleet_model *m = fleet_model_at(cf[i].fleet, j);
-            if (only && !tt_streq(m->name, only))
-                continue;
-            json_t *row = json_object();
-            json_object_set_new(row, "context", json_string(cf[i].context));
-            json_object_set_new(row, "env", cf[i].env ? json_string(cf[i].env) : json_null());
-            json_t *body = fleet_model_json(m);
-            json_object_update(row, body);
-            json_decref(body);
-            fputs(shown++ ? ",\n  " : "\n  ", stdout);
-            json_dump_callback(row, dump_stdout, stdout, JSON_COMPACT | JSON_ENSURE_ASCII);
-            json_decref(row);
+            if (!only || tt_streq(m->name, only))
+                fleet_json_out_model(o, m, cf[i].context, cf[i].env);
         }
     }
-    fputs(shown ? "\n]\n" : "]\n", stdout);
+    fleet_json_out_end(o);
+    fleet_json_out_free(o);
 }
 
 static int status_contexts(cli_session *s)

@@ -106,12 +106,27 @@ bool tt_text_is_clean(const char *s, unsigned flags)
 void tt_json_terminal_safe_append(tt_buf *b, const char *json, size_t len)
 {
     size_t from = 0;
-    for (size_t i = 0; i < len; i++) {
-        if ((unsigned char)json[i] != 0x7f)
+    for (size_t i = 0; i < len;) {
+        unsigned char c = (unsigned char)json[i];
+        if (c < 0x7f) {
+            i++;
             continue;
+        }
         tt_buf_append(b, json + from, i - from);
-        tt_buf_append(b, "\\u007f", 6);
-        from = i + 1;
+        int cp;
+        size_t n = c == 0x7f ? 1 : tt_utf8_decode(json + i, len - i, &cp);
+        if (c == 0x7f)
+            cp = 0x7f;
+        else if (cp < 0)
+            cp = 0xfffd; /* not UTF-8: the replacement character */
+        if (cp >= 0x10000) {
+            int v = cp - 0x10000;
+            tt_buf_printf(b, "\\u%04X\\u%04X", 0xd800 | (v >> 10), 0xdc00 | (v & 0x3ff));
+        } else {
+            tt_buf_printf(b, "\\u%04X", cp);
+        }
+        i += n;
+        from = i;
     }
     tt_buf_append(b, json + from, len - from);
 }

@@ -42,10 +42,12 @@ char *tt_text_clean(const char *s, unsigned flags);
 /* True when tt_text_clean would change nothing. */
 bool tt_text_is_clean(const char *s, unsigned flags);
 
-/* JSON text dumped with JSON_ENSURE_ASCII holds one character a terminal
- * may still obey: DEL (0x7f), which JSON leaves raw in strings. Appends
- * json[0..len) to b with each DEL as \u007f: the same JSON value, and
- * nothing on a terminal. */
+/* JSON text as a terminal may show it: appends json[0..len) to b with DEL
+ * (0x7f) and every character outside ASCII escaped as \uXXXX (a surrogate
+ * pair above U+FFFF; an invalid byte as \uFFFD), as jansson's
+ * JSON_ENSURE_ASCII writes them. Outside strings JSON is ASCII, so the
+ * result is the same JSON value with nothing on a terminal to obey (C1
+ * controls, bidi overrides and zero-width characters included). */
 void tt_json_terminal_safe_append(tt_buf *b, const char *json, size_t len);
 
 #endif

@@ -170,25 +170,48 @@ bool fleet_model_versions_differ(const fleet_model *m);
  *               latestRevision (bool)}],
  *     revisions (newest first) [{name, version, ready ("True"|...),
  *               reason (string|null), image (string|null),
- *               minScale, maxScale (int|null when unset), trafficPercent,
- *               created (RFC 3339 UTC, e.g. "2024-05-01T10:00:00Z"; null
- *               when the object had no creationTimestamp)}].
- * Key order is fixed as listed. New reference. */
+ *               imageDigest (string|null), minScale, maxScale (int|null
+ *               when unset), trafficPercent, created (RFC 3339 UTC, e.g.
+ *               "2024-05-01T10:00:00Z"; null when the object had no
+ *               creationTimestamp)}].
+ * Key order is fixed as listed.
+ *
+ * The text is written by yajl's generator model by model, so the output of
+ * thousands of models never exists as one tree, and passed through
+ * tt_json_terminal_safe_append: every character outside ASCII and DEL is
+ * escaped, so the JSON is safe on a terminal. */
+typedef struct fleet_json_out fleet_json_out;
+
+enum {
+    /* Indented by two spaces, an empty array as [] (the default). */
+    FLEET_JSON_PRETTY = 0,
+    /* One compact object per line, each starting with "context" and "env"
+     * (fleet_json_out_model's arguments): `status --all-contexts -o json`. */
+    FLEET_JSON_LINES_WITH_CONTEXT = 1,
+};
+
+/* Text goes to cb (in pieces of up to about 64 KiB); cb returns 0, or
+ * nonzero to stop: every later call then fails. */
+fleet_json_out *fleet_json_out_new(unsigned flags, json_dump_callback_t cb, void *data);
+/* Writes the next model of the array. context/env are written only with
+ * FLEET_JSON_LINES_WITH_CONTEXT (env NULL: null). 0, or -1 once cb failed. */
+int fleet_json_out_model(fleet_json_out *o, const fleet_model *m, const char *context,
+                         const char *env);
+/* Ends the array and the line ("\n]\n", or "[]\n" with no model) and
+ * passes on what is held. 0 or -1. */
+int fleet_json_out_end(fleet_json_out *o);
+/* Passes on what is held without ending the array (a failure part way). */
+int fleet_json_out_flush(fleet_json_out *o);
+void fleet_json_out_free(fleet_json_out *o);
+
+/* The whole array (or just `model`) in one go: what status -o json writes
+ * for a fleet held whole. 0, or -1 as soon as cb failed. */
+int fleet_status_json_dump(const fleet *f, const char *model, json_dump_callback_t cb,
+                           void *data);
+/* That text parsed back, as a jansson value: new reference. */
 json_t *fleet_status_json(const fleet *f, const char *model);
 /* One model's object of that array. New reference. */
 json_t *fleet_model_json(const fleet_model *m);
-
-/* Writes exactly what json_dump_callback(fleet_status_json(f, model), cb,
- * data, JSON_INDENT(2)) writes, building one model's JSON at a time, so
- * the output of thousands of models never exists as one tree (that tree
- * is about 60 MB at 1,000 models). Returns 0, or -1 as soon as cb fails. */
-int fleet_status_json_dump(const fleet *f, const char *model, json_dump_callback_t cb,
-                           void *data);
-/* The same written one model at a time: the index-th model of the array
- * (its separator, then its object), then the end after n models. */
-int fleet_status_json_dump_model(const fleet_model *m, size_t index, json_dump_callback_t cb,
-                                 void *data);
-int fleet_status_json_dump_end(size_t n, json_dump_callback_t cb, void *data);
 
 /* For `ttstui status` writing each model as soon as it is complete (see
  * fleet_stream.h); the dashboard never calls these. */

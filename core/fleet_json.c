@@ -1,7 +1,8 @@
 /*
  * The fleet as `ttstui status -o json` prints it (the schema in the man
  * page): one object per model, its services, traffic and revisions,
- * dumped model by model so a big fleet never becomes one big tree.
+ * written model by model by yajl's generator, so a big fleet never becomes
+ * one big tree (see fleet.h).
  */
 #include "fleet.h"
 
@@ -9,7 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <yajl/yajl_gen.h>
+
 #include "tt_common.h"
+#include "tt_text.h"
 
 /* ---- status JSON ---------------------------------------------------------- */
 
@@ -18,145 +22,259 @@ static const char *cond_name(fleet_cond c)
     return c == FLEET_COND_TRUE ? "True" : c == FLEET_COND_FALSE ? "False" : "Unknown";
 }
 
-static json_t *json_str_or_null(const char *s)
-{
-    return s ? json_string(s) : json_null();
-}
-
-static json_t *json_scale(int v)
-{
-    return v >= 0 ? json_integer(v) : json_null();
-}
-
-static json_t *revision_json(const fleet_revision *r)
-{
-    char created[32];
-    fleet_format_rfc3339(r->created, created);
-    json_t *o = json_object();
-    json_object_set_new(o, "name", json_string(r->name));
-    json_object_set_new(o, "version", json_string(r->version));
-    json_object_set_new(o, "ready", json_string(cond_name(r->ready)));
-    json_object_set_new(o, "reason", json_str_or_null(r->reason));
-    json_object_set_new(o, "image", json_str_or_null(r->image));
-    json_object_set_new(o, "imageDigest", json_str_or_null(r->image_digest));
-    json_object_set_new(o, "minScale", json_scale(r->min_scale));
-    json_object_set_new(o, "maxScale", json_scale(r->max_scale));
-    json_object_set_new(o, "trafficPercent", json_integer(r->traffic_percent));
-    json_object_set_new(o, "created", r->created ? json_string(created) : json_null());
-    return o;
-}
-
-static json_t *service_json(const fleet_service *s)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "present", json_boolean(s->present));
-    json_object_set_new(o, "ready", json_string(cond_name(s->ready)));
-    json_object_set_new(o, "reason", json_str_or_null(s->reason));
-    json_object_set_new(o, "latestReadyRevision", json_str_or_null(s->latest_ready));
-    json_object_set_new(o, "latestCreatedRevision", json_str_or_null(s->latest_created));
-    json_object_set_new(o, "url", json_str_or_null(s->url));
-    json_object_set_new(o, "rolloutDuration", json_str_or_null(s->rollout_duration));
-    json_t *traffic = json_array();
-    for (size_t i = 0; i < s->n_traffic; i++) {
-        const fleet_traffic *t = &s->traffic[i];
-        json_t *e = json_object();
-        json_object_set_new(e, "revisionName", json_str_or_null(t->revision));
-        json_object_set_new(e, "percent", json_integer(t->percent));
-        json_object_set_new(e, "tag", json_str_or_null(t->tag));
-        json_object_set_new(e, "latestRevision", json_boolean(t->latest_revision));
-        json_array_append_new(traffic, e);
-    }
-    json_object_set_new(o, "traffic", traffic);
-    json_t *revs = json_array();
-    for (size_t i = 0; i < s->n_revisions; i++)
-        json_array_append_new(revs, revision_json(&s->revisions[i]));
-    json_object_set_new(o, "revisions", revs);
-    return o;
-}
-
-json_t *fleet_model_json(const fleet_model *m)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "model", json_string(m->name));
-    json_object_set_new(o, "ready", json_boolean(fleet_model_ready(m)));
-    json_object_set_new(o, "pinnedLatest", json_boolean(m->pinned_latest));
-    json_object_set_new(o, "terminating", json_boolean(m->terminating));
-    json_t *svcs = json_object();
-    json_object_set_new(svcs, "stream", service_json(&m->stream));
-    json_object_set_new(svcs, "validate", service_json(&m->validate));
-    json_object_set_new(o, "services", svcs);
-    return o;
-}
-
-json_t *fleet_status_json(const fleet *f, const char *model)
-{
-    json_t *arr = json_array();
-    if (!f)
-        return arr;
-    if (model) {
-        const fleet_model *m = fleet_find(f, model);
-        if (m)
-            json_array_append_new(arr, fleet_model_json(m));
-        return arr;
-    }
-    for (size_t i = 0; i < fleet_model_count(f); i++)
-        json_array_append_new(arr, fleet_model_json(fleet_model_at(f, i)));
-    return arr;
-}
-
-/* Passes text through, indenting every line after the first by two more
- * spaces: the element's lines as json_dump gives them inside an array. */
-typedef struct indent_sink {
+struct fleet_json_out {
+    yajl_gen g;
+    unsigned flags;
     json_dump_callback_t cb;
     void *data;
-} indent_sink;
+    tt_buf b;  /* escaped text not yet passed to cb */
+    size_t n;  /* models written */
+    bool failed;
+};
 
-static int indent_chunk(const char *buf, size_t size, void *ud)
+enum { FLUSH_AT = 64 * 1024 };
+
+/* yajl's print callback: every piece escaped for the terminal on its way. */
+static void out_print(void *ctx, const char *s, size_t len)
 {
-    const indent_sink *sink = ud;
-    size_t start = 0;
-    for (size_t i = 0; i < size; i++) {
-        if (buf[i] != '\n')
-            continue;
-        if (sink->cb(buf + start, i + 1 - start, sink->data) != 0 ||
-            sink->cb("  ", 2, sink->data) != 0)
-            return -1;
-        start = i + 1;
+    fleet_json_out *o = ctx;
+    tt_json_terminal_safe_append(&o->b, s, len);
+}
+
+static void out_raw(fleet_json_out *o, const char *s)
+{
+    tt_buf_append(&o->b, s, strlen(s));
+}
+
+int fleet_json_out_flush(fleet_json_out *o)
+{
+    if (o->b.len && !o->failed && o->cb(o->b.data, o->b.len, o->data) != 0)
+        o->failed = true;
+    tt_buf_reset(&o->b);
+    return o->failed ? -1 : 0;
+}
+
+fleet_json_out *fleet_json_out_new(unsigned flags, json_dump_callback_t cb, void *data)
+{
+    fleet_json_out *o = tt_calloc(1, sizeof *o);
+    o->g = yajl_gen_alloc(NULL);
+    if (!o->g)
+        abort(); /* out of memory, as tt_malloc does */
+    o->flags = flags;
+    o->cb = cb;
+    o->data = data;
+    yajl_gen_config(o->g, yajl_gen_print_callback, out_print, o);
+    if (!(flags & FLEET_JSON_LINES_WITH_CONTEXT)) {
+        yajl_gen_config(o->g, yajl_gen_beautify, 1);
+        yajl_gen_config(o->g, yajl_gen_indent_string, "  ");
     }
-    return start < size ? sink->cb(buf + start, size - start, sink->data) : 0;
+    return o;
 }
 
-static int dump_str(json_dump_callback_t cb, void *data, const char *s)
+void fleet_json_out_free(fleet_json_out *o)
 {
-    return cb(s, strlen(s), data);
+    if (!o)
+        return;
+    yajl_gen_free(o->g);
+    tt_buf_free(&o->b);
+    free(o);
 }
 
-int fleet_status_json_dump_model(const fleet_model *m, size_t index, json_dump_callback_t cb,
-                                 void *data)
+/* The generator is only misused by a bug here (a key where a value goes);
+ * such a call is recorded as a failure rather than ignored. */
+static void check(fleet_json_out *o, yajl_gen_status st)
 {
-    if (dump_str(cb, data, index ? ",\n  " : "[\n  ") != 0)
+    if (st != yajl_gen_status_ok)
+        o->failed = true;
+}
+
+static void key(fleet_json_out *o, const char *k)
+{
+    check(o, yajl_gen_string(o->g, (const unsigned char *)k, strlen(k)));
+}
+
+static void str(fleet_json_out *o, const char *k, const char *v)
+{
+    key(o, k);
+    check(o, v ? yajl_gen_string(o->g, (const unsigned char *)v, strlen(v))
+               : yajl_gen_null(o->g));
+}
+
+static void integer(fleet_json_out *o, const char *k, long long v)
+{
+    key(o, k);
+    check(o, yajl_gen_integer(o->g, v));
+}
+
+static void boolean(fleet_json_out *o, const char *k, bool v)
+{
+    key(o, k);
+    check(o, yajl_gen_bool(o->g, v));
+}
+
+static void scale(fleet_json_out *o, const char *k, int v)
+{
+    key(o, k);
+    check(o, v >= 0 ? yajl_gen_integer(o->g, v) : yajl_gen_null(o->g));
+}
+
+/* An array under k, or [] when it has no element: yajl's indented output
+ * would spread an empty one over lines, so "[]" goes in as a value's text
+ * (yajl_gen_number writes its text as is, with the separators around). */
+static bool array_open(fleet_json_out *o, const char *k, size_t n)
+{
+    key(o, k);
+    if (!n) {
+        check(o, yajl_gen_number(o->g, "[]", 2));
+        return false;
+    }
+    check(o, yajl_gen_array_open(o->g));
+    return true;
+}
+
+static void revision_out(fleet_json_out *o, const fleet_revision *r)
+{
+    check(o, yajl_gen_map_open(o->g));
+    str(o, "name", r->name);
+    str(o, "version", r->version);
+    str(o, "ready", cond_name(r->ready));
+    str(o, "reason", r->reason);
+    str(o, "image", r->image);
+    str(o, "imageDigest", r->image_digest);
+    scale(o, "minScale", r->min_scale);
+    scale(o, "maxScale", r->max_scale);
+    integer(o, "trafficPercent", r->traffic_percent);
+    char created[32];
+    if (r->created)
+        fleet_format_rfc3339(r->created, created);
+    str(o, "created", r->created ? created : NULL);
+    check(o, yajl_gen_map_close(o->g));
+}
+
+static void service_out(fleet_json_out *o, const char *k, const fleet_service *s)
+{
+    key(o, k);
+    check(o, yajl_gen_map_open(o->g));
+    boolean(o, "present", s->present);
+    str(o, "ready", cond_name(s->ready));
+    str(o, "reason", s->reason);
+    str(o, "latestReadyRevision", s->latest_ready);
+    str(o, "latestCreatedRevision", s->latest_created);
+    str(o, "url", s->url);
+    str(o, "rolloutDuration", s->rollout_duration);
+    if (array_open(o, "traffic", s->n_traffic)) {
+        for (size_t i = 0; i < s->n_traffic; i++) {
+            const fleet_traffic *t = &s->traffic[i];
+            check(o, yajl_gen_map_open(o->g));
+            str(o, "revisionName", t->revision);
+            integer(o, "percent", t->percent);
+            str(o, "tag", t->tag);
+            boolean(o, "latestRevision", t->latest_revision);
+            check(o, yajl_gen_map_close(o->g));
+        }
+        check(o, yajl_gen_array_close(o->g));
+    }
+    if (array_open(o, "revisions", s->n_revisions)) {
+        for (size_t i = 0; i < s->n_revisions; i++)
+            revision_out(o, &s->revisions[i]);
+        check(o, yajl_gen_array_close(o->g));
+    }
+    check(o, yajl_gen_map_close(o->g));
+}
+
+int fleet_json_out_model(fleet_json_out *o, const fleet_model *m, const char *context,
+                         const char *env)
+{
+    if (o->failed)
         return -1;
-    indent_sink sink = {cb, data};
-    json_t *one = fleet_model_json(m);
-    /* ENSURE_ASCII: cluster text such as U+009B or U+202E is escaped, so
-     * the JSON is safe on a terminal too. */
-    int rc = json_dump_callback(one, indent_chunk, &sink, JSON_INDENT(2) | JSON_ENSURE_ASCII);
-    json_decref(one);
-    return rc != 0 ? -1 : 0;
+    bool lines = o->flags & FLEET_JSON_LINES_WITH_CONTEXT;
+    if (lines) {
+        /* a compact object per line: a value of its own each time */
+        out_raw(o, o->n ? ",\n  " : "[\n  ");
+        yajl_gen_reset(o->g, NULL);
+    } else if (!o->n) {
+        check(o, yajl_gen_array_open(o->g));
+    }
+    check(o, yajl_gen_map_open(o->g));
+    if (lines) {
+        str(o, "context", context);
+        str(o, "env", env);
+    }
+    str(o, "model", m->name);
+    boolean(o, "ready", fleet_model_ready(m));
+    boolean(o, "pinnedLatest", m->pinned_latest);
+    boolean(o, "terminating", m->terminating);
+    key(o, "services");
+    check(o, yajl_gen_map_open(o->g));
+    service_out(o, "stream", &m->stream);
+    service_out(o, "validate", &m->validate);
+    check(o, yajl_gen_map_close(o->g));
+    check(o, yajl_gen_map_close(o->g));
+    o->n++;
+    if (o->b.len >= FLUSH_AT)
+        return fleet_json_out_flush(o);
+    return o->failed ? -1 : 0;
 }
 
-int fleet_status_json_dump_end(size_t n, json_dump_callback_t cb, void *data)
+int fleet_json_out_end(fleet_json_out *o)
 {
-    return dump_str(cb, data, n ? "\n]" : "[]");
+    if (o->failed)
+        return -1;
+    if (!o->n)
+        out_raw(o, "[]\n");
+    else if (o->flags & FLEET_JSON_LINES_WITH_CONTEXT)
+        out_raw(o, "\n]\n");
+    else
+        check(o, yajl_gen_array_close(o->g)); /* "\n]" and the line's end */
+    return fleet_json_out_flush(o);
 }
 
 int fleet_status_json_dump(const fleet *f, const char *model, json_dump_callback_t cb,
                            void *data)
 {
-    const fleet_model *only = model ? fleet_find(f, model) : NULL;
-    size_t n = model ? (only ? 1 : 0) : fleet_model_count(f);
-    for (size_t i = 0; i < n; i++)
-        if (fleet_status_json_dump_model(only ? only : fleet_model_at(f, i), i, cb, data) != 0)
-            return -1;
-    return fleet_status_json_dump_end(n, cb, data);
+    fleet_json_out *o = fleet_json_out_new(FLEET_JSON_PRETTY, cb, data);
+    int rc = 0;
+    if (model) {
+        const fleet_model *m = fleet_find(f, model);
+        if (m)
+            rc = fleet_json_out_model(o, m, NULL, NULL);
+    } else {
+        for (size_t i = 0; f && i < fleet_model_count(f) && rc == 0; i++)
+            rc = fleet_json_out_model(o, fleet_model_at(f, i), NULL, NULL);
+    }
+    if (rc == 0)
+        rc = fleet_json_out_end(o);
+    fleet_json_out_free(o);
+    return rc;
+}
+
+static int to_buf(const char *s, size_t len, void *ud)
+{
+    tt_buf_append(ud, s, len);
+    return 0;
+}
+
+json_t *fleet_status_json(const fleet *f, const char *model)
+{
+    tt_buf b = TT_BUF_INIT;
+    fleet_status_json_dump(f, model, to_buf, &b);
+    json_error_t je;
+    json_t *v = json_loadb(b.data, b.len, 0, &je);
+    tt_buf_free(&b);
+    return v; /* NULL only when the writer wrote what is not JSON: a bug */
+}
+
+json_t *fleet_model_json(const fleet_model *m)
+{
+    tt_buf b = TT_BUF_INIT;
+    fleet_json_out *o = fleet_json_out_new(FLEET_JSON_PRETTY, to_buf, &b);
+    fleet_json_out_model(o, m, NULL, NULL);
+    fleet_json_out_end(o);
+    fleet_json_out_free(o);
+    json_error_t je;
+    json_t *arr = json_loadb(b.data, b.len, 0, &je);
+    tt_buf_free(&b);
+    json_t *one = arr ? json_incref(json_array_get(arr, 0)) : NULL;
+    json_decref(arr);
+    return one;
 }

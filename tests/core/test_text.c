@@ -104,17 +104,43 @@ static void decoder_reports_lengths(void **state)
     assert_int_equal(tt_utf8_decode("", 0, &cp), 0);
 }
 
+static char *json_safe(const char *in)
+{
+    tt_buf b = TT_BUF_INIT;
+    tt_json_terminal_safe_append(&b, in, strlen(in));
+    tt_buf_putc(&b, '\0');
+    return tt_buf_steal(&b);
+}
+
+static void json_safe_is(const char *in, const char *want)
+{
+    char *got = json_safe(in);
+    assert_string_equal(got, want);
+    free(got);
+}
+
 static void json_del_is_escaped_and_nothing_else_changes(void **state)
 {
     (void)state;
-    const char in[] = "{\"a\":\"x\x7fy\x7f\",\"b\":\"\\u009B\"}";
-    tt_buf b = TT_BUF_INIT;
-    tt_json_terminal_safe_append(&b, in, strlen(in));
-    assert_string_equal(b.data, "{\"a\":\"x\\u007fy\\u007f\",\"b\":\"\\u009B\"}");
-    tt_buf_reset(&b);
-    tt_json_terminal_safe_append(&b, "[1]", 3);
-    assert_string_equal(b.data, "[1]");
-    tt_buf_free(&b);
+    json_safe_is("{\"a\":\"x\x7fy\x7f\",\"b\":\"\\u009B\"}",
+                 "{\"a\":\"x\\u007Fy\\u007F\",\"b\":\"\\u009B\"}");
+    json_safe_is("[1]", "[1]");
+    json_safe_is("{\"k\": \"~ }\\\\\"\n}", "{\"k\": \"~ }\\\\\"\n}"); /* 0x7e stays */
+}
+
+/* Each kind of character outside ASCII on its own, escaped as jansson's
+ * JSON_ENSURE_ASCII does (upper-case hex). */
+static void json_non_ascii_is_escaped_one_kind_at_a_time(void **state)
+{
+    (void)state;
+    json_safe_is("\"\xc3\xa9\"", "\"\\u00E9\"");                 /* é, two bytes */
+    json_safe_is("\"\xc2\x9b\"", "\"\\u009B\"");                 /* CSI, a C1 control */
+    json_safe_is("\"a\xe2\x80\xae" "b\"", "\"a\\u202Eb\"");       /* bidi override */
+    json_safe_is("\"\xe2\x80\x8b\"", "\"\\u200B\"");             /* zero width */
+    json_safe_is("\"\xf0\x9f\x98\x80\"", "\"\\uD83D\\uDE00\"");  /* above U+FFFF */
+    json_safe_is("\"\xf4\x8f\xbf\xbf\"", "\"\\uDBFF\\uDFFF\"");  /* U+10FFFF */
+    json_safe_is("\"\xff\"", "\"\\uFFFD\"");                     /* not UTF-8 */
+    json_safe_is("\"\xe2\x9c\"", "\"\\uFFFD\\uFFFD\"");          /* cut short */
 }
 
 int main(void)
@@ -130,6 +156,7 @@ int main(void)
         cmocka_unit_test(valid_utf8_passes_untouched),
         cmocka_unit_test(decoder_reports_lengths),
         cmocka_unit_test(json_del_is_escaped_and_nothing_else_changes),
+        cmocka_unit_test(json_non_ascii_is_escaped_one_kind_at_a_time),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

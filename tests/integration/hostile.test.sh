@@ -68,7 +68,7 @@ both "audit"
 
 # The audit file itself is safe to cat: JSON escapes, non-ASCII as \uXXXX.
 assert_terminal_safe "$AUDIT_LOG" "the audit file"
-assert_contains "$(cat "$AUDIT_LOG")" '\u009B2J\u007f\u202E\u200B' "the audit file escapes C1, DEL, bidi, zero-width"
+assert_contains "$(cat "$AUDIT_LOG")" '\u009B2J\u007F\u202E\u200B' "the audit file escapes C1, DEL, bidi, zero-width"
 
 # -o json: exact values, escaped so that the text is terminal-safe too.
 run_tt status -o json
