@@ -45,7 +45,7 @@ json_t *fake_api_last_body(const char *method, const char *path, const char *que
 /* Forgets the logged requests (the routes stay). */
 void fake_api_clear_log(void);
 
-/* tests/data/<file> as JSON; fails the test when it cannot. */
+/* tests/data/<file> as JSON (load_fixture_in); fails the test when it cannot. */
 json_t *fake_api_fixture(const char *file);
 
 #endif
