@@ -108,25 +108,6 @@ start_second_cluster() {
 
 start_cluster() { start_cluster_at 0 "$@"; }
 
-# write_two_contexts CTX1 CTX2: the kubeconfig of two clusters side by
-# side, CTX1 (the current one) on the first (demo, $E2E_URL) and CTX2 on
-# the second (second, $URL2, from start_second_cluster); one context a
-# line, for a test to add more.
-write_two_contexts() {
-  cat >"$KC" <<EOF
-apiVersion: v1
-kind: Config
-clusters:
-- {name: demo, cluster: {server: "$E2E_URL"}}
-- {name: second, cluster: {server: "$URL2"}}
-users: [{name: demo, user: {}}]
-contexts:
-- {name: $1, context: {cluster: demo, user: demo, namespace: default}}
-- {name: $2, context: {cluster: second, user: demo, namespace: default}}
-current-context: $1
-EOF
-}
-
 stop_cluster() {
   demo_stop "$E2E_PID"
   E2E_PID=""

@@ -11,19 +11,7 @@ STAGING_URL=$DEMO_URL
 demo_launch "$TT_TMP/prod" "$TT_TMP/kc-prod" 127.0.0.1:0 --no-seed --ready-delay-ms 100
 PROD_PID=$DEMO_LAST_PID
 PROD_URL=$DEMO_LAST_URL
-cat >"$KC" <<YAML
-apiVersion: v1
-kind: Config
-clusters:
-- {name: staging, cluster: {server: "$STAGING_URL"}}
-- {name: prod, cluster: {server: "$PROD_URL"}}
-users:
-- {name: u, user: {}}
-contexts:
-- {name: gke_staging, context: {cluster: staging, user: u, namespace: default}}
-- {name: gke_prod, context: {cluster: prod, user: u, namespace: default}}
-current-context: gke_staging
-YAML
+write_two_contexts "$KC" gke_staging "$STAGING_URL" gke_prod "$PROD_URL"
 mkdir -p "$XDG_CONFIG_HOME/ttstui"
 cat >"$XDG_CONFIG_HOME/ttstui/config.yaml" <<'YAML'
 environments:
