@@ -25,7 +25,6 @@ set -euo pipefail
 command -v tmux >/dev/null || { echo "tmux is required for the e2e tests" >&2; exit 1; }
 
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/demo.sh"
-DC_BIN="$DEMO_BIN"
 E2E_TMP=$(mktemp -d "${TMPDIR:-/tmp}/ttstui-e2e.XXXXXX")
 E2E_SOCK="ttstui-e2e-$$"
 E2E_SESSION="e2e"
