@@ -55,6 +55,11 @@ void fake_api_json_n(const char *method, const char *path, unsigned status, cons
     add_route(method, path, status, json_dumps(j, JSON_COMPACT), hits);
 }
 
+void fake_api_drop(const char *method, const char *path, unsigned hits)
+{
+    add_route(method, path, 0, tt_strdup(""), hits);
+}
+
 void fake_api_json(const char *method, const char *path, unsigned status, const json_t *j)
 {
     fake_api_json_n(method, path, status, j, 0);
@@ -153,6 +158,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     tt_buf_free(body);
     free(body);
     *con_cls = NULL;
+    if (status == 0) { /* fake_api_drop: the request was read, no answer comes */
+        free(answer);
+        return MHD_NO;
+    }
     enum MHD_Result ret = reply(conn, status, answer);
     free(answer);
     return ret;
