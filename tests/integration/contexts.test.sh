@@ -4,25 +4,7 @@
 # up the other; bad context lists are usage errors.
 . "$(dirname "$0")/lib.sh"
 
-start_demo --no-seed --ready-delay-ms 100
-STAGING_URL=$DEMO_URL
-
-# The second cluster (prod); the common cleanup stops it too.
-demo_launch "$TT_TMP/prod" "$TT_TMP/kc-prod" 127.0.0.1:0 --no-seed --ready-delay-ms 100
-PROD_PID=$DEMO_LAST_PID
-PROD_URL=$DEMO_LAST_URL
-
-write_two_contexts "$KC" gke_staging "$STAGING_URL" gke_prod "$PROD_URL"
-mkdir -p "$XDG_CONFIG_HOME/ttstui"
-cat >"$XDG_CONFIG_HOME/ttstui/config.yaml" <<'YAML'
-environments:
-  - name: staging
-    hostname: staging.tts.wellsaidlabs.com
-    contexts: [gke_staging]
-  - name: prod
-    hostname: tts.wellsaidlabs.com
-    contexts: [gke_prod]
-YAML
+start_staging_and_prod
 
 release() { # CONTEXT ENV MODEL VERSION IMAGE
     run_tt apply --context "$1" --env "$2" --model "$3" --version "$4" --image "$5" --yes \
