@@ -11,20 +11,30 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 
 # check DIR: prints one line a breach of the rules in DIR's bk_job_*.c
 check() {
-    local dir=$1 f g fn
-    for f in "$dir"/bk_job_*.c; do
-        head -n 1 "$f" | grep -q '^/\*' || echo "$(basename "$f"): no comment at its head"
-        # functions with external linkage defined at the start of a line
-        for fn in $(grep -E '^[a-z][a-z_0-9 ]*[ *]+[a-z_0-9]+\(' "$f" | grep -v '^static' |
-                    sed -E 's/^.*[ *]([a-z_0-9]+)\(.*/\1/'); do
-            [[ "$fn" == bk_run_* ]] || echo "$(basename "$f"): $fn is not a job's entry point"
-            for g in "$dir"/bk_job_*.c; do
-                [[ "$g" == "$f" ]] && continue
-                grep -qw "$fn" "$g" && echo "$(basename "$g") calls $fn of $(basename "$f")"
-            done
-            grep -qw "$fn" "$dir/bk_jobs.c" || echo "$fn ($(basename "$f")) is not in bk_jobs.c's table"
-        done
-    done
+    python3 - "$1" <<'PY'
+import glob, os, re, sys
+d = sys.argv[1]
+files = sorted(glob.glob(os.path.join(d, "bk_job_*.c")))
+text = {f: open(f, encoding="utf-8").read() for f in files}
+table = open(os.path.join(d, "bk_jobs.c"), encoding="utf-8").read()
+name = os.path.basename
+for f in files:
+    if not text[f].startswith("/*"):
+        print("%s: no comment at its head" % name(f))
+    # functions with external linkage defined at the start of a line
+    for line in text[f].splitlines():
+        m = re.match(r"[a-z][a-z_0-9 ]*[ *]+([a-z_0-9]+)\(", line)
+        if not m or line.startswith("static"):
+            continue
+        fn = m.group(1)
+        if not fn.startswith("bk_run_"):
+            print("%s: %s is not a job's entry point" % (name(f), fn))
+        for g in files:
+            if g != f and re.search(r"\b%s\b" % fn, text[g]):
+                print("%s calls %s of %s" % (name(g), fn, name(f)))
+        if not re.search(r"\b%s\b" % fn, table):
+            print("%s (%s) is not in bk_jobs.c's table" % (fn, name(f)))
+PY
 }
 
 n=$(ls "$src"/tui/bk_job_*.c | wc -l)
