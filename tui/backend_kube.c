@@ -2,9 +2,9 @@
  * The real backend: the dashboard against a cluster. This file is the
  * backend object (creating it, destroying it, the ops table whose entry
  * points start jobs) and its two helper threads; the parts are in bk.h:
- * the reflectors over the fleet (bk_watch.c), the job runner (bk_jobs.c)
- * and one file per job (bk_job_*.c), which run the release engine of ops/
- * (the CLI's).
+ * the reflectors over the fleet (bk_watch.c), the job runner (bk_jobs.c),
+ * what the release jobs share (bk_release.c) and one file per job
+ * (bk_job_*.c), which run the release engine of ops/ (the CLI's).
  *
  * Threads (none of them touches curses or UI state; results reach the UI
  * only through the queue):

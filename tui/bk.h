@@ -5,8 +5,12 @@
  *   its request entry points), the flusher and the reaper;
  * - bk_watch.c: the reflectors over the fleet and the connection state;
  * - bk_jobs.c: the job runner (one thread per request) and what every
- *   job shares (client, posting, read-only check, audit);
- * - bk_job_*.c: one file per job; jobs call ops/, never each other.
+ *   job shares (client, a context's config, posting, read-only check,
+ *   audit);
+ * - bk_release.c: what the release jobs share (the release from the form,
+ *   the plan's target and verdict, apply's steps);
+ * - bk_job_*.c: one file per job; jobs call ops/ and the shared files
+ *   above, never each other.
  *
  * Threads never touch curses or UI state: results reach the UI only
  * through the queue (backend.h).
@@ -149,6 +153,8 @@ void bk_watch_fleet(tui_backend *b);
  * settings' field manager and cancel (may be NULL). */
 kube_client *bk_client_for(kb *k, const kube_rest_config *rc, const atomic_int *cancel,
                            tt_error *err);
+/* The rest config of a context of the kubeconfig, or NULL with err. */
+kube_rest_config *bk_context_config(kb *k, const char *context, tt_error *err);
 /* Posts a message of job j unless it was cancelled (then frees payload). */
 void bk_job_post(job *j, int type, void *payload, void (*free_payload)(void *),
                  const tt_error *err);
@@ -172,7 +178,7 @@ void bk_audit_dry_run(job *j, kube_client *c, const char *action, const char *en
                       const char *model, const char *version, char **objects, size_t n_objects,
                       audit_result result, const char *message, const ops_release *r);
 
-/* ---- bk_job_release.c ---------------------------------------------------------- */
+/* ---- bk_release.c ------------------------------------------------------------- */
 
 /* Validated, keys read, rendered. 0 or -1 with err naming the field. */
 int bk_release_from_req(kb *k, const tui_release_req *q, ops_release *r, tt_error *err);
@@ -182,13 +188,15 @@ int bk_release_finish(kb *k, ops_release *r, bool resolve, tt_error *err);
 /* The plan's first refusal in the dashboard's words, or NULL; caller frees. */
 char *bk_refusal_of(const ops_plan *p);
 ops_target bk_target_of(job *j, kube_client *c);
-
-/* ---- bk_job_contexts.c ---------------------------------------------------------- */
-
-/* The rest config of a context of the kubeconfig, or NULL with err. */
-kube_rest_config *bk_context_config(kb *k, const char *context, tt_error *err);
-
-/* ---- bk_job_apply.c ------------------------------------------------------------ */
+/* 0 when apply may go ahead on p; -1 with err: "refused: ...; nothing was
+ * changed" (TT_EREFUSED) or the server's dry-run rejection (422). */
+int bk_plan_verdict(const ops_plan *p, tt_error *err);
+/* Appends one line an object of p: indent, its label, what the plan would
+ * do to it ("would be created", "would be configured", "unchanged"). */
+void bk_plan_fates(const ops_plan *p, const char *indent, tt_buf *b);
+/* The kind/name of each of r's objects (for the audit); *n of them. */
+char **bk_object_names(const ops_release *r, size_t *n);
+void bk_object_names_free(char **names, size_t n);
 
 /* Builds the release into r (initialised); 0 or -1 with err (TT_EREFUSED
  * audits as refused). */

@@ -68,20 +68,6 @@ static void fleet_free_payload(void *p)
     fleet_free(p);
 }
 
-kube_rest_config *bk_context_config(kb *k, const char *context, tt_error *err)
-{
-    kube_config *cfg = kube_config_load(k->kubeconfig, err);
-    if (!cfg)
-        return NULL;
-    kube_rest_config *rc = NULL;
-    if (!kube_config_find_context(cfg, context))
-        tt_error_set(err, TT_EINVAL, "no context '%s' in the kubeconfig", context);
-    else
-        rc = kube_rest_config_resolve(cfg, context, NULL, err);
-    kube_config_free(cfg);
-    return rc;
-}
-
 void bk_run_context_fleet(job *j)
 {
     tt_error err;

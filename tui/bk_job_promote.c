@@ -4,7 +4,7 @@
  * environment and next free version, through the target's rules. First
  * the plan (diff and summary for the confirmation), then the promotion
  * itself, which reads the source again and goes through apply's steps
- * (bk_apply_run). Refusals and outcomes are audited as "promote" on the
+ * (bk_apply_run, bk_release.c). Refusals and outcomes are audited as "promote" on the
  * target's context, as the CLI audits them. */
 #include <string.h>
 
@@ -68,16 +68,7 @@ static int use_target(job *j, tt_error *err)
 static char *summary_of(const ops_plan *p)
 {
     tt_buf b = TT_BUF_INIT;
-    size_t n = p->diff ? diff_result_count(p->diff) : 0;
-    for (size_t i = 0; i < n && i < p->n_items; i++) {
-        const diff_object *d = diff_result_object(p->diff, i);
-        tt_buf_printf(&b, "  %s %s%s\n", p->items[i].label,
-                      d->status == DIFF_ADDED     ? "would be created"
-                      : d->status == DIFF_CHANGED ? "would be configured"
-                                                  : "unchanged",
-                      p->items[i].dry_skipped ? " (not dry-run: its namespace does not exist yet)"
-                                              : "");
-    }
+    bk_plan_fates(p, "  ", &b);
     release_facts live, next;
     release_facts_init(&live);
     release_facts_init(&next);
@@ -94,13 +85,6 @@ static char *summary_of(const ops_plan *p)
         tt_buf_printf(&b, "%s %s\n", c.items[i].warning ? "!" : " ", c.items[i].text);
     release_changes_free(&c);
     return tt_buf_steal(&b);
-}
-
-static void free_objects(char **objects, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(objects[i]);
-    free(objects);
 }
 
 void bk_run_promote_plan(job *j)
@@ -129,25 +113,12 @@ void bk_run_promote_plan(job *j)
     ops_release_clear(&r);
     if (release_of(j, &ps, env, version, &r, &err) < 0)
         goto out;
-    n_objects = json_array_size(r.objects);
-    objects = tt_calloc(n_objects ? n_objects : 1, sizeof(char *));
-    for (size_t i = 0; i < n_objects; i++)
-        objects[i] = ops_object_kind_name(json_array_get(r.objects, i));
+    objects = bk_object_names(&r, &n_objects);
     ops_target t = bk_target_of(j, c);
     if (ops_plan_build(&t, &r, OPS_PLAN_DIFF, &p, &err) < 0)
         goto out;
-    char *refusal = bk_refusal_of(&p);
-    const ops_plan_item *rejected = ops_plan_rejected(&p);
-    if (refusal) {
-        tt_error_set(&err, TT_EREFUSED, "refused: %s; nothing was changed", refusal);
-        free(refusal);
+    if (bk_plan_verdict(&p, &err) < 0)
         goto out;
-    }
-    if (rejected) {
-        tt_error_set(&err, 422, "server-side dry run of %s: %s", rejected->label,
-                     rejected->dry_error);
-        goto out;
-    }
     plan = tt_calloc(1, sizeof *plan);
     plan->model = tt_strdup(j->model);
     plan->from = tt_strdup(j->from);
@@ -176,7 +147,7 @@ out:
     }
     bk_job_post(j, TUI_MSG_PROMOTE_PLAN, plan, plan ? tui_promote_plan_free : NULL,
                 plan ? NULL : &err);
-    free_objects(objects, n_objects);
+    bk_object_names_free(objects, n_objects);
     free(version);
     ops_plan_clear(&p);
     ops_release_clear(&r);

@@ -1,92 +1,13 @@
 /*
- * Jobs of the preview: the form's values → an ops release (validated,
- * keys read, rendered), its YAML (masked and not), and the plan's diff and
- * dry-run verdict as text. Also what apply shares with them: the release
- * from a request, the plan's target and its first refusal in the
- * dashboard's words.
+ * Jobs of the preview: the form's release (bk_release_from_req,
+ * bk_release.c) as YAML (masked and not), and the plan's diff and
+ * dry-run verdict as text; the dry run audited as the CLI's.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include "bk.h"
-#include "registry_client.h"
 #include "manifest_yaml.h"
 #include "mask.h"
-
-static void set_param(release_params *p, const char *name, const char *value)
-{
-    tt_error err;
-    tt_error_clear(&err);
-    if (value && *value)
-        release_params_set(p, name, value, &err);
-}
-
-/* Validated, keys read, rendered. 0 or -1 with err naming the field. */
-int bk_release_from_req(kb *k, const tui_release_req *q, ops_release *r, tt_error *err)
-{
-    ops_release_init(r);
-    char min[16], max[16];
-    snprintf(min, sizeof(min), "%d", q->min_scale);
-    snprintf(max, sizeof(max), "%d", q->max_scale);
-    set_param(r->params, RELEASE_ENV, q->env);
-    set_param(r->params, RELEASE_MODEL, q->model);
-    set_param(r->params, RELEASE_VERSION, q->version);
-    set_param(r->params, RELEASE_IMAGE, q->image);
-    set_param(r->params, RELEASE_IMAGE_ENTRYPOINT, q->entrypoint);
-    set_param(r->params, RELEASE_INCLUDE_API_KEYS, q->include_api_keys ? "true" : "false");
-    set_param(r->params, RELEASE_API_KEYS_FILE, q->api_key_file);
-    set_param(r->params, RELEASE_MIN_SCALE, min);
-    set_param(r->params, RELEASE_MAX_SCALE, max);
-    if (q->validate_apart) { /* only then: the flat values render as before */
-        char vmin[16], vmax[16];
-        snprintf(vmin, sizeof(vmin), "%d", q->validate_min_scale);
-        snprintf(vmax, sizeof(vmax), "%d", q->validate_max_scale);
-        set_param(r->params, RELEASE_VALIDATE_MIN_SCALE, vmin);
-        set_param(r->params, RELEASE_VALIDATE_MAX_SCALE, vmax);
-    }
-    return bk_release_finish(k, r, true, err);
-}
-
-/* The settings, the rules, the tag to its digest (resolve), the key file,
- * the render. */
-int bk_release_finish(kb *k, ops_release *r, bool resolve, tt_error *err)
-{
-    config *defaults = k->cfg ? NULL : config_defaults();
-    const config *cfg = k->cfg ? k->cfg : defaults;
-    ops_release_apply_settings(r, cfg);
-    release_diags diags = RELEASE_DIAGS_INIT;
-    size_t errors = ops_release_validate(r, cfg, &diags);
-    config_free(defaults);
-    if (errors) {
-        tt_buf b = TT_BUF_INIT;
-        for (size_t i = 0; i < diags.n; i++)
-            if (diags.items[i].severity == RELEASE_ERROR)
-                tt_buf_printf(&b, "%s%s: %s", b.len ? "; " : "", diags.items[i].field,
-                              diags.items[i].message);
-        tt_error_set(err, TT_EINVAL, "%s", b.data ? b.data : "invalid parameters");
-        tt_buf_free(&b);
-        release_diags_free(&diags);
-        return -1;
-    }
-    release_diags_free(&diags);
-    /* A tag is released as the digest it points at now (as the CLI does
-     * without --no-resolve): what is rendered, diffed and applied. */
-    char *from = NULL, *to = NULL;
-    registry_client *rc = resolve ? registry_client_new(NULL) : NULL;
-    int resolved = resolve ? ops_release_resolve_image(r, rc, &from, &to, err) : 0;
-    registry_client_free(rc);
-    free(from);
-    free(to);
-    if (resolved < 0) {
-        tt_error_prefix(err, "the image tag could not be resolved to a digest");
-        return -1;
-    }
-    if (ops_release_load_keys(r, err) < 0) {
-        tt_error_prefix(err, "API-key file");
-        return -1;
-    }
-    return ops_release_render(r, err);
-}
 
 void bk_run_render(job *j)
 {
@@ -107,29 +28,6 @@ void bk_run_render(job *j)
     tt_free_secret(yaml);
     free(masked);
     ops_release_clear(&r);
-}
-
-/* The plan's first refusal in the dashboard's words: the API-key rule
- * names the keys (never values) and the form field that chooses, not the
- * CLI flag. NULL when nothing is refused; caller frees. */
-char *bk_refusal_of(const ops_plan *p)
-{
-    const char *refusal = ops_plan_refusal(p);
-    if (refusal && refusal == p->keys_refusal && p->keys_summary)
-        return tt_asprintf("API keys differ from the live Secret api-keys (%s): set API-key policy "
-                           "to replace or merge in the form",
-                           p->keys_summary);
-    return refusal ? tt_strdup(refusal) : NULL;
-}
-
-ops_target bk_target_of(job *j, kube_client *c)
-{
-    return (ops_target){
-        .client = c,
-        .cfg = j->kb->cfg,
-        .context = j->context ? j->context : "in-cluster",
-        .keys_policy = j->rreq && j->rreq->include_api_keys ? j->rreq->keys_policy : SAFETY_KEYS_NONE,
-    };
 }
 
 /* The plan of the job's release in diff mode (the whole picture). */
@@ -173,16 +71,7 @@ static bool dry_run_text(const ops_plan *p, tt_buf *b)
     if (rejected)
         tt_buf_printf(b, "server-side dry run of %s: %s\n\n", rejected->label,
                       rejected->dry_error);
-    size_t n = p->diff ? diff_result_count(p->diff) : 0;
-    for (size_t i = 0; i < n && i < p->n_items; i++) {
-        const diff_object *d = diff_result_object(p->diff, i);
-        tt_buf_printf(b, "%s %s%s\n", p->items[i].label,
-                      d->status == DIFF_ADDED     ? "would be created"
-                      : d->status == DIFF_CHANGED ? "would be configured"
-                                                  : "unchanged",
-                      p->items[i].dry_skipped ? " (not dry-run: its namespace does not exist yet)"
-                                              : "");
-    }
+    bk_plan_fates(p, "", b);
     for (size_t i = 0; i < p->n_version_notes; i++)
         tt_buf_printf(b, "%s%s\n", i ? "" : "\n", p->version_notes[i]);
     char *note = ops_plan_dry_run_note(p);
@@ -200,27 +89,19 @@ static void audit_dry_run(job *j, kube_client *c, const ops_release *r, const op
                           const tt_error *plan_err)
 {
     const tui_release_req *q = j->rreq;
-    size_t n = r->objects ? json_array_size(r->objects) : 0;
-    char **objects = tt_calloc(n ? n : 1, sizeof(char *));
-    for (size_t i = 0; i < n; i++)
-        objects[i] = ops_object_kind_name(json_array_get(r->objects, i));
-    char *refusal = plan_err ? NULL : bk_refusal_of(p);
-    const ops_plan_item *rejected = plan_err ? NULL : ops_plan_rejected(p);
-    char *message = plan_err   ? tt_strdup(plan_err->message)
-                    : refusal  ? tt_asprintf("refused: %s; nothing was changed", refusal)
-                    : rejected ? tt_asprintf("server-side dry run of %s: %s", rejected->label,
-                                             rejected->dry_error)
-                               : ops_plan_result_line(p);
-    audit_result result = plan_err ? (plan_err->code == TT_EREFUSED ? AUDIT_REFUSED : AUDIT_FAILED)
-                          : refusal ? AUDIT_REFUSED
-                          : rejected ? AUDIT_FAILED
-                                     : AUDIT_OK;
+    size_t n;
+    char **objects = bk_object_names(r, &n);
+    tt_error verdict;
+    tt_error_clear(&verdict);
+    if (!plan_err && bk_plan_verdict(p, &verdict) < 0)
+        plan_err = &verdict;
+    char *message = plan_err ? tt_strdup(plan_err->message) : ops_plan_result_line(p);
+    audit_result result = !plan_err                      ? AUDIT_OK
+                          : plan_err->code == TT_EREFUSED ? AUDIT_REFUSED
+                                                          : AUDIT_FAILED;
     bk_audit_dry_run(j, c, "apply", q->env, q->model, q->version, objects, n, result, message, r);
-    for (size_t i = 0; i < n; i++)
-        free(objects[i]);
-    free(objects);
+    bk_object_names_free(objects, n);
     free(message);
-    free(refusal);
 }
 
 /* Diff and dry run: plan the release (a server-side dry run of each

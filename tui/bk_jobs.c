@@ -5,8 +5,8 @@
  * (under the backend's lock), so nothing arrives after cancel returns.
  * Which function runs a job, and which message reports that it could not
  * start, is one table (job_defs): a new job is one new bk_job_*.c file
- * and one row. Also what every changing job shares: the read-only check
- * and the audit entry.
+ * and one row. Also what every job shares: a client (for the job's context
+ * or another one), posting, the read-only check and the audit entry.
  */
 #include <string.h>
 
@@ -32,6 +32,22 @@ kube_client *bk_client_for(kb *k, const kube_rest_config *rc, const atomic_int *
     if (cancel)
         kube_client_set_cancel(c, cancel);
     return c;
+}
+
+/* The rest config of a context of the kubeconfig (read anew), or NULL
+ * with err. */
+kube_rest_config *bk_context_config(kb *k, const char *context, tt_error *err)
+{
+    kube_config *cfg = kube_config_load(k->kubeconfig, err);
+    if (!cfg)
+        return NULL;
+    kube_rest_config *rc = NULL;
+    if (!kube_config_find_context(cfg, context))
+        tt_error_set(err, TT_EINVAL, "no context '%s' in the kubeconfig", context);
+    else
+        rc = kube_rest_config_resolve(cfg, context, NULL, err);
+    kube_config_free(cfg);
+    return rc;
 }
 
 /* Posts a message of job j unless it was cancelled (then frees payload). */

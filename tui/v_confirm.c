@@ -59,6 +59,28 @@ static bool moves_hostname(const confirm_view *cv)
     return false;
 }
 
+static const char *services_phrase(unsigned services)
+{
+    return services == TUI_SERVICE_BOTH     ? "stream and validate"
+           : services == TUI_SERVICE_STREAM ? "stream"
+                                            : "validate";
+}
+
+/* One line a service with its traffic; the services not chosen dimmed. */
+static void add_traffic_lines(confirm_view *cv)
+{
+    char line[512];
+    for (int s = 0; s < 2; s++) {
+        snprintf(line, sizeof(line), "  %-9s %s", s == 0 ? "stream" : "validate",
+                 cv->traffic[s] ? cv->traffic[s] : "");
+        tui_dialog_add_line(cv->dialog,
+                            cv->services & (s == 0 ? TUI_SERVICE_STREAM : TUI_SERVICE_VALIDATE)
+                                ? TUI_ROLE_NORMAL
+                                : TUI_ROLE_DIM,
+                            line);
+    }
+}
+
 static void build_dialog(confirm_view *cv)
 {
     bool prod = tt_streq(cv->env, "prod");
@@ -125,20 +147,10 @@ static void build_dialog(confirm_view *cv)
         break;
     case TUI_CONFIRM_ROLLBACK:
         snprintf(line, sizeof(line), "Sends 100%% of %s traffic to version %s:",
-                 cv->services == TUI_SERVICE_BOTH     ? "stream and validate"
-                 : cv->services == TUI_SERVICE_STREAM ? "stream"
-                                                      : "validate",
+                 services_phrase(cv->services),
                  cv->version);
         tui_dialog_add_line(cv->dialog, TUI_ROLE_NORMAL, line);
-        for (int s = 0; s < 2; s++) {
-            snprintf(line, sizeof(line), "  %-9s %s", s == 0 ? "stream" : "validate",
-                     cv->traffic[s] ? cv->traffic[s] : "");
-            tui_dialog_add_line(cv->dialog,
-                                cv->services & (s == 0 ? TUI_SERVICE_STREAM : TUI_SERVICE_VALIDATE)
-                                    ? TUI_ROLE_NORMAL
-                                    : TUI_ROLE_DIM,
-                                line);
-        }
+        add_traffic_lines(cv);
         break;
     case TUI_CONFIRM_PIN:
         snprintf(line, sizeof(line), "Requests for version 'latest' will go to %s.", cv->model);
@@ -146,19 +158,9 @@ static void build_dialog(confirm_view *cv)
         break;
     case TUI_CONFIRM_TRAFFIC:
         snprintf(line, sizeof(line), "Splits the traffic of %s (now → after):",
-                 cv->services == TUI_SERVICE_BOTH     ? "stream and validate"
-                 : cv->services == TUI_SERVICE_STREAM ? "stream"
-                                                      : "validate");
+                 services_phrase(cv->services));
         tui_dialog_add_line(cv->dialog, TUI_ROLE_NORMAL, line);
-        for (int s = 0; s < 2; s++) {
-            snprintf(line, sizeof(line), "  %-9s %s", s == 0 ? "stream" : "validate",
-                     cv->traffic[s] ? cv->traffic[s] : "");
-            tui_dialog_add_line(cv->dialog,
-                                cv->services & (s == 0 ? TUI_SERVICE_STREAM : TUI_SERVICE_VALIDATE)
-                                    ? TUI_ROLE_NORMAL
-                                    : TUI_ROLE_DIM,
-                                line);
-        }
+        add_traffic_lines(cv);
         tui_dialog_add_line(cv->dialog, TUI_ROLE_DIM,
                             "The next apply of this model routes its traffic to the new revision.");
         break;

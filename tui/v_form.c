@@ -276,6 +276,25 @@ static bool image_is_tag(const char *image)
 }
 
 /* Asks the registry about the image field's tag when it is due. */
+/* Asks b about image (its digest, and its tags), the last question and
+ * answer dropped; tags: the answer is for the tag picker. false when there
+ * is no backend that can ask. */
+static bool image_ask(form_view *fv, tui_backend *b, const char *image, bool tags)
+{
+    if (!b || !b->ops->resolve_image)
+        return false;
+    if (fv->img_req)
+        b->ops->cancel(b, fv->img_req);
+    free(fv->img_for);
+    fv->img_for = tt_strdup(image);
+    tui_image_info_free(fv->img);
+    fv->img = NULL;
+    if (tags)
+        fv->tags_wanted = true;
+    fv->img_req = b->ops->resolve_image(b, image, true);
+    return true;
+}
+
 static void image_resolve_due(form_view *fv, tui_app *app)
 {
     if (!fv->img_due)
@@ -288,17 +307,8 @@ static void image_resolve_due(form_view *fv, tui_app *app)
     const char *image = tui_form_value(fv->form, "image");
     if (!image_is_tag(image) || (fv->img_for && tt_streq(fv->img_for, image) && !fv->tags_wanted))
         return;
-    tui_backend *b = tui_app_backend(app);
-    if (!b || !b->ops->resolve_image)
-        return;
-    if (fv->img_req)
-        b->ops->cancel(b, fv->img_req);
-    free(fv->img_for);
-    fv->img_for = tt_strdup(image);
-    tui_image_info_free(fv->img);
-    fv->img = NULL;
-    fv->img_req = b->ops->resolve_image(b, image, true);
-    tui_form_validate(fv->form);
+    if (image_ask(fv, tui_app_backend(app), image, false))
+        tui_form_validate(fv->form);
 }
 
 static void image_schedule(form_view *fv, tui_app *app, long long delay_ms)
@@ -353,17 +363,8 @@ static void open_tags(form_view *fv, tui_app *app)
                                                 fv->img->n_tags, pick_tag, fv));
         return;
     }
-    tui_backend *b = tui_app_require_backend(app);
-    if (!b || !b->ops->resolve_image)
+    if (!image_ask(fv, tui_app_require_backend(app), image, true))
         return;
-    if (fv->img_req)
-        b->ops->cancel(b, fv->img_req);
-    free(fv->img_for);
-    fv->img_for = tt_strdup(image);
-    tui_image_info_free(fv->img);
-    fv->img = NULL;
-    fv->tags_wanted = true;
-    fv->img_req = b->ops->resolve_image(b, image, true);
     tui_app_message(app, TUI_STATUS_INFO, "Asking the registry for the tags of %s", image);
 }
 

@@ -12,17 +12,12 @@
 #include <string.h>
 
 #include "fleet.h"
+#include "support/fixture.h"
 #include "tt_common.h"
 
 static void apply_fixture(fleet *f, fleet_kind kind, const char *name, bool list)
 {
-    const char *dir = getenv("TTSTUI_TEST_DATA");
-    char *path = tt_asprintf("%s/core/%s", dir ? dir : "../data", name);
-    json_error_t jerr;
-    json_t *j = json_load_file(path, 0, &jerr);
-    if (!j)
-        fail_msg("cannot load %s: %s", path, jerr.text);
-    free(path);
+    json_t *j = load_fixture(name);
     if (list) {
         size_t i;
         json_t *item;

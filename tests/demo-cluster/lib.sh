@@ -3,7 +3,6 @@
 set -euo pipefail
 
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/demo.sh"
-DC_BIN="$DEMO_BIN"
 DC_TMP=$(mktemp -d "${TMPDIR:-/tmp}/ttstui-dc.XXXXXX")
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
 

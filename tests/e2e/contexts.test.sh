@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 start_cluster
 start_second_cluster dc2 --models 3 --revisions 2
-write_two_contexts demo synth-ctx
+write_two_contexts "$KC" demo "$E2E_URL" synth-ctx "$URL2"
 start_tui 160 40
 wait_for "viacom"
 keys c

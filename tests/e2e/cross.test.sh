@@ -6,7 +6,7 @@
 start_cluster
 start_second_cluster dc2 --no-seed
 DC2=$PID2
-write_two_contexts stage-ctx prod-ctx
+write_two_contexts "$KC" stage-ctx "$E2E_URL" prod-ctx "$URL2"
 mkdir -p "$XDG_CONFIG_HOME/ttstui"
 cat >"$XDG_CONFIG_HOME/ttstui/config.yaml" <<'YAML'
 environments:

@@ -25,7 +25,6 @@ set -euo pipefail
 command -v tmux >/dev/null || { echo "tmux is required for the e2e tests" >&2; exit 1; }
 
 source "$(dirname "${BASH_SOURCE[0]}")/../lib/demo.sh"
-DC_BIN="$DEMO_BIN"
 E2E_TMP=$(mktemp -d "${TMPDIR:-/tmp}/ttstui-e2e.XXXXXX")
 E2E_SOCK="ttstui-e2e-$$"
 E2E_SESSION="e2e"
@@ -107,25 +106,6 @@ start_second_cluster() {
 }
 
 start_cluster() { start_cluster_at 0 "$@"; }
-
-# write_two_contexts CTX1 CTX2: the kubeconfig of two clusters side by
-# side, CTX1 (the current one) on the first (demo, $E2E_URL) and CTX2 on
-# the second (second, $URL2, from start_second_cluster); one context a
-# line, for a test to add more.
-write_two_contexts() {
-  cat >"$KC" <<EOF
-apiVersion: v1
-kind: Config
-clusters:
-- {name: demo, cluster: {server: "$E2E_URL"}}
-- {name: second, cluster: {server: "$URL2"}}
-users: [{name: demo, user: {}}]
-contexts:
-- {name: $1, context: {cluster: demo, user: demo, namespace: default}}
-- {name: $2, context: {cluster: second, user: demo, namespace: default}}
-current-context: $1
-EOF
-}
 
 stop_cluster() {
   demo_stop "$E2E_PID"

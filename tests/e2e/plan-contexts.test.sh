@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 start_cluster
 start_second_cluster dc2 --models 3 --revisions 2
-write_two_contexts demo synth-ctx
+write_two_contexts "$KC" demo "$E2E_URL" synth-ctx "$URL2"
 D="$E2E_TMP/dep"
 "$TTSTUI_BIN" --kubeconfig "$KC" export --to "$D" --env prod >/dev/null 2>&1 || true
 [ -f "$D/prod/viacom.config.json" ] || fail "export wrote no files"

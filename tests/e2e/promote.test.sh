@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 start_cluster
 start_second_cluster dc2 --no-seed
-write_two_contexts stage-ctx prod-ctx
+write_two_contexts "$KC" stage-ctx "$E2E_URL" prod-ctx "$URL2"
 mkdir -p "$XDG_CONFIG_HOME/ttstui"
 cat >"$XDG_CONFIG_HOME/ttstui/config.yaml" <<'YAML'
 environments:

@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "demo_spawn.h"
 #include "kube_client.h"
 #include "kube_config.h"
 #include "kube_watch.h"
@@ -59,91 +60,34 @@ static void sleep_ms(long ms)
 
 /* ---- the demo cluster ---------------------------------------------------- */
 
-static char *demo_bin(void)
-{
-    const char *bin = getenv("TTSTUI_DEMO_BIN");
-    if (bin && *bin)
-        return tt_strdup(bin);
-    const char *build = getenv("TTSTUI_BUILD_DIR");
-    if (!build)
-        return NULL;
-    return tt_asprintf("%s/ttstui-demo-cluster", build);
-}
-
-/* Spawns the demo cluster and waits for "listening on" and the kubeconfig.
- * Returns false (with the reason printed by cmocka's caller) on failure. */
+/* Starts the demo cluster in f's mode (demo_spawn). */
 static bool demo_start(fixture *f)
 {
-    char *bin = demo_bin();
-    if (!bin) {
-        print_error("TTSTUI_DEMO_BIN or TTSTUI_BUILD_DIR must be set\n");
-        return false;
-    }
-    const char *argv[16];
+    const char *flags[8];
     int n = 0;
-    argv[n++] = bin;
-    argv[n++] = "--no-seed";
-    argv[n++] = "--listen";
-    argv[n++] = "127.0.0.1:0";
-    argv[n++] = "--kubeconfig-out";
-    argv[n++] = f->kubeconfig;
-    argv[n++] = "--ready-delay-ms";
-    argv[n++] = READY_DELAY;
+    flags[n++] = "--no-seed";
+    flags[n++] = "--ready-delay-ms";
+    flags[n++] = READY_DELAY;
     if (f->m != MODE_HTTP)
-        argv[n++] = "--tls";
+        flags[n++] = "--tls";
     if (f->m == MODE_TOKEN) {
-        argv[n++] = "--token";
-        argv[n++] = TOKEN;
+        flags[n++] = "--token";
+        flags[n++] = TOKEN;
     }
     if (f->m == MODE_CERT)
-        argv[n++] = "--client-cert-auth";
-    argv[n] = NULL;
-
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, f->out, O_WRONLY | O_CREAT | O_TRUNC,
-                                     0600);
-    posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, f->errout,
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    int rc = posix_spawn(&f->pid, bin, &fa, NULL, (char *const *)argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0) {
-        print_error("cannot start %s: %s\n", bin, strerror(rc));
-        free(bin);
+        flags[n++] = "--client-cert-auth";
+    flags[n] = NULL;
+    f->pid = demo_spawn("127.0.0.1:0", f->kubeconfig, flags, f->out, f->errout, WAIT_MS, NULL);
+    if (f->pid < 0) {
         f->pid = 0;
         return false;
     }
-    free(bin);
-    long long end = tt_now_ms() + WAIT_MS;
-    while (tt_now_ms() < end) {
-        size_t len = 0;
-        tt_error err;
-        char *text = tt_read_file(f->out, &len, 4096, &err);
-        bool up = text && strstr(text, "listening on ");
-        free(text);
-        struct stat st;
-        if (up && stat(f->kubeconfig, &st) == 0 && st.st_size > 0)
-            return true;
-        int status;
-        if (waitpid(f->pid, &status, WNOHANG) == f->pid) {
-            f->pid = 0;
-            print_error("the demo cluster exited at start\n");
-            return false;
-        }
-        sleep_ms(20);
-    }
-    print_error("the demo cluster did not start within %d ms\n", WAIT_MS);
-    return false;
+    return true;
 }
 
 static void demo_stop(fixture *f)
 {
-    if (f->pid <= 0)
-        return;
-    kill(f->pid, SIGTERM);
-    int status;
-    waitpid(f->pid, &status, 0);
+    demo_reap(f->pid);
     f->pid = 0;
 }
 

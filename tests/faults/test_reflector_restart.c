@@ -34,6 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "demo_spawn.h"
 #include "kube_client.h"
 #include "kube_config.h"
 #include "kube_watch.h"
@@ -65,65 +66,27 @@ static void sleep_ms(long ms)
  * extra flags (NULL-terminated), and waits for "listening on". */
 static void demo_start(demo *d, int port, const char *const *extra)
 {
-    const char *build = getenv("TTSTUI_BUILD_DIR");
-    assert_non_null(build);
-    char *bin = tt_asprintf("%s/ttstui-demo-cluster", build);
     char listen[64];
     snprintf(listen, sizeof listen, "127.0.0.1:%d", port);
-    const char *argv[32];
+    const char *flags[32];
     int n = 0;
-    argv[n++] = bin;
-    argv[n++] = "--no-seed";
-    argv[n++] = "--listen";
-    argv[n++] = listen;
-    argv[n++] = "--kubeconfig-out";
-    argv[n++] = d->kubeconfig;
-    argv[n++] = "--bookmark-interval";
-    argv[n++] = "60";
-    for (; extra && *extra && n < 30; extra++)
-        argv[n++] = *extra;
-    argv[n] = NULL;
-    unlink(d->out);
-    unlink(d->kubeconfig);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, d->out, O_WRONLY | O_CREAT | O_TRUNC,
-                                     0600);
-    posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-    int rc = posix_spawn(&d->pid, bin, &fa, NULL, (char *const *)argv, environ);
-    posix_spawn_file_actions_destroy(&fa);
-    free(bin);
-    assert_int_equal(rc, 0);
-    for (int i = 0; i < 200; i++) {
-        size_t len = 0;
-        tt_error err;
-        char *text = tt_read_file(d->out, &len, 4096, &err);
-        const char *at = text ? strstr(text, "listening on http://127.0.0.1:") : NULL;
-        struct stat st;
-        if (at && stat(d->kubeconfig, &st) == 0 && st.st_size > 0) {
-            d->port = atoi(at + strlen("listening on http://127.0.0.1:"));
-            free(text);
-            assert_true(d->port > 0);
-            if (port)
-                assert_int_equal(d->port, port);
-            return;
-        }
-        free(text);
-        int status;
-        if (waitpid(d->pid, &status, WNOHANG) == d->pid)
-            fail_msg("the demo cluster exited at start (port %d)", port);
-        sleep_ms(50);
-    }
-    fail_msg("the demo cluster did not start");
+    flags[n++] = "--no-seed";
+    flags[n++] = "--bookmark-interval";
+    flags[n++] = "60";
+    for (; extra && *extra && n < 31; extra++)
+        flags[n++] = *extra;
+    flags[n] = NULL;
+    d->pid = demo_spawn(listen, d->kubeconfig, flags, d->out, NULL, 10000, &d->port);
+    if (d->pid < 0)
+        fail_msg("the demo cluster did not start (port %d)", port);
+    assert_true(d->port > 0);
+    if (port)
+        assert_int_equal(d->port, port);
 }
 
 static void demo_stop(demo *d)
 {
-    if (d->pid <= 0)
-        return;
-    kill(d->pid, SIGTERM);
-    int status;
-    waitpid(d->pid, &status, 0);
+    demo_reap(d->pid);
     d->pid = 0;
 }
 

@@ -4,37 +4,7 @@
 # up the other; bad context lists are usage errors.
 . "$(dirname "$0")/lib.sh"
 
-start_demo --no-seed --ready-delay-ms 100
-STAGING_URL=$DEMO_URL
-
-# The second cluster (prod); the common cleanup stops it too.
-demo_launch "$TT_TMP/prod" "$TT_TMP/kc-prod" 127.0.0.1:0 --no-seed --ready-delay-ms 100
-PROD_PID=$DEMO_LAST_PID
-PROD_URL=$DEMO_LAST_URL
-
-cat >"$KC" <<YAML
-apiVersion: v1
-kind: Config
-clusters:
-- {name: staging, cluster: {server: "$STAGING_URL"}}
-- {name: prod, cluster: {server: "$PROD_URL"}}
-users:
-- {name: u, user: {}}
-contexts:
-- {name: gke_staging, context: {cluster: staging, user: u, namespace: default}}
-- {name: gke_prod, context: {cluster: prod, user: u, namespace: default}}
-current-context: gke_staging
-YAML
-mkdir -p "$XDG_CONFIG_HOME/ttstui"
-cat >"$XDG_CONFIG_HOME/ttstui/config.yaml" <<'YAML'
-environments:
-  - name: staging
-    hostname: staging.tts.wellsaidlabs.com
-    contexts: [gke_staging]
-  - name: prod
-    hostname: tts.wellsaidlabs.com
-    contexts: [gke_prod]
-YAML
+start_staging_and_prod
 
 release() { # CONTEXT ENV MODEL VERSION IMAGE
     run_tt apply --context "$1" --env "$2" --model "$3" --version "$4" --image "$5" --yes \

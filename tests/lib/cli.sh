@@ -49,6 +49,29 @@ start_demo() {
     DEMO_URL=$DEMO_LAST_URL
 }
 
+# start_staging_and_prod: two clusters without models, staging (the one of
+# start_demo) and prod, as contexts gke_staging (the current one) and
+# gke_prod of KC, and the settings' environments staging and prod on them;
+# sets STAGING_URL, PROD_URL and PROD_PID (the cleanup stops both).
+start_staging_and_prod() {
+    start_demo --no-seed --ready-delay-ms 100
+    STAGING_URL=$DEMO_URL
+    demo_launch "$TT_TMP/prod" "$TT_TMP/kc-prod" 127.0.0.1:0 --no-seed --ready-delay-ms 100
+    PROD_PID=$DEMO_LAST_PID
+    PROD_URL=$DEMO_LAST_URL
+    write_two_contexts "$KC" gke_staging "$STAGING_URL" gke_prod "$PROD_URL"
+    mkdir -p "$XDG_CONFIG_HOME/ttstui"
+    cat >"$XDG_CONFIG_HOME/ttstui/config.yaml" <<'YAML'
+environments:
+  - name: staging
+    hostname: staging.tts.wellsaidlabs.com
+    contexts: [gke_staging]
+  - name: prod
+    hostname: tts.wellsaidlabs.com
+    contexts: [gke_prod]
+YAML
+}
+
 stop_demo() {
     demo_stop "$DEMO_PID"
     DEMO_PID=""

@@ -14,6 +14,10 @@
 #   assert_gone PATTERN  waits (bounded) until no process's command line
 #                        holds PATTERN (the test's temporary folder): a
 #                        test leaves nothing behind; fails naming them
+#   write_two_contexts KUBECONFIG CTX1 URL1 CTX2 URL2
+#                        a kubeconfig of two clusters side by side: CTX1
+#                        (the current one) on URL1, CTX2 on URL2; one
+#                        context a line, for a test to add more
 
 DEMO_BIN="${TTSTUI_DEMO_BIN:-${TTSTUI_BUILD_DIR:?TTSTUI_BUILD_DIR is not set}/ttstui-demo-cluster}"
 DEMO_PIDS=()
@@ -70,4 +74,20 @@ assert_gone() {
         kill -KILL "$pid" 2>/dev/null || true
     done
     return 1
+}
+
+write_two_contexts() {
+    cat >"$1" <<EOF
+apiVersion: v1
+kind: Config
+clusters:
+- {name: demo, cluster: {server: "$3"}}
+- {name: second, cluster: {server: "$5"}}
+users: [{name: demo, user: {}}]
+contexts:
+- {name: $2, context: {cluster: demo, user: demo, namespace: default}}
+- {name: $4, context: {cluster: second, user: demo, namespace: default}}
+current-context: $2
+EOF
+    chmod 600 "$1"
 }

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fixture.h"
 #include "fleet.h"
 #include "kube_list_decode.h"
 #include "tt_common.h"
@@ -62,13 +63,7 @@ static void add(objs *o, const json_t *j, const char *kind)
 /* A fixture: a List, one object, or {"services":[...],"revisions":...}. */
 static void load(objs *o, const char *name)
 {
-    const char *dir = getenv("TTSTUI_TEST_DATA");
-    char *path = tt_asprintf("%s/%s", dir ? dir : "../data", name);
-    json_error_t jerr;
-    json_t *j = json_load_file(path, 0, &jerr);
-    if (!j)
-        fail_msg("cannot load %s: %s", path, jerr.text);
-    free(path);
+    json_t *j = load_fixture_in(NULL, name);
     const char *kind = json_string_value(json_object_get(j, "kind"));
     size_t i;
     json_t *item;

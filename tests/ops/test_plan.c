@@ -1,5 +1,6 @@
 /*
- * ops_plan_build and ops_plan_send (ops/plan.c) against a scripted API
+ * ops_plan_build, ops_plan_send and ops_plan_send_checked (ops/plan.c: an
+ * answer lost after a write went out is read back) against a scripted API
  * answering with recorded answers (tests/data/ops/): what is read, what is
  * dry-run and never stored, and each safety rule wired into the plan (the
  * env/context guard, the version rule with the next free version, API keys
@@ -462,6 +463,131 @@ static void the_podspec_dry_run_comes_from_the_annotation_or_the_flag(void **sta
     assert_int_equal(fake_api_count("GET", FEATURES, NULL), 0);
 }
 
+/* ---- sending for real, when the answer is lost (ops_plan_send_checked) ---- */
+
+static json_t *send_checked(fx *f, ops_plan_item *it, bool *created, bool *confirmed)
+{
+    tt_error_clear(&f->err);
+    fake_api_clear_log();
+    *created = true;
+    *confirmed = true;
+    return ops_plan_send_checked(&f->t, it, created, confirmed, &f->err);
+}
+
+/* The live Secret api-keys holding data (copied). */
+static void serve_secret_data(const json_t *data)
+{
+    json_t *s = fake_api_fixture("ops/live-secret-api-keys.json");
+    json_object_set_new(s, "data", json_deep_copy(data));
+    fake_api_json("GET", SECRET, 200, s);
+    json_decref(s);
+}
+
+static void an_answered_write_is_never_read_back(void **state)
+{
+    fx *f = *state;
+    serve_live();
+    build(f, OPS_PLAN_APPLY);
+    ops_plan_item *it = item(&f->p, "secret/api-keys");
+    bool created, confirmed;
+    json_t *res = send_checked(f, it, &created, &confirmed);
+    assert_non_null(res);
+    json_decref(res);
+    assert_false(confirmed);
+    assert_false(created);
+    assert_int_equal(fake_api_count("GET", SECRET, NULL), 0);
+    fake_api_status("PATCH", SECRET, 422, "Invalid", "Secret \"api-keys\" is invalid");
+    assert_null(send_checked(f, it, &created, &confirmed));
+    assert_false(confirmed);
+    assert_false(kube_error_outcome_unknown(&f->err));
+    assert_non_null(strstr(f->err.message, "is invalid"));
+    assert_int_equal(fake_api_count("GET", SECRET, NULL), 0);
+}
+
+static void a_lost_answer_with_the_object_live_as_sent_is_confirmed(void **state)
+{
+    fx *f = *state;
+    serve_live();
+    build(f, OPS_PLAN_APPLY);
+    ops_plan_item *it = item(&f->p, "secret/api-keys");
+    fake_api_drop("PATCH", SECRET, 2);
+    bool created, confirmed;
+    json_t *res = send_checked(f, it, &created, &confirmed);
+    assert_non_null(res);
+    assert_true(confirmed);
+    assert_false(created); /* it was live before */
+    assert_int_equal(f->err.code, 0);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(res, "metadata"), "name")),
+                        "api-keys");
+    json_decref(res);
+    /* ops and the client never send a write again; libcurl does, once, when
+     * a reused connection closes with no answer (so the drop is for two) */
+    assert_in_range(fake_api_count("PATCH", SECRET, NULL), 1, 2);
+    assert_int_equal(fake_api_count("GET", SECRET, NULL), 1);
+}
+
+static void a_lost_answer_with_the_object_not_as_sent_is_an_unknown_outcome(void **state)
+{
+    fx *f = *state;
+    serve_live();
+    build(f, OPS_PLAN_APPLY);
+    ops_plan_item *it = item(&f->p, "secret/api-keys");
+    bool created, confirmed;
+    /* one value differs */
+    fake_api_drop("PATCH", SECRET, 2);
+    serve_live_keys("NEIL_SPEECH_API_KEY", "WVlZ", "SAMS_SPEECH_API_KEY", "WFg=");
+    assert_null(send_checked(f, it, &created, &confirmed));
+    assert_false(confirmed);
+    assert_true(kube_error_outcome_unknown(&f->err));
+    assert_non_null(strstr(f->err.message, "outcome unknown: a read right after shows it is not "
+                                           "live as sent"));
+    assert_in_range(fake_api_count("PATCH", SECRET, NULL), 1, 2);
+    /* not there at all */
+    fake_api_drop("PATCH", SECRET, 2);
+    fake_api_status("GET", SECRET, 404, "NotFound", "secrets \"api-keys\" not found");
+    assert_null(send_checked(f, it, &created, &confirmed));
+    assert_true(kube_error_outcome_unknown(&f->err));
+    assert_non_null(strstr(f->err.message, "not live as sent"));
+    /* the read fails: why */
+    fake_api_drop("PATCH", SECRET, 2);
+    fake_api_status("GET", SECRET, 403, "Forbidden", "secrets \"api-keys\" is forbidden");
+    assert_null(send_checked(f, it, &created, &confirmed));
+    assert_false(confirmed);
+    assert_true(kube_error_outcome_unknown(&f->err));
+    assert_non_null(strstr(f->err.message, "outcome unknown: it could not be read back"));
+    assert_non_null(strstr(f->err.message, "is forbidden"));
+}
+
+/* A replaced Secret is live as sent only with no key left over. */
+static void a_replaced_secret_read_back_with_a_key_left_over_is_not_confirmed(void **state)
+{
+    fx *f = *state;
+    serve_live();
+    serve_live_keys("NEIL_SPEECH_API_KEY", "WVlZ", "OLD_KEY", "b2xk");
+    f->t.keys_policy = SAFETY_KEYS_REPLACE;
+    build(f, OPS_PLAN_APPLY);
+    ops_plan_item *it = item(&f->p, "secret/api-keys");
+    assert_true(it->replace);
+    json_t *sent = json_object_get(it->desired, "data");
+    json_t *more = json_deep_copy(sent);
+    json_object_set_new(more, "OLD_KEY", json_string("b2xk"));
+    bool created, confirmed;
+    fake_api_drop("PUT", SECRET, 2);
+    serve_secret_data(more);
+    json_decref(more);
+    assert_null(send_checked(f, it, &created, &confirmed));
+    assert_false(confirmed);
+    assert_true(kube_error_outcome_unknown(&f->err));
+    assert_non_null(strstr(f->err.message, "not live as sent"));
+    fake_api_drop("PUT", SECRET, 2);
+    serve_secret_data(sent);
+    json_t *res = send_checked(f, it, &created, &confirmed);
+    assert_non_null(res);
+    json_decref(res);
+    assert_true(confirmed);
+    assert_in_range(fake_api_count("PUT", SECRET, NULL), 1, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -483,6 +609,10 @@ int main(void)
         T(a_forbidden_read_fails_the_plan_naming_the_object),
         T(a_dry_run_the_server_rejects),
         T(the_podspec_dry_run_comes_from_the_annotation_or_the_flag),
+        T(an_answered_write_is_never_read_back),
+        T(a_lost_answer_with_the_object_live_as_sent_is_confirmed),
+        T(a_lost_answer_with_the_object_not_as_sent_is_an_unknown_outcome),
+        T(a_replaced_secret_read_back_with_a_key_left_over_is_not_confirmed),
 #undef T
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

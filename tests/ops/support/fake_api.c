@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fake_api.h"
+#include "fixture.h"
 
 typedef struct route {
     char *method, *path, *body;
@@ -33,21 +34,9 @@ static struct {
     size_t n_log;
 } S = {.mu = PTHREAD_MUTEX_INITIALIZER};
 
-static char *data_path(const char *file)
-{
-    const char *dir = getenv("TTSTUI_TEST_DATA");
-    return tt_asprintf("%s/%s", dir ? dir : "../data", file);
-}
-
 json_t *fake_api_fixture(const char *file)
 {
-    char *path = data_path(file);
-    json_error_t jerr;
-    json_t *j = json_load_file(path, 0, &jerr);
-    if (!j)
-        fail_msg("cannot load %s: %s", path, jerr.text);
-    free(path);
-    return j;
+    return load_fixture_in(NULL, file);
 }
 
 static void add_route(const char *method, const char *path, unsigned status, char *body,
@@ -64,6 +53,11 @@ void fake_api_json_n(const char *method, const char *path, unsigned status, cons
                      unsigned hits)
 {
     add_route(method, path, status, json_dumps(j, JSON_COMPACT), hits);
+}
+
+void fake_api_drop(const char *method, const char *path, unsigned hits)
+{
+    add_route(method, path, 0, tt_strdup(""), hits);
 }
 
 void fake_api_json(const char *method, const char *path, unsigned status, const json_t *j)
@@ -164,6 +158,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
     tt_buf_free(body);
     free(body);
     *con_cls = NULL;
+    if (status == 0) { /* fake_api_drop: the request was read, no answer comes */
+        free(answer);
+        return MHD_NO;
+    }
     enum MHD_Result ret = reply(conn, status, answer);
     free(answer);
     return ret;

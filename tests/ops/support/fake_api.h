@@ -32,6 +32,9 @@ void fake_api_json(const char *method, const char *path, unsigned status, const 
 /* Like fake_api_json, for the next `hits` requests only. */
 void fake_api_json_n(const char *method, const char *path, unsigned status, const json_t *j,
                      unsigned hits);
+/* For the next `hits` requests: read the request, log it, then close the
+ * connection with no answer (an answer lost after a write went out). */
+void fake_api_drop(const char *method, const char *path, unsigned hits);
 /* A Kubernetes Status answer (Forbidden, Invalid, ...). */
 void fake_api_status(const char *method, const char *path, unsigned code, const char *reason,
                      const char *message);
@@ -45,7 +48,7 @@ json_t *fake_api_last_body(const char *method, const char *path, const char *que
 /* Forgets the logged requests (the routes stay). */
 void fake_api_clear_log(void);
 
-/* tests/data/<file> as JSON; fails the test when it cannot. */
+/* tests/data/<file> as JSON (load_fixture_in); fails the test when it cannot. */
 json_t *fake_api_fixture(const char *file);
 
 #endif
