@@ -49,6 +49,7 @@ enum scenario {
     SC_WRITE,     /* POST/PATCH configmaps[/w]: 503 (dry run: once, then 201) */
     SC_WRITE_DROP,/* PATCH configmaps/lost: connection closed without an answer */
     SC_WATCH,     /* watch of configmaps: 503 */
+    SC_CODE,      /* GET pods/code-NNN: always NNN */
 };
 
 static int hit(enum scenario sc)
@@ -225,6 +226,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
             enum MHD_Result ret = MHD_queue_response(conn, 429, r);
             MHD_destroy_response(r);
             return ret;
+        }
+        if (tt_str_has_prefix(url, "/api/v1/namespaces/r/pods/code-")) {
+            hit(SC_CODE);
+            int code = atoi(url + strlen("/api/v1/namespaces/r/pods/code-"));
+            return reply(conn, (unsigned)code, "application/json", status503);
         }
         if (strcmp(url, "/api/v1/namespaces/r/pods/down") == 0) {
             hit(SC_DOWN);
@@ -800,6 +806,28 @@ static void retry_after_of_a_429_is_honoured(void **state)
     assert_int_equal(Slept.ms[0], 2000);
 }
 
+/* Each transient status on its own is retried (429, 500, 502, 503, 504);
+ * any other error answer is final at once. */
+static void only_transient_statuses_are_retried(void **state)
+{
+    kube_client_set_retry(*state, &(kube_retry_policy){.max_attempts = 2,
+                                                       .sleep = record_sleep});
+    static const struct {
+        int code, attempts;
+    } cases[] = {{429, 2}, {500, 2}, {502, 2}, {503, 2}, {504, 2},
+                 {400, 1}, {403, 1}, {404, 1}, {409, 1}, {501, 1}, {505, 1}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "code-%d", cases[i].code);
+        int before = hits(SC_CODE);
+        tt_error err;
+        assert_null(get_pod(*state, name, &err));
+        if (hits(SC_CODE) - before != cases[i].attempts)
+            fail_msg("status %d: %d attempts, expected %d", cases[i].code,
+                     hits(SC_CODE) - before, cases[i].attempts);
+    }
+}
+
 static void retries_are_bounded_with_growing_waits(void **state)
 {
     tt_error err;
@@ -940,6 +968,7 @@ int main(void)
         T(reflector_reports_retrying_when_the_server_is_down),
         T(get_answered_503_then_200_is_retried),
         T(retry_after_of_a_429_is_honoured),
+        T(only_transient_statuses_are_retried),
         T(retries_are_bounded_with_growing_waits),
         T(waits_are_capped),
         T(get_whose_connection_broke_off_is_retried),
