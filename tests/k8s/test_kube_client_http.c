@@ -773,6 +773,39 @@ static void reflector_reports_retrying_when_the_server_is_down(void **state)
     kube_client_free(c);
 }
 
+/* Collects the waits of the first six retries, then stops. */
+static int collect_retries(const kube_reflector_event *ev, void *ud)
+{
+    long *waits = ud;
+    if (ev->type != KUBE_REFLECT_RETRYING)
+        return 0;
+    waits[++waits[0]] = ev->retry_in_ms;
+    return waits[0] == 6;
+}
+
+/* The reflector's waits double up to backoff_max_ms (plus at most a quarter
+ * of jitter) and stay there: the dashboard's cap (8 s) is how soon a
+ * returning cluster is seen. */
+static void reflector_backoff_doubles_up_to_its_cap(void **state)
+{
+    (void)state;
+    kube_rest_config rc = {0};
+    rc.namespace_ = (char *)"n";
+    rc.server = (char *)"http://127.0.0.1:1";
+    tt_error err;
+    kube_client *c = kube_client_new(&rc, &err);
+    long waits[7] = {0};
+    kube_reflector_opts o = {.backoff_initial_ms = 20, .backoff_max_ms = 80};
+    assert_int_equal(kube_reflector_run(c, &KUBE_GVR_PODS, NULL, &o, collect_retries, waits, NULL,
+                                        &err), 0);
+    assert_int_equal(waits[0], 6);
+    static const long base[] = {0, 20, 40, 80, 80, 80, 80};
+    for (int i = 1; i <= 6; i++)
+        if (waits[i] < base[i] || waits[i] > base[i] + base[i] / 4)
+            fail_msg("retry %d waits %ld ms, expected %ld to %ld", i, waits[i], base[i],
+                     base[i] + base[i] / 4);
+    kube_client_free(c);
+}
 
 /* ---- retries of idempotent requests --------------------------------------- */
 
@@ -966,6 +999,7 @@ int main(void)
         T(cancel_stops_a_quiet_watch_quickly),
         T(reflector_lists_watches_and_relists_on_expired),
         T(reflector_reports_retrying_when_the_server_is_down),
+        T(reflector_backoff_doubles_up_to_its_cap),
         T(get_answered_503_then_200_is_retried),
         T(retry_after_of_a_429_is_honoured),
         T(only_transient_statuses_are_retried),
