@@ -107,9 +107,9 @@ static void print_changes(apply_ctx *a)
     release_changes c = {0};
     release_changes_compute(&live, &next, &c);
     if (c.n)
-        printf("changes beyond the version:\n");
+        cli_out("changes beyond the version:\n");
     for (size_t i = 0; i < c.n; i++) {
-        printf("  %s%s\n", c.items[i].warning ? "! " : "", c.items[i].text);
+        cli_out("  %s%s\n", c.items[i].warning ? "! " : "", c.items[i].text);
         if (c.items[i].warning)
             cli_warn(a->s->cmd, "%s", c.items[i].text);
     }

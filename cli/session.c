@@ -211,8 +211,12 @@ int cli_confirm(const char *question, const char *expect, tt_error *err)
                      strerror(errno));
         return -1;
     }
+    /* The question names the context (a kubeconfig name, or --context as
+     * typed) and the server: cleaned like every other output. */
+    char *clean = tt_text_clean(question, TT_TEXT_KEEP_TAB);
     char prompt[1024];
-    int plen = snprintf(prompt, sizeof(prompt), "%s%s", question, expect ? ": " : " [y/N]: ");
+    int plen = snprintf(prompt, sizeof(prompt), "%s%s", clean, expect ? ": " : " [y/N]: ");
+    free(clean);
     if (plen > 0 && write(fd, prompt, (size_t)plen) < 0) {
         close(fd);
         tt_error_set(err, TT_EREFUSED, "could not write the confirmation prompt to /dev/tty");

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "tt_common.h"
+#include "tt_text.h"
 
 void release_facts_init(release_facts *f)
 {
@@ -83,25 +84,6 @@ void release_facts_add_object(release_facts *f, const json_t *obj)
     }
 }
 
-/* A copy of s for a terminal: control characters (C0, DEL, C1) become '?'. */
-static char *clean(const char *s)
-{
-    size_t n = strlen(s);
-    char *out = tt_strdup(s);
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)out[i];
-        if (c < 0x20 || c == 0x7f)
-            out[i] = '?';
-        else if (c == 0xc2 && i + 1 < n && (unsigned char)out[i + 1] >= 0x80 &&
-                 (unsigned char)out[i + 1] <= 0x9f) {
-            out[i] = '?';
-            out[i + 1] = '?';
-            i++;
-        }
-    }
-    return out;
-}
-
 static void add(release_changes *out, bool warning, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static void add(release_changes *out, bool warning, const char *fmt, ...)
@@ -114,7 +96,9 @@ static void add(release_changes *out, bool warning, const char *fmt, ...)
     char *raw = tt_buf_steal(&b);
     out->items = tt_realloc(out->items, (out->n + 1) * sizeof(*out->items));
     out->items[out->n].warning = warning;
-    out->items[out->n].text = clean(raw);
+    /* the one terminal cleaner (tt_text.h): C0, C1, DEL, bidi, zero-width,
+     * invalid UTF-8 */
+    out->items[out->n].text = tt_text_clean(raw, 0);
     out->n++;
     free(raw);
 }

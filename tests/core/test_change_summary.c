@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "change_summary.h"
+#include "tt_common.h"
 
 /* A Knative Service as the template renders it. */
 static json_t *service(const char *name, const char *image, const char *entry, bool keys,
@@ -162,6 +163,30 @@ static void control_characters_are_cleaned(void **state)
     side_free(&next);
 }
 
+/* The same cleaner as every other output: a CSI as U+009B, DEL, a
+ * right-to-left override and a zero-width space in a live image are each
+ * '?', while valid UTF-8 passes (invalid UTF-8 never gets this far: the JSON
+ * decoder refuses it). */
+static void c1_bidi_and_zero_width_are_cleaned(void **state)
+{
+    (void)state;
+    const char *marks[] = {"\xc2\x9b", "\x7f", "\xe2\x80\xae", "\xe2\x80\x8b"};
+    for (size_t i = 0; i < sizeof(marks) / sizeof(marks[0]); i++) {
+        char *img = tt_asprintf("gcr.io/evil/w%sx:1", marks[i]);
+        side live, next;
+        side_make(&live, STAGING, img, EP, false, "0", "32", "0", "32");
+        side_make(&next, STAGING, IMG_A, EP, false, "0", "32", "0", "32");
+        char *s = summary(&live, &next);
+        assert_null(strstr(s, marks[i]));
+        assert_non_null(strstr(s, "gcr.io/evil/w?x:1"));
+        assert_non_null(strstr(s, "\xe2\x86\x92")); /* the arrow, valid UTF-8, stays */
+        free(s);
+        free(img);
+        side_free(&live);
+        side_free(&next);
+    }
+}
+
 /* Other objects and other services leave the facts alone. */
 static void other_objects_are_ignored(void **state)
 {
@@ -186,6 +211,7 @@ int main(void)
         cmocka_unit_test(each_change_is_one_line),
         cmocka_unit_test(unknown_facts_are_not_compared),
         cmocka_unit_test(control_characters_are_cleaned),
+        cmocka_unit_test(c1_bidi_and_zero_width_are_cleaned),
         cmocka_unit_test(other_objects_are_ignored),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

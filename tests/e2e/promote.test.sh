@@ -128,4 +128,32 @@ tail -n 1 "$AUDIT_LOG" | grep -F '"action":"promote"' | grep -F '"model":"viacom
 keys Escape
 wait_for "Cancelled: nothing was changed"
 quit_tui
-pass "promote from the contexts side by side: refused for a tag; promoted with the diff, typed confirmation, audited; from and to picked among three"
+tm kill-server
+
+# prod read-only (readonly: true; prod-ctx is one of its contexts): the
+# dashboard runs on the writable stage-ctx, and the promotion to prod-ctx
+# is refused by the target's environment, nothing made, audited refused.
+sed -i 's/^    contexts: \[prod-ctx\]$/&\n    readonly: true/' "$XDG_CONFIG_HOME/ttstui/config.yaml"
+grep -q '^    readonly: true' "$XDG_CONFIG_HOME/ttstui/config.yaml" || fail "settings: prod not read-only"
+start_tui 200 50
+wait_for "viacom"
+refute_screen "[read-only]"
+keys :
+type_text "contexts stage-ctx,prod-ctx"
+keys Enter
+wait_match '^ prod +prod-ctx +[0-9]+ models'
+keys /
+type_text viacom
+keys Enter
+wait_match '^viacom .*missing in prod'
+keys P
+wait_for "environment prod is read-only" 30
+wait_for "Nothing was changed."
+! pk get ns viacom >/dev/null 2>&1 || fail "a promotion to a read-only environment created viacom"
+tail -n 1 "$AUDIT_LOG" | grep -F '"action":"promote"' | grep -F '"model":"viacom"' |
+  grep -F '"context":"prod-ctx"' | grep -qF '"result":"refused"' ||
+  fail "the read-only refusal is not audited: $(tail -n 1 "$AUDIT_LOG" 2>&1)"
+keys Escape
+wait_for "Cancelled: nothing was changed"
+quit_tui
+pass "promote from the contexts side by side: refused for a tag; promoted with the diff, typed confirmation, audited; from and to picked among three; refused to a read-only environment"

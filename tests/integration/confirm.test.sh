@@ -37,6 +37,20 @@ for answer in "" "n" "ye" "yess" "conf1"; do
     assert_rc 3 "apply with '$answer' typed"
     assert_eq "$(kc get ksvc -n conf1 stream -o jsonpath='{.spec.template.metadata.name}')" "stream-1" "template after '$answer'"
 done
+# The question names the context: a hostile context name is cleaned.
+EVIL_CTX=$'demo\e]0;pwned\a\xe2\x80\xae'
+jq --arg c "$EVIL_CTX" '.contexts[0].name = $c | ."current-context" = $c' <(kc config view --raw -o json) \
+    >"$TT_TMP/evil-kubeconfig"
+set +e
+OUT="$(python3 "$TTY" "[y/N]: " "n" "$TTSTUI_BIN" --kubeconfig "$TT_TMP/evil-kubeconfig" \
+    apply $(release_flags conf1 2 "$IMG2") 2>&1)"
+RC=$?
+set -e
+assert_rc 3 "apply declined on a context with a hostile name"
+assert_contains "$OUT" "to context demo?]0;pwned??" "the question names the context, cleaned"
+check; [[ "$OUT" != *$'\e'* && "$OUT" != *$'\a'* && "$OUT" != *$'\xe2\x80\xae'* ]] ||
+    fail "the confirmation question carries raw control characters"
+
 typed "y" apply $(release_flags conf1 2 "$IMG2")
 assert_rc 0 "apply with y typed"
 assert_eq "$(kc get ksvc -n conf1 stream -o jsonpath='{.spec.template.metadata.name}')" "stream-2" "template after y"

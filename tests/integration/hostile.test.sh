@@ -61,6 +61,14 @@ assert_rc 3 "apply of an existing version with another image"
 assert_contains "$ERR" "pwned" "the refusal names the live image"
 both "apply refusal"
 
+# A new version with another image: the summary of what changes beyond the
+# version quotes the live image.
+run_tt apply $(release_flags h1 3 "$IMG2") --yes
+assert_rc 0 "apply of a new version over the hostile image"
+assert_contains "$OUT" "changes beyond the version" "apply lists the changes"
+assert_contains "$OUT" "worker?]0;pwned??[2J" "the summary names the live image, cleaned"
+both "apply summary"
+
 # The audit log keeps the refusal; its replay is clean too.
 run_tt audit -n 10
 assert_rc 0 "audit"

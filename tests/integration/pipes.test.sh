@@ -36,6 +36,19 @@ printf 'field_manager: piped\n' >"$TT_TMP/settings.yaml"
 run_bare render -o json "${ARGS[@]}" --api-keys "$KEYS" --settings <(cat "$TT_TMP/settings.yaml")
 assert_rc 0 "render with piped settings"
 
+# A named FIFO with a writer works like a file (the writer blocks until
+# ttstui opens it).
+mkfifo "$TT_TMP/keys-w.fifo" "$TT_TMP/config-w.fifo"
+cat "$KEYS" >"$TT_TMP/keys-w.fifo" &
+w1=$!
+cat "$TT_TMP/release.json" >"$TT_TMP/config-w.fifo" &
+w2=$!
+run_bare render -o json --config "$TT_TMP/config-w.fifo" --api-keys "$TT_TMP/keys-w.fifo"
+kill "$w1" "$w2" 2>/dev/null || true # still blocked only when a FIFO was not read
+wait "$w1" "$w2" 2>/dev/null || true
+assert_rc 0 "render with --config and --api-keys from FIFOs with a writer"
+assert_eq "$OUT" "$want" "render from FIFOs"
+
 # FIFOs with no writer: exit 2 naming the file, in seconds (the three run
 # side by side: each waits its 5 s).
 mkfifo "$TT_TMP/keys.fifo" "$TT_TMP/config.fifo" "$TT_TMP/settings.fifo"

@@ -60,6 +60,26 @@ for s in ro-ctx.yaml:"kube context 'demo' is read-only" \
 done
 # apply naming the writable env staging: the context's env still decides.
 refused ro-env.yaml "environment prod is read-only" apply $(release_flags r1 3)
+refused ro-env.yaml "environment prod is read-only" apply $(release_flags r1 3) --canary 10,100
+
+# apply -f: a staging file of r1 (version 3) and a model not in the files
+# (r2) that --prune --keep-going would delete; both refused on each setup.
+run_tt apply $(release_flags r2 1) --yes
+assert_rc 0 "apply r2"
+run_tt export r1 --to "$TT_TMP/files" --env staging
+assert_rc 0 "export r1"
+jq '.version = "3"' "$TT_TMP/files/staging/r1.config.json" >"$TT_TMP/r1.json"
+mv "$TT_TMP/r1.json" "$TT_TMP/files/staging/r1.config.json"
+for s in ro-ctx.yaml:"kube context 'demo' is read-only" \
+         ro-env.yaml:"environment prod is read-only"; do
+    settings="${s%%:*}" why="${s#*:}"
+    before="$(snapshot)"
+    run_tt apply -f "$TT_TMP/files" --env staging --prune --keep-going --yes --settings "$TT_TMP/$settings"
+    assert_contains "$OUT" "[1/1] r1 refused: $why" "apply -f with $settings"
+    assert_contains "$OUT" "prune r2 refused: apply -f --prune: $why" "apply -f --prune with $settings"
+    assert_contains "$OUT" "0 applied" "apply -f with $settings"
+    assert_eq "$(snapshot)" "$before" "cluster after apply -f with $settings"
+done
 
 # Control: every command runs with a writable env.
 run_tt traffic r1 1=50 2=50 --yes --settings "$TT_TMP/rw-env.yaml"

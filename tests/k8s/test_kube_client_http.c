@@ -49,6 +49,7 @@ enum scenario {
     SC_WRITE,     /* POST/PATCH configmaps[/w]: 503 (dry run: once, then 201) */
     SC_WRITE_DROP,/* PATCH configmaps/lost: connection closed without an answer */
     SC_WATCH,     /* watch of configmaps: 503 */
+    SC_CODE,      /* GET pods/code-NNN: always NNN */
 };
 
 static int hit(enum scenario sc)
@@ -225,6 +226,11 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
             enum MHD_Result ret = MHD_queue_response(conn, 429, r);
             MHD_destroy_response(r);
             return ret;
+        }
+        if (tt_str_has_prefix(url, "/api/v1/namespaces/r/pods/code-")) {
+            hit(SC_CODE);
+            int code = atoi(url + strlen("/api/v1/namespaces/r/pods/code-"));
+            return reply(conn, (unsigned)code, "application/json", status503);
         }
         if (strcmp(url, "/api/v1/namespaces/r/pods/down") == 0) {
             hit(SC_DOWN);
@@ -767,6 +773,39 @@ static void reflector_reports_retrying_when_the_server_is_down(void **state)
     kube_client_free(c);
 }
 
+/* Collects the waits of the first six retries, then stops. */
+static int collect_retries(const kube_reflector_event *ev, void *ud)
+{
+    long *waits = ud;
+    if (ev->type != KUBE_REFLECT_RETRYING)
+        return 0;
+    waits[++waits[0]] = ev->retry_in_ms;
+    return waits[0] == 6;
+}
+
+/* The reflector's waits double up to backoff_max_ms (plus at most a quarter
+ * of jitter) and stay there: the dashboard's cap (8 s) is how soon a
+ * returning cluster is seen. */
+static void reflector_backoff_doubles_up_to_its_cap(void **state)
+{
+    (void)state;
+    kube_rest_config rc = {0};
+    rc.namespace_ = (char *)"n";
+    rc.server = (char *)"http://127.0.0.1:1";
+    tt_error err;
+    kube_client *c = kube_client_new(&rc, &err);
+    long waits[7] = {0};
+    kube_reflector_opts o = {.backoff_initial_ms = 20, .backoff_max_ms = 80};
+    assert_int_equal(kube_reflector_run(c, &KUBE_GVR_PODS, NULL, &o, collect_retries, waits, NULL,
+                                        &err), 0);
+    assert_int_equal(waits[0], 6);
+    static const long base[] = {0, 20, 40, 80, 80, 80, 80};
+    for (int i = 1; i <= 6; i++)
+        if (waits[i] < base[i] || waits[i] > base[i] + base[i] / 4)
+            fail_msg("retry %d waits %ld ms, expected %ld to %ld", i, waits[i], base[i],
+                     base[i] + base[i] / 4);
+    kube_client_free(c);
+}
 
 /* ---- retries of idempotent requests --------------------------------------- */
 
@@ -798,6 +837,28 @@ static void retry_after_of_a_429_is_honoured(void **state)
     assert_int_equal(hits(SC_LIMITED), 2);
     assert_int_equal(Slept.n, 1);
     assert_int_equal(Slept.ms[0], 2000);
+}
+
+/* Each transient status on its own is retried (429, 500, 502, 503, 504);
+ * any other error answer is final at once. */
+static void only_transient_statuses_are_retried(void **state)
+{
+    kube_client_set_retry(*state, &(kube_retry_policy){.max_attempts = 2,
+                                                       .sleep = record_sleep});
+    static const struct {
+        int code, attempts;
+    } cases[] = {{429, 2}, {500, 2}, {502, 2}, {503, 2}, {504, 2},
+                 {400, 1}, {403, 1}, {404, 1}, {409, 1}, {501, 1}, {505, 1}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "code-%d", cases[i].code);
+        int before = hits(SC_CODE);
+        tt_error err;
+        assert_null(get_pod(*state, name, &err));
+        if (hits(SC_CODE) - before != cases[i].attempts)
+            fail_msg("status %d: %d attempts, expected %d", cases[i].code,
+                     hits(SC_CODE) - before, cases[i].attempts);
+    }
 }
 
 static void retries_are_bounded_with_growing_waits(void **state)
@@ -938,8 +999,10 @@ int main(void)
         T(cancel_stops_a_quiet_watch_quickly),
         T(reflector_lists_watches_and_relists_on_expired),
         T(reflector_reports_retrying_when_the_server_is_down),
+        T(reflector_backoff_doubles_up_to_its_cap),
         T(get_answered_503_then_200_is_retried),
         T(retry_after_of_a_429_is_honoured),
+        T(only_transient_statuses_are_retried),
         T(retries_are_bounded_with_growing_waits),
         T(waits_are_capped),
         T(get_whose_connection_broke_off_is_retried),

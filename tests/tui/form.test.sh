@@ -223,10 +223,13 @@ run_script env-ctx fleet-basic.json 110x40 <<'KEYS'
 :wait-for "lincoln"
 /v3<Enter>
 d
-:sleep 100
+:wait-for "< staging >"
+<Enter>
+:wait-for "kind: Namespace"
+a
 KEYS
-expect_line env-ctx 'Environment +< staging >'
-expect_not env-live "hostname"
+expect_line env-ctx 'Env: +staging'
+expect_not env-ctx "hostname"
 # and a move away from the live host is named with the live host
 run_script env-move "$out/prod-host.json" 110x40 <<'KEYS'
 :wait-for "lincoln"
