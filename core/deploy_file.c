@@ -2,6 +2,8 @@
 #include "deploy_file.h"
 
 #include <ctype.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -51,19 +53,55 @@ static int fail_at(const parser *ps, size_t off, const char *what, const char *f
     return -1;
 }
 
-static char *number_string(const json_t *v)
+/* The file's numbers (version, scales, concurrency, traffic tags and
+ * percentages): whole numbers of at most 9 digits, as a JSON number or a
+ * string of digits, as the release parameters take them. */
+#define NUMBER_MAX 999999999LL
+
+/* v as a decimal string; NULL when it is not a whole number, or (with
+ * *too_big) when it is one above NUMBER_MAX. */
+static char *number_string(const json_t *v, bool *too_big)
 {
-    if (json_is_integer(v) && json_integer_value(v) >= 0)
+    *too_big = false;
+    if (json_is_integer(v) && json_integer_value(v) >= 0) {
+        if (json_integer_value(v) > NUMBER_MAX) {
+            *too_big = true;
+            return NULL;
+        }
         return tt_asprintf("%lld", (long long)json_integer_value(v));
+    }
     if (!json_is_string(v))
         return NULL;
     const char *s = json_string_value(v);
-    if (!*s || strlen(s) > 9)
+    if (!*s)
         return NULL;
     for (const char *c = s; *c; c++)
         if (!isdigit((unsigned char)*c))
             return NULL;
+    while (s[0] == '0' && s[1])
+        s++; /* leading zeros are not digits of the value */
+    if (strlen(s) > 9) {
+        *too_big = true;
+        return NULL;
+    }
     return tt_asprintf("%ld", strtol(s, NULL, 10));
+}
+
+/* A number above the limit says the limit: "version \"99999999999\": at
+ * most 999999999", not that it is no number. */
+static int fail_too_big(const parser *ps, size_t off, const char *field, const json_t *v)
+{
+    int line, col;
+    position(ps, off, &line, &col);
+    char value[32];
+    if (json_is_integer(v))
+        snprintf(value, sizeof(value), "%lld", (long long)json_integer_value(v));
+    else
+        snprintf(value, sizeof(value), "%.20s%s", json_string_value(v),
+                 strlen(json_string_value(v)) > 20 ? "..." : "");
+    tt_error_set(ps->err, TT_EINVAL, "%s:%d:%d: %s \"%s\": at most %lld", ps->path, line, col, field,
+                 value, NUMBER_MAX);
+    return -1;
 }
 
 static int need_number(const parser *ps, const json_t *obj, const char *key, size_t base, char **out)
@@ -71,7 +109,10 @@ static int need_number(const parser *ps, const json_t *obj, const char *key, siz
     const json_t *v = json_object_get(obj, key);
     if (!v)
         return fail_at(ps, base, "missing field", key);
-    *out = number_string(v);
+    bool too_big;
+    *out = number_string(v, &too_big);
+    if (!*out && too_big)
+        return fail_too_big(ps, key_offset(ps, key, base), key, v);
     if (!*out)
         return fail_at(ps, key_offset(ps, key, base), "not a non-negative whole number:", key);
     return 0;
@@ -197,15 +238,21 @@ static int parse_traffic(const parser *ps, const json_t *root, deploy_file *f)
             return -1;
         char *pct = NULL;
         const json_t *tag = json_object_get(e, "tag");
-        char *tagnum = tag ? number_string(tag) : NULL;
-        if (!tagnum) {
-            free(tagnum);
+        bool too_big = false;
+        char *tagnum = tag ? number_string(tag, &too_big) : NULL;
+        if (!tagnum && too_big)
+            return fail_too_big(ps, key_offset(ps, "tag", base), "tag", tag);
+        if (!tagnum)
             return fail_at(ps, key_offset(ps, "tag", base), "not a version number:", "tag");
-        }
         f->traffic[i].tag = tagnum;
-        if (need_number(ps, e, "percent", base, &pct) < 0)
-            return -1;
-        long p = strtol(pct, NULL, 10);
+        const json_t *pv = json_object_get(e, "percent");
+        if (!pv)
+            return fail_at(ps, base, "missing field", "percent");
+        pct = number_string(pv, &too_big);
+        if (!pct && !too_big)
+            return fail_at(ps, key_offset(ps, "percent", base), "not a non-negative whole number:",
+                           "percent");
+        long p = pct ? strtol(pct, NULL, 10) : 101; /* too big: above 100 */
         free(pct);
         if (p > 100)
             return fail_at(ps, key_offset(ps, "percent", base), "above 100:", "percent");

@@ -81,12 +81,21 @@ size_t tui_utf8_next(const char *s, size_t len, size_t i)
     return i + tui_utf8_decode(s + i, len - i, &cp);
 }
 
+/* A code point drawn as '?': a control or otherwise unsafe one, one that
+ * did not decode, one of no width (it would join the cell before), and in
+ * ASCII mode anything past ASCII. */
+static bool drawn_as_mark(int cp)
+{
+    if (cp >= 0x20 && cp < 0x7f)
+        return false;
+    return cp == 0xfffd || tt_cp_unsafe(cp) || (ascii_mode && cp >= 0x80) ||
+           wcwidth((wchar_t)cp) == 0;
+}
+
 int tui_cp_width(int cp)
 {
-    if (cp < 0x20 || cp == 0x7f)
-        return 0;
-    if (cp < 0x7f)
-        return 1;
+    if (drawn_as_mark(cp))
+        return 1; /* the '?' it is drawn as */
     int w = wcwidth((wchar_t)cp);
     return w < 0 ? 1 : w;
 }
@@ -133,8 +142,22 @@ const char *tui_wrap_line(const char *s, int max_cells, size_t *n, const char **
         *rest = s;
         return NULL;
     }
+    if (*s == '\n') { /* an empty line of the text */
+        *n = 0;
+        *rest = s + 1;
+        return s;
+    }
     size_t len = strlen(s);
     size_t end = max_cells > 0 ? tui_utf8_fit(s, max_cells, NULL) : 0;
+    const char *nl = memchr(s, '\n', end < len ? end + 1 : len);
+    if (nl) { /* the text's own line break ends the line */
+        end = (size_t)(nl - s);
+        *rest = nl + 1;
+        while (end > 0 && (s[end - 1] == ' ' || s[end - 1] == '\r'))
+            end--;
+        *n = end;
+        return s;
+    }
     if (end < len && s[end] != ' ') {
         size_t sp = end;
         while (sp > 0 && s[sp - 1] != ' ')
@@ -204,10 +227,9 @@ static int put_clipped(WINDOW *w, int y, int x, int width, const char *s, size_t
         int cw = tui_cp_width(cp);
         const char *out = s + i;
         size_t out_len = len;
-        if (cw == 0 || cp == 0xfffd || tt_cp_unsafe(cp) || (ascii_mode && cp >= 0x80)) {
+        if (drawn_as_mark(cp)) {
             out = "?";
             out_len = 1;
-            cw = 1;
         }
         if (used + cw > width)
             break;

@@ -22,7 +22,8 @@ size_t tui_utf8_encode(int cp, char out[4]);
 /* Offset of the previous/next character boundary. */
 size_t tui_utf8_prev(const char *s, size_t i);
 size_t tui_utf8_next(const char *s, size_t len, size_t i);
-/* Terminal cells of one code point (control characters: 0). */
+/* Terminal cells one code point takes as drawn (a control character, an
+ * unsafe or zero-width one: the 1 of the '?' drawn for it). */
 int tui_cp_width(int cp);
 /* Cells of a string (n bytes; (size_t)-1 = up to the NUL). */
 int tui_utf8_width(const char *s, size_t n);
@@ -31,7 +32,8 @@ size_t tui_utf8_fit(const char *s, int max_cells, int *cells);
 /* Word wrap, one line at a time: the start of s's next line in max_cells
  * (leading spaces skipped) with its length in *n (a break after the last
  * word that fits, else mid-word; no trailing spaces), and in *rest where
- * the following line starts. NULL when nothing but spaces is left. */
+ * the following line starts; a newline in s ends a line (an empty one for
+ * two in a row). NULL when nothing but spaces is left. */
 const char *tui_wrap_line(const char *s, int max_cells, size_t *n, const char **rest);
 
 /* ---- symbols ----------------------------------------------------------- */

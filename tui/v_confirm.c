@@ -305,15 +305,18 @@ static void message(tui_view *v, tui_app *app, tui_msg *m)
         cv->result = tt_strdup(cv->failed ? m->err.message : "");
         cv->op_req = 0;
         if (!cv->failed && cv->kind == TUI_CONFIRM_APPLY)
-            tui_view_preview_mark_applied(v->below);
+            tui_view_preview_mark_applied(v->below, false);
     }
     tui_app_dirty(app);
 }
 
 static void close_view(tui_view *v, tui_app *app)
 {
-    (void)app;
     confirm_view *cv = v->data;
+    /* Its progress left while the apply runs on: the preview behind is no
+     * longer a release to apply again. */
+    if (cv->kind == TUI_CONFIRM_APPLY && cv->op_req && !cv->done && !tui_app_quitting(app))
+        tui_view_preview_mark_applied(v->below, true);
     tui_dialog_free(cv->dialog);
     tui_steps_free(&cv->steps);
     free(cv->model);

@@ -372,6 +372,17 @@ static const char *selected_name(models_view *mv, tui_app *app)
     return m ? m->name : NULL;
 }
 
+/* Esc does not quit here: say which key does, as the footer names it
+ * (the live keymap: back's printable key, else quit's). */
+static void say_quit_key(tui_app *app)
+{
+    char q[64];
+    tui_hints_expand(tui_app_keymap(app), "{back:text}", false, false, q, sizeof(q));
+    if (!*q || tt_streq(q, "Esc"))
+        tui_hints_expand(tui_app_keymap(app), "{quit}", false, false, q, sizeof(q));
+    tui_app_message(app, TUI_STATUS_INFO, "On the dashboard: %s quits", *q ? q : ":q");
+}
+
 static bool key(tui_view *v, tui_app *app, tui_key k, tui_action act)
 {
     models_view *mv = v->data;
@@ -391,7 +402,7 @@ static bool key(tui_view *v, tui_app *app, tui_key k, tui_action act)
         if (*tui_list_filter(mv->list))
             tui_list_set_filter(mv->list, "");
         else
-            tui_app_message(app, TUI_STATUS_INFO, "On the dashboard: q quits");
+            say_quit_key(app);
         return true;
     case TUI_ACT_SORT: {
         int c = tui_list_sort_column(mv->list) + 1;

@@ -22,6 +22,7 @@ typedef struct preview_view {
     unsigned long render_req, diff_req, dry_req;
     char *error;
     bool applied; /* the release was applied from here: what it shows is live */
+    bool under_way; /* applied: its apply still runs (its progress was left) */
 } preview_view;
 
 static void fill(preview_view *pv)
@@ -70,7 +71,9 @@ static void draw(tui_view *v, tui_app *app, WINDOW *w, int y, int x, int h, int 
                          pv->req->model, pv->req->version, pv->req->env,
                          pv->req->context ? pv->req->context : "-");
     if (pv->applied)
-        cx += tui_draw_text(w, y, cx, width - cx, TUI_ROLE_STATUS_OK, "  applied (Esc: the model)",
+        cx += tui_draw_text(w, y, cx, width - cx, TUI_ROLE_STATUS_OK,
+                            pv->under_way ? "  apply under way (Esc: the model)"
+                                          : "  applied (Esc: the model)",
                             false);
     if (pv->mode == MODE_YAML)
         tui_draw_text(w, y, cx, width - cx, pv->revealed ? TUI_ROLE_WARNING : TUI_ROLE_DIM,
@@ -166,9 +169,10 @@ static bool key(tui_view *v, tui_app *app, tui_key k, tui_action act)
     case TUI_ACT_APPLY:
         if (pv->applied) {
             tui_app_message(app, TUI_STATUS_INFO,
-                            "%s/%s is already applied: deploy again from the model for a new "
+                            "%s/%s is already %s: deploy again from the model for a new "
                             "version",
-                            pv->req->model, pv->req->version);
+                            pv->req->model, pv->req->version,
+                            pv->under_way ? "being applied" : "applied");
             return true;
         }
         tui_app_push(app, tui_view_confirm_new(app, TUI_CONFIRM_APPLY, pv->req->model,
@@ -255,10 +259,13 @@ static void close_view(tui_view *v, tui_app *app)
 
 static const tui_view_ops ops;
 
-void tui_view_preview_mark_applied(tui_view *v)
+void tui_view_preview_mark_applied(tui_view *v, bool under_way)
 {
-    if (v && v->ops == &ops)
-        ((preview_view *)v->data)->applied = true;
+    if (v && v->ops == &ops) {
+        preview_view *pv = v->data;
+        pv->under_way = under_way && !pv->applied;
+        pv->applied = true;
+    }
 }
 
 static const tui_view_ops ops = {

@@ -68,9 +68,10 @@ tui_view *tui_view_logs_new(tui_app *app, const char *model, const char *pod,
 /* model NULL: a new model; else prefilled from what is live. */
 tui_view *tui_view_form_new(tui_app *app, const char *model);
 tui_view *tui_view_preview_new(tui_app *app, const tui_release_req *req);
-/* After a successful apply from it (no-op for another view): marked
- * applied, apply refused, back goes to the model. */
-void tui_view_preview_mark_applied(tui_view *v);
+/* After a successful apply from it, or one left running (under_way; no-op
+ * for another view): marked applied, apply refused, back goes to the
+ * model. */
+void tui_view_preview_mark_applied(tui_view *v, bool under_way);
 tui_view *tui_view_help_new(tui_app *app, const tui_view *for_view);
 tui_view *tui_view_contexts_new(tui_app *app);
 /* A repository's tags to pick one from; pick(ud, app, tag) on Enter, then

@@ -214,6 +214,49 @@ static void bad_values_one_at_a_time(void **state)
     expect_edit_error("\"stream\": {", "\"stream\": 1, \"x\": {", "unknown field");
 }
 
+/* A number above the 9-digit limit says the limit, not that it is no
+ * number; as a string or a JSON number alike, in each field on its own;
+ * 9 digits (and leading zeros) still parse. */
+static void numbers_above_the_limit_say_the_limit(void **state)
+{
+    (void)state;
+    expect_edit_error("\"version\": \"3\"", "\"version\": \"99999999999\"",
+                      "4:3: version \"99999999999\": at most 999999999");
+    expect_edit_error("\"version\": \"3\"", "\"version\": 99999999999",
+                      "4:3: version \"99999999999\": at most 999999999");
+    expect_edit_error("\"version\": \"3\"", "\"version\": \"1000000000\"",
+                      "version \"1000000000\": at most 999999999");
+    expect_edit_error("\"maxScale\": 32", "\"maxScale\": \"99999999999\"",
+                      "maxScale \"99999999999\": at most 999999999");
+    expect_edit_error("\"minScale\": \"0\"", "\"minScale\": 1000000000",
+                      "minScale \"1000000000\": at most 999999999");
+    expect_edit_error("\"concurrency\": 1", "\"concurrency\": \"99999999999\"",
+                      "concurrency \"99999999999\": at most 999999999");
+    expect_edit_error("\"tag\": \"3\"", "\"tag\": \"99999999999\"",
+                      "tag \"99999999999\": at most 999999999");
+    /* a percentage's limit is 100 */
+    expect_edit_error("\"percent\": 100", "\"percent\": \"99999999999\"", "above 100: percent");
+    expect_edit_error("\"percent\": 100", "\"percent\": 99999999999", "above 100: percent");
+    /* no number is still no number */
+    expect_edit_error("\"version\": \"3\"", "\"version\": \"99999999999x\"",
+                      "not a non-negative whole number: version");
+
+    const char *ok[][3] = {{"\"version\": \"3\"", "\"version\": \"999999999\"", "999999999"},
+                           {"\"version\": \"3\"", "\"version\": 999999999", "999999999"},
+                           {"\"version\": \"3\"", "\"version\": \"0000000003\"", "3"}};
+    for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+        char *t = edit(ok[i][0], ok[i][1]);
+        tt_error err;
+        tt_error_clear(&err);
+        deploy_file *f = deploy_file_parse(t, strlen(t), "x.json", &err);
+        if (!f)
+            fail_msg("%s: %s", ok[i][1], err.message);
+        assert_string_equal(f->version, ok[i][2]);
+        deploy_file_free(f);
+        free(t);
+    }
+}
+
 static void booleans_and_defaults(void **state)
 {
     (void)state;
@@ -296,6 +339,7 @@ int main(void)
         cmocka_unit_test(unknown_fields_are_named_with_their_position),
         cmocka_unit_test(each_required_field_on_its_own),
         cmocka_unit_test(bad_values_one_at_a_time),
+        cmocka_unit_test(numbers_above_the_limit_say_the_limit),
         cmocka_unit_test(booleans_and_defaults),
         cmocka_unit_test(tree_checks_folder_and_duplicates),
         cmocka_unit_test(shape_tells_this_format_from_flat_parameters),

@@ -51,6 +51,19 @@ run_script rebound-dash fleet-basic.json 140x20 --settings="$out/apply-A.yaml" <
 KEYS
 expect rebound-dash "B quit"
 expect_not rebound-dash "q quit"
+# Esc on the plain dashboard names the key that quits, as bound.
+run_script rebound-esc fleet-basic.json 140x20 --settings="$out/apply-A.yaml" <<'KEYS'
+:wait-for "lincoln"
+<Esc>
+KEYS
+expect rebound-esc "On the dashboard: B quits"
+expect_not rebound-esc "q quits"
+printf 'keybindings:\n  back: [Esc]\n  quit: [X]\n' >"$out/back-esc.yaml"
+run_script esc-only fleet-basic.json 140x20 --settings="$out/back-esc.yaml" <<'KEYS'
+:wait-for "lincoln"
+<Esc>
+KEYS
+expect esc-only "On the dashboard: X quits"
 "$TTSTUI_BIN" --print-keys --settings="$out/apply-A.yaml" >"$out/keys-A"
 grep -qP '^apply\tA\tpreview,plan\t' "$out/keys-A" ||
   { echo "FAIL: --print-keys does not show the rebound key" >&2; cat "$out/keys-A" >&2; exit 1; }

@@ -142,6 +142,28 @@ a
 KEYS
 expect applied "Models > v3"
 expect_not applied "Deploy a release to"
+# Its progress left while the apply still runs: the preview is no release
+# to apply again either, and Esc goes to the model.
+jq '.step_ms = 600000' "$data/fleet-basic.json" >"$out/slow-apply.json"
+run_script applying "$out/slow-apply.json" 110x30 <<'KEYS'
+:wait-for "lincoln"
+/v3<Enter>
+d
+<Enter>
+:wait-for "kind: Namespace"
+a
+<Tab><Enter>
+:wait-for "running  Namespace v3"
+:expect-not "Done"
+<Esc>
+:expect "apply under way (Esc: the model)"
+a
+:expect "v3/3 is already being applied"
+:expect-not "Apply v3/3?"
+<Esc>
+KEYS
+expect applying "Models > v3"
+expect_not applying "Deploy a release to"
 
 # The form starts from the live release: entry point and API keys as the
 # live template has them, not the defaults.

@@ -144,6 +144,25 @@ expect_line cond-detail "^ *Condition: +ContainerHealthy"
 expect_line cond-detail "^ *Reason: +ProbeSlow"
 expect cond-detail "END-OF-REASON"
 
+# Wrapped (w), a condition's message keeps its own lines, and no line runs
+# past the edge: a traceback's last words are all on the screen.
+jq '(.objects[] | select(.kind == "Revision" and .metadata.namespace == "v3" and .metadata.name == "stream-2")
+   | .status.conditions[2]) |= (.reason = "ExitCode1" | .message =
+     "Container failed with: Traceback (most recent call last):\n  File \"/app/run/deploy/worker.py\", line 12, in <module>\n    import lib.audio\nModuleNotFoundError: No module named lib.audio\n[ERROR] Worker failed to boot WORKER-END")' \
+  "$data/fleet-basic.json" >"$out/traceback.json"
+run_script cond-lines "$out/traceback.json" 80x30 <<'KEYS'
+:wait-for "lincoln"
+/v3<Enter>
+<Enter>
+:wait-for "stream-2"
+<Enter>
+:wait-for "ContainerHealthy"
+w
+KEYS
+expect_line cond-lines '^ {20,}ModuleNotFoundError: No module named lib\.audio *$'
+expect_line cond-lines '^ {20,}\[ERROR\] Worker failed to boot WORKER-END *$'
+expect_line cond-lines '^ {20,}import lib\.audio *$'
+
 # serving.knative.dev/rollout-duration (the Service's annotation): shown on
 # the line of the service that sets it and in its revisions' view, nowhere
 # else; cleaned for the terminal (it comes from the cluster).

@@ -144,6 +144,35 @@ static void wrap_breaks_between_words_and_inside_a_word_too_long(void **state)
     assert_string_equal(out, "日");
 }
 
+/* A message's own newlines end its lines when wrapped (a traceback in a
+ * condition reads as it was written), and what is drawn as '?' (a control
+ * character, a zero-width one) takes the cell it is drawn in: a wrapped
+ * line never runs past the edge, losing its last characters. */
+static void wrap_keeps_the_text_s_lines_and_counts_every_drawn_cell(void **state)
+{
+    (void)state;
+    char out[256];
+    wrapped("Traceback:\n  File \"w.py\", line 12\nError: boom", 20, out, sizeof out);
+    assert_string_equal(out, "Traceback:|File \"w.py\", line 12|Error: boom");
+    wrapped("a\n\nb", 10, out, sizeof out);
+    assert_string_equal(out, "a||b");
+    wrapped("one\r\ntwo", 10, out, sizeof out);
+    assert_string_equal(out, "one|two");
+    wrapped("abcd\n", 4, out, sizeof out); /* a newline right at the edge */
+    assert_string_equal(out, "abcd");
+
+    assert_int_equal(tui_utf8_width("a\tb", (size_t)-1), 3);    /* a?b */
+    assert_int_equal(tui_utf8_width("e\xcc\x81", (size_t)-1), 2); /* e? */
+    assert_int_equal(tui_utf8_width("a\x1b[31mb", (size_t)-1), 7);
+    wrapped("ab\tcd\tef gh\tij", 5, out, sizeof out);
+    assert_string_equal(out, "ab\tcd|\tef|gh\tij");
+    const char *s = "x\ty\tz\tw words\tgo\tpast the\ttab stops";
+    size_t n;
+    const char *rest;
+    for (const char *line; (line = tui_wrap_line(s, 7, &n, &rest)); s = rest)
+        assert_true(tui_utf8_width(line, n) <= 7);
+}
+
 static void a_long_status_message_takes_up_to_the_rows_allowed(void **state)
 {
     (void)state;
@@ -192,6 +221,7 @@ int main(void)
         cmocka_unit_test(width_counts_wide_characters_as_two_cells),
         cmocka_unit_test(ascii_mode_replaces_symbols),
         cmocka_unit_test(wrap_breaks_between_words_and_inside_a_word_too_long),
+        cmocka_unit_test(wrap_keeps_the_text_s_lines_and_counts_every_drawn_cell),
         cmocka_unit_test(a_long_status_message_takes_up_to_the_rows_allowed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
