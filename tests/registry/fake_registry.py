@@ -12,6 +12,8 @@ Binds a free loopback port and writes it to PORT_FILE once listening.
   record     appends each request's Authorization header (or "-") to ARG
              and serves a manifest without a digest
   hostile    escape sequences and bidi controls in its error and its tags
+  accept     manifests: appends "METHOD ACCEPT" of each request to ARG;
+             HEAD and GET give the Docker-Content-Digest of the bytes
 """
 import hashlib
 import http.server
@@ -59,6 +61,9 @@ class H(http.server.BaseHTTPRequestHandler):
             if not head:
                 self.wfile.write(body)
             return
+        if MODE == "accept":
+            with open(ARG, "a") as f:
+                f.write("%s %s\n" % (self.command, self.headers.get("Accept") or "-"))
         if MODE == "record":
             with open(ARG, "a") as f:
                 f.write((self.headers.get("Authorization") or "-") + "\n")
@@ -79,6 +84,8 @@ class H(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(BODY)))
         if MODE == "mismatch" and not head:
             self.send_header("Docker-Content-Digest", "sha256:" + "0" * 64)
+        if MODE == "accept":
+            self.send_header("Docker-Content-Digest", "sha256:" + hashlib.sha256(BODY).hexdigest())
         self.end_headers()
         if not head:
             self.wfile.write(BODY)

@@ -103,6 +103,23 @@ assert_rc 0 "no digest header"
 WANT=$(curl -s "http://$FAKE/v2/acme/tts/manifests/v1" | sha256sum | cut -d' ' -f1)
 assert_eq "$OUT" "$FAKE/acme/tts@sha256:$WANT" "digest of the bytes served"
 
+# A HEAD that gives Docker-Content-Digest is the whole lookup (no GET), and
+# it accepts the four manifest types: OCI index, Docker manifest list v2,
+# Docker manifest v2, OCI manifest.
+start_fake accept "$TT_TMP/accept.log"
+run_bare image resolve "$FAKE/acme/tts:v1"
+assert_rc 0 "HEAD with a digest"
+assert_eq "$OUT" "$FAKE/acme/tts@sha256:$WANT" "the digest the HEAD gave"
+assert_eq "$(wc -l <"$TT_TMP/accept.log")" 1 "one manifest request"
+ACCEPT=$(cat "$TT_TMP/accept.log")
+assert_contains "$ACCEPT" "HEAD "
+for type in application/vnd.oci.image.index.v1+json \
+    application/vnd.docker.distribution.manifest.list.v2+json \
+    application/vnd.docker.distribution.manifest.v2+json \
+    application/vnd.oci.image.manifest.v1+json; do
+    assert_contains "$ACCEPT" "$type"
+done
+
 # A digest that does not match the bytes served: refused.
 start_fake mismatch
 run_bare image resolve "$FAKE/acme/tts:v1"
