@@ -184,8 +184,8 @@ static char *fetch_token(registry_client *c, host_entry *h, const char *host,
     } else {
         out = tt_asprintf("Bearer %s", tok);
         json_int_t ttl = json_integer_value(json_object_get(j, "expires_in"));
-        if (ttl < TOKEN_MIN_TTL)
-            ttl = TOKEN_MIN_TTL;
+        if (ttl < c->token_min_ttl)
+            ttl = c->token_min_ttl;
         char *key = tt_asprintf("%s %s", h->host, scope);
         /* Renew a little early so a token never expires mid-request. */
         token_put(c, key, tt_strdup(out), tt_now_ms() + (long long)ttl * 1000 - 5000);

@@ -49,6 +49,10 @@ registry_client *registry_client_new(const registry_options *o)
     c->timeout_ms = o && o->timeout_ms > 0 ? o->timeout_ms : 30000;
     const char *page = getenv("TTSTUI_REGISTRY_TAGS_PAGE");
     c->tags_page = page && atol(page) > 0 && atol(page) <= 10000 ? atol(page) : 1000;
+    const char *ttl = getenv("TTSTUI_REGISTRY_TOKEN_MIN_TTL");
+    char *end = NULL;
+    long t = ttl && *ttl ? strtol(ttl, &end, 10) : -1;
+    c->token_min_ttl = end && !*end && t >= 0 && t <= 86400 ? t : TOKEN_MIN_TTL;
     return c;
 }
 

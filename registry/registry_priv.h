@@ -65,6 +65,7 @@ struct registry_client {
     long connect_timeout_ms;
     long timeout_ms;
     long tags_page;
+    long token_min_ttl; /* seconds: TOKEN_MIN_TTL, or $TTSTUI_REGISTRY_TOKEN_MIN_TTL */
     unsigned long requests;
     token_entry *tokens;
     host_entry *hosts;

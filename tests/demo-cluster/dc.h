@@ -33,6 +33,7 @@ typedef struct dc_config {
     int revisions;
     const char *extra_models; /* --extra-models (dc_seed_extra) */
     int ready_delay_ms;
+    const char *image_digests; /* --image-digests FILE: "IMAGE DIGEST" lines */
     int latency_ms;
     double fail_rate;
     int drop_watches_every_s;

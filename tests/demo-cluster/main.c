@@ -47,6 +47,9 @@ static void usage(FILE *out)
           "                            full (default), services (no Revision objects), revisions\n"
           "                            (Revisions without their Services) or namespace (alone)\n"
           "  --ready-delay-ms MS       time for a new revision to become Ready (default 1500)\n"
+          "  --image-digests FILE      what a tag runs (imageDigest) from FILE's \"IMAGE sha256:HEX\"\n"
+          "                            lines, read when a revision is made (as Knative asks the\n"
+          "                            registry); other tags run sha256 of the image string\n"
           "  --latency-ms MS           delay added to every response\n"
           "  --fail-rate P             fraction (0..1) of non-watch requests answered 500/503\n"
           "  --fail-reads              (with --fail-rate) only GET and HEAD requests fail\n"
@@ -143,7 +146,7 @@ int main(int argc, char **argv)
     enum { O_LISTEN = 256, O_KUBECONFIG, O_TLS, O_CCA, O_TOKEN, O_SEED, O_NOSEED, O_MODELS,
            O_REVS, O_DELAY, O_LAT, O_FAIL, O_DROP, O_EXPIRE, O_WINDOW, O_BOOKMARK, O_HELP,
            O_FORBID, O_SSA, O_FAILKIND, O_STUCK, O_FIRSTRV, O_FAILREADS, O_FAILSEED,
-           O_STALLKIND, O_STALLMS, O_STALLBEFORE, O_EXTRA, O_HOLDPAGES };
+           O_STALLKIND, O_STALLMS, O_STALLBEFORE, O_EXTRA, O_HOLDPAGES, O_DIGESTS };
     static const struct option opts[] = {
         {"listen", required_argument, NULL, O_LISTEN},
         {"kubeconfig-out", required_argument, NULL, O_KUBECONFIG},
@@ -174,6 +177,7 @@ int main(int argc, char **argv)
         {"stall-before-store", no_argument, NULL, O_STALLBEFORE},
         {"extra-models", required_argument, NULL, O_EXTRA},
         {"hold-list-pages", no_argument, NULL, O_HOLDPAGES},
+        {"image-digests", required_argument, NULL, O_DIGESTS},
         {NULL, 0, NULL, 0},
     };
     bool window_set = false, expire = false;
@@ -198,6 +202,7 @@ int main(int argc, char **argv)
         case O_STALLBEFORE: g_cfg.stall_before_store = true; break;
         case O_EXTRA: g_cfg.extra_models = optarg; break;
         case O_HOLDPAGES: g_cfg.hold_list_pages = true; break;
+        case O_DIGESTS: g_cfg.image_digests = optarg; break;
         case O_FAILSEED: case O_STALLMS:
             if (!parse_int(optarg, 0, 100000000, &v)) {
                 fprintf(stderr, "ttstui-demo-cluster: --%s needs a whole number in range, not \"%s\"\n",

@@ -36,16 +36,26 @@ for tag in v1 v2; do
     --dest-tls-verify=false >"$E2E_TMP/skopeo.log" 2>&1 || fail "skopeo: $(cat "$E2E_TMP/skopeo.log")"
 done
 
-start_cluster
+start_cluster --image-digests "$E2E_TMP/digests"
 # a model released by tag without resolving it: the demo cluster (as
 # Knative) records a digest for it that is not what the tag points at in
 # this registry, so the dashboard marks the tag as moved
 "$TTSTUI_BIN" --kubeconfig "$KC" apply --env staging --model tagged --version 1 \
   --image "$repo:v1" --no-resolve --yes --wait >/dev/null 2>"$E2E_TMP/apply.err" ||
   fail "apply by tag: $(cat "$E2E_TMP/apply.err")"
+# the same tag released once the cluster resolves it as this registry
+# does: it runs what the tag points at, no mark
+echo "$repo:v1 $d1" >"$E2E_TMP/digests"
+"$TTSTUI_BIN" --kubeconfig "$KC" apply --env staging --model current --version 1 \
+  --image "$repo:v1" --no-resolve --yes --wait >/dev/null 2>"$E2E_TMP/apply.err" ||
+  fail "apply by tag: $(cat "$E2E_TMP/apply.err")"
 start_tui 160 45
 wait_for "viacom"
+# one lookup per tag: once tagged is marked, the registry's answer is in
 wait_match '^tagged .*:v1 moved' 30
+wait_match '^current .*:v1' 30
+[[ "$(model_line current)" != *moved* ]] ||
+  fail "a model running what its tag points at is marked moved: $(model_line current)"
 [[ "$(model_line v8)" != *moved* ]] || fail "a model released by digest is marked moved: $(model_line v8)"
 filter_models v8
 keys d
@@ -93,6 +103,6 @@ wait_for "tag: asking the registry for its digest..."
 keys Escape
 wait_for "Discard changes?"
 keys Tab Enter
-wait_for "36 models"
+wait_for "37 models"
 quit_tui
 pass "image tags resolved as typed, picked from the registry's list, rendered by digest"

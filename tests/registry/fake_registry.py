@@ -12,6 +12,14 @@ Binds a free loopback port and writes it to PORT_FILE once listening.
   record     appends each request's Authorization header (or "-") to ARG
              and serves a manifest without a digest
   hostile    escape sequences and bidi controls in its error and its tags
+  pages      tags t1..t5, ?n=N a page with a Link to the next (relative,
+             then absolute); ARG "offhost": the next page on another host
+  challenges manifests want "Bearer fake-tok": a 401 sends two
+             WWW-Authenticate headers, Basic first, then Bearer (quoted
+             values, a comma in scope) with its realm /token here, which
+             answers {"token": "fake-tok"}
+  accept     manifests: appends "METHOD ACCEPT" of each request to ARG;
+             HEAD and GET give the Docker-Content-Digest of the bytes
 """
 import hashlib
 import http.server
@@ -19,6 +27,7 @@ import os
 import sys
 import threading
 import time
+import urllib.parse
 
 MODE = sys.argv[1]
 PORT_FILE = sys.argv[2]
@@ -59,6 +68,53 @@ class H(http.server.BaseHTTPRequestHandler):
             if not head:
                 self.wfile.write(body)
             return
+        if MODE == "challenges":
+            port = self.server.server_address[1]
+            if self.path.startswith("/token"):
+                code, body = 200, b'{"token": "fake-tok", "expires_in": 300}'
+            elif self.headers.get("Authorization") != "Bearer fake-tok":
+                code, body = 401, b'{"errors":[{"code":"UNAUTHORIZED","message":"token needed"}]}'
+            else:
+                code, body = 200, BODY
+            self.send_response(code)
+            if code == 401:
+                self.send_header("WWW-Authenticate", 'Basic realm="fake registry"')
+                self.send_header("WWW-Authenticate",
+                                 'Bearer realm="http://127.0.0.1:%d/token",service="fake, registry",'
+                                 'scope="repository:acme/tts:pull,push"' % port)
+            self.send_header("Content-Type", OCI if body is BODY else "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            if body is BODY:
+                self.send_header("Docker-Content-Digest", "sha256:" + hashlib.sha256(BODY).hexdigest())
+            self.end_headers()
+            if not head:
+                self.wfile.write(body)
+            return
+        if MODE == "pages" and "/tags/list" in self.path:
+            u = urllib.parse.urlparse(self.path)
+            q = urllib.parse.parse_qs(u.query)
+            n = int(q.get("n", ["100"])[0])
+            last = q.get("last", [""])[0]
+            tags = [t for t in ["t1", "t2", "t3", "t4", "t5"] if t > last][:n]
+            body = ('{"name":"acme/many","tags":[%s]}' % ",".join('"%s"' % t for t in tags)).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            if tags and tags[-1] != "t5":
+                nxt = "%s?n=%d&last=%s" % (u.path, n, tags[-1])
+                port = self.server.server_address[1]
+                if ARG == "offhost":
+                    nxt = "http://localhost:%d%s" % (port, nxt)
+                elif last:
+                    nxt = "http://127.0.0.1:%d%s" % (port, nxt)
+                self.send_header("Link", '<%s>; rel="next"' % nxt)
+            self.end_headers()
+            if not head:
+                self.wfile.write(body)
+            return
+        if MODE == "accept":
+            with open(ARG, "a") as f:
+                f.write("%s %s\n" % (self.command, self.headers.get("Accept") or "-"))
         if MODE == "record":
             with open(ARG, "a") as f:
                 f.write((self.headers.get("Authorization") or "-") + "\n")
@@ -79,6 +135,8 @@ class H(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(BODY)))
         if MODE == "mismatch" and not head:
             self.send_header("Docker-Content-Digest", "sha256:" + "0" * 64)
+        if MODE == "accept":
+            self.send_header("Docker-Content-Digest", "sha256:" + hashlib.sha256(BODY).hexdigest())
         self.end_headers()
         if not head:
             self.wfile.write(BODY)

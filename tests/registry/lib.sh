@@ -15,11 +15,12 @@ mkdir -p "$DOCKER_CONFIG"
 REG_PIDS=()
 
 reg_cleanup() {
-    local p
+    local rc=$? p # the test's status, which tt_cleanup exits with
     for p in "${REG_PIDS[@]}"; do
         kill "$p" 2>/dev/null || true
         wait "$p" 2>/dev/null || true
     done
+    (exit "$rc")
     tt_cleanup
 }
 trap reg_cleanup EXIT

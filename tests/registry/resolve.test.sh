@@ -73,6 +73,16 @@ assert_eq "$(sort <<<"$OUT" | tr '\n' ' ')" "a1 a2 a3 a4 " "all tags"
 TTSTUI_REGISTRY_TAGS_PAGE=2 run_bare image tags "$REG/acme/many"
 assert_rc 0 "tags in pages of 2"
 assert_eq "$(sort <<<"$OUT" | tr '\n' ' ')" "a1 a2 a3 a4 " "all tags across pages"
+# (This registry sends every tag at once: the pages of a registry that
+# pages, relative and absolute Links; a next page on another host refused.)
+start_fake pages
+TTSTUI_REGISTRY_TAGS_PAGE=2 run_bare image tags "$FAKE/acme/many"
+assert_rc 0 "tags across Link pages"
+assert_eq "$(tr '\n' ' ' <<<"$OUT")" "t1 t2 t3 t4 t5 " "every page's tags, in order"
+start_fake pages offhost
+TTSTUI_REGISTRY_TAGS_PAGE=2 run_bare image tags "$FAKE/acme/many"
+assert_rc 4 "a next page on another host"
+assert_contains "$ERR" "the next page of tags is on another host"
 run_bare image tags "$REG/acme/nothing"
 assert_rc 4 "tags of an unknown repository"
 assert_contains "$ERR" "NAME_UNKNOWN"
@@ -102,6 +112,30 @@ run_bare image resolve "$FAKE/acme/tts:v1"
 assert_rc 0 "no digest header"
 WANT=$(curl -s "http://$FAKE/v2/acme/tts/manifests/v1" | sha256sum | cut -d' ' -f1)
 assert_eq "$OUT" "$FAKE/acme/tts@sha256:$WANT" "digest of the bytes served"
+
+# A HEAD that gives Docker-Content-Digest is the whole lookup (no GET), and
+# it accepts the four manifest types: OCI index, Docker manifest list v2,
+# Docker manifest v2, OCI manifest.
+start_fake accept "$TT_TMP/accept.log"
+run_bare image resolve "$FAKE/acme/tts:v1"
+assert_rc 0 "HEAD with a digest"
+assert_eq "$OUT" "$FAKE/acme/tts@sha256:$WANT" "the digest the HEAD gave"
+assert_eq "$(wc -l <"$TT_TMP/accept.log")" 1 "one manifest request"
+ACCEPT=$(cat "$TT_TMP/accept.log")
+assert_contains "$ACCEPT" "HEAD "
+for type in application/vnd.oci.image.index.v1+json \
+    application/vnd.docker.distribution.manifest.list.v2+json \
+    application/vnd.docker.distribution.manifest.v2+json \
+    application/vnd.oci.image.manifest.v1+json; do
+    assert_contains "$ACCEPT" "$type"
+done
+
+# Two challenges in two WWW-Authenticate headers, Basic first: the Bearer
+# one is followed (its quoted values, a comma inside), anonymously.
+start_fake challenges
+run_bare image resolve "$FAKE/acme/tts:v1"
+assert_rc 0 "Bearer among several challenges"
+assert_eq "$OUT" "$FAKE/acme/tts@sha256:$WANT" "the digest behind the token"
 
 # A digest that does not match the bytes served: refused.
 start_fake mismatch

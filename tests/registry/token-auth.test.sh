@@ -59,6 +59,22 @@ assert_rc 0 "two repositories"
 assert_eq "$(sort "$TT_TMP/token.log" | tr '\n' ' ')" \
     "token repository:acme/other:pull token repository:acme/tts:pull " "a token per scope"
 
+# The token in "token" (as Docker Hub's token server) rather than
+# "access_token", and expires_in: a token that expires at once (no floor
+# here) is asked again for each lookup, one for 300 s only once.
+echo "token 1" >"$TT_TMP/token.log.answer"
+: >"$TT_TMP/token.log"
+TTSTUI_REGISTRY_TOKEN_MIN_TTL=0 run_bare image resolve "$REG/acme/tts:v1" "$REG/acme/tts:multi"
+assert_rc 0 "a token in \"token\""
+assert_eq "$OUT" "$REG/acme/tts@$D1"$'\n'"$REG/acme/tts@$DM" "digests with a \"token\" token"
+assert_eq "$(grep -c . "$TT_TMP/token.log")" 2 "an expired token is asked again"
+echo "token 300" >"$TT_TMP/token.log.answer"
+: >"$TT_TMP/token.log"
+TTSTUI_REGISTRY_TOKEN_MIN_TTL=0 run_bare image resolve "$REG/acme/tts:v1" "$REG/acme/tts:multi"
+assert_rc 0 "a token for 300 s"
+assert_eq "$(grep -c . "$TT_TMP/token.log")" 1 "a token within expires_in is reused"
+rm "$TT_TMP/token.log.answer"
+
 # Tags through a token too.
 run_bare image tags "$REG/acme/tts"
 assert_rc 0 "tags with a token"

@@ -10,6 +10,9 @@ grant_type=refresh_token&refresh_token=refresh-PASS (docker's identity
 token) grants them too, logged as "refresh SCOPE". Tokens are ES256 JWTs with the
 certificate in x5c (what the registry's rootcertbundle checks). Each
 request is logged to LOG as "token SCOPE". Writes its port to PORT_FILE.
+The token is in "access_token" with "expires_in": 300, unless the file
+LOG.answer holds "KEY TTL" (read at each request): the token in KEY
+("token" or "access_token") and expires_in TTL seconds.
 """
 import base64
 import http.server
@@ -34,6 +37,17 @@ X5C = base64.b64encode(cert.public_bytes(serialization.Encoding.DER)).decode()
 
 def b64u(b):
     return base64.urlsafe_b64encode(b).rstrip(b"=").decode()
+
+
+def grant(service, scope):
+    key, ttl = "access_token", 300
+    try:
+        with open(LOG + ".answer") as f:
+            key, ttl = f.read().split()
+            ttl = int(ttl)
+    except FileNotFoundError:
+        pass
+    return {key: jwt(service, scope), "expires_in": ttl}
 
 
 def jwt(service, scope):
@@ -78,7 +92,7 @@ class H(http.server.BaseHTTPRequestHandler):
         elif got != want:
             self.send(401, {"details": "incorrect username or password"})
         else:
-            self.send(200, {"access_token": jwt(q.get("service", [""])[0], scope), "expires_in": 300})
+            self.send(200, grant(q.get("service", [""])[0], scope))
 
 
 def do_POST(self):
@@ -90,7 +104,7 @@ def do_POST(self):
     if form.get("grant_type") != ["refresh_token"] or form.get("refresh_token") != ["refresh-" + PASS]:
         self.send(401, {"error": "invalid_grant"})
     else:
-        self.send(200, {"access_token": jwt(form.get("service", [""])[0], scope), "expires_in": 300})
+        self.send(200, grant(form.get("service", [""])[0], scope))
 
 
 H.do_POST = do_POST
