@@ -1227,6 +1227,14 @@ static enum MHD_Result dispatch(struct MHD_Connection *c, const char *url, const
         dc_fault_release_lists(); /* --hold-list-pages */
         return dc_send_json(c, 200, json_pack("{s:b}", "released", 1));
     }
+    if ((strcmp(url, "/debug/hold-reads") == 0 || strcmp(url, "/debug/release-reads") == 0) &&
+        strcmp(method, "POST") == 0) {
+        bool hold = strcmp(url, "/debug/hold-reads") == 0;
+        dc_fault_set_reads_held(hold); /* --hold-reads */
+        return dc_send_json(c, 200, json_pack("{s:b}", "held", hold));
+    }
+    if (strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0)
+        dc_fault_hold_read();
     count_request(RQ_TOTAL);
     if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
         count_request(RQ_WRITE);

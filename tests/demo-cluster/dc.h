@@ -52,6 +52,8 @@ typedef struct dc_config {
     bool stall_before_store;  /* --stall-before-store: held, then 504, not stored */
     bool hold_list_pages;     /* --hold-list-pages: pages after a list's first wait for
                                * POST /debug/release-lists */
+    bool hold_reads;          /* --hold-reads: every read waits for
+                               * POST /debug/release-reads */
 } dc_config;
 
 extern dc_config g_cfg;
@@ -284,6 +286,12 @@ void dc_fault_hold_list_page(void);
 void dc_fault_release_lists(void);
 /* Pages held right now (GET /debug/requests "held"). */
 int dc_fault_held_pages(void);
+/* --hold-reads: a GET or HEAD of the API (not /debug/) waits here while
+ * reads are held: from the start, and again after POST /debug/hold-reads,
+ * until POST /debug/release-reads. A test sees the client with every read
+ * in flight for as long as it needs, without racing a delay. */
+void dc_fault_hold_read(void);
+void dc_fault_set_reads_held(bool held);
 
 /* --stuck-namespaces: the conditions of a namespace that never goes; sets
  * them on ns_obj (a copy about to be stored) and returns it. */

@@ -24,6 +24,9 @@
  *                          between its first page and the rest for as long
  *                          as it needs (GET /debug/requests counts them
  *                          as "held")
+ *   --hold-reads           every GET and HEAD waits until POST
+ *                          /debug/release-reads; POST /debug/hold-reads
+ *                          holds them again (counted as "held" too)
  *   --fail-reads           (with --fail-rate) only GET and HEAD fail;
  *                          --fail-seed N fixes the sequence of failures
  */
@@ -300,4 +303,31 @@ void dc_fault_release_lists(void)
 int dc_fault_held_pages(void)
 {
     return atomic_load(&g_held);
+}
+
+/* ---- held reads ------------------------------------------------------------ */
+
+static atomic_int g_reads_held = -1; /* -1: as --hold-reads says */
+
+void dc_fault_set_reads_held(bool held)
+{
+    atomic_store(&g_reads_held, held ? 1 : 0);
+}
+
+static bool reads_held(void)
+{
+    int v = atomic_load(&g_reads_held);
+    return v < 0 ? g_cfg.hold_reads : v == 1;
+}
+
+void dc_fault_hold_read(void)
+{
+    if (!reads_held())
+        return;
+    atomic_fetch_add(&g_held, 1);
+    while (!g_shutdown && reads_held()) {
+        struct timespec ts = {0, 20 * 1000000L};
+        nanosleep(&ts, NULL);
+    }
+    atomic_fetch_sub(&g_held, 1);
 }

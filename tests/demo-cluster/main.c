@@ -73,6 +73,8 @@ static void usage(FILE *out)
           "                            504 Timeout without being stored\n"
           "  --hold-list-pages         a list's pages after the first wait until\n"
           "                            POST /debug/release-lists\n"
+          "  --hold-reads              every GET and HEAD waits until POST /debug/release-reads\n"
+          "                            (POST /debug/hold-reads holds them again)\n"
           "  --help                    this text\n"
           "Prints 'listening on http(s)://HOST:PORT' once it accepts connections.\n",
           out);
@@ -146,7 +148,7 @@ int main(int argc, char **argv)
     enum { O_LISTEN = 256, O_KUBECONFIG, O_TLS, O_CCA, O_TOKEN, O_SEED, O_NOSEED, O_MODELS,
            O_REVS, O_DELAY, O_LAT, O_FAIL, O_DROP, O_EXPIRE, O_WINDOW, O_BOOKMARK, O_HELP,
            O_FORBID, O_SSA, O_FAILKIND, O_STUCK, O_FIRSTRV, O_FAILREADS, O_FAILSEED,
-           O_STALLKIND, O_STALLMS, O_STALLBEFORE, O_EXTRA, O_HOLDPAGES, O_DIGESTS };
+           O_STALLKIND, O_STALLMS, O_STALLBEFORE, O_EXTRA, O_HOLDPAGES, O_DIGESTS, O_HOLDREADS };
     static const struct option opts[] = {
         {"listen", required_argument, NULL, O_LISTEN},
         {"kubeconfig-out", required_argument, NULL, O_KUBECONFIG},
@@ -177,6 +179,7 @@ int main(int argc, char **argv)
         {"stall-before-store", no_argument, NULL, O_STALLBEFORE},
         {"extra-models", required_argument, NULL, O_EXTRA},
         {"hold-list-pages", no_argument, NULL, O_HOLDPAGES},
+        {"hold-reads", no_argument, NULL, O_HOLDREADS},
         {"image-digests", required_argument, NULL, O_DIGESTS},
         {NULL, 0, NULL, 0},
     };
@@ -202,6 +205,7 @@ int main(int argc, char **argv)
         case O_STALLBEFORE: g_cfg.stall_before_store = true; break;
         case O_EXTRA: g_cfg.extra_models = optarg; break;
         case O_HOLDPAGES: g_cfg.hold_list_pages = true; break;
+        case O_HOLDREADS: g_cfg.hold_reads = true; break;
         case O_DIGESTS: g_cfg.image_digests = optarg; break;
         case O_FAILSEED: case O_STALLMS:
             if (!parse_int(optarg, 0, 100000000, &v)) {
