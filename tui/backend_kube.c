@@ -12,8 +12,9 @@
  *   events go into one pending FLEET batch;
  * - a flusher that posts the pending fleet batch ~30 ms after its first
  *   item (or at once when it reaches BK_BATCH_CAP items, so a relist of
- *   40,000 revisions arrives as a few big batches), and the pending lines
- *   of log streams the same way;
+ *   40,000 revisions arrives as a few big batches; and at once for a
+ *   change that comes after 30 ms without one, so a lone change is not
+ *   held), and the pending lines of log streams the same way;
  * - a reaper that frees the messages the UI is done with, at low priority;
  * - one thread per request (bk_jobs.c).
  */

@@ -106,6 +106,7 @@ struct kb {
     job *jobs;
     tui_fleet_batch *pending;
     long long pending_since;
+    long long flushed_at; /* when the last fleet batch was posted */
     tui_msg *garbage;     /* messages the UI is done with, for the reaper to free */
     pthread_cond_t reap;  /* wakes the reaper */
     pthread_t reaper;

@@ -58,6 +58,7 @@ void bk_flush_fleet_locked(kb *k)
     if (k->pending && k->pending->n) {
         tui_backend_post(k->b, TUI_MSG_FLEET, 0, k->pending, tui_fleet_batch_free, NULL);
         k->pending = NULL;
+        k->flushed_at = tt_now_ms();
     }
 }
 
@@ -74,7 +75,11 @@ static void pending_add_locked(kb *k, tui_fleet_op op, fleet_kind kind, const js
         tui_fleet_batch_add_page(k->pending, kind, number);
     else
         tui_fleet_batch_add(k->pending, op, kind, (json_t *)obj);
-    if (k->pending->n >= BK_BATCH_CAP)
+    /* A change after a quiet BK_FLUSH_MS goes to the screen at once (a
+     * model deleted shows without waiting out the window); the changes
+     * right behind it gather for the flusher as before. */
+    if (k->pending->n >= BK_BATCH_CAP ||
+        (op != TUI_FLEET_PAGE && tt_now_ms() - k->flushed_at >= BK_FLUSH_MS))
         bk_flush_fleet_locked(k);
 }
 
