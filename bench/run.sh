@@ -268,28 +268,15 @@ bench_tui() { # bench_tui MODELS
   if [ "${R[tui_state_$n]}" = ok ]; then
     # A change on the cluster to its row on screen: delete the first five
     # models shown, one at a time (each namespace turns Terminating at
-    # once), poll the pane every 10 ms until that model's row changes; the
-    # median of the five (one alone varies with the machine's load).
-    local model line0 t3 changed times="" models shot
-    shot=$(screen) # whole, then filtered: no early-exit reader under pipefail
-    models=$(grep -oE 'model-[0-9]+' <<<"$shot" | sed -n 1,5p)
-    for model in $models; do
-      shot=$(screen)
-      line0=$(grep -F "$model" <<<"$shot" | sed -n 1p)
-      changed=0
-      t3=$(now_ns)
-      curl -sf -X DELETE "$url/api/v1/namespaces/$model" >/dev/null
-      for _ in $(seq 1 500); do
-        shot=$(screen)
-        if [ "$(grep -F "$model" <<<"$shot" | sed -n 1p)" != "$line0" ]; then changed=1; break; fi
-        sleep 0.01
-      done
-      if [ "$changed" = 1 ]; then times+=" $(ms_since "$t3")"; else times+=" 99999"; fi
-      sleep 1
-    done
+    # once), from the DELETE going out to a capture of the pane showing
+    # that model's row changed (bench/change_to_row.py: one process, so
+    # no curl or grep starts inside the measure); the median of the five
+    # (one alone varies with the machine's load).
+    local times
+    times=$(python3 "$root/bench/change_to_row.py" "$sock" bench "$url" 5 | sed 's/-1/99999/g')
     R[tui_change_$n]=$(echo "$times" | median)
     [ "${R[tui_change_$n]}" = 99999 ] && R[tui_change_$n]=">5000"
-    log "change to screen (five models deleted one at a time):$times ms; median ${R[tui_change_$n]} ms"
+    log "change to screen (five models deleted one at a time): $times ms; median ${R[tui_change_$n]} ms"
   fi
   tm send-keys -t bench q 2>/dev/null || true
   sleep 0.2
