@@ -310,6 +310,8 @@ static void set_blob(CURL *easy, CURLoption opt, const char *data, size_t len)
 }
 
 /* Sets every option for one attempt; returns the header list to free. */
+static bool idempotent(const kube_http_req *req);
+
 static struct curl_slist *configure(kube_client *c, const kube_http_req *req, const char *url,
                                     const kube_credential *cred, xfer *x)
 {
@@ -382,6 +384,11 @@ static struct curl_slist *configure(kube_client *c, const kube_http_req *req, co
         curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
     else if (!(strcmp(method, "POST") == 0 && req->body))
         curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
+    /* A write goes out on a new connection: on a reused one that closes
+     * before any answer, libcurl sends the request again by itself, and a
+     * server that had made the change would make it twice. (The handle is
+     * reused: set either way.) */
+    curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, !req->streaming && !idempotent(req) ? 1L : 0L);
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
     return h;
 }
