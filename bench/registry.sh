@@ -78,11 +78,14 @@ got=$("$ttstui" image resolve "$img")
 [ "$got" = "$want" ] || { echo "bench/registry.sh: ttstui says $got, skopeo $want" >&2; exit 1; }
 
 median_ms() { # command... : median wall time of $runs runs, in ms
+  # The clock is bash's own $EPOCHREALTIME (microseconds): a $(date) would
+  # start a process inside every sample, adding the same few ms to both
+  # tools and pulling their ratio towards 1.
   local i t0 ts=()
   for ((i = 0; i < runs; i++)); do
-    t0=$(date +%s%N)
+    t0=${EPOCHREALTIME/./}
     "$@" >/dev/null
-    ts+=($(( ($(date +%s%N) - t0) / 1000 )))
+    ts+=($(( ${EPOCHREALTIME/./} - t0 )))
   done
   printf '%s\n' "${ts[@]}" | sort -n | awk '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.1f", m / 1000 }'
 }
