@@ -343,7 +343,7 @@ void dc_fault_set_reads_held(bool held);
  * them on ns_obj (a copy about to be stored) and returns it. */
 json_t *dc_fault_stuck_namespace(json_t *ns_obj);
 
-/* ---- Knative (knative.c) ----------------------------------------------- */
+/* ---- Knative (knative.c, kn_*.c; their shared parts in knative.h) ---- */
 
 void kn_controller_start(void);
 void kn_controller_stop(void);
