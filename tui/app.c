@@ -160,16 +160,23 @@ bool tui_app_refuse_readonly(tui_app *app, tui_action act)
     const tui_action_info *ai = tui_action_info_at(act);
     if (!tui_app_readonly(app) || !ai || !ai->mutating)
         return false;
-    if (app->opts.readonly)
+    if (app->opts.readonly) {
         tui_app_message(app, TUI_STATUS_ERROR, "Read-only mode (--readonly): '%s' is disabled",
                         ai->name);
+        return true;
+    }
+    /* The reason the backend's jobs would refuse with (the same rule): the
+     * context in readonly_contexts, the read-only environment the context
+     * belongs to whatever env the backend names, or that env itself. */
+    tt_error why = {0};
+    if (safety_check_writable(app->opts.cfg, app->env, app->context, &why) != 0)
+        tui_app_message(app, TUI_STATUS_ERROR, "Read-only: '%s' is disabled: %s", ai->name,
+                        why.message);
     else
         tui_app_message(app, TUI_STATUS_ERROR,
-                        "Read-only: the settings (%s) mark context %s%s%s read-only; '%s' is "
-                        "disabled",
+                        "Read-only: the settings (%s) mark context %s read-only; '%s' is disabled",
                         app->opts.cfg->path ? app->opts.cfg->path : "config.yaml",
-                        app->context ? app->context : "-", app->env ? " / env " : "",
-                        app->env ? app->env : "", ai->name);
+                        app->context ? app->context : "-", ai->name);
     return true;
 }
 
