@@ -292,19 +292,25 @@ static void dispatch_message(tui_app *app, tui_msg *m)
         if (m->payload)
             handle_conn(app, m->payload);
         break;
-    case TUI_MSG_FLEET:
-        if (m->payload && tui_listing_note(&app->listing, m->payload))
+    case TUI_MSG_FLEET: {
+        bool listing = m->payload && tui_listing_note(&app->listing, m->payload);
+        if (listing)
             app->dirty_body = true; /* the loading line */
         if (m->payload)
             app_files_reset(app, m->payload); /* the views see it in fleet_changed below */
-        if (m->payload && tui_fleet_batch_apply(m->payload, &app->fleet)) {
+        bool changed = m->payload && tui_fleet_batch_apply(m->payload, &app->fleet);
+        if (changed)
             app_files_fleet_changed(app);
+        /* A list's end may change nothing in the fleet, yet tells a view
+         * that waits for it (tui_app_listing) that all is in. */
+        if (changed || listing) {
             for (tui_view *v = app->top; v; v = v->below)
                 if (v->ops->fleet_changed)
                     v->ops->fleet_changed(v, app);
             app->dirty_body = true;
         }
         return;
+    }
     case TUI_MSG_FILES_PLAN:
         app_files_answer(app, m);
         break;
