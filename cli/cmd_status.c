@@ -131,6 +131,20 @@ static void model_row(const fleet_model *m, char *cells[N_COLS])
     cells[COL_NOTES] = tt_buf_steal(&notes);
 }
 
+/* A table cell as it will be printed (cleaned, one line: a newline or tab
+ * from the cluster would break the row), so that columns are measured from
+ * that text; returns width widened to the cell's terminal cells. */
+static size_t clean_cell(char **cell, size_t width)
+{
+    if (!tt_text_is_clean(*cell, 0)) {
+        char *clean = tt_text_clean(*cell, 0);
+        free(*cell);
+        *cell = clean;
+    }
+    size_t w = tt_text_width(*cell);
+    return w > width ? w : width;
+}
+
 /* The rows (cells taken over and freed), aligned under the headers; each
  * row's AGE from its model's creation (ages[r], 0 unknown) to now. */
 static void print_rows(char *(*rows)[N_COLS], const long long *ages, size_t nrows)
@@ -142,18 +156,19 @@ static void print_rows(char *(*rows)[N_COLS], const long long *ages, size_t nrow
     for (size_t r = 0; r < nrows; r++) {
         rows[r][COL_AGE] = ages[r] ? health_format_age(now - ages[r]) : tt_strdup("-");
         for (int c = 0; c < N_COLS; c++)
-            if (strlen(rows[r][c]) > width[c])
-                width[c] = strlen(rows[r][c]);
+            width[c] = clean_cell(&rows[r][c], width[c]);
     }
     tt_buf line = TT_BUF_INIT;
     for (size_t r = 0; r <= nrows; r++) {
         tt_buf_reset(&line);
         for (int c = 0; c < N_COLS; c++) {
             const char *cell = r == 0 ? headers[c] : rows[r - 1][c];
-            if (c == N_COLS - 1)
+            if (c == N_COLS - 1) {
                 tt_buf_puts(&line, cell);
-            else
-                tt_buf_printf(&line, "%-*s   ", (int)width[c], cell);
+            } else {
+                tt_text_pad_append(&line, cell, width[c]);
+                tt_buf_puts(&line, "   ");
+            }
         }
         while (line.len && line.data[line.len - 1] == ' ')
             line.data[--line.len] = '\0';
@@ -426,16 +441,17 @@ static void print_cross_table(const ops_context_fleet *cf, const size_t *live, s
     }
     for (size_t r = 0; r <= n_models; r++)
         for (size_t c = 0; c < ncols; c++)
-            if (strlen(rows[r][c]) > width[c])
-                width[c] = strlen(rows[r][c]);
+            width[c] = clean_cell(&rows[r][c], width[c]);
     tt_buf line = TT_BUF_INIT;
     for (size_t r = 0; r <= n_models; r++) {
         tt_buf_reset(&line);
         for (size_t c = 0; c < ncols; c++) {
-            if (c == ncols - 1)
+            if (c == ncols - 1) {
                 tt_buf_puts(&line, rows[r][c]);
-            else
-                tt_buf_printf(&line, "%-*s   ", (int)width[c], rows[r][c]);
+            } else {
+                tt_text_pad_append(&line, rows[r][c], width[c]);
+                tt_buf_puts(&line, "   ");
+            }
         }
         while (line.len && line.data[line.len - 1] == ' ')
             line.data[--line.len] = '\0';

@@ -1,6 +1,9 @@
 #include "tt_text.h"
 
+#include <locale.h>
+#include <pthread.h>
 #include <string.h>
+#include <wchar.h>
 
 size_t tt_utf8_decode(const char *s, size_t len, int *cp)
 {
@@ -129,4 +132,47 @@ void tt_json_terminal_safe_append(tt_buf *b, const char *json, size_t len)
         from = i;
     }
     tt_buf_append(b, json + from, len - from);
+}
+
+static locale_t utf8_locale;
+static void utf8_locale_init(void)
+{
+    utf8_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    if (!utf8_locale)
+        utf8_locale = newlocale(LC_CTYPE_MASK, "en_US.UTF-8", (locale_t)0);
+}
+
+/* Cells of one safe code point: wcwidth under a UTF-8 locale; without one
+ * (none installed) a character past ASCII counts one cell. */
+static size_t cp_cells(int cp)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, utf8_locale_init);
+    if (cp >= 0x20 && cp < 0x7f)
+        return 1;
+    if (!utf8_locale)
+        return 1;
+    locale_t old = uselocale(utf8_locale);
+    int w = wcwidth((wchar_t)cp);
+    uselocale(old);
+    return w < 0 ? 1 : (size_t)w;
+}
+
+size_t tt_text_width(const char *s)
+{
+    size_t len = s ? strlen(s) : 0, w = 0;
+    for (size_t i = 0; i < len;) {
+        int cp;
+        i += tt_utf8_decode(s + i, len - i, &cp);
+        /* newline and tab are '?' with flags 0 */
+        w += tt_cp_unsafe(cp) || cp == '\n' || cp == '\t' ? 1 : cp_cells(cp);
+    }
+    return w;
+}
+
+void tt_text_pad_append(tt_buf *b, const char *s, size_t width)
+{
+    tt_buf_puts(b, s ? s : "");
+    for (size_t w = tt_text_width(s); w < width; w++)
+        tt_buf_putc(b, ' ');
 }

@@ -42,6 +42,15 @@ char *tt_text_clean(const char *s, unsigned flags);
 /* True when tt_text_clean would change nothing. */
 bool tt_text_is_clean(const char *s, unsigned flags);
 
+/* Terminal cells s takes as printed once cleaned (tt_text_clean with
+ * flags 0): an unsafe character or invalid byte is the one cell of its '?',
+ * a wide character (East Asian, emoji) two, a combining mark none, as
+ * wcwidth rules for UTF-8 whatever the process's locale. For columns of
+ * text (padding by bytes would count "é" as two cells). NULL is 0. */
+size_t tt_text_width(const char *s);
+/* Appends s padded with spaces to at least width cells (tt_text_width). */
+void tt_text_pad_append(tt_buf *b, const char *s, size_t width);
+
 /* JSON text as a terminal may show it: appends json[0..len) to b with DEL
  * (0x7f) and every character outside ASCII escaped as \uXXXX (a surrogate
  * pair above U+FFFF; an invalid byte as \uFFFD), as jansson's

@@ -160,16 +160,23 @@ bool tui_app_refuse_readonly(tui_app *app, tui_action act)
     const tui_action_info *ai = tui_action_info_at(act);
     if (!tui_app_readonly(app) || !ai || !ai->mutating)
         return false;
-    if (app->opts.readonly)
+    if (app->opts.readonly) {
         tui_app_message(app, TUI_STATUS_ERROR, "Read-only mode (--readonly): '%s' is disabled",
                         ai->name);
+        return true;
+    }
+    /* The reason the backend's jobs would refuse with (the same rule): the
+     * context in readonly_contexts, the read-only environment the context
+     * belongs to whatever env the backend names, or that env itself. */
+    tt_error why = {0};
+    if (safety_check_writable(app->opts.cfg, app->env, app->context, &why) != 0)
+        tui_app_message(app, TUI_STATUS_ERROR, "Read-only: '%s' is disabled: %s", ai->name,
+                        why.message);
     else
         tui_app_message(app, TUI_STATUS_ERROR,
-                        "Read-only: the settings (%s) mark context %s%s%s read-only; '%s' is "
-                        "disabled",
+                        "Read-only: the settings (%s) mark context %s read-only; '%s' is disabled",
                         app->opts.cfg->path ? app->opts.cfg->path : "config.yaml",
-                        app->context ? app->context : "-", app->env ? " / env " : "",
-                        app->env ? app->env : "", ai->name);
+                        app->context ? app->context : "-", ai->name);
     return true;
 }
 
@@ -285,19 +292,25 @@ static void dispatch_message(tui_app *app, tui_msg *m)
         if (m->payload)
             handle_conn(app, m->payload);
         break;
-    case TUI_MSG_FLEET:
-        if (m->payload && tui_listing_note(&app->listing, m->payload))
+    case TUI_MSG_FLEET: {
+        bool listing = m->payload && tui_listing_note(&app->listing, m->payload);
+        if (listing)
             app->dirty_body = true; /* the loading line */
         if (m->payload)
             app_files_reset(app, m->payload); /* the views see it in fleet_changed below */
-        if (m->payload && tui_fleet_batch_apply(m->payload, &app->fleet)) {
+        bool changed = m->payload && tui_fleet_batch_apply(m->payload, &app->fleet);
+        if (changed)
             app_files_fleet_changed(app);
+        /* A list's end may change nothing in the fleet, yet tells a view
+         * that waits for it (tui_app_listing) that all is in. */
+        if (changed || listing) {
             for (tui_view *v = app->top; v; v = v->below)
                 if (v->ops->fleet_changed)
                     v->ops->fleet_changed(v, app);
             app->dirty_body = true;
         }
         return;
+    }
     case TUI_MSG_FILES_PLAN:
         app_files_answer(app, m);
         break;

@@ -103,7 +103,8 @@ void tui_app_wake_at(tui_app *app, long long deadline_ms);
 /* A footer from a view's hints template, with the live keymap's keys:
  * items separated by two spaces, "{action-name} label" (or several
  * {names} in one item, "{next-field}/{prev-field} move"); "{name:text}"
- * prefers the action's printable key. An item whose action has no key to
+ * prefers the action's printable key, "{name:noesc}" too and skips Esc;
+ * "{a|b}" is a's key, else b's. An item whose action has no key to
  * show (unbound; in a text-entry view only printable keys) or changes the
  * cluster while read-only is left out. */
 void tui_hints_expand(const tui_keymap *km, const char *tmpl, bool text_entry, bool readonly,

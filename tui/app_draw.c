@@ -56,16 +56,16 @@ void app_draw_header(tui_app *app)
 
 /* The key an action shows in a footer: its first key (in a text-entry
  * view its first non-printable one, as printable keys type; with prefer_text
- * its first printable one when it has one), without angle brackets. False
- * when the action has no key to show. */
+ * its first printable one when it has one; with skip_esc any but Esc),
+ * without angle brackets. False when the action has no key to show. */
 static bool hint_key(const tui_keymap *km, tui_action a, bool text_entry, bool prefer_text,
-                     char *buf, size_t size)
+                     bool skip_esc, char *buf, size_t size)
 {
     size_t n = tui_keymap_key_count(km, a);
     tui_key pick = -1;
     for (size_t i = 0; i < n; i++) {
         tui_key k = tui_keymap_key_at(km, a, i);
-        if (text_entry && tui_key_is_text(k))
+        if ((text_entry && tui_key_is_text(k)) || (skip_esc && k == TUI_KEY_ESC))
             continue;
         if (pick < 0)
             pick = k;
@@ -105,17 +105,23 @@ void tui_hints_expand(const tui_keymap *km, const char *tmpl, bool text_entry, b
                 out[o++] = *q++;
                 continue;
             }
-            char name[64];
-            snprintf(name, sizeof(name), "%.*s", (int)(close - q - 1), q + 1);
-            char *colon = strchr(name, ':');
-            bool prefer_text = colon && tt_streq(colon + 1, "text");
-            if (colon)
-                *colon = '\0';
-            tui_action a = tui_action_by_name(name);
-            const tui_action_info *ai = tui_action_info_at(a);
-            char key[32];
-            if (!ai || (readonly && ai->mutating) ||
-                !hint_key(km, a, text_entry, prefer_text, key, sizeof(key))) {
+            char names[64], key[32];
+            snprintf(names, sizeof(names), "%.*s", (int)(close - q - 1), q + 1);
+            bool found = false; /* the first alternative ("a|b") with a key */
+            for (char *save = NULL, *name = strtok_r(names, "|", &save); name && !found;
+                 name = strtok_r(NULL, "|", &save)) {
+                char *colon = strchr(name, ':');
+                bool prefer_text = colon && tt_streq(colon + 1, "text");
+                bool skip_esc = colon && tt_streq(colon + 1, "noesc");
+                if (colon)
+                    *colon = '\0';
+                tui_action a = tui_action_by_name(name);
+                const tui_action_info *ai = tui_action_info_at(a);
+                found = ai && !(readonly && ai->mutating) &&
+                        hint_key(km, a, text_entry, prefer_text || skip_esc, skip_esc, key,
+                                 sizeof(key));
+            }
+            if (!found) {
                 keep = false;
                 break;
             }

@@ -153,6 +153,19 @@ bool tui_listing_model_final(const tui_listing *l, const char *model)
     return strlen(model) < sizeof(prefix); /* longer than any name: not judged */
 }
 
+bool tui_listing_model_revisions_in(const tui_listing *l, const char *model)
+{
+    static const fleet_kind kinds[] = {FLEET_KIND_SERVICE, FLEET_KIND_REVISION};
+    if (!model)
+        return false;
+    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+        const tui_kind_listing *k = &l->kinds[kinds[i]];
+        if (!k->listed && !(k->listing && tui_listing_key_past(k->last_key, model)))
+            return false;
+    }
+    return true;
+}
+
 long tui_listing_models_expected(const tui_listing *l, size_t models_now)
 {
     const tui_kind_listing *s = &l->kinds[FLEET_KIND_SERVICE];

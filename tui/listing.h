@@ -65,6 +65,11 @@ bool tui_listing_all_listed(const tui_listing *l);
 bool tui_listing_key_past(const char *progress, const char *ns);
 /* The row of model is final (all three rules above). */
 bool tui_listing_model_final(const tui_listing *l, const char *model);
+/* Every Knative Service and Revision of model has come: each of the two
+ * lists is complete, or (a list under way) past the model's keys. What a
+ * view needs before it reasons over all of a model's revisions (the next
+ * free version); it says nothing of the dashboard's row order. */
+bool tui_listing_model_revisions_in(const tui_listing *l, const char *model);
 /* While the services are listed: the number of models to expect, from
  * the models there are now and the share of the list that came
  * (metadata.remainingItemCount); -1 when the server did not say. */

@@ -32,7 +32,13 @@ typedef struct form_view {
     char *img_for;        /* the value asked or answered for */
     tui_image_info *img;  /* its answer, or NULL while asking */
     bool tags_wanted;     /* open the tag picker when the answer comes */
+    /* Opened before the model's services and revisions had all come (the
+     * first lists under way): the version is left empty, and proposed
+     * once they are in (fleet_changed), not from part of them. */
+    bool version_wait;
 } form_view;
+
+#define VERSION_LOADING "loading the model's revisions; the next free version follows"
 
 /* Form field id -> release parameter name (core/release_params.h). */
 static const struct {
@@ -108,6 +114,10 @@ static bool validate(void *ctx, const tui_form *f, size_t i, char *msg, size_t s
     for (size_t k = 0; k < TT_ARRAY_LEN(field_params); k++)
         if (tt_streq(field_params[k].field, id))
             param = field_params[k].param;
+    if (tt_streq(id, "version") && fv->version_wait && !*tui_form_value(f, "version")) {
+        snprintf(msg, size, "%s", VERSION_LOADING);
+        return true;
+    }
     const release_diag *d = param ? release_diags_find(&fv->diags, param) : NULL;
     /* A valid tag: what the registry says it points at (the release uses
      * that digest), over the core's "prefer a digest" warning. */
@@ -216,7 +226,11 @@ static void prefill(form_view *fv, tui_app *app)
     const fleet_model *m = fv->model ? fleet_find(tui_app_fleet(app), fv->model) : NULL;
     fleet_serving r = live_spec(m);
     const fleet_service *ls = live_service(m);
-    char *next = m ? fleet_next_version(m) : tt_strdup("1");
+    /* The next free version from every revision of the model, so not
+     * before they have all come (a model not in the fleet yet may be). */
+    fv->version_wait =
+        fv->model && !tui_listing_model_revisions_in(tui_app_listing(app), fv->model);
+    char *next = fv->version_wait ? tt_strdup("") : m ? fleet_next_version(m) : tt_strdup("1");
     char min[16] = "0", max[16] = "32";
     if (r.min_scale >= 0)
         snprintf(min, sizeof(min), "%d", r.min_scale);
@@ -575,9 +589,30 @@ static bool mouse(tui_view *v, tui_app *app, int y, int x, tui_mouse_kind kind)
     return tui_form_click(fv->form, y - 3); /* header, title, blank line */
 }
 
+/* The model's revisions have all come: the version the form waited for
+ * (unless one was typed meanwhile), as prefilled (not a change to keep). */
+static void version_arrived(form_view *fv, tui_app *app)
+{
+    const char *model = tui_form_value(fv->form, "model");
+    if (!fv->version_wait || !tui_listing_model_revisions_in(tui_app_listing(app), model))
+        return;
+    fv->version_wait = false;
+    if (*tui_form_value(fv->form, "version"))
+        return;
+    char *next = fleet_next_version(fleet_find(tui_app_fleet(app), model));
+    tui_form_set_value(fv->form, "version", next);
+    size_t i = tui_form_index(fv->form, "version");
+    if (i < fv->n_initial) {
+        free(fv->initial[i]);
+        fv->initial[i] = next;
+    } else {
+        free(next);
+    }
+}
+
 static void fleet_changed(tui_view *v, tui_app *app)
 {
-    (void)app;
+    version_arrived(v->data, app);
     tui_form_validate(((form_view *)v->data)->form); /* a version may be taken now */
 }
 

@@ -372,14 +372,15 @@ static const char *selected_name(models_view *mv, tui_app *app)
     return m ? m->name : NULL;
 }
 
-/* Esc does not quit here: say which key does, as the footer names it
- * (the live keymap: back's printable key, else quit's). */
+/* The key that quits the dashboard (Esc does not, see key()): back's
+ * other key, printable first, else quit's; the footer and say_quit_key. */
+#define QUIT_KEY "{back:noesc|quit}"
+
+/* Esc does not quit here: say which key does, as the footer names it. */
 static void say_quit_key(tui_app *app)
 {
     char q[64];
-    tui_hints_expand(tui_app_keymap(app), "{back:text}", false, false, q, sizeof(q));
-    if (!*q || tt_streq(q, "Esc"))
-        tui_hints_expand(tui_app_keymap(app), "{quit}", false, false, q, sizeof(q));
+    tui_hints_expand(tui_app_keymap(app), QUIT_KEY, false, false, q, sizeof(q));
     tui_app_message(app, TUI_STATUS_INFO, "On the dashboard: %s quits", *q ? q : ":q");
 }
 
@@ -548,7 +549,7 @@ static void close_view(tui_view *v, tui_app *app)
 
 static const tui_view_ops ops = {
     .id = TUI_VIEW_MODELS,
-    .hints = "{open} open  {filter} filter  {sort} sort  {deploy} deploy  {delete} delete  {pin-latest} pin  {contexts} contexts  {command} command  {help} help  {back:text} quit",
+    .hints = "{open} open  {filter} filter  {sort} sort  {deploy} deploy  {delete} delete  {pin-latest} pin  {contexts} contexts  {command} command  {help} help  " QUIT_KEY " quit",
     .title = title,
     .draw = draw,
     .key = key,

@@ -143,6 +143,46 @@ static void json_non_ascii_is_escaped_one_kind_at_a_time(void **state)
     json_safe_is("\"\xe2\x9c\"", "\"\\uFFFD\\uFFFD\"");          /* cut short */
 }
 
+/* Cells as printed once cleaned, one kind of character at a time; each
+ * equals the width of tt_text_clean's output as a terminal shows it. */
+static void width_counts_cells_as_printed(void **state)
+{
+    (void)state;
+    assert_int_equal(tt_text_width(NULL), 0);
+    assert_int_equal(tt_text_width(""), 0);
+    assert_int_equal(tt_text_width("abc"), 3);
+    assert_int_equal(tt_text_width("caf\xc3\xa9"), 4);        /* é: 2 bytes, 1 cell */
+    assert_int_equal(tt_text_width("\xe5\x85\xa8"), 2);        /* 全: wide */
+    assert_int_equal(tt_text_width("\xf0\x9f\x98\x80"), 2);    /* emoji: wide */
+    assert_int_equal(tt_text_width("e\xcc\x81"), 1);          /* combining acute: 0 */
+    assert_int_equal(tt_text_width("a\x1b[2J"), 5);           /* ESC is '?' */
+    assert_int_equal(tt_text_width("\xc2\x9b"), 1);           /* C1 CSI: one '?' */
+    assert_int_equal(tt_text_width("\xe2\x80\xae"), 1);       /* bidi override: '?' */
+    assert_int_equal(tt_text_width("\xe2\x80\x8b"), 1);       /* zero width: '?' */
+    assert_int_equal(tt_text_width("\xff\xfe"), 2);           /* invalid: '?' a byte */
+    assert_int_equal(tt_text_width("a\nb\tc"), 5);            /* newline, tab: '?' */
+    const char *mixed = "w\x1b]0;x\a\xc2\x9b\xe2\x80\xae\xc3\xa9\xe5\x85\xa8";
+    char *clean = tt_text_clean(mixed, 0);
+    assert_int_equal(tt_text_width(mixed), tt_text_width(clean));
+    assert_int_equal(tt_text_width(clean), 12);
+    free(clean);
+}
+
+static void pad_fills_to_cells_not_bytes(void **state)
+{
+    (void)state;
+    tt_buf b = TT_BUF_INIT;
+    tt_text_pad_append(&b, "\xe5\x85\xa8\xc3\xa9", 5); /* 3 cells in 5 bytes */
+    assert_string_equal(b.data, "\xe5\x85\xa8\xc3\xa9  ");
+    tt_buf_reset(&b);
+    tt_text_pad_append(&b, "abcdef", 3); /* wider than asked: as it is */
+    assert_string_equal(b.data, "abcdef");
+    tt_buf_reset(&b);
+    tt_text_pad_append(&b, "", 2);
+    assert_string_equal(b.data, "  ");
+    tt_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -157,6 +197,8 @@ int main(void)
         cmocka_unit_test(decoder_reports_lengths),
         cmocka_unit_test(json_del_is_escaped_and_nothing_else_changes),
         cmocka_unit_test(json_non_ascii_is_escaped_one_kind_at_a_time),
+        cmocka_unit_test(width_counts_cells_as_printed),
+        cmocka_unit_test(pad_fills_to_cells_not_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

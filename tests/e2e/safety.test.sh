@@ -23,7 +23,7 @@ start_tui 160 40
 wait_for "viacom"
 wait_match '^ ttstui  ctx demo .*\[read-only\]'
 keys x
-wait_for "mark context demo read-only; 'delete' is disabled"
+wait_for "'delete' is disabled: kube context 'demo' is read-only (readonly_contexts"
 keys p
 wait_for "'pin-latest' is disabled"
 quit_tui
@@ -43,7 +43,7 @@ wait_for "viacom"
 wait_match '^ ttstui  ctx demo .*\[read-only\]'
 filter_models usp
 keys x
-wait_for "read-only; 'delete' is disabled"
+wait_for "'delete' is disabled: environment prod is read-only"
 refute_screen "Type usp to confirm"
 quit_tui
 tm kill-server

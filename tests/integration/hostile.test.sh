@@ -6,8 +6,9 @@ source "$(dirname "$0")/lib.sh"
 start_demo
 
 # ESC ]0 (retitle), BEL, ESC [2J (clear), ESC ]52 (clipboard), CSI as U+009B,
-# DEL, U+202E (right-to-left override), U+200B (zero-width space).
-EVIL=$'gcr.io/evil/worker\e]0;pwned\a\e[2J\e]52;c;aGk=\a\xc2\x9b2J\x7f\xe2\x80\xae\xe2\x80\x8b:latest'
+# DEL, U+202E (right-to-left override), U+200B (zero-width space); then
+# "é" (two bytes, one cell) and "全" (three bytes, two cells).
+EVIL=$'gcr.io/evil/worker\e]0;pwned\a\e[2J\e]52;c;aGk=\a\xc2\x9b2J\x7f\xe2\x80\xae\xe2\x80\x8b\xc3\xa9\xe5\x85\xa8:latest'
 
 # assert_terminal_safe FILE WHAT: FILE holds nothing a terminal would obey.
 assert_terminal_safe() {
@@ -22,6 +23,33 @@ bad = [hex(ord(c)) for c in text
        or 0x200b <= ord(c) <= 0x200f or ord(c) == 0xfeff or ord(c) == 0xfffd]
 if bad:
     print("unsafe characters:", sorted(set(bad)), file=sys.stderr)
+    sys.exit(1)
+PY
+}
+# assert_aligned WHAT: every row of the table in $OUT has its cells start
+# at its header's column offsets, counted in terminal cells as printed
+# (cells are separated by runs of two or more spaces).
+assert_aligned() {
+    check
+    python3 - "$OUT" <<'PY' || fail "$1: columns not aligned"
+import re, sys, unicodedata
+def cells(line):  # (display offset, text) of each run of non-double-space
+    col, out, i = 0, [], 0
+    for m in re.finditer(r"\S+(?: \S+)*", line):
+        col += sum(2 if unicodedata.east_asian_width(c) in "WF" else 1
+                   for c in line[i:m.start()])
+        out.append(col)
+        col += sum(2 if unicodedata.east_asian_width(c) in "WF" else 1
+                   for c in m.group(0))
+        i = m.end()
+    return out
+lines = sys.argv[1].split("\n")
+starts = set(cells(lines[0]))
+bad = [l for l in lines[1:] if l and not set(cells(l)) <= starts]
+if bad:
+    print("header:", lines[0], sorted(starts), file=sys.stderr)
+    for l in bad:
+        print("row:   ", l, cells(l), file=sys.stderr)
     sys.exit(1)
 PY
 }
@@ -44,10 +72,17 @@ check
 run_tt status
 assert_rc 0 "status"
 assert_contains "$OUT" "worker?]0;pwned??[2J" "status keeps the printable part"
+assert_contains "$OUT" $'\xc3\xa9\xe5\x85\xa8:latest' "status keeps valid UTF-8"
 both "status"
+assert_aligned "status"
 
 run_tt status h1
 both "status h1"
+assert_aligned "status h1"
+run_tt status --contexts "$(kc config current-context)"
+assert_rc 0 "status --contexts"
+both "status --contexts"
+assert_aligned "status --contexts"
 
 # diff against the live service: the removed line quotes the live image.
 run_tt diff $(release_flags h1 3)

@@ -64,6 +64,33 @@ run_script esc-only fleet-basic.json 140x20 --settings="$out/back-esc.yaml" <<'K
 <Esc>
 KEYS
 expect esc-only "On the dashboard: X quits"
+# The dashboard's footer names a key that quits there: with back bound to
+# Esc alone (Esc never quits the dashboard) that is quit's key, the default
+# Q or a rebound one; back's other key when it has one.
+printf 'keybindings:\n  back: [Esc]\n' >"$out/back-esc-only.yaml"
+run_script footer-esc fleet-basic.json 250x20 --settings="$out/back-esc-only.yaml" <<'KEYS'
+:wait-for "lincoln"
+KEYS
+expect footer-esc "help  Q quit"
+expect_not footer-esc "Esc quit"
+run_script footer-esc-x fleet-basic.json 250x20 --settings="$out/back-esc.yaml" <<'KEYS'
+:wait-for "lincoln"
+KEYS
+expect footer-esc-x "help  X quit"
+expect_not footer-esc-x "Esc quit"
+run_script footer-esc-b fleet-basic.json 250x20 --settings="$out/apply-A.yaml" <<'KEYS'
+:wait-for "lincoln"
+KEYS
+expect footer-esc-b "help  B quit"
+printf 'keybindings:\n  back: [Esc, Left]\n' >"$out/back-left.yaml"
+run_script footer-left fleet-basic.json 250x20 --settings="$out/back-left.yaml" <<'KEYS'
+:wait-for "lincoln"
+KEYS
+expect footer-left "help  Left quit"
+run_script footer-default fleet-basic.json 250x20 <<'KEYS'
+:wait-for "lincoln"
+KEYS
+expect footer-default "help  q quit"
 "$TTSTUI_BIN" --print-keys --settings="$out/apply-A.yaml" >"$out/keys-A"
 grep -qP '^apply\tA\tpreview,plan\t' "$out/keys-A" ||
   { echo "FAIL: --print-keys does not show the rebound key" >&2; cat "$out/keys-A" >&2; exit 1; }

@@ -33,6 +33,36 @@ KEYS
 expect ro "Model five9-de-de"
 expect_not ro "Deploy >"
 
+# The refusal names the environment it is for: prod, the environment the
+# context belongs to, not staging, the env the backend names.
+run_script why fleet-basic.json 300x30 --settings "$out/settings.yaml" <<'KEYS'
+:wait-for "lincoln"
+:wait-for "[read-only]"
+d
+:wait-for "'deploy' is disabled"
+KEYS
+expect why "environment prod is read-only"
+expect why "kube context 'demo-staging' belongs to it"
+expect_not why "env staging"
+expect_not why "staging is read-only"
+
+# An env marked read-only by its own name (no contexts patterns): the
+# refusal names that env.
+cat >"$out/env.yaml" <<'YAML'
+environments:
+  - name: staging
+    readonly: true
+  - name: prod
+YAML
+run_script why-env fleet-basic.json 300x30 --settings "$out/env.yaml" <<'KEYS'
+:wait-for "lincoln"
+:wait-for "[read-only]"
+d
+:wait-for "'deploy' is disabled"
+KEYS
+expect why-env "environment staging is read-only"
+expect_not why-env "prod"
+
 # Control: the same settings with the context in no read-only environment.
 sed 's/demo-sta\*/gke_*_prod/' "$out/settings.yaml" >"$out/rw.yaml"
 run_script rw fleet-basic.json 160x30 --settings "$out/rw.yaml" <<'KEYS'

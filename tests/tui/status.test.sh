@@ -10,7 +10,7 @@ x
 KEYS
 # 24 rows: the message takes the last two, whole, and the list is still there
 [ "$(tail -n 2 "$out/wrap.screen" | tr -s ' \n' '  ')" = \
-  "Read-only: the settings ($out/settings.yaml) mark context demo-staging / env staging read-only; 'delete' is disabled " ] ||
+  "Read-only: 'delete' is disabled: kube context 'demo-staging' is read-only (readonly_contexts in $out/settings.yaml) " ] ||
   { echo "FAIL: the refusal is not wrapped whole over the last two rows:" >&2; cat "$out/wrap.screen" >&2; exit 1; }
 expect wrap "3 models"
 expect_line wrap '^v3 '

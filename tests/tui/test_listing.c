@@ -277,6 +277,62 @@ static void the_expected_count_scales_the_models_by_what_is_left(void **state)
     tui_listing_clear(&l);
 }
 
+/* A model's revisions are all in once both its services and its revisions
+ * are: each list complete or past the model's keys, one at a time; the
+ * namespaces, the pin and prefixes of the name play no part. */
+static void a_models_revisions_are_in_when_both_lists_are_past_it(void **state)
+{
+    (void)state;
+    tui_listing l = {0};
+    assert_false(tui_listing_model_revisions_in(&l, "m")); /* nothing listed */
+    tui_fleet_batch *b = tui_fleet_batch_new();
+    begin(b, FLEET_KIND_SERVICE);
+    begin(b, FLEET_KIND_REVISION);
+    add(b, FLEET_KIND_SERVICE, "m", "stream");
+    add(b, FLEET_KIND_SERVICE, "m", "validate");
+    add(b, FLEET_KIND_REVISION, "m", "stream-1");
+    add(b, FLEET_KIND_REVISION, "m", "stream-2");
+    feed(&l, b);
+    assert_false(tui_listing_model_revisions_in(&l, NULL));
+    assert_false(tui_listing_model_revisions_in(&l, "m")); /* m/validate-2 may come */
+    b = tui_fleet_batch_new();
+    add(b, FLEET_KIND_SERVICE, "n", "stream"); /* services past m */
+    feed(&l, b);
+    assert_false(tui_listing_model_revisions_in(&l, "m")); /* revisions are not */
+    b = tui_fleet_batch_new();
+    add(b, FLEET_KIND_REVISION, "m", "validate-2");
+    feed(&l, b);
+    assert_false(tui_listing_model_revisions_in(&l, "m"));
+    b = tui_fleet_batch_new();
+    add(b, FLEET_KIND_REVISION, "m0", "stream-1"); /* revisions past m too */
+    feed(&l, b);
+    assert_true(tui_listing_model_revisions_in(&l, "m"));
+    assert_true(tui_listing_model_revisions_in(&l, "m-beta")); /* before m in key order */
+    assert_false(tui_listing_model_revisions_in(&l, "m0"));
+    assert_false(tui_listing_model_revisions_in(&l, "n"));  /* services at n/stream */
+    /* the revisions complete, the services still at n: n waits for them */
+    b = tui_fleet_batch_new();
+    sweep(b, FLEET_KIND_REVISION);
+    feed(&l, b);
+    assert_false(tui_listing_model_revisions_in(&l, "n"));
+    b = tui_fleet_batch_new();
+    sweep(b, FLEET_KIND_SERVICE);
+    feed(&l, b);
+    assert_true(tui_listing_model_revisions_in(&l, "n"));
+    assert_true(tui_listing_model_revisions_in(&l, "zzz"));
+    /* a relist after a complete list: still in (listed stays) */
+    b = tui_fleet_batch_new();
+    begin(b, FLEET_KIND_REVISION);
+    feed(&l, b);
+    assert_true(tui_listing_model_revisions_in(&l, "zzz"));
+    /* a reset: nothing is */
+    b = tui_fleet_batch_new();
+    tui_fleet_batch_add(b, TUI_FLEET_RESET, FLEET_KIND_SERVICE, NULL);
+    feed(&l, b);
+    assert_false(tui_listing_model_revisions_in(&l, "m"));
+    tui_listing_clear(&l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -287,6 +343,7 @@ int main(void)
         cmocka_unit_test(without_the_pin_no_row_is_final),
         cmocka_unit_test(a_restarted_list_starts_its_progress_again),
         cmocka_unit_test(the_expected_count_scales_the_models_by_what_is_left),
+        cmocka_unit_test(a_models_revisions_are_in_when_both_lists_are_past_it),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
