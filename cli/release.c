@@ -40,7 +40,36 @@ static int resolve_image(const cli_session *s, cli_release *r)
     return CLI_EXIT_OK;
 }
 
-int cli_release_load(cli_session *s, cli_release *r)
+/* "stream 1-32, validate maxScale 8": the bounds taken from live. */
+static void print_taken(const cli_session *s, const release_live_scales *t)
+{
+    static const char *const names[RELEASE_SERVICES] = {"stream", "validate"};
+    tt_buf b = TT_BUF_INIT;
+    for (int i = 0; i < RELEASE_SERVICES; i++) {
+        const char *sep = b.len ? ", " : "";
+        if (t->min[i] >= 0 && t->max[i] >= 0)
+            tt_buf_printf(&b, "%s%s %d-%d", sep, names[i], t->min[i], t->max[i]);
+        else if (t->min[i] >= 0)
+            tt_buf_printf(&b, "%s%s minScale %d", sep, names[i], t->min[i]);
+        else if (t->max[i] >= 0)
+            tt_buf_printf(&b, "%s%s maxScale %d", sep, names[i], t->max[i]);
+    }
+    if (b.len)
+        cli_outf(stderr, "ttstui %s: scale as live (no flag given): %s\n", s->cmd, b.data);
+    tt_buf_free(&b);
+}
+
+/* The scale bounds not given, as the model runs them live. */
+static int take_live_scales(cli_session *s, cli_release *r, tt_error *live)
+{
+    release_live_scales taken;
+    if (cli_connect(s, live) < 0 || ops_release_scales_from_live(r, s->client, &taken, live) < 0)
+        return -1;
+    print_taken(s, &taken);
+    return 0;
+}
+
+int cli_release_load(cli_session *s, cli_release *r, tt_error *live)
 {
     ops_release_init(r);
     const cli_opts *o = s->o;
@@ -68,6 +97,17 @@ int cli_release_load(cli_session *s, cli_release *r)
 
     release_diags diags = RELEASE_DIAGS_INIT;
     size_t errors = ops_release_validate(r, s->cfg, &diags);
+    bool again = false;
+    if (errors == 0 && live) {
+        if (take_live_scales(s, r, live) < 0) {
+            if (live->code == TT_OK)
+                live->code = TT_EPROTO;
+            print_diags(s, &diags);
+            release_diags_free(&diags);
+            return CLI_EXIT_FAILED;
+        }
+        again = true;
+    }
     if (errors == 0 && !o->no_resolve) {
         /* Valid: the tag to its digest, then the rules again on what will
          * be rendered (a digest has no tag warning). */
@@ -76,6 +116,9 @@ int cli_release_load(cli_session *s, cli_release *r)
             release_diags_free(&diags);
             return rc;
         }
+        again = true;
+    }
+    if (again) { /* the rules again on what will be rendered */
         release_diags_free(&diags);
         errors = ops_release_validate(r, s->cfg, &diags);
     }
