@@ -59,6 +59,17 @@ static void print_taken(const cli_session *s, const release_live_scales *t)
     tt_buf_free(&b);
 }
 
+/* A service's own scale was taken from live (the services run apart). */
+static bool live_apart(const cli_release *r)
+{
+    static const char *const own[] = {RELEASE_STREAM_MIN_SCALE, RELEASE_STREAM_MAX_SCALE,
+                                       RELEASE_VALIDATE_MIN_SCALE, RELEASE_VALIDATE_MAX_SCALE};
+    for (size_t i = 0; i < TT_ARRAY_LEN(own); i++)
+        if (release_params_get(r->params, own[i]) && !release_params_is_given(r->params, own[i]))
+            return true;
+    return false;
+}
+
 /* The scale bounds not given, as the model runs them live. */
 static int take_live_scales(cli_session *s, cli_release *r, tt_error *live)
 {
@@ -134,8 +145,14 @@ int cli_release_load(cli_session *s, cli_release *r, tt_error *live)
         cli_error(s->cmd, &err);
         return CLI_EXIT_USAGE;
     }
-    if (ops_release_render(r, &err) < 0)
-        return cli_fail(s->cmd, &err);
+    if (ops_release_render(r, &err) < 0) {
+        int rc = cli_fail(s->cmd, &err);
+        if (strstr(err.message, "has no parameter") && live_apart(r))
+            cli_errorf(s->cmd, "the services run different scales live, which this template "
+                               "cannot take (it has no per-service scales): give --min-scale and "
+                               "--max-scale to release both alike");
+        return rc;
+    }
     return CLI_EXIT_OK;
 }
 

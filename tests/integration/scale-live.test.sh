@@ -104,6 +104,28 @@ assert_eq "$(scale_changes)" "$(printf '%s\n' "validate maxScale 8 → 4" "valid
     "deployment file: scale changes"
 assert_not_contains "$ERR" "scale as live" "deployment file"
 
+# A template without per-service scales (as the operators' older ones):
+# services alike live pass as minScale/maxScale and render; services apart
+# cannot, and the error says what to give.
+python3 - "$(dirname "$0")/../../core/templates/tts.jsonnet" "$TT_TMP/flat.jsonnet" <<'PY'
+import re, sys
+t = open(sys.argv[1]).read()
+t = re.sub(r"\n *(stream|validate)(Min|Max)Scale='',", "", t)
+t = re.sub(r"orFlat\((stream|validate)(Min|Max)Scale, (\w+)\)", r"\3", t)
+assert "streamMinScale" not in t and "validateMaxScale" not in t
+open(sys.argv[2], "w").write(t)
+PY
+run_tt apply $(release_flags m0 2) --template "$TT_TMP/flat.jsonnet" --dry-run=server
+assert_rc 0 "a template without per-service scales, services alike"
+assert_contains "$ERR" "scale as live (no flag given): stream 0-32, validate 0-32"
+run_tt apply $(release_flags m1 2) --template "$TT_TMP/flat.jsonnet" --dry-run=server
+assert_rc 2 "a template without per-service scales, services apart"
+assert_contains "$ERR" "function has no parameter"
+assert_contains "$ERR" "the services run different scales live, which this template cannot take"
+run_tt apply $(release_flags m1 2) --template "$TT_TMP/flat.jsonnet" --min-scale 1 --max-scale 32 --dry-run=server
+assert_rc 0 "a template without per-service scales, both bounds given"
+assert_eq "$(scale_changes)" "validate maxScale 8 → 32" "both bounds given: scale changes"
+
 # render reads nothing from the cluster: the template's defaults.
 run_tt render -o json $(release_flags m1 2)
 assert_rc 0 "render of m1"
