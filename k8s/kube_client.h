@@ -153,11 +153,6 @@ typedef struct kube_list_opts {
      * page, with that page's metadata, e.g. for a progress count from
      * remaining_item_count. NULL = not called. */
     void (*page)(const kube_list_page_info *info, void *ud);
-    /* kube_list_items: decode each page on a second thread while the next
-     * is fetched (its continue token comes before the items); fn, page
-     * and restart are then called on that thread or this one, one at a
-     * time, never at once. */
-    bool overlap;
 } kube_list_opts;
 
 

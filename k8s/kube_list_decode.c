@@ -200,7 +200,6 @@ struct kube_list_decoder {
     meta_key mkey;
     size_t skip; /* containers open inside a skipped value */
     bool saw_items;
-    bool meta_seen; /* the List's metadata has ended */
 
     json_t *item; /* being built */
     frame *frames;
@@ -482,7 +481,6 @@ static int cb_end_map(void *ctx)
     switch (d->state) {
     case S_META:
         d->state = S_LIST;
-        d->meta_seen = true;
         return 1;
     case S_LIST: d->state = S_END; return 1;
     case S_ITEM:
@@ -558,11 +556,6 @@ kube_list_decoder *kube_list_decoder_new(const kube_field_mask *mask, const char
     d->ud = ud;
     d->info.remaining_item_count = -1;
     return d;
-}
-
-bool kube_list_decoder_meta_seen(const kube_list_decoder *d)
-{
-    return d->meta_seen;
 }
 
 void kube_list_decoder_free(kube_list_decoder *d)

@@ -64,9 +64,6 @@ int kube_list_decoder_feed(kube_list_decoder *d, const char *text, size_t len, t
 int kube_list_decoder_finish(kube_list_decoder *d, tt_error *err);
 /* The page's metadata so far (complete after finish returned 0). */
 const kube_list_page_info *kube_list_decoder_info(const kube_list_decoder *d);
-/* The List's metadata object has been read whole (its continue token is
- * known, unless a second metadata key follows). */
-bool kube_list_decoder_meta_seen(const kube_list_decoder *d);
 void kube_list_decoder_free(kube_list_decoder *d);
 
 /* One page whose text is all there: new, feed, finish. info (optional)

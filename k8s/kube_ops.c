@@ -1,6 +1,5 @@
 /* The API operations: get, list, create, update, patch, apply, delete, logs,
  * and discovery through the client. */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -124,61 +123,22 @@ int kube_list_pages(kube_client *c, const kube_gvr *gvr, const char *ns,
     return rc;
 }
 
-/* One page's decoding, on a second thread when the next page is fetched
- * meanwhile (kube_list_opts.overlap). */
-typedef struct page_job {
-    const char *text;
-    size_t len;
-    const kube_field_mask *mask;
-    const char *resource;
-    kube_list_item_fn fn;
-    void *ud;
-    pthread_mutex_t lock;
-    pthread_cond_t cond;
-    bool meta_known; /* under lock: ahead is what the page's metadata says */
-    char *ahead;     /* under lock: its continue token, NULL = none */
-    int rc;
-    tt_error err;
-    kube_list_page_info info;
-} page_job;
-
-/* Fed in pieces so the continue token is known (and the next page asked
- * for) right after the List's metadata, not at the page's end. */
-#define DECODE_PIECE ((size_t)64 * 1024)
-
-static void job_announce(page_job *j, const char *cont)
+/* One page's items to fn, its metadata to *info. 0, 1 (fn stopped the
+ * list) or -1 with err set. */
+static int decode_page(const kube_response *resp, const kube_field_mask *mask,
+                       const char *resource, kube_list_item_fn fn, void *ud,
+                       kube_list_page_info *info, tt_error *err)
 {
-    pthread_mutex_lock(&j->lock);
-    if (!j->meta_known) {
-        j->ahead = tt_strdup(cont);
-        j->meta_known = true;
-        pthread_cond_signal(&j->cond);
-    }
-    pthread_mutex_unlock(&j->lock);
-}
-
-static void *job_main(void *arg)
-{
-    page_job *j = arg;
-    kube_list_decoder *d = kube_list_decoder_new(j->mask, j->resource, j->fn, j->ud);
-    int rc = 0;
-    for (size_t off = 0; rc == 0 && off < j->len;) {
-        size_t n = j->len - off < DECODE_PIECE ? j->len - off : DECODE_PIECE;
-        rc = kube_list_decoder_feed(d, j->text + off, n, &j->err);
-        off += n;
-        if (kube_list_decoder_meta_seen(d))
-            job_announce(j, kube_list_decoder_info(d)->cont);
-    }
+    kube_list_decoder *d = kube_list_decoder_new(mask, resource, fn, ud);
+    int rc = kube_list_decoder_feed(d, resp->body.data ? resp->body.data : "", resp->body.len, err);
     if (rc == 0)
-        rc = kube_list_decoder_finish(d, &j->err);
-    const kube_list_page_info *info = kube_list_decoder_info(d);
-    j->info = *info;
-    j->info.cont = tt_strdup(info->cont);
-    j->info.resource_version = tt_strdup(info->resource_version);
-    j->rc = rc;
-    job_announce(j, rc == 0 ? info->cont : NULL);
+        rc = kube_list_decoder_finish(d, err);
+    const kube_list_page_info *got = kube_list_decoder_info(d);
+    *info = *got;
+    info->cont = tt_strdup(got->cont);
+    info->resource_version = tt_strdup(got->resource_version);
     kube_list_decoder_free(d);
-    return NULL;
+    return rc;
 }
 
 /* A continue token the server no longer honours (410 Expired: compacted
@@ -217,8 +177,7 @@ static bool restart_after(const kube_list_opts *opts, void *ud, const tt_error *
     return true;
 }
 
-/* Page by page; with opts->overlap the next page is fetched while this
- * one is decoded on a second thread. */
+/* Page by page: each page is decoded as it comes, then the next asked for. */
 int kube_list_items_rv(kube_client *c, const kube_gvr *gvr, const char *ns,
                        const kube_list_opts *opts, kube_list_item_fn fn, void *ud,
                        char **resource_version, tt_error *err)
@@ -233,98 +192,34 @@ int kube_list_items_rv(kube_client *c, const kube_gvr *gvr, const char *ns,
         return -1;
     int restarts = 0, rc = 0;
     char *want = NULL; /* the page to ask for: NULL = the first */
-    kube_response cur;
-    bool have = false;
     for (;;) {
-        if (!have) {
-            rc = fetch_page(c, gvr, ns, opts, want, &cur, err);
-            if (rc != 0) {
-                rc = -1;
-                if (want && restart_after(opts, ud, err, &restarts, resource_version)) {
-                    free(want);
-                    want = NULL;
-                    rc = 0;
-                    continue; /* from the first page again */
-                }
-                break;
-            }
-            have = true;
-        }
-        free(want);
-        want = NULL;
-
-        page_job j = {.text = cur.body.data ? cur.body.data : "",
-                      .len = cur.body.len,
-                      .mask = mask,
-                      .resource = gvr->resource,
-                      .fn = fn,
-                      .ud = ud};
-        tt_error_clear(&j.err);
-        pthread_mutex_init(&j.lock, NULL);
-        pthread_cond_init(&j.cond, NULL);
-        pthread_t th;
-        bool threaded = opts->overlap && pthread_create(&th, NULL, job_main, &j) == 0;
-        if (!threaded)
-            job_main(&j);
-        /* The next page, fetched while this one is decoded. */
-        kube_response next_resp;
-        tt_error ferr;
-        tt_error_clear(&ferr);
-        int frc = 1; /* not asked for */
-        char *ahead = NULL;
-        if (threaded) {
-            pthread_mutex_lock(&j.lock);
-            while (!j.meta_known)
-                pthread_cond_wait(&j.cond, &j.lock);
-            ahead = j.ahead;
-            j.ahead = NULL;
-            pthread_mutex_unlock(&j.lock);
-            if (ahead)
-                frc = fetch_page(c, gvr, ns, opts, ahead, &next_resp, &ferr) == 0 ? 0 : -1;
-            pthread_join(th, NULL);
-        }
-        free(j.ahead);
-        pthread_cond_destroy(&j.cond);
-        pthread_mutex_destroy(&j.lock);
-        kube_response_free(&cur);
-        have = false;
-
-        rc = j.rc;
-        if (rc < 0)
-            *err = j.err;
-        if (rc >= 0 && resource_version && !*resource_version) {
-            *resource_version = j.info.resource_version;
-            j.info.resource_version = NULL;
-        }
-        if (rc == 0 && opts->page)
-            opts->page(&j.info, ud);
-        want = j.info.cont;
-        j.info.cont = NULL;
-        kube_list_page_info_clear(&j.info);
-        bool ahead_is_next = frc != 1 && tt_streq(ahead, want);
-        free(ahead);
-        if (rc != 0 || !want) {
-            if (frc == 0)
-                kube_response_free(&next_resp);
-            break;
-        }
-        if (!ahead_is_next) {
-            if (frc == 0) /* a later metadata changed the token */
-                kube_response_free(&next_resp);
-        } else if (frc == 0) {
-            cur = next_resp;
-            have = true;
-        } else {
-            *err = ferr;
+        kube_response cur;
+        if (fetch_page(c, gvr, ns, opts, want, &cur, err) != 0) {
             rc = -1;
-            if (restart_after(opts, ud, err, &restarts, resource_version)) {
+            if (want && restart_after(opts, ud, err, &restarts, resource_version)) {
                 free(want);
                 want = NULL;
                 rc = 0;
-                continue;
+                continue; /* from the first page again */
             }
             break;
         }
+        free(want);
+        want = NULL;
+        kube_list_page_info info;
+        rc = decode_page(&cur, mask, gvr->resource, fn, ud, &info, err);
+        kube_response_free(&cur);
+        if (rc >= 0 && resource_version && !*resource_version) {
+            *resource_version = info.resource_version;
+            info.resource_version = NULL;
+        }
+        if (rc == 0 && opts->page)
+            opts->page(&info, ud);
+        want = info.cont;
+        info.cont = NULL;
+        kube_list_page_info_clear(&info);
+        if (rc != 0 || !want)
+            break;
     }
     free(want);
     kube_field_mask_free(mask);

@@ -23,8 +23,8 @@
 /* Small pages keep the peak memory low at a few more round trips (500
  * took 0.2 s less CPU at 5,000 models, the same wall time and 1.2 MB more;
  * see README.md, "Performance"). Pages are decoded in turn: decoding one
- * while the next is fetched (kube_list_opts.overlap) cost 0.3 s more CPU
- * and was no faster unless the machine was overloaded. */
+ * while the next was fetched, tried, cost 0.3 s more CPU and was no
+ * faster unless the machine was overloaded. */
 #define FLEET_PAGE_SIZE 250
 
 typedef struct feed {

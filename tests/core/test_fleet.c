@@ -1,4 +1,7 @@
-/* The fleet model built from list and watch objects (core/fleet.h). */
+/* The fleet model built from list and watch objects (core/fleet.h): models,
+ * revisions and services, pins, traffic, versions, relists and deletes,
+ * the rollout duration, scale. What a service serves: test_fleet_serving.c;
+ * the status JSON: test_fleet_json.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,19 +13,8 @@
 
 #include "fleet.h"
 #include "support/fixture.h"
+#include "support/fleet_fixture.h"
 #include "tt_common.h"
-
-#define IMG1 "gcr.io/voice-service-2-313121/speech-api-worker@sha256:3af2c7a3a88806e0ff5e5c0659ab6a97c42eba7f6e5d61e33dbc9244163e17d3"
-
-static void apply_list(fleet *f, fleet_kind kind, const char *fixture)
-{
-    json_t *list = load_fixture(fixture);
-    size_t i;
-    json_t *item;
-    json_array_foreach(json_object_get(list, "items"), i, item)
-        fleet_apply(f, kind, item, false);
-    json_decref(list);
-}
 
 /* The item of a fixture list with this namespace and name (new reference). */
 static json_t *fixture_item(const char *fixture, const char *ns, const char *name)
@@ -40,30 +32,6 @@ static json_t *fixture_item(const char *fixture, const char *ns, const char *nam
     json_decref(list);
     assert_non_null(found);
     return found;
-}
-
-static fleet *full_fleet(void)
-{
-    fleet *f = fleet_new();
-    apply_list(f, FLEET_KIND_NAMESPACE, "fleet-namespace-list.json");
-    apply_list(f, FLEET_KIND_SERVICE, "fleet-ksvc-list.json");
-    apply_list(f, FLEET_KIND_REVISION, "fleet-revision-list.json");
-    json_t *pin = load_fixture("fleet-pin.json");
-    fleet_apply(f, FLEET_KIND_PIN, pin, false);
-    json_decref(pin);
-    return f;
-}
-
-static int setup(void **state)
-{
-    *state = full_fleet();
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fleet_free(*state);
-    return 0;
 }
 
 static const fleet_revision *find_rev(const fleet_service *s, const char *name)
@@ -311,158 +279,6 @@ static void revisions_share_one_copy_of_an_image(void **state)
     assert_ptr_equal(s2->image, v2->image);
 }
 
-/* Only services listed: what the dashboard has before any revision object. */
-static fleet *services_only(void)
-{
-    fleet *f = fleet_new();
-    apply_list(f, FLEET_KIND_SERVICE, "fleet-ksvc-list.json");
-    return f;
-}
-
-static void serving_comes_from_a_settled_services_template(void **state)
-{
-    (void)state;
-    fleet *f = services_only();
-    const fleet_model *m = fleet_find(f, "v3");
-    assert_int_equal(m->stream.n_revisions, 0);
-    assert_string_equal(m->stream.template_name, "stream-2");
-    fleet_serving sv;
-    assert_true(fleet_service_serving(&m->stream, &sv));
-    assert_string_equal(sv.image, IMG1);
-    assert_int_equal(sv.min_scale, 0);
-    assert_int_equal(sv.max_scale, 32);
-    fleet_free(f);
-}
-
-/* A service rolling out stream-3 (its template) while stream-2 serves. */
-static json_t *rolling_service(const char *template_name)
-{
-    json_t *svc = json_pack(
-        "{s:s, s:s, s:{s:s, s:s, s:s},"
-        " s:{s:{s:{s:{s:s}}, s:{s:[{s:s}]}}},"
-        " s:{s:s, s:s, s:[{s:s, s:s}]}}",
-        "apiVersion", "serving.knative.dev/v1", "kind", "Service", "metadata", "name", "stream",
-        "namespace", "roll", "creationTimestamp", "2024-05-01T10:00:00Z", "spec", "template",
-        "metadata", "annotations", "autoscaling.knative.dev/max-scale", "8", "spec",
-        "containers", "image", "example.com/new@sha256:1", "status",
-        "latestCreatedRevisionName", "stream-3", "latestReadyRevisionName", "stream-2",
-        "conditions", "type", "Ready", "status", "Unknown");
-    if (template_name)
-        json_object_set_new(json_object_get(json_object_get(json_object_get(svc, "spec"),
-                                                            "template"),
-                                            "metadata"),
-                            "name", json_string(template_name));
-    return svc;
-}
-
-/* The template's gunicorn application and its use of the api-keys Secret:
- * what the deploy form starts from. */
-static void a_template_gives_its_entry_point_and_api_key_use(void **state)
-{
-    (void)state;
-    fleet *f = fleet_new();
-    json_t *svc = rolling_service("stream-3");
-    json_t *c0 = json_array_get(
-        json_object_get(json_object_get(json_object_get(json_object_get(svc, "spec"), "template"),
-                                        "spec"),
-                        "containers"),
-        0);
-    fleet_apply(f, FLEET_KIND_SERVICE, svc, false);
-    const fleet_model *m = fleet_find(f, "roll");
-    assert_null(m->stream.template_entrypoint); /* no args */
-    assert_false(m->stream.template_api_keys);
-    json_object_set_new(c0, "args",
-                        json_pack("[s,s,s]", "venv/bin/gunicorn", "--preload",
-                                  "src.service.worker:app"));
-    json_object_set_new(c0, "envFrom", json_pack("[{s:{s:s}}]", "secretRef", "name", "other"));
-    fleet_apply(f, FLEET_KIND_SERVICE, svc, false);
-    m = fleet_find(f, "roll");
-    assert_string_equal(m->stream.template_entrypoint, "src.service.worker:app"); /* flags skipped */
-    assert_false(m->stream.template_api_keys); /* another Secret */
-    json_object_set_new(c0, "envFrom", json_pack("[{s:{s:s}}]", "secretRef", "name", "api-keys"));
-    fleet_apply(f, FLEET_KIND_SERVICE, svc, false);
-    m = fleet_find(f, "roll");
-    assert_true(m->stream.template_api_keys);
-    json_decref(svc);
-    fleet_free(f);
-}
-
-static void serving_during_a_rollout_waits_for_the_ready_revision(void **state)
-{
-    (void)state;
-    for (int named = 0; named < 2; named++) {
-        fleet *f = fleet_new();
-        json_t *svc = rolling_service(named ? "stream-3" : NULL);
-        fleet_apply(f, FLEET_KIND_SERVICE, svc, false);
-        const fleet_service *s = &fleet_find(f, "roll")->stream;
-        fleet_serving sv;
-        /* the template is the new release, not what serves */
-        assert_false(fleet_service_serving(s, &sv));
-        json_t *rev = json_pack("{s:s, s:s, s:{s:s, s:s, s:s, s:{s:s}, s:{s:s}},"
-                                " s:{s:[{s:s}]}}",
-                                "apiVersion", "serving.knative.dev/v1", "kind", "Revision",
-                                "metadata", "name", "stream-2", "namespace", "roll",
-                                "creationTimestamp", "2024-05-01T10:00:00Z", "labels",
-                                "serving.knative.dev/service", "stream", "annotations",
-                                "autoscaling.knative.dev/max-scale", "4", "spec", "containers",
-                                "image", "example.com/old@sha256:2");
-        fleet_apply(f, FLEET_KIND_REVISION, rev, false);
-        s = &fleet_find(f, "roll")->stream;
-        assert_true(fleet_service_serving(s, &sv));
-        assert_string_equal(sv.image, "example.com/old@sha256:2");
-        assert_int_equal(sv.min_scale, -1);
-        assert_int_equal(sv.max_scale, 4);
-        json_decref(rev);
-        json_decref(svc);
-        fleet_free(f);
-    }
-}
-
-static void an_unnamed_template_serves_when_nothing_newer_was_created(void **state)
-{
-    (void)state;
-    fleet *f = fleet_new();
-    json_t *svc = rolling_service(NULL);
-    json_object_set_new(json_object_get(svc, "status"), "latestCreatedRevisionName",
-                        json_string("stream-2"));
-    fleet_apply(f, FLEET_KIND_SERVICE, svc, false);
-    fleet_serving sv;
-    assert_true(fleet_service_serving(&fleet_find(f, "roll")->stream, &sv));
-    assert_string_equal(sv.image, "example.com/new@sha256:1");
-    assert_int_equal(sv.max_scale, 8);
-    /* nothing ready: nothing serves */
-    json_object_del(json_object_get(svc, "status"), "latestReadyRevisionName");
-    fleet_apply(f, FLEET_KIND_SERVICE, svc, false);
-    assert_false(fleet_service_serving(&fleet_find(f, "roll")->stream, &sv));
-    assert_false(fleet_service_serving(NULL, &sv));
-    json_decref(svc);
-    fleet_free(f);
-}
-
-static void versions_named_by_services_count_before_revisions_arrive(void **state)
-{
-    (void)state;
-    fleet *f = services_only();
-    const fleet_model *m = fleet_find(f, "v9");
-    assert_int_equal(m->stream.n_revisions + m->validate.n_revisions, 0);
-    assert_true(fleet_model_has_version(m, "4"));
-    assert_false(fleet_model_has_version(m, "5"));
-    assert_false(fleet_model_has_version(NULL, "4"));
-    char *v = fleet_next_version(m);
-    assert_string_equal(v, "5");
-    free(v);
-    json_t *svc = rolling_service("stream-3");
-    fleet_apply(f, FLEET_KIND_SERVICE, svc, false);
-    m = fleet_find(f, "roll");
-    assert_true(fleet_model_has_version(m, "3")); /* latest created and template */
-    assert_true(fleet_model_has_version(m, "2")); /* latest ready */
-    v = fleet_next_version(m);
-    assert_string_equal(v, "4");
-    free(v);
-    json_decref(svc);
-    fleet_free(f);
-}
-
 static void relist_sweeps_what_was_not_seen(void **state)
 {
     fleet *f = *state;
@@ -639,74 +455,6 @@ static void rollout_duration_from_service_metadata(void **state)
     json_decref(svc);
 }
 
-static void status_json_follows_schema(void **state)
-{
-    json_t *all = fleet_status_json(*state, NULL);
-    assert_int_equal(json_array_size(all), 5);
-    assert_string_equal(json_string_value(json_object_get(json_array_get(all, 0), "model")), "beta");
-    json_decref(all);
-
-    json_t *arr = fleet_status_json(*state, "v3");
-    assert_int_equal(json_array_size(arr), 1);
-    json_t *m = json_array_get(arr, 0);
-    assert_true(json_is_true(json_object_get(m, "ready")));
-    assert_true(json_is_false(json_object_get(m, "pinnedLatest")));
-    json_t *stream = json_object_get(json_object_get(m, "services"), "stream");
-    assert_string_equal(json_string_value(json_object_get(stream, "ready")), "True");
-    assert_string_equal(json_string_value(json_object_get(stream, "latestReadyRevision")), "stream-2");
-    json_t *t0 = json_array_get(json_object_get(stream, "traffic"), 0);
-    char *traffic = json_dumps(t0, JSON_COMPACT);
-    assert_string_equal(traffic, "{\"revisionName\":\"stream-2\",\"percent\":100,\"tag\":null,\"latestRevision\":true}");
-    free(traffic);
-    json_t *r1 = json_array_get(json_object_get(stream, "revisions"), 1);
-    char *rev = json_dumps(r1, JSON_COMPACT);
-    assert_string_equal(rev, "{\"name\":\"stream-1\",\"version\":\"1\",\"ready\":\"True\",\"reason\":null,"
-                             "\"image\":\"" IMG1 "\",\"imageDigest\":\"" IMG1 "\","
-                             "\"minScale\":0,\"maxScale\":32,"
-                             "\"trafficPercent\":0,\"created\":\"2024-05-01T10:00:00Z\"}");
-    free(rev);
-    json_decref(arr);
-
-    /* a revision without creationTimestamp has created: null */
-    fleet *f = fleet_new();
-    json_t *bare = json_pack("{s:{s:s, s:s, s:{s:s}}}", "metadata", "name", "stream-1", "namespace", "n",
-                             "labels", "serving.knative.dev/service", "stream");
-    fleet_apply(f, FLEET_KIND_REVISION, bare, false);
-    json_t *st = fleet_status_json(f, "n");
-    json_t *r0 = json_array_get(json_object_get(json_object_get(json_object_get(
-        json_array_get(st, 0), "services"), "stream"), "revisions"), 0);
-    assert_true(json_is_null(json_object_get(r0, "created")));
-    assert_true(json_is_null(json_object_get(r0, "minScale")));
-    json_decref(st);
-    json_decref(bare);
-    fleet_free(f);
-
-    arr = fleet_status_json(*state, "absent");
-    assert_int_equal(json_array_size(arr), 0);
-    json_decref(arr);
-}
-
-static void status_json_is_deterministic(void **state)
-{
-    json_t *a = fleet_status_json(*state, NULL);
-    fleet *other = fleet_new();
-    /* reverse arrival order gives the same document */
-    apply_list(other, FLEET_KIND_REVISION, "fleet-revision-list.json");
-    apply_list(other, FLEET_KIND_SERVICE, "fleet-ksvc-list.json");
-    json_t *pin = load_fixture("fleet-pin.json");
-    fleet_apply(other, FLEET_KIND_PIN, pin, false);
-    apply_list(other, FLEET_KIND_NAMESPACE, "fleet-namespace-list.json");
-    json_t *b = fleet_status_json(other, NULL);
-    char *sa = json_dumps(a, 0), *sb = json_dumps(b, 0);
-    assert_string_equal(sa, sb);
-    free(sa);
-    free(sb);
-    json_decref(a);
-    json_decref(b);
-    json_decref(pin);
-    fleet_free(other);
-}
-
 static void rfc3339_parses_and_formats(void **state)
 {
     (void)state;
@@ -799,11 +547,6 @@ int main(void)
         cmocka_unit_test_setup_teardown(versions_differ_between_stream_and_validate, setup, teardown),
         cmocka_unit_test_setup_teardown(next_version_is_highest_numeric_plus_one, setup, teardown),
         cmocka_unit_test_setup_teardown(revisions_share_one_copy_of_an_image, setup, teardown),
-        cmocka_unit_test(serving_comes_from_a_settled_services_template),
-        cmocka_unit_test(a_template_gives_its_entry_point_and_api_key_use),
-        cmocka_unit_test(serving_during_a_rollout_waits_for_the_ready_revision),
-        cmocka_unit_test(an_unnamed_template_serves_when_nothing_newer_was_created),
-        cmocka_unit_test(versions_named_by_services_count_before_revisions_arrive),
         cmocka_unit_test_setup_teardown(relist_sweeps_what_was_not_seen, setup, teardown),
         cmocka_unit_test_setup_teardown(relist_of_services_keeps_models_with_revisions, setup, teardown),
         cmocka_unit_test_setup_teardown(relist_of_namespaces_and_pin, setup, teardown),
@@ -812,8 +555,6 @@ int main(void)
         cmocka_unit_test_setup_teardown(delete_without_timestamp_still_finds_revision, setup, teardown),
         cmocka_unit_test_setup_teardown(identical_reapply_does_not_bump_generation, setup, teardown),
         cmocka_unit_test_setup_teardown(rollout_duration_from_service_metadata, setup, teardown),
-        cmocka_unit_test_setup_teardown(status_json_follows_schema, setup, teardown),
-        cmocka_unit_test_setup_teardown(status_json_is_deterministic, setup, teardown),
         cmocka_unit_test(rfc3339_parses_and_formats),
         cmocka_unit_test(scales_to_two_hundred_thousand_revisions),
     };

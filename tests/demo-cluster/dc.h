@@ -206,7 +206,7 @@ json_t *dc_fields_v1(json_t *obj);
 /* "5m", "3d2h" */
 void dc_age(long long seconds, char out[16]);
 
-/* ---- API (api.c) ------------------------------------------------------ */
+/* ---- API (api.c, api_*.c) ------------------------------------------------ */
 
 typedef struct dc_tls dc_tls;
 typedef const dc_tls *dc_tls_ptr;
@@ -249,6 +249,52 @@ enum MHD_Result dc_logs_serve(struct MHD_Connection *c, const char *ns, const ch
                               const char *container, bool follow, long tail_lines);
 /* True when the peer of a connection has hung up. */
 bool dc_peer_gone(struct MHD_Connection *c);
+
+/* What the API's files (api*.c) share. api.c: request arguments and
+ * headers, answers. */
+const char *dc_arg(struct MHD_Connection *c, const char *name);    /* query argument */
+const char *dc_header(struct MHD_Connection *c, const char *name); /* request header */
+bool dc_truthy(const char *v);                                     /* "true" or "1" */
+bool dc_want_table(struct MHD_Connection *c);                      /* Accept: as=Table */
+enum MHD_Result dc_send_fail(struct MHD_Connection *c, dc_fail *f);
+void dc_fail_not_found(dc_fail *f, dc_resource *r, const char *name);
+/* obj (owned) as it is, or as a Table. */
+enum MHD_Result dc_respond_object(struct MHD_Connection *c, int code, dc_resource *r,
+                                  json_t *obj, bool table);
+
+/* A request's body as it arrives. */
+typedef struct dc_req {
+    tt_buf body;
+    bool too_big;
+} dc_req;
+
+/* api_debug.c: requests served, by kind (GET /debug/requests), and the
+ * /debug/ endpoints (true when url is one, with *ret its answer). */
+enum { RQ_TOTAL, RQ_LIST, RQ_LIST_CONTINUE, RQ_WATCH, RQ_GET, RQ_WRITE, RQ_INJECTED, RQ_N };
+void dc_count_request(int kind);
+bool dc_debug_route(struct MHD_Connection *c, const char *url, const char *method,
+                    enum MHD_Result *ret);
+
+/* api_admit.c: completes an object for storing (validation, namespace
+ * checks, metadata, status handling, generation, defaults, admission);
+ * false with f set. Hold the lock. */
+bool dc_prepare(dc_resource *r, json_t *obj, dc_object *old, bool internal,
+                const char *manager, const char *operation, json_t *applied, dc_fail *f);
+
+/* api_list.c: GET of a collection (a list or a watch). */
+enum MHD_Result dc_do_list(struct MHD_Connection *c, dc_resource *r, const char *ns);
+
+/* api_write.c: the verbs that write. */
+enum MHD_Result dc_do_create(struct MHD_Connection *c, dc_req *rq, dc_resource *r,
+                             const char *ns);
+enum MHD_Result dc_do_update(struct MHD_Connection *c, dc_req *rq, dc_resource *r,
+                             const char *ns, const char *name, bool status_only);
+enum MHD_Result dc_do_patch(struct MHD_Connection *c, dc_req *rq, dc_resource *r,
+                            const char *ns, const char *name, bool status_only);
+enum MHD_Result dc_do_delete(struct MHD_Connection *c, dc_resource *r, const char *ns,
+                             const char *name);
+enum MHD_Result dc_do_delete_collection(struct MHD_Connection *c, dc_resource *r,
+                                        const char *ns);
 
 /* ---- fault knobs (faults.c) ---------------------------------------------- */
 
@@ -297,7 +343,7 @@ void dc_fault_set_reads_held(bool held);
  * them on ns_obj (a copy about to be stored) and returns it. */
 json_t *dc_fault_stuck_namespace(json_t *ns_obj);
 
-/* ---- Knative (knative.c) ----------------------------------------------- */
+/* ---- Knative (knative.c, kn_*.c; their shared parts in knative.h) ---- */
 
 void kn_controller_start(void);
 void kn_controller_stop(void);

@@ -24,9 +24,6 @@ static unsigned g_port;
 static atomic_int g_requests;
 static atomic_int g_expire; /* continuations of "expire" still answered 410 */
 static atomic_int g_firsts; /* first pages of "expire" served */
-/* Every test runs twice: pages decoded on the caller's thread, then on a
- * second thread while the next page is fetched (kube_list_opts.overlap). */
-static bool g_overlap;
 
 static enum MHD_Result reply(struct MHD_Connection *conn, unsigned code, const char *body)
 {
@@ -258,7 +255,7 @@ static int collect(const json_t *item, void *ud)
 
 static int list(kube_client *c, const char *ns, names *n, tt_error *err)
 {
-    kube_list_opts o = {.page_size = 2, .overlap = g_overlap};
+    kube_list_opts o = {.page_size = 2};
     return kube_list_items(c, &KUBE_GVR_CONFIGMAPS, ns, &o, collect, n, err);
 }
 
@@ -295,8 +292,8 @@ static void the_callback_stops_the_list(void **state)
     tt_error err;
     assert_int_equal(list(*state, "n", &n, &err), 1);
     assert_string_equal(n.text, "a");
-    /* overlapped, the next page was asked for while this one was decoded */
-    assert_int_equal(atomic_load(&g_requests), g_overlap ? 2 : 1);
+    /* stopped on the first page: the second is never asked for */
+    assert_int_equal(atomic_load(&g_requests), 1);
 }
 
 static void pages_follow_their_tokens_and_stopping_asks_no_further(void **state)
@@ -311,7 +308,7 @@ static void pages_follow_their_tokens_and_stopping_asks_no_further(void **state)
     assert_int_equal(list(*state, "three", &n, &err), 1);
     assert_string_equal(n.text, "a,b,c");
     /* never the third page, unless fetched ahead */
-    assert_int_equal(atomic_load(&g_requests), g_overlap ? 3 : 2);
+    assert_int_equal(atomic_load(&g_requests), 2);
 }
 
 static void on_page(const kube_list_page_info *info, void *ud)
@@ -328,7 +325,7 @@ static void each_pages_metadata_comes_after_its_items(void **state)
 {
     names n = {0};
     tt_error err;
-    kube_list_opts o = {.page_size = 2, .page = on_page, .overlap = g_overlap};
+    kube_list_opts o = {.page_size = 2, .page = on_page};
     if (kube_list_items(*state, &KUBE_GVR_CONFIGMAPS, "three", &o, collect, &n, &err) != 0)
         fail_msg("%s", err.message);
     assert_string_equal(n.text, "a,b [5 p2 3 2] ,c,d [5 p3 1 2] ,e [5 - -1 1] ");
@@ -348,7 +345,7 @@ static void each_page_tells_the_items_the_server_says_are_left(void **state)
 {
     names n = {0};
     tt_error err;
-    kube_list_opts o = {.page_size = 2, .page = page_seen, .overlap = g_overlap};
+    kube_list_opts o = {.page_size = 2, .page = page_seen};
     if (kube_list_items(*state, &KUBE_GVR_CONFIGMAPS, "remain", &o, collect, &n, &err) != 0)
         fail_msg("%s", err.message);
     /* 3 as sent; -1 for a count that is not a number; the last page's as
@@ -378,7 +375,7 @@ static void a_page_that_stops_the_list_is_not_told_as_done(void **state)
 {
     names n = {.stop_after = 1};
     tt_error err;
-    kube_list_opts o = {.page_size = 2, .page = page_seen, .overlap = g_overlap};
+    kube_list_opts o = {.page_size = 2, .page = page_seen};
     assert_int_equal(kube_list_items(*state, &KUBE_GVR_CONFIGMAPS, "remain", &o, collect, &n, &err),
                      1);
     assert_string_equal(n.text, "a");
@@ -393,7 +390,7 @@ static void restarted(void *ud)
 
 static int list_restarting(kube_client *c, const char *ns, names *n, char **rv, tt_error *err)
 {
-    kube_list_opts o = {.page_size = 2, .restart = restarted, .overlap = g_overlap};
+    kube_list_opts o = {.page_size = 2, .restart = restarted};
     return kube_list_items_rv(c, &KUBE_GVR_CONFIGMAPS, ns, &o, collect, n, rv, err);
 }
 
@@ -465,7 +462,7 @@ static void metadata_after_the_items_still_follows_the_token(void **state)
     names n = {0};
     tt_error err;
     char *rv = NULL;
-    kube_list_opts o = {.page_size = 2, .overlap = g_overlap};
+    kube_list_opts o = {.page_size = 2};
     if (kube_list_items_rv(*state, &KUBE_GVR_CONFIGMAPS, "late", &o, collect, &n, &rv, &err) != 0)
         fail_msg("%s", err.message);
     assert_string_equal(n.text, "a,b,c");
@@ -483,7 +480,7 @@ static void the_last_metadata_key_has_the_token(void **state)
     if (list(*state, "twometa", &n, &err) != 0)
         fail_msg("%s", err.message);
     assert_string_equal(n.text, "a,b,c");
-    assert_int_equal(atomic_load(&g_requests), g_overlap ? 3 : 2);
+    assert_int_equal(atomic_load(&g_requests), 2);
 }
 
 static void a_continue_that_is_not_a_string_ends_the_list(void **state)
@@ -535,7 +532,7 @@ static void a_status_answer_is_the_error(void **state)
 static void items_are_the_same_as_kube_list_gives(void **state)
 {
     tt_error err;
-    kube_list_opts o = {.page_size = 2, .overlap = g_overlap};
+    kube_list_opts o = {.page_size = 2};
     json_t *whole = kube_list(*state, &KUBE_GVR_CONFIGMAPS, "n", &o, &err);
     assert_non_null(whole);
     names n = {0};
@@ -551,7 +548,7 @@ static void items_are_the_same_as_kube_list_gives(void **state)
 
 static void the_lists_resource_version_is_given_back(void **state)
 {
-    kube_list_opts o = {.page_size = 2, .overlap = g_overlap};
+    kube_list_opts o = {.page_size = 2};
     const char *ns[] = {"n", "pretty", "empty", "denied"};
     const char *want[] = {"12", "7", NULL, NULL}; /* metadata first, last, without, failed */
     for (int i = 0; i < 4; i++) {
@@ -598,8 +595,5 @@ int main(void)
         T(items_are_the_same_as_kube_list_gives),
         T(the_lists_resource_version_is_given_back),
     };
-    int failed = cmocka_run_group_tests_name("pages decoded in turn", tests, NULL, NULL);
-    g_overlap = true;
-    return failed + cmocka_run_group_tests_name("pages decoded while the next is fetched", tests,
-                                                NULL, NULL);
+    return cmocka_run_group_tests_name("pages decoded in turn", tests, NULL, NULL);
 }
