@@ -113,8 +113,13 @@ typedef ops_release cli_release;
  * Builds the parameters from --config and the release flags (flags win),
  * validates them (errors one per line naming the flag, warnings printed as
  * warnings) and renders. 0, or a CLI_EXIT_* status after printing why.
+ * live NULL: nothing is read from the cluster (render). Else, once the
+ * parameters are valid, the session connects and each scale bound not
+ * given is taken from the live model (ops_release_scales_from_live; said
+ * on stderr); when that fails, *live says why, unprinted, for the caller
+ * to print (and audit), and CLI_EXIT_FAILED is returned.
  */
-int cli_release_load(cli_session *s, cli_release *r);
+int cli_release_load(cli_session *s, cli_release *r, tt_error *live);
 void cli_release_clear(cli_release *r);
 const char *cli_release_param(const cli_release *r, const char *name);
 

@@ -532,8 +532,14 @@ int cli_cmd_apply(cli_session *s)
             return cli_fail(s->cmd, &err);
     }
     cli_release r;
-    int rc = cli_release_load(s, &r);
+    tt_error live;
+    tt_error_clear(&live);
+    int rc = cli_release_load(s, &r, &live); /* the scales not given as live */
     if (rc != CLI_EXIT_OK) {
+        if (live.code != TT_OK) { /* the cluster could not be read: failed, audited */
+            apply_ctx a = {.s = s, .r = &r};
+            rc = fail(&a, &live);
+        }
         cli_release_clear(&r);
         return rc;
     }

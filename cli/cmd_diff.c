@@ -6,13 +6,16 @@
 int cli_cmd_diff(cli_session *s)
 {
     cli_release r;
-    int rc = cli_release_load(s, &r);
+    tt_error err;
+    tt_error_clear(&err);
+    /* the scales not given as live */
+    int rc = cli_release_load(s, &r, &err);
     if (rc != CLI_EXIT_OK) {
+        if (err.code != TT_OK && (rc = cli_fail(s->cmd, &err)) < CLI_EXIT_USAGE)
+            rc = CLI_EXIT_FAILED;
         cli_release_clear(&r);
         return rc;
     }
-    tt_error err;
-    tt_error_clear(&err);
     cli_plan p = {0};
     if (cli_connect(s, &err) < 0 || cli_plan_build(s, &r, CLI_PLAN_DIFF, &p, &err) < 0) {
         rc = cli_fail(s->cmd, &err);

@@ -17,7 +17,7 @@
 int cli_cmd_render(cli_session *s)
 {
     cli_release r;
-    int rc = cli_release_load(s, &r);
+    int rc = cli_release_load(s, &r, NULL); /* nothing read from the cluster */
     if (rc != CLI_EXIT_OK) {
         cli_release_clear(&r);
         return rc;

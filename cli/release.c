@@ -40,7 +40,47 @@ static int resolve_image(const cli_session *s, cli_release *r)
     return CLI_EXIT_OK;
 }
 
-int cli_release_load(cli_session *s, cli_release *r)
+/* "stream 1-32, validate maxScale 8": the bounds taken from live. */
+static void print_taken(const cli_session *s, const release_live_scales *t)
+{
+    static const char *const names[RELEASE_SERVICES] = {"stream", "validate"};
+    tt_buf b = TT_BUF_INIT;
+    for (int i = 0; i < RELEASE_SERVICES; i++) {
+        const char *sep = b.len ? ", " : "";
+        if (t->min[i] >= 0 && t->max[i] >= 0)
+            tt_buf_printf(&b, "%s%s %d-%d", sep, names[i], t->min[i], t->max[i]);
+        else if (t->min[i] >= 0)
+            tt_buf_printf(&b, "%s%s minScale %d", sep, names[i], t->min[i]);
+        else if (t->max[i] >= 0)
+            tt_buf_printf(&b, "%s%s maxScale %d", sep, names[i], t->max[i]);
+    }
+    if (b.len)
+        cli_outf(stderr, "ttstui %s: scale as live (no flag given): %s\n", s->cmd, b.data);
+    tt_buf_free(&b);
+}
+
+/* A service's own scale was taken from live (the services run apart). */
+static bool live_apart(const cli_release *r)
+{
+    static const char *const own[] = {RELEASE_STREAM_MIN_SCALE, RELEASE_STREAM_MAX_SCALE,
+                                       RELEASE_VALIDATE_MIN_SCALE, RELEASE_VALIDATE_MAX_SCALE};
+    for (size_t i = 0; i < TT_ARRAY_LEN(own); i++)
+        if (release_params_get(r->params, own[i]) && !release_params_is_given(r->params, own[i]))
+            return true;
+    return false;
+}
+
+/* The scale bounds not given, as the model runs them live. */
+static int take_live_scales(cli_session *s, cli_release *r, tt_error *live)
+{
+    release_live_scales taken;
+    if (cli_connect(s, live) < 0 || ops_release_scales_from_live(r, s->client, &taken, live) < 0)
+        return -1;
+    print_taken(s, &taken);
+    return 0;
+}
+
+int cli_release_load(cli_session *s, cli_release *r, tt_error *live)
 {
     ops_release_init(r);
     const cli_opts *o = s->o;
@@ -68,6 +108,17 @@ int cli_release_load(cli_session *s, cli_release *r)
 
     release_diags diags = RELEASE_DIAGS_INIT;
     size_t errors = ops_release_validate(r, s->cfg, &diags);
+    bool again = false;
+    if (errors == 0 && live) {
+        if (take_live_scales(s, r, live) < 0) {
+            if (live->code == TT_OK)
+                live->code = TT_EPROTO;
+            print_diags(s, &diags);
+            release_diags_free(&diags);
+            return CLI_EXIT_FAILED;
+        }
+        again = true;
+    }
     if (errors == 0 && !o->no_resolve) {
         /* Valid: the tag to its digest, then the rules again on what will
          * be rendered (a digest has no tag warning). */
@@ -76,6 +127,9 @@ int cli_release_load(cli_session *s, cli_release *r)
             release_diags_free(&diags);
             return rc;
         }
+        again = true;
+    }
+    if (again) { /* the rules again on what will be rendered */
         release_diags_free(&diags);
         errors = ops_release_validate(r, s->cfg, &diags);
     }
@@ -91,8 +145,14 @@ int cli_release_load(cli_session *s, cli_release *r)
         cli_error(s->cmd, &err);
         return CLI_EXIT_USAGE;
     }
-    if (ops_release_render(r, &err) < 0)
-        return cli_fail(s->cmd, &err);
+    if (ops_release_render(r, &err) < 0) {
+        int rc = cli_fail(s->cmd, &err);
+        if (strstr(err.message, "has no parameter") && live_apart(r))
+            cli_errorf(s->cmd, "the services run different scales live, which this template "
+                               "cannot take (it has no per-service scales): give --min-scale and "
+                               "--max-scale to release both alike");
+        return rc;
+    }
     return CLI_EXIT_OK;
 }
 

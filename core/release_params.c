@@ -50,8 +50,12 @@ static const char *const param_defaults[P_COUNT] = {
 
 static const char *const default_envs[] = {"staging", "prod"};
 
+/* Where a value came from. */
+enum { FROM_DEFAULT, FROM_GIVEN, FROM_LIVE };
+
 struct release_params {
     char *values[P_COUNT];
+    unsigned char from[P_COUNT];
 };
 
 static int param_index(const char *name)
@@ -84,8 +88,10 @@ void release_params_free(release_params *p)
 release_params *release_params_clone(const release_params *p)
 {
     release_params *c = tt_calloc(1, sizeof *c);
-    for (int i = 0; i < P_COUNT; i++)
+    for (int i = 0; i < P_COUNT; i++) {
         c->values[i] = tt_strdup(p->values[i]);
+        c->from[i] = p->from[i];
+    }
     return c;
 }
 
@@ -108,7 +114,14 @@ int release_params_set(release_params *p, const char *name, const char *value, t
     char *copy = tt_strdup(value ? value : param_defaults[i]);
     free(p->values[i]);
     p->values[i] = copy;
+    p->from[i] = value ? FROM_GIVEN : FROM_DEFAULT;
     return 0;
+}
+
+bool release_params_is_given(const release_params *p, const char *name)
+{
+    int i = param_index(name);
+    return i >= 0 && p->from[i] == FROM_GIVEN;
 }
 
 const char *release_params_get(const release_params *p, const char *name)
@@ -402,8 +415,15 @@ static void check_image(const char *image, release_diags *out)
         diag_add(out, RELEASE_WARNING, RELEASE_IMAGE, "%s", warning);
 }
 
-static void check_scales(const char *min_s, const char *max_s, release_diags *out)
+/* " (as live)" after a bound the model's live release gave, else "". */
+static const char *live_mark(const release_params *p, int i)
 {
+    return p->from[i] == FROM_LIVE ? " (as live)" : "";
+}
+
+static void check_scales(const release_params *p, release_diags *out)
+{
+    const char *min_s = p->values[P_MIN_SCALE], *max_s = p->values[P_MAX_SCALE];
     long min = 0, max = 0;
     int min_rc = parse_scale(min_s, &min), max_rc = parse_scale(max_s, &max);
     bool min_ok = min_rc == 0, max_ok = max_rc == 0;
@@ -418,7 +438,8 @@ static void check_scales(const char *min_s, const char *max_s, release_diags *ou
                  "maxScale 0 means no upper limit to Knative");
     else if (min > max)
         diag_add(out, RELEASE_ERROR, RELEASE_MIN_SCALE,
-                 "minScale %ld is greater than maxScale %ld", min, max);
+                 "minScale %ld%s is greater than maxScale %ld%s", min, live_mark(p, P_MIN_SCALE),
+                 max, live_mark(p, P_MAX_SCALE));
 }
 
 /* One service's bounds over the flat ones: each given value an integer,
@@ -437,13 +458,14 @@ static void check_service_scales(const release_params *p, int imin, int imax, re
         scale_diag(out, param_names[imax], max_s, max_rc);
     if (min_rc || max_rc)
         return;
+    int min_i = min_s ? imin : P_MIN_SCALE, max_i = max_s ? imax : P_MAX_SCALE;
     if (max_s && max == 0)
         diag_add(out, RELEASE_WARNING, param_names[imax],
                  "%s 0 means no upper limit to Knative", param_names[imax]);
     else if (max != 0 && min > max)
         diag_add(out, RELEASE_ERROR, param_names[min_s ? imin : imax],
-                 "%s %ld is greater than %s %ld", min_s ? param_names[imin] : RELEASE_MIN_SCALE,
-                 min, max_s ? param_names[imax] : RELEASE_MAX_SCALE, max);
+                 "%s %ld%s is greater than %s %ld%s", param_names[min_i], min,
+                 live_mark(p, min_i), param_names[max_i], max, live_mark(p, max_i));
 }
 
 static void check_api_keys(const release_params *p, release_diags *out)
@@ -498,7 +520,7 @@ size_t release_params_validate(const release_params *p, const release_validate_o
                  "includeImageApiKeys \"%s\": must be 'true' or 'false'",
                  shown(inc ? inc : "", v, sizeof v));
 
-    check_scales(p->values[P_MIN_SCALE], p->values[P_MAX_SCALE], out);
+    check_scales(p, out);
     check_service_scales(p, P_STREAM_MIN_SCALE, P_STREAM_MAX_SCALE, out);
     check_service_scales(p, P_VALIDATE_MIN_SCALE, P_VALIDATE_MAX_SCALE, out);
 
@@ -514,6 +536,67 @@ size_t release_params_validate(const release_params *p, const release_validate_o
         check_api_keys(p, out);
     }
     return release_diags_count(out, RELEASE_ERROR) - before;
+}
+
+/* ---- scales from what is live ---------------------------------------- */
+
+void release_live_scales_init(release_live_scales *l)
+{
+    for (int s = 0; s < RELEASE_SERVICES; s++)
+        l->min[s] = l->max[s] = -1;
+}
+
+/* Sets slot i to what is live (not given). */
+static void set_live(release_params *p, int i, int value)
+{
+    free(p->values[i]);
+    p->values[i] = value < 0 ? tt_strdup(param_defaults[i]) : tt_asprintf("%d", value);
+    p->from[i] = value < 0 ? FROM_DEFAULT : FROM_LIVE;
+}
+
+size_t release_params_scales_from_live(release_params *p, const release_live_scales *live,
+                                       release_live_scales *taken)
+{
+    static const int own[RELEASE_SERVICES][2] = {{P_STREAM_MIN_SCALE, P_STREAM_MAX_SCALE},
+                                                 {P_VALIDATE_MIN_SCALE, P_VALIDATE_MAX_SCALE}};
+    static const int flat[2] = {P_MIN_SCALE, P_MAX_SCALE};
+    release_live_scales t;
+    release_live_scales_init(&t);
+    size_t n = 0;
+    for (int b = 0; b < 2; b++) {
+        if (p->from[flat[b]] == FROM_GIVEN)
+            continue; /* --min-scale/--max-scale: both services' */
+        int v[RELEASE_SERVICES];
+        for (int s = 0; s < RELEASE_SERVICES; s++) {
+            const int *bound = b ? live->max : live->min;
+            v[s] = p->from[own[s][b]] == FROM_GIVEN ? -1 : bound[s];
+            (b ? t.max : t.min)[s] = v[s];
+            n += v[s] >= 0;
+        }
+        /* Both services as live and alike: the flat parameter (a template
+         * without the per-service ones still renders); else each its own. */
+        bool alike = v[0] >= 0 && v[0] == v[1];
+        set_live(p, flat[b], alike ? v[0] : -1);
+        for (int s = 0; s < RELEASE_SERVICES; s++)
+            if (p->from[own[s][b]] != FROM_GIVEN) {
+                free(p->values[own[s][b]]);
+                p->values[own[s][b]] = alike || v[s] < 0 ? NULL : tt_asprintf("%d", v[s]);
+                p->from[own[s][b]] = p->values[own[s][b]] ? FROM_LIVE : FROM_DEFAULT;
+            }
+    }
+    if (taken)
+        *taken = t;
+    return n;
+}
+
+const char *release_params_service_scale(const release_params *p, int service, bool max)
+{
+    static const int own[RELEASE_SERVICES][2] = {{P_STREAM_MIN_SCALE, P_STREAM_MAX_SCALE},
+                                                 {P_VALIDATE_MIN_SCALE, P_VALIDATE_MAX_SCALE}};
+    if (service < 0 || service >= RELEASE_SERVICES)
+        return NULL;
+    const char *v = p->values[own[service][max]];
+    return v ? v : p->values[max ? P_MAX_SCALE : P_MIN_SCALE];
 }
 
 /* ---- config file ----------------------------------------------------- */

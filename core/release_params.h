@@ -63,6 +63,11 @@ int release_params_set(release_params *p, const char *name, const char *value, t
 /* The current value, or NULL when unset or the name is unknown. Borrowed:
  * valid until the parameter is set again. */
 const char *release_params_get(const release_params *p, const char *name);
+/* True when the value was given: set by release_params_set with a value
+ * (a flag, --config, a deployment file, a form's field); false for a
+ * default, one reset with NULL, and one taken from what is live
+ * (release_params_scales_from_live). */
+bool release_params_is_given(const release_params *p, const char *name);
 
 /* The TLA names in the README's order: env, model, version, image,
  * imageEntrypoint, includeImageApiKeys, minScale, maxScale, then the
@@ -161,6 +166,43 @@ bool release_check_dns_label(const char *what, const char *value, char *msg, siz
  * "") when the reference is valid but uses a tag or no registry. */
 bool release_check_image(const char *value, char *msg, size_t size, char *warning,
                          size_t warning_size);
+
+/* ---- scales from what is live ----------------------------------------- */
+
+enum { RELEASE_STREAM = 0, RELEASE_VALIDATE = 1, RELEASE_SERVICES = 2 };
+
+/* What a live model's services run: each one's bounds, -1 where nothing is
+ * known (the model or the service is not live, or has no such bound). */
+typedef struct release_live_scales {
+    int min[RELEASE_SERVICES];
+    int max[RELEASE_SERVICES];
+} release_live_scales;
+
+/* Everything unknown (-1). */
+void release_live_scales_init(release_live_scales *l);
+
+/*
+ * The scale rule both faces share (the CLI's flags, the deploy form's
+ * prefill). Each service's bound is, first that applies:
+ * - its own parameter given (validateMaxScale: --validate-max-scale);
+ * - the flat one given (maxScale: --max-scale, both services);
+ * - what that service runs live (live);
+ * - the template's default (minScale 0, maxScale 32): a model or service
+ *   that is not live, as a first release.
+ * The bounds taken from live are set, not marked given: as the flat
+ * parameter when both services have the same, else as each service's own
+ * (so a template without the per-service parameters renders a model whose
+ * services run alike). Validation messages mark them "(as live)".
+ * taken (may be NULL) gets the bounds taken from live, -1 elsewhere.
+ * Returns how many bounds were taken (0 to 4). Idempotent.
+ */
+size_t release_params_scales_from_live(release_params *p, const release_live_scales *live,
+                                       release_live_scales *taken);
+
+/* The bound one service renders with (service RELEASE_STREAM or
+ * RELEASE_VALIDATE; max: maxScale, else minScale): its own parameter, else
+ * the flat one. Borrowed; NULL for another service. */
+const char *release_params_service_scale(const release_params *p, int service, bool max);
 
 /* ---- config file ----------------------------------------------------- */
 

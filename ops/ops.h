@@ -94,6 +94,18 @@ size_t ops_release_validate(const ops_release *r, const config *cfg, release_dia
 /* With API keys included: reads the key file into r->api_keys and
  * r->secrets. 0 (also when keys are not included) or -1 with err. */
 int ops_release_load_keys(ops_release *r, tt_error *err);
+/* What the model's Knative Services stream and validate run: their
+ * templates' scale annotations (a model or service not found: -1, not
+ * live). Blocks on the network. 0, or -1 with err (any other failure). */
+int ops_release_read_live_scales(kube_client *c, const char *model, release_live_scales *out,
+                                 tt_error *err);
+/* Each scale bound not given (flags, --config) as the model runs it live
+ * (release_params_scales_from_live reads the rule); a model not live keeps
+ * the template's defaults, a deployment file (r->deploy) its own scales.
+ * taken (may be NULL) gets the bounds taken, -1 elsewhere. Blocks on the
+ * network. 0, or -1 with err (the parameters unchanged). */
+int ops_release_scales_from_live(ops_release *r, kube_client *c, release_live_scales *taken,
+                                 tt_error *err);
 /* Renders r->objects (may take hundreds of ms: not on a UI thread). 0 or
  * -1 with err. */
 int ops_release_render(ops_release *r, tt_error *err);

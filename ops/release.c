@@ -164,6 +164,55 @@ int ops_release_load_keys(ops_release *r, tt_error *err)
     return 0;
 }
 
+int ops_release_read_live_scales(kube_client *c, const char *model, release_live_scales *out,
+                                 tt_error *err)
+{
+    static const char *const services[RELEASE_SERVICES] = {"stream", "validate"};
+    release_live_scales_init(out);
+    release_facts f;
+    release_facts_init(&f);
+    json_t *ksvc[RELEASE_SERVICES] = {NULL, NULL};
+    int failed = -1;
+    for (int i = 0; i < RELEASE_SERVICES && failed < 0; i++) {
+        ksvc[i] = kube_get(c, &KUBE_GVR_KSVC, model, services[i], err);
+        if (ksvc[i])
+            release_facts_add_object(&f, ksvc[i]);
+        else if (err->code == 404) /* not live: the model, or this service */
+            tt_error_clear(err);
+        else
+            failed = i;
+    }
+    if (failed >= 0) {
+        tt_error_prefix(err, "reading the live scales of %s's Knative service %s", model,
+                        services[failed]);
+    } else {
+        /* release_facts counts the services in the same order */
+        out->min[RELEASE_STREAM] = f.min_scale[CHANGE_STREAM];
+        out->max[RELEASE_STREAM] = f.max_scale[CHANGE_STREAM];
+        out->min[RELEASE_VALIDATE] = f.min_scale[CHANGE_VALIDATE];
+        out->max[RELEASE_VALIDATE] = f.max_scale[CHANGE_VALIDATE];
+    }
+    for (int i = 0; i < RELEASE_SERVICES; i++)
+        json_decref(ksvc[i]);
+    return failed >= 0 ? -1 : 0;
+}
+
+int ops_release_scales_from_live(ops_release *r, kube_client *c, release_live_scales *taken,
+                                 tt_error *err)
+{
+    if (taken)
+        release_live_scales_init(taken);
+    const char *model = release_params_get(r->params, RELEASE_MODEL);
+    /* A deployment file says its scales (or takes its format's defaults). */
+    if (r->deploy || !model || !*model)
+        return 0;
+    release_live_scales live;
+    if (ops_release_read_live_scales(c, model, &live, err) < 0)
+        return -1;
+    release_params_scales_from_live(r->params, &live, taken);
+    return 0;
+}
+
 int ops_release_render(ops_release *r, tt_error *err)
 {
     if (r->deploy) {

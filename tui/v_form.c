@@ -231,20 +231,28 @@ static void prefill(form_view *fv, tui_app *app)
     fv->version_wait =
         fv->model && !tui_listing_model_revisions_in(tui_app_listing(app), fv->model);
     char *next = fv->version_wait ? tt_strdup("") : m ? fleet_next_version(m) : tt_strdup("1");
-    char min[16] = "0", max[16] = "32";
-    if (r.min_scale >= 0)
-        snprintf(min, sizeof(min), "%d", r.min_scale);
-    if (r.max_scale >= 0)
-        snprintf(max, sizeof(max), "%d", r.max_scale);
-    /* validate's own, as live (else stream's) */
-    fleet_serving vr = m && m->validate.present ? service_spec(&m->validate) : r;
-    char vmin[16], vmax[16];
-    snprintf(vmin, sizeof(vmin), "%s", min);
-    snprintf(vmax, sizeof(vmax), "%s", max);
-    if (vr.min_scale >= 0)
-        snprintf(vmin, sizeof(vmin), "%d", vr.min_scale);
-    if (vr.max_scale >= 0)
-        snprintf(vmax, sizeof(vmax), "%d", vr.max_scale);
+    /* Each service's scale as it runs live, else the template's default:
+     * the rule the CLI's flags follow (core/release_params.h), with
+     * nothing given. */
+    release_live_scales live;
+    release_live_scales_init(&live);
+    const fleet_service *svcs[RELEASE_SERVICES] = {m ? &m->stream : NULL,
+                                                   m ? &m->validate : NULL};
+    for (int k = 0; k < RELEASE_SERVICES; k++) {
+        if (!svcs[k] || !svcs[k]->present)
+            continue;
+        fleet_serving sv = service_spec(svcs[k]);
+        live.min[k] = sv.min_scale;
+        live.max[k] = sv.max_scale;
+    }
+    release_params *scales = release_params_new();
+    release_params_scales_from_live(scales, &live, NULL);
+    char min[16], max[16], vmin[16], vmax[16];
+    snprintf(min, sizeof(min), "%s", release_params_service_scale(scales, RELEASE_STREAM, false));
+    snprintf(max, sizeof(max), "%s", release_params_service_scale(scales, RELEASE_STREAM, true));
+    snprintf(vmin, sizeof(vmin), "%s", release_params_service_scale(scales, RELEASE_VALIDATE, false));
+    snprintf(vmax, sizeof(vmax), "%s", release_params_service_scale(scales, RELEASE_VALIDATE, true));
+    release_params_free(scales);
     /* What is live: a scale-only change must not move the model to
      * another entry point or environment. */
     const char *entrypoint = ls && ls->template_entrypoint ? ls->template_entrypoint

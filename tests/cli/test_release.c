@@ -62,7 +62,7 @@ static int load(fixture *f, int argc, char **argv)
     f->s.o = &f->o;
     f->s.cmd = "render";
     f->s.cfg = config_defaults();
-    return cli_release_load(&f->s, &f->r);
+    return cli_release_load(&f->s, &f->r, NULL);
 }
 
 static const char *rendered_revision(const cli_release *r, size_t i)

@@ -10,7 +10,9 @@ source "$(dirname "$0")/lib.sh"
 start_demo --ssa-conflicts
 before="$(kc get ksvc -n usp stream -o jsonpath='{.metadata.resourceVersion}')"
 
-run_tt apply $(release_flags usp 4) --yes
+# --max-scale 32: validate's maxScale (8 live) changes too, so the
+# conflict is over more than one field (listed one per line).
+run_tt apply $(release_flags usp 4) --max-scale 32 --yes
 assert_rc 4 "apply over fields kubectl owns"
 assert_contains "$ERR" "Apply failed with"
 assert_contains "$ERR" "with \"kubectl\" using serving.knative.dev/v1"

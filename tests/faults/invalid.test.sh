@@ -27,7 +27,10 @@ state_before="$(kc get ksvc,kongingress -n inv -o jsonpath='{range .items[*]}{.m
 # 400 from the Knative webhook, caught by the dry run
 run_tt apply $(release_flags inv 2) --min-scale 5 --template "$TT_TMP/inverted.jsonnet" --yes
 assert_rc 4 "apply with an inverted scale"
-assert_lines "$ERR" 1 "stderr"
+# the maximums not given are kept as live (said first), then the one error
+assert_lines "$ERR" 2 "stderr"
+assert_eq "$(head -n 1 <<<"$ERR")" "ttstui apply: scale as live (no flag given): stream maxScale 32, validate maxScale 32" \
+    "stderr's first line"
 assert_contains "$ERR" "server-side dry run of service.serving.knative.dev/"
 assert_contains "$ERR" "admission webhook \"validation.webhook.serving.knative.dev\" denied the request"
 assert_contains "$ERR" "max-scale=1 is less than min-scale=5"
@@ -36,7 +39,7 @@ assert_not_contains "$OUT" " configured" "stdout"
 assert_contains "$(last_audit)" '"result":"failed"'
 
 # 422 Invalid with its cause (field and reason), caught by the dry run
-run_tt apply $(release_flags inv 2) --template "$TT_TMP/badname.jsonnet" --yes
+run_tt apply $(release_flags inv 2) --template "$TT_TMP/badname.jsonnet" --min-scale 0 --max-scale 32 --yes
 assert_rc 4 "apply with an invalid name"
 assert_lines "$ERR" 1 "stderr"
 assert_contains "$ERR" "kongingress.configuration.konghq.com/Route_validate_Configuration"
