@@ -45,6 +45,18 @@ run_tt promote m1 --from-context gke_staging --to-context gke_prod --version 9 -
 assert_rc 0 "promote with overrides, dry run"
 assert_contains "$OUT" "as version 9 (env prod)"
 assert_contains "$OUT" "maxScale 20 → 7"
+# a flag for both services wins over each service's scale in staging
+run_tt promote m1 --from-context gke_staging --to-context gke_prod --version 9 --max-scale 40 \
+    --dry-run=server
+assert_rc 0 "promote with --max-scale, dry run"
+assert_contains "$OUT" "maxScale 20 → 40"
+assert_contains "$OUT" "maxScale 4 → 40"
+# ... and a service's own flag over that
+run_tt promote m1 --from-context gke_staging --to-context gke_prod --version 9 --max-scale 40 \
+    --validate-max-scale 6 --dry-run=server
+assert_rc 0 "promote with --max-scale and --validate-max-scale, dry run"
+assert_contains "$OUT" "maxScale 20 → 40"
+assert_contains "$OUT" "maxScale 4 → 6"
 
 # refused: staging runs a tag
 run_tt apply --context gke_staging --env staging --model bytag --version 1 \
