@@ -25,16 +25,13 @@ static const char *given(const cli_opts *o, const char *param)
     return v;
 }
 
-/* A per-service scale bound of the source that a flat flag given
- * (--min-scale, --max-scale) replaces: the source's own value for one
- * service would otherwise win over it, as a per-service flag does. */
-static bool replaced_by_flat_flag(const cli_opts *o, const char *param)
+/* A per-service scale bound: the source's go through the scale rule
+ * (cli_opts.scales_from), so a flag given wins over them, flat or not. */
+static bool service_scale(const char *param)
 {
-    bool max = tt_streq(param, RELEASE_STREAM_MAX_SCALE) ||
-               tt_streq(param, RELEASE_VALIDATE_MAX_SCALE);
-    bool min = tt_streq(param, RELEASE_STREAM_MIN_SCALE) ||
-               tt_streq(param, RELEASE_VALIDATE_MIN_SCALE);
-    return (max && given(o, RELEASE_MAX_SCALE)) || (min && given(o, RELEASE_MIN_SCALE));
+    return tt_streq(param, RELEASE_STREAM_MIN_SCALE) || tt_streq(param, RELEASE_STREAM_MAX_SCALE) ||
+           tt_streq(param, RELEASE_VALIDATE_MIN_SCALE) ||
+           tt_streq(param, RELEASE_VALIDATE_MAX_SCALE);
 }
 
 typedef struct flags {
@@ -135,8 +132,13 @@ int cli_cmd_promote(cli_session *s)
     ops_promote_param params[OPS_PROMOTE_MAX_PARAMS];
     size_t n_params = ops_promote_params(&ps, env, model, version, params);
     for (size_t i = 0; i < n_params; i++)
-        if (!replaced_by_flat_flag(o, params[i].param))
+        if (!service_scale(params[i].param))
             add(&f, params[i].param, cli_flag_for_param(params[i].param), params[i].value);
+    release_live_scales source = {
+        .min = {fa->min_scale[CHANGE_STREAM], fa->min_scale[CHANGE_VALIDATE]},
+        .max = {fa->max_scale[CHANGE_STREAM], fa->max_scale[CHANGE_VALIDATE]}};
+    to.scales_from = &source;
+    to.scales_from_context = o->from_context;
     ops_promote_params_free(params, n_params);
     /* the flags given win (later ones win) */
     for (size_t i = 0; i < o->n_release; i++)

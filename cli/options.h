@@ -105,6 +105,10 @@ typedef struct cli_opts {
     long concurrency;   /* apply -f --concurrency N; default 4 */
     bool keep_going;    /* apply -f --keep-going */
     bool prune;         /* apply -f --prune */
+    /* promote: the scales the source runs, taken by the scale rule in place
+     * of the target's live ones (a flag still wins); NULL: read the target */
+    const struct release_live_scales *scales_from;
+    const char *scales_from_context;
     /* positional arguments after the subcommand */
     const char **args;
     size_t n_args;

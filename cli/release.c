@@ -41,7 +41,7 @@ static int resolve_image(const cli_session *s, cli_release *r)
 }
 
 /* "stream 1-32, validate maxScale 8": the bounds taken from live. */
-static void print_taken(const cli_session *s, const release_live_scales *t)
+static void print_taken(const cli_session *s, const release_live_scales *t, const char *as)
 {
     static const char *const names[RELEASE_SERVICES] = {"stream", "validate"};
     tt_buf b = TT_BUF_INIT;
@@ -55,7 +55,7 @@ static void print_taken(const cli_session *s, const release_live_scales *t)
             tt_buf_printf(&b, "%s%s maxScale %d", sep, names[i], t->max[i]);
     }
     if (b.len)
-        cli_outf(stderr, "ttstui %s: scale as live (no flag given): %s\n", s->cmd, b.data);
+        cli_outf(stderr, "ttstui %s: scale %s (no flag given): %s\n", s->cmd, as, b.data);
     tt_buf_free(&b);
 }
 
@@ -70,13 +70,21 @@ static bool live_apart(const cli_release *r)
     return false;
 }
 
-/* The scale bounds not given, as the model runs them live. */
+/* The scale bounds not given, as the model runs them live (promote: as
+ * the source runs them). */
 static int take_live_scales(cli_session *s, cli_release *r, tt_error *live)
 {
     release_live_scales taken;
+    if (s->o->scales_from) {
+        release_params_scales_from_live(r->params, s->o->scales_from, &taken);
+        char *as = tt_asprintf("as in context %s", s->o->scales_from_context);
+        print_taken(s, &taken, as);
+        free(as);
+        return 0;
+    }
     if (cli_connect(s, live) < 0 || ops_release_scales_from_live(r, s->client, &taken, live) < 0)
         return -1;
-    print_taken(s, &taken);
+    print_taken(s, &taken, "as live");
     return 0;
 }
 
