@@ -264,12 +264,12 @@ static void apply_revision(fleet *f, const json_t *obj, bool deleted)
     int slot = slot_of(service);
     if (!ns || !name || slot == SLOT_NONE)
         return;
-    long long created = fleet_parse_rfc3339(meta_str(obj, "creationTimestamp"));
     if (deleted) {
         long mi = model_index(f, ns);
         if (mi < 0)
             return;
         fleet_service *s = model_slot(f->models[mi], slot);
+        long long created = fleet_parse_rfc3339(meta_str(obj, "creationTimestamp"));
         long ri = revision_find(s, created, name);
         if (ri < 0)
             return;
@@ -284,7 +284,7 @@ static void apply_revision(fleet *f, const json_t *obj, bool deleted)
     fleet_model *m = model_get_or_create(f, ns);
     fleet_service *s = model_slot(m, slot);
     fresh.traffic_percent = traffic_percent_for(s, fresh.name);
-    long ri = revision_find(s, created, name);
+    long ri = revision_find(s, fresh.created, name); /* read once, by the parse */
     if (ri >= 0) {
         if (fleet_revision_equal(&s->revisions[ri], &fresh)) {
             fleet_revision_clear(&fresh);
