@@ -554,11 +554,13 @@ static void set_live(release_params *p, int i, int value)
     p->from[i] = value < 0 ? FROM_DEFAULT : FROM_LIVE;
 }
 
+/* Each service's own scale parameters: [service][0 min, 1 max]. */
+static const int own[RELEASE_SERVICES][2] = {{P_STREAM_MIN_SCALE, P_STREAM_MAX_SCALE},
+                                             {P_VALIDATE_MIN_SCALE, P_VALIDATE_MAX_SCALE}};
+
 size_t release_params_scales_from_live(release_params *p, const release_live_scales *live,
                                        release_live_scales *taken)
 {
-    static const int own[RELEASE_SERVICES][2] = {{P_STREAM_MIN_SCALE, P_STREAM_MAX_SCALE},
-                                                 {P_VALIDATE_MIN_SCALE, P_VALIDATE_MAX_SCALE}};
     static const int flat[2] = {P_MIN_SCALE, P_MAX_SCALE};
     release_live_scales t;
     release_live_scales_init(&t);
@@ -591,8 +593,6 @@ size_t release_params_scales_from_live(release_params *p, const release_live_sca
 
 const char *release_params_service_scale(const release_params *p, int service, bool max)
 {
-    static const int own[RELEASE_SERVICES][2] = {{P_STREAM_MIN_SCALE, P_STREAM_MAX_SCALE},
-                                                 {P_VALIDATE_MIN_SCALE, P_VALIDATE_MAX_SCALE}};
     if (service < 0 || service >= RELEASE_SERVICES)
         return NULL;
     const char *v = p->values[own[service][max]];
