@@ -283,16 +283,27 @@ bool dc_fault_stall_before_store(const char *method, const char *body, size_t le
 static atomic_int g_released;
 static atomic_int g_held;
 
-void dc_fault_hold_list_page(void)
+/* Holds the calling request while held() says so (counted as "held"). */
+static void hold_while(bool (*held)(void))
 {
-    if (!g_cfg.hold_list_pages || atomic_load(&g_released))
+    if (!held())
         return;
     atomic_fetch_add(&g_held, 1);
-    while (!g_shutdown && !atomic_load(&g_released)) {
+    while (!g_shutdown && held()) {
         struct timespec ts = {0, 20 * 1000000L};
         nanosleep(&ts, NULL);
     }
     atomic_fetch_sub(&g_held, 1);
+}
+
+static bool pages_held(void)
+{
+    return g_cfg.hold_list_pages && !atomic_load(&g_released);
+}
+
+void dc_fault_hold_list_page(void)
+{
+    hold_while(pages_held);
 }
 
 void dc_fault_release_lists(void)
@@ -322,12 +333,5 @@ static bool reads_held(void)
 
 void dc_fault_hold_read(void)
 {
-    if (!reads_held())
-        return;
-    atomic_fetch_add(&g_held, 1);
-    while (!g_shutdown && reads_held()) {
-        struct timespec ts = {0, 20 * 1000000L};
-        nanosleep(&ts, NULL);
-    }
-    atomic_fetch_sub(&g_held, 1);
+    hold_while(reads_held);
 }
